@@ -1,0 +1,45 @@
+#include "app/cli/CliCommand.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+namespace distillery::cli {
+
+std::vector<RegisteredCommand>& registeredCommands() {
+  static std::vector<RegisteredCommand> commands;
+  return commands;
+}
+
+CliCommandRegistration::CliCommandRegistration(int order, CommandInstaller install) {
+  registeredCommands().push_back({order, std::move(install)});
+}
+
+void printResult(const CliContext& context, const nlohmann::json& json, const std::string& humanText) {
+  if (context.json)
+    std::cout << json.dump(2) << std::endl;
+  else
+    std::cout << humanText << (humanText.empty() || humanText.back() == '\n' ? "" : "\n") << std::flush;
+}
+
+void printProgress(const std::string& stage, long long done, long long total) {
+  static const bool terminal = isatty(STDERR_FILENO);
+  if (terminal) {
+    if (total > 0)
+      std::fprintf(stderr, "\r%s: %lld/%lld (%.0f%%)   ", stage.c_str(), done, total, 100.0 * done / total);
+    else
+      std::fprintf(stderr, "\r%s: %lld   ", stage.c_str(), done);
+    if (total > 0 && done >= total)
+      std::fputc('\n', stderr);
+  } else if (total <= 0 || done == total || done % std::max(1LL, total / 10) == 0) {
+    // Not a terminal (a log file, a test): a line at every tenth, so logs stay short.
+    std::fprintf(stderr, "%s: %lld/%lld\n", stage.c_str(), done, total);
+  }
+}
+
+void addJsonFlag(CLI::App* command, CliContext& context) {
+  command->add_flag("--json", context.json, "Print one machine-readable JSON document on stdout");
+}
+
+} // namespace distillery::cli

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package Distillery needs to build, test and run.
+# Idempotent: packages already present are left alone. Works as root or through sudo.
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config ccache git
+  # core libraries
+  libtorch-dev libfaiss-dev libopenblas-dev libsqlite3-dev libcurl4-openssl-dev
+  nlohmann-json3-dev libcli11-dev libutf8proc-dev libgumbo-dev libxxhash-dev
+  # GUI
+  qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+  libqcustomplot-dev qtkeychain-qt6-dev libgl-dev libxkbcommon-dev
+  # tests, benchmarks, screenshots
+  libbenchmark-dev libgtest-dev xvfb xauth python3
+)
+
+if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "setup-deps: all ${#PACKAGES[@]} packages already installed"
+  exit 0
+fi
+
+echo "setup-deps: installing ${#missing[@]} packages: ${missing[*]}"
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
