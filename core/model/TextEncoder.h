@@ -1,0 +1,34 @@
+#pragma once
+// The student bi-encoder as the rest of core sees it: texts in, L2-normalised float vectors out.
+// No libtorch here: this header is included by index, eval and pipeline code.
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "core/util/Progress.h"
+
+namespace distillery::model {
+
+/// Decides the prefix or instruction a model expects ("query: ", "passage: ", bge's instruction).
+enum class TextRole { Query, Passage };
+
+struct EncodeOptions {
+  int batchSize = 32;
+  int maxLength = 256;       // tokens, [CLS]/[SEP] included
+  int threads = 0;           // 0: all cores
+  ProgressCallback progress; // called between batches
+  std::stop_token stop;      // checked between batches
+};
+
+class TextEncoder {
+public:
+  virtual ~TextEncoder() = default;
+  /// Human-readable identity, e.g. "bge-small-en-v1.5" or "default (trained on corpus demo)".
+  virtual std::string name() const = 0;
+  virtual int dimension() const = 0;
+  /// Row-major texts.size() x dimension() matrix; every row has unit L2 norm.
+  virtual std::vector<float> encode(const std::vector<std::string>& texts, TextRole role,
+                                    const EncodeOptions& options = {}) = 0;
+};
+
+} // namespace distillery::model
