@@ -1,0 +1,186 @@
+#include "core/corpus/Chunker.h"
+
+#include "core/util/Error.h"
+
+#include <algorithm>
+
+namespace distillery::corpus {
+namespace {
+
+bool isWordByte(unsigned char c) {
+  // Bytes of multi-byte UTF-8 sequences count as word characters (letters of other scripts).
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+}
+
+bool isSpace(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && isSpace(static_cast<unsigned char>(s.front())))
+    s.remove_prefix(1);
+  while (!s.empty() && isSpace(static_cast<unsigned char>(s.back())))
+    s.remove_suffix(1);
+  return s;
+}
+
+// A piece of a section that is never split further unless it alone exceeds the budget.
+struct Unit {
+  std::string_view text;
+  char joinBefore; // '\n' keeps lines (table rows) apart; ' ' joins pieces of one line
+  int tokens;
+};
+
+std::vector<std::string_view> splitWords(std::string_view s) {
+  std::vector<std::string_view> words;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && isSpace(static_cast<unsigned char>(s[i])))
+      ++i;
+    const std::size_t start = i;
+    while (i < s.size() && !isSpace(static_cast<unsigned char>(s[i])))
+      ++i;
+    if (i > start)
+      words.push_back(s.substr(start, i - start));
+  }
+  return words;
+}
+
+// Sentence ends: '.', '!' or '?' followed by whitespace (abbreviations may split early; harmless).
+std::vector<std::string_view> splitSentences(std::string_view line) {
+  std::vector<std::string_view> sentences;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i + 1 < line.size(); ++i) {
+    const char c = line[i];
+    if ((c == '.' || c == '!' || c == '?') && line[i + 1] == ' ') {
+      sentences.push_back(trim(line.substr(start, i + 1 - start)));
+      start = i + 1;
+    }
+  }
+  sentences.push_back(trim(line.substr(start)));
+  std::erase_if(sentences, [](std::string_view s) { return s.empty(); });
+  return sentences;
+}
+
+void addUnitsOfLine(std::string_view line, int maxTokens, std::vector<Unit>& units) {
+  const int lineTokens = estimateTokens(line);
+  if (lineTokens <= maxTokens) {
+    units.push_back({line, '\n', lineTokens});
+    return;
+  }
+  char join = '\n';
+  for (std::string_view sentence : splitSentences(line)) {
+    const int sentenceTokens = estimateTokens(sentence);
+    if (sentenceTokens <= maxTokens) {
+      units.push_back({sentence, join, sentenceTokens});
+      join = ' ';
+      continue;
+    }
+    // A run-on "sentence" (a long table line, a list without full stops): windows of words.
+    for (std::string_view word : splitWords(sentence)) {
+      units.push_back({word, join, estimateTokens(word)});
+      join = ' ';
+    }
+  }
+}
+
+// The trailing words of text whose estimated tokens fit in budget, for the next chunk's overlap.
+std::string tailWithin(const std::string& text, int budget) {
+  if (budget <= 0)
+    return {};
+  const std::vector<std::string_view> words = splitWords(text);
+  int used = 0;
+  std::size_t first = words.size();
+  while (first > 0) {
+    const int t = estimateTokens(words[first - 1]);
+    if (used + t > budget)
+      break;
+    used += t;
+    --first;
+  }
+  if (first == words.size() || first == 0)
+    return {}; // nothing fits, or the whole chunk would repeat
+  return std::string(text.substr(static_cast<std::size_t>(words[first].data() - text.data())));
+}
+
+} // namespace
+
+int estimateTokens(std::string_view text) {
+  int tokens = 0;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (isSpace(c)) {
+      ++i;
+    } else if (isWordByte(c)) {
+      std::size_t characters = 0;
+      while (i < text.size() && isWordByte(static_cast<unsigned char>(text[i]))) {
+        // Count code points, not bytes: continuation bytes (10xxxxxx) do not start a character.
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80)
+          ++characters;
+        ++i;
+      }
+      tokens += static_cast<int>((characters + 8) / 9);
+    } else {
+      ++tokens;
+      ++i;
+    }
+  }
+  return tokens;
+}
+
+void validateChunkingOptions(const ChunkingOptions& options) {
+  if (options.maxTokens < 16 || options.maxTokens > 8192)
+    throw InputError("chunking: max tokens must be between 16 and 8192, got " + std::to_string(options.maxTokens));
+  if (options.overlapTokens < 0 || options.overlapTokens * 2 > options.maxTokens)
+    throw InputError("chunking: overlap tokens must be between 0 and half of max tokens (" +
+                     std::to_string(options.maxTokens / 2) + "), got " + std::to_string(options.overlapTokens));
+  if (options.minTokens < 0 || options.minTokens > options.maxTokens)
+    throw InputError("chunking: min tokens must be between 0 and max tokens, got " + std::to_string(options.minTokens));
+}
+
+std::vector<Chunk> chunkSections(const std::vector<Section>& sections, const ChunkingOptions& options) {
+  validateChunkingOptions(options);
+  std::vector<Chunk> chunks;
+  for (const Section& section : sections) {
+    std::vector<Unit> units;
+    std::string_view rest = section.text;
+    while (!rest.empty()) {
+      const std::size_t end = rest.find('\n');
+      const std::string_view line = trim(rest.substr(0, end));
+      rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+      if (!line.empty())
+        addUnitsOfLine(line, options.maxTokens, units);
+    }
+
+    std::string current;
+    int currentTokens = 0;
+    bool currentHasNewText = false; // a chunk of nothing but the previous overlap is not emitted
+    const auto emit = [&] {
+      if (currentHasNewText && currentTokens >= options.minTokens)
+        chunks.push_back({section.name, current, estimateTokens(current)});
+      current = tailWithin(current, options.overlapTokens);
+      currentTokens = estimateTokens(current);
+      currentHasNewText = false;
+    };
+    for (const Unit& unit : units) {
+      if (!current.empty() && currentTokens + unit.tokens > options.maxTokens) {
+        emit();
+        if (currentTokens + unit.tokens > options.maxTokens) { // overlap plus a big unit: drop the overlap
+          current.clear();
+          currentTokens = 0;
+        }
+      }
+      if (!current.empty())
+        current += unit.joinBefore;
+      current.append(unit.text);
+      currentTokens += unit.tokens;
+      currentHasNewText = true;
+    }
+    if (currentHasNewText)
+      emit();
+  }
+  return chunks;
+}
+
+} // namespace distillery::corpus

@@ -1,0 +1,165 @@
+#include "core/corpus/CorpusRepository.h"
+
+#include "core/store/Store.h"
+#include "core/util/Error.h"
+#include "core/util/Time.h"
+
+namespace distillery::corpus {
+
+std::optional<std::int64_t> tryFindCorpusId(store::Store& store, const std::string& name) {
+  auto statement = store.prepare("SELECT id FROM corpora WHERE name = ?");
+  statement.bind(1, name);
+  if (statement.step())
+    return statement.columnInt64(0);
+  return std::nullopt;
+}
+
+std::int64_t findCorpusId(store::Store& store, const std::string& name) {
+  if (auto id = tryFindCorpusId(store, name))
+    return *id;
+  std::string known;
+  for (const CorpusInfo& corpus : listCorpora(store))
+    known += (known.empty() ? "" : ", ") + corpus.name;
+  throw InputError("no corpus named '" + name + "' in " + store.path().string() +
+                   (known.empty() ? " (it has no corpora yet: run import first)" : " (corpora: " + known + ")"));
+}
+
+std::int64_t ensureCorpus(store::Store& store, const std::string& name, const std::string& settingsJson) {
+  if (name.empty())
+    throw InputError("corpus name must not be empty");
+  return store.transaction([&] {
+    if (auto id = tryFindCorpusId(store, name))
+      return *id;
+    auto insert = store.prepare("INSERT INTO corpora(name, created_at, settings_json) VALUES (?, ?, ?)");
+    insert.bind(1, name).bind(2, nowIso8601()).bind(3, settingsJson);
+    insert.run();
+    return store.lastInsertId();
+  });
+}
+
+std::vector<CorpusInfo> listCorpora(store::Store& store) {
+  auto statement = store.prepare("SELECT c.id, c.name, "
+                                 "(SELECT COUNT(*) FROM documents d WHERE d.corpus_id = c.id), "
+                                 "(SELECT COUNT(*) FROM passages p WHERE p.corpus_id = c.id) "
+                                 "FROM corpora c ORDER BY c.id");
+  std::vector<CorpusInfo> corpora;
+  while (statement.step())
+    corpora.push_back(
+        {statement.columnInt64(0), statement.columnText(1), statement.columnInt64(2), statement.columnInt64(3)});
+  return corpora;
+}
+
+std::vector<PassageRecord> loadPassages(store::Store& store, std::int64_t corpusId) {
+  auto statement = store.prepare(
+      "SELECT p.id, p.record_key, p.document_id, p.section, p.text, d.filing_type, COALESCE(d.company, ''), "
+      "COALESCE(d.period, ''), p.token_count, p.near_duplicate_of "
+      "FROM passages p JOIN documents d ON d.id = p.document_id WHERE p.corpus_id = ? ORDER BY p.id");
+  statement.bind(1, corpusId);
+  std::vector<PassageRecord> passages;
+  passages.reserve(static_cast<std::size_t>(countPassages(store, corpusId)));
+  while (statement.step()) {
+    PassageRecord p;
+    p.id = statement.columnInt64(0);
+    p.recordKey = statement.columnText(1);
+    p.documentId = statement.columnInt64(2);
+    p.section = statement.columnText(3);
+    p.text = statement.columnText(4);
+    p.filingType = statement.columnText(5);
+    p.company = statement.columnText(6);
+    p.period = statement.columnText(7);
+    p.tokenCount = static_cast<int>(statement.columnInt64(8));
+    p.nearDuplicateOf = statement.columnOptionalInt64(9);
+    passages.push_back(std::move(p));
+  }
+  return passages;
+}
+
+std::int64_t countPassages(store::Store& store, std::int64_t corpusId) {
+  auto statement = store.prepare("SELECT COUNT(*) FROM passages WHERE corpus_id = ?");
+  statement.bind(1, corpusId);
+  statement.step();
+  return statement.columnInt64(0);
+}
+
+std::optional<std::int64_t> tryFindQuerySetId(store::Store& store, std::int64_t corpusId, const std::string& name) {
+  auto statement = store.prepare("SELECT id FROM query_sets WHERE corpus_id = ? AND name = ?");
+  statement.bind(1, corpusId).bind(2, name);
+  if (statement.step())
+    return statement.columnInt64(0);
+  return std::nullopt;
+}
+
+std::vector<std::string> listQuerySets(store::Store& store, std::int64_t corpusId) {
+  auto statement = store.prepare("SELECT name FROM query_sets WHERE corpus_id = ? ORDER BY id");
+  statement.bind(1, corpusId);
+  std::vector<std::string> names;
+  while (statement.step())
+    names.push_back(statement.columnText(0));
+  return names;
+}
+
+QuerySetRecord loadQuerySet(store::Store& store, std::int64_t corpusId, const std::string& name) {
+  if (auto id = tryFindQuerySetId(store, corpusId, name))
+    return loadQuerySet(store, *id);
+  std::string known;
+  for (const std::string& set : listQuerySets(store, corpusId))
+    known += (known.empty() ? "" : ", ") + set;
+  throw InputError("no query set named '" + name + "' in corpus " + std::to_string(corpusId) +
+                   (known.empty() ? " (it has no query sets)" : " (query sets: " + known + ")"));
+}
+
+QuerySetRecord loadQuerySet(store::Store& store, std::int64_t querySetId) {
+  QuerySetRecord set;
+  {
+    auto statement = store.prepare("SELECT id, corpus_id, name, origin FROM query_sets WHERE id = ?");
+    statement.bind(1, querySetId);
+    if (!statement.step())
+      throw InputError("no query set with id " + std::to_string(querySetId) + " in " + store.path().string());
+    set.id = statement.columnInt64(0);
+    set.corpusId = statement.columnInt64(1);
+    set.name = statement.columnText(2);
+    set.origin = statement.columnText(3);
+  }
+  auto queries = store.prepare("SELECT id, COALESCE(external_id, ''), text, query_type, COALESCE(filing_type, ''), "
+                               "split, source_passage_id FROM queries WHERE query_set_id = ? ORDER BY id");
+  queries.bind(1, querySetId);
+  std::map<std::int64_t, std::size_t> indexById;
+  while (queries.step()) {
+    QueryRecord q;
+    q.id = queries.columnInt64(0);
+    q.externalId = queries.columnText(1);
+    q.text = queries.columnText(2);
+    q.queryType = queries.columnText(3);
+    q.filingType = queries.columnText(4);
+    q.split = queries.columnText(5);
+    q.sourcePassageId = queries.columnOptionalInt64(6);
+    indexById[q.id] = set.queries.size();
+    set.queries.push_back(std::move(q));
+  }
+  auto qrels =
+      store.prepare("SELECT r.query_id, r.record_key, r.grade FROM qrels r JOIN queries q ON q.id = r.query_id "
+                    "WHERE q.query_set_id = ?");
+  qrels.bind(1, querySetId);
+  while (qrels.step()) {
+    const auto it = indexById.find(qrels.columnInt64(0));
+    if (it != indexById.end())
+      set.queries[it->second].qrels[qrels.columnText(1)] = static_cast<int>(qrels.columnInt64(2));
+  }
+  return set;
+}
+
+std::int64_t createQuerySet(store::Store& store, std::int64_t corpusId, const std::string& name,
+                            const std::string& origin) {
+  if (name.empty())
+    throw InputError("query set name must not be empty");
+  return store.transaction([&] {
+    if (tryFindQuerySetId(store, corpusId, name))
+      throw InputError("corpus " + std::to_string(corpusId) + " already has a query set named '" + name + "'");
+    auto insert = store.prepare("INSERT INTO query_sets(corpus_id, name, origin, created_at) VALUES (?, ?, ?, ?)");
+    insert.bind(1, corpusId).bind(2, name).bind(3, origin).bind(4, nowIso8601());
+    insert.run();
+    return store.lastInsertId();
+  });
+}
+
+} // namespace distillery::corpus

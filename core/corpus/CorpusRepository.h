@@ -1,0 +1,76 @@
+#pragma once
+// Read (and small write) helpers over the corpus tables, so other areas never write this SQL.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace distillery::store {
+class Store;
+}
+
+namespace distillery::corpus {
+
+struct PassageRecord {
+  std::int64_t id = 0;
+  std::string recordKey; // what qrels refer to: the BEIR _id (shared by its chunks) or "p<id>"
+  std::int64_t documentId = 0;
+  std::string section;
+  std::string text;
+  std::string filingType;
+  std::string company; // empty when unknown
+  std::string period;  // empty when unknown
+  int tokenCount = 0;
+  std::optional<std::int64_t> nearDuplicateOf;
+};
+
+struct QueryRecord {
+  std::int64_t id = 0;
+  std::string externalId;
+  std::string text;
+  std::string queryType;  // question | claim | keyword | title
+  std::string filingType; // empty when unknown
+  std::string split;      // train | dev | test
+  std::optional<std::int64_t> sourcePassageId;
+  std::map<std::string, int> qrels; // record_key -> grade
+};
+
+struct QuerySetRecord {
+  std::int64_t id = 0;
+  std::int64_t corpusId = 0;
+  std::string name;
+  std::string origin;               // imported | synthetic | manual
+  std::vector<QueryRecord> queries; // in id order
+};
+
+struct CorpusInfo {
+  std::int64_t id = 0;
+  std::string name;
+  std::int64_t documents = 0;
+  std::int64_t passages = 0;
+};
+
+/// Id of the corpus called name; throws InputError "no corpus named 'X' in <store>" when missing.
+std::int64_t findCorpusId(store::Store& store, const std::string& name);
+std::optional<std::int64_t> tryFindCorpusId(store::Store& store, const std::string& name);
+/// Existing corpus or a new one (settingsJson is stored only when creating).
+std::int64_t ensureCorpus(store::Store& store, const std::string& name, const std::string& settingsJson = "{}");
+std::vector<CorpusInfo> listCorpora(store::Store& store);
+
+/// Every passage of the corpus in id order, with its document's filing type, company and period.
+std::vector<PassageRecord> loadPassages(store::Store& store, std::int64_t corpusId);
+std::int64_t countPassages(store::Store& store, std::int64_t corpusId);
+
+/// A query set with its queries and qrels. Throws InputError naming the set when missing.
+QuerySetRecord loadQuerySet(store::Store& store, std::int64_t corpusId, const std::string& name);
+QuerySetRecord loadQuerySet(store::Store& store, std::int64_t querySetId);
+std::optional<std::int64_t> tryFindQuerySetId(store::Store& store, std::int64_t corpusId, const std::string& name);
+/// Names of the corpus's query sets, in id order.
+std::vector<std::string> listQuerySets(store::Store& store, std::int64_t corpusId);
+
+/// Creates an empty query set; throws InputError when the corpus already has one with that name.
+std::int64_t createQuerySet(store::Store& store, std::int64_t corpusId, const std::string& name,
+                            const std::string& origin = "synthetic");
+
+} // namespace distillery::corpus
