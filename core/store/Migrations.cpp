@@ -242,6 +242,30 @@ std::vector<Migration> makeMigrations() {
   return {
       {1, "corpora, documents, passages, queries, models, runs, jobs", [](Store& s) { s.exec(kSchemaV1); }},
       {2, "candidates, judgments, mined examples, labels, training log, metrics", [](Store& s) { s.exec(kSchemaV2); }},
+      // Version 5 (eval): per-query metrics and rankings of an evaluation, for drill-down and TREC export.
+      {5, "evaluation queries and rankings", [](Store& s) {
+         s.exec(R"sql(
+CREATE TABLE evaluation_queries(
+  evaluation_id INTEGER NOT NULL REFERENCES evaluations(id) ON DELETE CASCADE,
+  query_key TEXT NOT NULL,                     -- queries.external_id (BEIR _id) or 'q<id>'
+  filing_type TEXT NOT NULL,                   -- the group the query was averaged into
+  mrr REAL NOT NULL,                           -- at evaluations.k
+  dcg REAL NOT NULL,
+  ndcg REAL NOT NULL,
+  recall REAL NOT NULL,
+  judgments_json TEXT NOT NULL,                -- {record_key: grade} scored against (TREC qrels export)
+  PRIMARY KEY(evaluation_id, query_key)
+);
+CREATE TABLE evaluation_rankings(
+  evaluation_id INTEGER NOT NULL REFERENCES evaluations(id) ON DELETE CASCADE,
+  query_key TEXT NOT NULL,
+  rank INTEGER NOT NULL,                       -- 1-based, distinct records (chunks collapsed)
+  record_key TEXT NOT NULL,                    -- passages.record_key
+  score REAL NOT NULL,
+  PRIMARY KEY(evaluation_id, query_key, rank)
+);
+)sql");
+       }},
   };
 }
 

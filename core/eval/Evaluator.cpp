@@ -1,0 +1,452 @@
+#include "core/eval/Evaluator.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <set>
+#include <unordered_map>
+
+#include "core/index/RankFusion.h"
+#include "core/model/TextEncoder.h"
+#include "core/store/Store.h"
+#include "core/util/Error.h"
+#include "core/util/Hash.h"
+#include "core/util/Time.h"
+
+namespace distillery::eval {
+namespace {
+
+struct EvalQuery {
+  std::string key;
+  std::string text;
+  std::optional<std::string> filingType;
+  Judgments judgments;
+};
+
+struct LoadedQueries {
+  std::vector<EvalQuery> queries; // judged queries, in key order
+  std::int64_t withoutText = 0;
+};
+
+LoadedQueries loadFromQuerySet(store::Store& store, std::int64_t querySetId, const std::optional<std::string>& split) {
+  if (store.prepare("SELECT 1 FROM query_sets WHERE id = ?1").bind(1, querySetId).step() == false)
+    throw InputError("no query set with id " + std::to_string(querySetId) + " in " + store.path().string());
+  store::Statement select =
+      store.prepare("SELECT q.id, q.external_id, q.text, q.filing_type, r.record_key, r.grade FROM queries q "
+                    "JOIN qrels r ON r.query_id = q.id WHERE q.query_set_id = ?1 AND (?2 IS NULL OR q.split = ?2) "
+                    "ORDER BY q.id");
+  select.bind(1, querySetId).bind(2, split);
+  std::map<std::string, EvalQuery> byKey;
+  while (select.step()) {
+    const auto externalId = select.columnOptionalText(1);
+    const std::string key = externalId ? *externalId : "q" + std::to_string(select.columnInt64(0));
+    EvalQuery& query = byKey[key];
+    query.key = key;
+    query.text = select.columnText(2);
+    query.filingType = select.columnOptionalText(3);
+    query.judgments[select.columnText(4)] = static_cast<int>(select.columnInt64(5));
+  }
+  LoadedQueries loaded;
+  for (auto& [key, query] : byKey)
+    loaded.queries.push_back(std::move(query));
+  return loaded;
+}
+
+LoadedQueries loadFromFiles(const EvaluationRequest& request, bool needText) {
+  if (request.qrelsFile.empty())
+    throw InputError("evaluation needs qrels: give a qrels file or a query set");
+  const Qrels qrels = readQrels(request.qrelsFile);
+  std::map<std::string, QueryRecord> records;
+  if (!request.queriesFile.empty())
+    for (QueryRecord& record : readQueriesJsonl(request.queriesFile))
+      records[record.key] = std::move(record);
+  else if (needText)
+    throw InputError("retrieval needs the query texts: give a queries file (BEIR queries.jsonl) or a query set");
+  LoadedQueries loaded;
+  for (const auto& [key, judgments] : qrels) {
+    auto record = records.find(key);
+    if (record == records.end() && needText) {
+      ++loaded.withoutText;
+      continue;
+    }
+    EvalQuery query{key, {}, std::nullopt, judgments};
+    if (record != records.end()) {
+      query.text = record->second.text;
+      query.filingType = record->second.filingType;
+    }
+    loaded.queries.push_back(std::move(query));
+  }
+  return loaded;
+}
+
+// What the corpus tells us about a record: its filing type (of its lowest-id passage).
+struct RecordInfo {
+  std::int64_t firstPassageId;
+  std::string filingType;
+};
+
+std::string queryFilingType(const EvalQuery& query, const std::unordered_map<std::string, RecordInfo>& records) {
+  if (query.filingType && !query.filingType->empty())
+    return *query.filingType;
+  const RecordInfo* first = nullptr;
+  for (const auto& [key, grade] : query.judgments) {
+    if (grade < 1)
+      continue;
+    auto it = records.find(key);
+    if (it != records.end() && (!first || it->second.firstPassageId < first->firstPassageId))
+      first = &it->second;
+  }
+  return first ? first->filingType : std::string("unknown");
+}
+
+std::filesystem::path indexCachePath(const EvaluationRequest& request, const store::Store& store,
+                                     const model::TextEncoder& encoder,
+                                     const std::vector<index::PassageRecord>& passages) {
+  // The fingerprint covers the encoder and every passage (id and text): any change rebuilds.
+  ContentHasher hasher;
+  hasher.update(encoder.name());
+  hasher.update(std::to_string(encoder.dimension()));
+  hasher.update(toString(request.denseIndex.kind));
+  for (const auto& passage : passages) {
+    hasher.update(std::to_string(passage.id));
+    hasher.update(std::string_view("\x1f", 1));
+    hasher.update(passage.text);
+  }
+  const std::filesystem::path directory = request.indexDirectory.empty()
+                                              ? std::filesystem::path(store.path().string() + ".indexes")
+                                              : request.indexDirectory;
+  return directory / ("corpus" + std::to_string(request.corpusId) + "-" + hasher.hexDigest().substr(0, 16) + ".dense");
+}
+
+index::DenseIndex openDenseIndex(const EvaluationRequest& request, store::Store& store,
+                                 const std::vector<index::PassageRecord>& passages) {
+  const std::filesystem::path path = indexCachePath(request, store, *request.encoder, passages);
+  if (std::filesystem::exists(path)) {
+    try {
+      index::DenseIndex loaded = index::DenseIndex::load(path);
+      if (loaded.size() == static_cast<std::int64_t>(passages.size()) &&
+          loaded.dimension() == request.encoder->dimension())
+        return loaded;
+    } catch (const Error&) {
+      // A damaged cache is rebuilt below.
+    }
+  }
+  std::vector<std::string> texts;
+  std::vector<std::int64_t> ids;
+  texts.reserve(passages.size());
+  ids.reserve(passages.size());
+  for (const auto& passage : passages) {
+    texts.push_back(passage.text);
+    ids.push_back(passage.id);
+  }
+  model::EncodeOptions options;
+  options.stop = request.stop;
+  options.progress = [&](const Progress& p) { report(request.progress, {"encode passages", p.done, p.total, {}}); };
+  const std::vector<float> vectors = request.encoder->encode(texts, model::TextRole::Passage, options);
+  throwIfStopped(request.stop);
+  report(request.progress, {"index", 0, 1, "building dense index"});
+  index::DenseIndex built = index::DenseIndex::build(vectors, request.encoder->dimension(), ids, request.denseIndex);
+  built.save(path);
+  report(request.progress, {"index", 1, 1, path.string()});
+  return built;
+}
+
+void storeEvaluation(store::Store& store, const EvaluationRequest& request, EvaluationResult& result,
+                     const nlohmann::json& config, const std::vector<EvalQuery>& queries) {
+  const std::string retriever = request.retriever == RetrieverKind::RunFile
+                                    ? "run:" + request.runFile.filename().string()
+                                    : toString(request.retriever);
+  store.transaction([&] {
+    store
+        .prepare("INSERT INTO evaluations(run_id, round_index, model_id, retriever, query_set_id, k, config_json, "
+                 "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+        .bind(1, request.runId)
+        .bind(2, request.roundIndex)
+        .bind(3, request.modelId)
+        .bind(4, retriever)
+        .bind(5, request.querySetId)
+        .bind(6, request.k)
+        .bind(7, config.dump())
+        .bind(8, nowIso8601())
+        .run();
+    result.evaluationId = store.lastInsertId();
+
+    store::Statement metric = store.prepare(
+        "INSERT INTO metrics(evaluation_id, run_id, round_index, filing_type, name, k, value, query_count) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    for (const auto& [group, summary] : result.table.groups)
+      for (const char* name : kMetricNames) {
+        metric.bind(1, result.evaluationId)
+            .bind(2, request.runId)
+            .bind(3, request.roundIndex)
+            .bind(4, group)
+            .bind(5, name)
+            .bind(6, request.k)
+            .bind(7, metricValue(summary.mean, name))
+            .bind(8, summary.queries)
+            .run();
+      }
+
+    store::Statement perQuery =
+        store.prepare("INSERT INTO evaluation_queries(evaluation_id, query_key, filing_type, mrr, dcg, ndcg, recall, "
+                      "judgments_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    store::Statement ranking = store.prepare("INSERT INTO evaluation_rankings(evaluation_id, query_key, rank, "
+                                             "record_key, score) VALUES (?1, ?2, ?3, ?4, ?5)");
+    for (std::size_t i = 0; i < result.queries.size(); ++i) {
+      const QueryOutcome& outcome = result.queries[i];
+      const MetricValues& v = outcome.metrics.values;
+      perQuery.bind(1, result.evaluationId)
+          .bind(2, outcome.metrics.queryKey)
+          .bind(3, outcome.metrics.filingType)
+          .bind(4, v.mrr)
+          .bind(5, v.dcg)
+          .bind(6, v.ndcg)
+          .bind(7, v.recall)
+          .bind(8, nlohmann::json(queries[i].judgments).dump())
+          .run();
+      for (std::size_t r = 0; r < outcome.ranking.size(); ++r)
+        ranking.bind(1, result.evaluationId)
+            .bind(2, outcome.metrics.queryKey)
+            .bind(3, static_cast<std::int64_t>(r + 1))
+            .bind(4, outcome.ranking[r].docKey)
+            .bind(5, outcome.ranking[r].score)
+            .run();
+    }
+  });
+}
+
+} // namespace
+
+std::string toString(RetrieverKind kind) {
+  switch (kind) {
+  case RetrieverKind::Dense:
+    return "dense";
+  case RetrieverKind::Bm25:
+    return "bm25";
+  case RetrieverKind::Hybrid:
+    return "hybrid";
+  case RetrieverKind::RunFile:
+    return "run";
+  }
+  return "bm25";
+}
+
+RetrieverKind retrieverKindFromString(const std::string& text) {
+  if (text == "dense")
+    return RetrieverKind::Dense;
+  if (text == "bm25")
+    return RetrieverKind::Bm25;
+  if (text == "hybrid")
+    return RetrieverKind::Hybrid;
+  throw InputError("unknown retriever '" + text + "' (expected dense, bm25 or hybrid)");
+}
+
+EvaluationResult evaluate(store::Store& store, const EvaluationRequest& request) {
+  if (request.k <= 0)
+    throw InputError("k must be a positive number of results, got " + std::to_string(request.k));
+  const bool retrieves = request.retriever != RetrieverKind::RunFile;
+  const bool dense = request.retriever == RetrieverKind::Dense || request.retriever == RetrieverKind::Hybrid;
+  if (dense && !request.encoder)
+    throw InputError("the " + toString(request.retriever) + " retriever needs a model (--model)");
+  if (!store.prepare("SELECT 1 FROM corpora WHERE id = ?1").bind(1, request.corpusId).step())
+    throw InputError("no corpus with id " + std::to_string(request.corpusId) + " in " + store.path().string());
+
+  report(request.progress, {"load", 0, 0, "queries and judgments"});
+  LoadedQueries loaded = request.querySetId ? loadFromQuerySet(store, *request.querySetId, request.split)
+                                            : loadFromFiles(request, retrieves);
+  if (request.querySetId && retrieves) {
+    auto empty =
+        std::remove_if(loaded.queries.begin(), loaded.queries.end(), [](const EvalQuery& q) { return q.text.empty(); });
+    loaded.withoutText += std::distance(empty, loaded.queries.end());
+    loaded.queries.erase(empty, loaded.queries.end());
+  }
+
+  const std::vector<index::PassageRecord> allPassages = index::loadPassages(store, request.corpusId);
+  std::unordered_map<std::int64_t, const index::PassageRecord*> passageById;
+  std::unordered_map<std::string, RecordInfo> records;
+  passageById.reserve(allPassages.size());
+  for (const auto& passage : allPassages) {
+    passageById.emplace(passage.id, &passage);
+    records.try_emplace(passage.recordKey, RecordInfo{passage.id, passage.filingType});
+  }
+
+  // Resolve filing types, then apply a filing-type filter to the queries as well.
+  std::vector<EvalQuery> queries;
+  std::vector<std::string> filingTypes;
+  for (EvalQuery& query : loaded.queries) {
+    std::string type = queryFilingType(query, records);
+    if (request.filter.filingType && type != *request.filter.filingType)
+      continue;
+    filingTypes.push_back(std::move(type));
+    queries.push_back(std::move(query));
+  }
+  throwIfStopped(request.stop);
+
+  // Passage-level hit lists per query (retrievers), or record-level entries (run file).
+  std::vector<index::HitList> hits(queries.size());
+  std::vector<std::string> queryTexts;
+  for (const EvalQuery& query : queries)
+    queryTexts.push_back(query.text);
+  const int depth = std::max(request.depth, request.k);
+  std::optional<std::unordered_set<std::int64_t>> allowed;
+  if (retrieves && !request.filter.empty())
+    allowed = index::passageIds(store, request.corpusId, request.filter);
+
+  std::vector<index::HitList> bm25Hits, denseHits;
+  if (request.retriever == RetrieverKind::Bm25 || request.retriever == RetrieverKind::Hybrid) {
+    std::vector<std::int64_t> ids;
+    std::vector<std::string> texts;
+    for (const auto& passage : allPassages)
+      if (!allowed || allowed->count(passage.id)) {
+        ids.push_back(passage.id);
+        texts.push_back(passage.text);
+      }
+    const index::Bm25Index bm25 = index::Bm25Index::build(ids, texts, request.bm25, request.progress, request.stop);
+    report(request.progress, {"search", 0, static_cast<std::int64_t>(queries.size()), "bm25"});
+    bm25Hits = bm25.search(queryTexts, depth);
+  }
+  if (dense) {
+    const index::DenseIndex denseIndex = openDenseIndex(request, store, allPassages);
+    model::EncodeOptions options;
+    options.stop = request.stop;
+    options.progress = [&](const Progress& p) { report(request.progress, {"encode queries", p.done, p.total, {}}); };
+    const std::vector<float> queryVectors = request.encoder->encode(queryTexts, model::TextRole::Query, options);
+    throwIfStopped(request.stop);
+    report(request.progress, {"search", 0, static_cast<std::int64_t>(queries.size()), "dense"});
+    denseHits = denseIndex.search(queryVectors, depth, allowed ? &*allowed : nullptr);
+  }
+  throwIfStopped(request.stop);
+
+  Run externalRun;
+  if (!retrieves)
+    externalRun = readTrecRun(request.runFile);
+
+  EvaluationResult result;
+  result.skippedQueries = loaded.withoutText;
+  std::vector<QueryMetrics> perQuery;
+  const std::size_t stored = static_cast<std::size_t>(std::max(request.storedDepth, request.k));
+  for (std::size_t q = 0; q < queries.size(); ++q) {
+    index::HitList passageHits;
+    if (request.retriever == RetrieverKind::Bm25)
+      passageHits = std::move(bm25Hits[q]);
+    else if (request.retriever == RetrieverKind::Dense)
+      passageHits = std::move(denseHits[q]);
+    else if (request.retriever == RetrieverKind::Hybrid)
+      passageHits = index::reciprocalRankFusion({denseHits[q], bm25Hits[q]}, depth);
+
+    // Collapse chunks to their record: the best passage of a record stands for it.
+    std::vector<RunEntry> ranking;
+    std::set<std::string> seen;
+    if (retrieves) {
+      for (const index::SearchHit& hit : passageHits) {
+        auto passage = passageById.find(hit.id);
+        if (passage != passageById.end() && seen.insert(passage->second->recordKey).second)
+          ranking.push_back({passage->second->recordKey, hit.score});
+      }
+    } else if (auto run = externalRun.find(queries[q].key); run != externalRun.end()) {
+      ranking = run->second;
+    }
+    std::vector<std::string> keys;
+    for (const RunEntry& entry : ranking)
+      keys.push_back(entry.docKey);
+    QueryMetrics metrics{queries[q].key, filingTypes[q], computeMetrics(keys, queries[q].judgments, request.k)};
+    if (ranking.size() > stored)
+      ranking.resize(stored);
+    perQuery.push_back(metrics);
+    result.queries.push_back({std::move(metrics), std::move(ranking)});
+  }
+  result.table = aggregate(perQuery, request.k);
+  throwIfStopped(request.stop);
+
+  nlohmann::json config = {
+      {"corpus_id", request.corpusId},
+      {"retriever", toString(request.retriever)},
+      {"k", request.k},
+      {"depth", depth},
+      {"filter", request.filter.toString()},
+      {"queries", static_cast<std::int64_t>(queries.size())},
+      {"skipped_queries_without_text", loaded.withoutText},
+      {"tie_break", "score desc, passage id asc"},
+  };
+  if (!request.queriesFile.empty())
+    config["queries_file"] = request.queriesFile.string();
+  if (!request.qrelsFile.empty())
+    config["qrels_file"] = request.qrelsFile.string();
+  if (!request.runFile.empty())
+    config["run_file"] = request.runFile.string();
+  if (request.split)
+    config["split"] = *request.split;
+  if (request.retriever == RetrieverKind::Bm25 || request.retriever == RetrieverKind::Hybrid)
+    config["bm25"] = {{"k1", request.bm25.k1}, {"b", request.bm25.b}, {"tokens", "lowercase ascii alphanumeric runs"}};
+  if (dense)
+    config["encoder"] = request.encoder->name();
+  if (request.retriever == RetrieverKind::Hybrid)
+    config["fusion"] = {{"method", "rrf"}, {"constant", index::kRrfConstant}};
+
+  report(request.progress, {"store", 0, 1, {}});
+  storeEvaluation(store, request, result, config, queries);
+  report(request.progress, {"store", 1, 1, {}});
+  return result;
+}
+
+MetricsTable loadMetrics(store::Store& store, std::int64_t evaluationId) {
+  store::Statement select =
+      store.prepare("SELECT e.k, m.filing_type, m.name, m.value, m.query_count FROM evaluations e "
+                    "LEFT JOIN metrics m ON m.evaluation_id = e.id AND m.k = e.k WHERE e.id = ?1");
+  select.bind(1, evaluationId);
+  MetricsTable table;
+  bool found = false;
+  while (select.step()) {
+    found = true;
+    table.k = static_cast<int>(select.columnInt64(0));
+    if (select.columnIsNull(1))
+      continue;
+    MetricSummary& summary = table.groups[select.columnText(1)];
+    summary.queries = select.columnInt64(4);
+    const std::string name = select.columnText(2);
+    const double value = select.columnDouble(3);
+    if (name == "mrr")
+      summary.mean.mrr = value;
+    else if (name == "dcg")
+      summary.mean.dcg = value;
+    else if (name == "ndcg")
+      summary.mean.ndcg = value;
+    else if (name == "recall")
+      summary.mean.recall = value;
+  }
+  if (!found)
+    throw InputError("no evaluation with id " + std::to_string(evaluationId) + " in " + store.path().string());
+  return table;
+}
+
+void exportTrecRun(store::Store& store, std::int64_t evaluationId, std::ostream& out) {
+  store::Statement head = store.prepare("SELECT retriever FROM evaluations WHERE id = ?1");
+  head.bind(1, evaluationId);
+  if (!head.step())
+    throw InputError("no evaluation with id " + std::to_string(evaluationId) + " in " + store.path().string());
+  const std::string tag = head.columnText(0);
+  store::Statement select = store.prepare("SELECT query_key, record_key, score FROM evaluation_rankings "
+                                          "WHERE evaluation_id = ?1 ORDER BY query_key, rank");
+  select.bind(1, evaluationId);
+  Run run;
+  while (select.step())
+    run[select.columnText(0)].push_back({select.columnText(1), select.columnDouble(2)});
+  std::string safeTag = tag;
+  std::replace_if(
+      safeTag.begin(), safeTag.end(), [](char c) { return c == ' ' || c == '\t'; }, '_');
+  writeTrecRun(out, run, safeTag);
+}
+
+void exportTrecQrels(store::Store& store, std::int64_t evaluationId, std::ostream& out) {
+  if (!store.prepare("SELECT 1 FROM evaluations WHERE id = ?1").bind(1, evaluationId).step())
+    throw InputError("no evaluation with id " + std::to_string(evaluationId) + " in " + store.path().string());
+  store::Statement select = store.prepare(
+      "SELECT query_key, judgments_json FROM evaluation_queries WHERE evaluation_id = ?1 ORDER BY query_key");
+  select.bind(1, evaluationId);
+  Qrels qrels;
+  while (select.step())
+    qrels[select.columnText(0)] = nlohmann::json::parse(select.columnText(1)).get<Judgments>();
+  writeTrecQrels(out, qrels);
+}
+
+} // namespace distillery::eval

@@ -1,0 +1,99 @@
+#pragma once
+// The one call the CLI, the pipeline and the GUI make to measure a retriever: load the queries and
+// judgments, retrieve (dense, BM25, hybrid) or read an external TREC run, score every query with the
+// definitions of Metrics.h, and store the evaluation in the experiment (evaluations, metrics and the
+// per-query rows of evaluation_queries / evaluation_rankings, all in one transaction).
+//
+// Which queries count: those with at least one judgment (any grade) in the qrels. Queries without
+// text (retrieval only) are skipped and counted in the stored config. A query's filing type is its own
+// filing_type if it has one, else the filing type of the document of its first relevant passage (the
+// lowest passage id among its relevant records), else "unknown". A filing_type filter restricts both
+// the passages searched and the queries scored to that filing type; company/document filters restrict
+// only the passages.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <ostream>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "core/eval/Metrics.h"
+#include "core/eval/TrecFormat.h"
+#include "core/index/Bm25Index.h"
+#include "core/index/DenseIndex.h"
+#include "core/index/PassageFilter.h"
+#include "core/util/Progress.h"
+
+namespace distillery::model {
+class TextEncoder;
+}
+namespace distillery::store {
+class Store;
+}
+
+namespace distillery::eval {
+
+enum class RetrieverKind {
+  Dense,   // student bi-encoder + faiss
+  Bm25,    // in-memory BM25 (core/index/Bm25Index.h)
+  Hybrid,  // reciprocal-rank fusion of the dense and BM25 lists
+  RunFile, // an external TREC run file: nothing retrieved, only scored
+};
+std::string toString(RetrieverKind kind);
+/// "dense", "bm25", "hybrid"; throws InputError naming the value otherwise.
+RetrieverKind retrieverKindFromString(const std::string& text);
+
+struct EvaluationRequest {
+  std::int64_t corpusId = 0;
+  // Queries and judgments: a stored query set, or files (BEIR queries.jsonl + qrels TSV/TREC).
+  std::optional<std::int64_t> querySetId;
+  std::optional<std::string> split; // with a query set: only queries of this split (train|dev|test)
+  std::filesystem::path queriesFile;
+  std::filesystem::path qrelsFile;
+  std::filesystem::path runFile; // RetrieverKind::RunFile: `qid Q0 docid rank score tag`, docid = record key
+
+  RetrieverKind retriever = RetrieverKind::Bm25;
+  model::TextEncoder* encoder = nullptr; // required for Dense and Hybrid
+  std::optional<std::int64_t> modelId;   // models.id of the encoder, stored with the evaluation
+  int k = 5;
+  int depth = 100;      // passages each retriever returns before chunks are collapsed and lists fused
+  int storedDepth = 20; // records per query kept in evaluation_rankings (at least k), for TREC export
+  index::PassageFilter filter;
+  index::Bm25Parameters bm25;
+  index::DenseIndexOptions denseIndex;
+  std::filesystem::path indexDirectory; // dense index cache; empty: "<store file>.indexes" beside it
+
+  std::optional<std::int64_t> runId; // distillation run and round this evaluation belongs to
+  std::optional<int> roundIndex;
+
+  ProgressCallback progress;
+  std::stop_token stop;
+};
+
+/// One query's outcome.
+struct QueryOutcome {
+  QueryMetrics metrics;
+  std::vector<RunEntry> ranking; // distinct records, best first, storedDepth long at most
+};
+
+struct EvaluationResult {
+  std::int64_t evaluationId = 0;
+  MetricsTable table;
+  std::vector<QueryOutcome> queries;
+  std::int64_t skippedQueries = 0; // judged queries without text
+};
+
+/// Runs an evaluation and stores it. Throws InputError for bad files/ids (naming them), Cancelled when
+/// stopped; nothing is stored unless the evaluation completes.
+EvaluationResult evaluate(store::Store& store, const EvaluationRequest& request);
+
+/// A stored evaluation's metrics table.
+MetricsTable loadMetrics(store::Store& store, std::int64_t evaluationId);
+
+/// TREC export of a stored evaluation: its rankings as a run file (tag = retriever) and the judgments
+/// it was scored against as qrels. Throws InputError when the evaluation does not exist.
+void exportTrecRun(store::Store& store, std::int64_t evaluationId, std::ostream& out);
+void exportTrecQrels(store::Store& store, std::int64_t evaluationId, std::ostream& out);
+
+} // namespace distillery::eval
