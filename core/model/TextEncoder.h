@@ -1,6 +1,9 @@
 #pragma once
 // The student bi-encoder as the rest of core sees it: texts in, L2-normalised float vectors out.
 // No libtorch here: this header is included by index, eval and pipeline code.
+#include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -12,12 +15,25 @@ namespace distillery::model {
 /// Decides the prefix or instruction a model expects ("query: ", "passage: ", bge's instruction).
 enum class TextRole { Query, Passage };
 
+/// What an encode() call computed, for throughput and padding figures.
+struct EncodeStatistics {
+  std::int64_t texts = 0;
+  std::int64_t realTokens = 0;     // tokens of the texts themselves ([CLS]/[SEP] included)
+  std::int64_t computedTokens = 0; // tokens the model ran over, padding included
+  double paddingRatio() const { return realTokens > 0 ? double(computedTokens) / double(realTokens) : 1.0; }
+};
+
+/// Receives one finished embedding row (dimension() floats) for texts[index]; rows arrive in any order.
+using EmbeddingRowSink = std::function<void(std::size_t index, const float* row)>;
+
 struct EncodeOptions {
   int batchSize = 32;
-  int maxLength = 256;       // tokens, [CLS]/[SEP] included
-  int threads = 0;           // 0: all cores
-  ProgressCallback progress; // called between batches
-  std::stop_token stop;      // checked between batches
+  int maxLength = 256;                    // tokens, [CLS]/[SEP] included
+  int threads = 0;                        // 0: all cores
+  ProgressCallback progress;              // called between batches
+  std::stop_token stop;                   // checked between batches
+  EmbeddingRowSink rowSink;               // when set, rows stream here and encode() returns an empty vector
+  EncodeStatistics* statistics = nullptr; // filled when set
 };
 
 class TextEncoder {

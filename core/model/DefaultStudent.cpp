@@ -1,0 +1,138 @@
+#include "core/model/DefaultStudent.h"
+
+#include "core/model/StudentModel.h"
+#include "core/model/TrainingLoop.h"
+#include "core/util/Error.h"
+#include "core/util/Time.h"
+
+#include <algorithm>
+#include <deque>
+#include <numeric>
+#include <random>
+#include <thread>
+
+namespace distillery::model {
+namespace {
+
+BertConfig defaultConfig(const DefaultStudentOptions& options, std::int64_t vocabularySize) {
+  BertConfig config;
+  config.vocabSize = vocabularySize;
+  config.hiddenSize = options.hiddenSize;
+  config.layers = options.layers;
+  config.heads = options.heads;
+  config.intermediateSize = options.intermediateSize;
+  config.maxPositions = options.maxLength;
+  config.maxSequenceLength = options.maxLength;
+  config.typeVocabSize = 2;
+  config.hiddenAct = "gelu";
+  config.pooling = Pooling::Mean;
+  return config;
+}
+
+std::shared_ptr<StudentModel> untrainedStudent(const std::vector<std::string>& passages,
+                                               const DefaultStudentOptions& options) {
+  if (passages.empty())
+    throw InputError("the corpus has no passages to train the default student on");
+  text::WordPieceTokenizer tokenizer(text::learnWordPieceVocabulary(passages, options.vocabularySize));
+  const auto config = defaultConfig(options, tokenizer.vocabularySize());
+  return StudentModel::createRandom(config, std::move(tokenizer), options.seed, defaultDevice());
+}
+
+std::vector<std::int64_t> crop(const std::vector<std::int64_t>& tokens, std::int64_t length, std::mt19937_64& random,
+                               std::int64_t cls, std::int64_t sep) {
+  const auto n = static_cast<std::int64_t>(tokens.size());
+  length = std::clamp<std::int64_t>(length, 1, n);
+  const auto start = std::uniform_int_distribution<std::int64_t>(0, n - length)(random);
+  std::vector<std::int64_t> out;
+  out.reserve(static_cast<std::size_t>(length + 2));
+  out.push_back(cls);
+  out.insert(out.end(), tokens.begin() + start, tokens.begin() + start + length);
+  out.push_back(sep);
+  return out;
+}
+
+} // namespace
+
+void saveRandomStudent(const std::vector<std::string>& passages, const std::filesystem::path& directory,
+                       const DefaultStudentOptions& options) {
+  auto model = untrainedStudent(passages, options);
+  model->save(directory);
+}
+
+DefaultStudentReport trainDefaultStudent(const std::vector<std::string>& passages,
+                                         const std::filesystem::path& directory, const DefaultStudentOptions& options) {
+  const double started = monotonicSeconds();
+  torch::set_num_threads(options.threads > 0 ? options.threads
+                                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  auto model = untrainedStudent(passages, options);
+  const auto& tokenizer = model->tokenizer();
+  const auto cls = tokenizer.clsId(), sep = tokenizer.sepId();
+  const auto bodyLimit = options.maxLength - 2;
+
+  // Token ids of every passage without [CLS]/[SEP]; passages too short to crop twice are left out.
+  std::vector<std::vector<std::int64_t>> bodies;
+  for (const auto& passage : passages) {
+    auto ids = tokenizer.encodeIds(passage, 0);
+    if (ids.size() < 5)
+      continue;
+    bodies.emplace_back(ids.begin() + 1, ids.end() - 1);
+  }
+  if (bodies.size() < 2)
+    throw InputError("the corpus has fewer than two passages with text; the default student needs more");
+
+  std::mt19937_64 random(options.seed);
+  const auto batchSize = static_cast<std::size_t>(std::min<std::size_t>(options.batchSize, bodies.size()));
+  TrainingSchedule schedule;
+  schedule.totalSteps = options.steps;
+  schedule.learningRate = options.learningRate;
+  schedule.warmupFraction = 0.1;
+  schedule.weightDecay = 0.01;
+  TrainingLoop loop(model->parameters(), schedule);
+
+  std::vector<std::size_t> order(bodies.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::size_t cursor = order.size();
+  DefaultStudentReport result;
+  std::deque<double> recent;
+  for (int step = 0; step < options.steps; ++step) {
+    throwIfStopped(options.stop);
+    if (step > 20 && monotonicSeconds() - started > options.maxSeconds)
+      break;
+    // Independent cropping: a short query-like span and a longer passage-like span of the same passage.
+    std::vector<std::vector<std::int64_t>> queries, keys;
+    for (std::size_t b = 0; b < batchSize; ++b) {
+      if (cursor >= order.size()) {
+        std::shuffle(order.begin(), order.end(), random);
+        cursor = 0;
+      }
+      const auto& body = bodies[order[cursor++]];
+      const auto n = static_cast<std::int64_t>(body.size());
+      const auto queryLength =
+          std::uniform_int_distribution<std::int64_t>(options.cropMinTokens, options.cropMaxTokens)(random);
+      const auto keyMin = std::min<std::int64_t>(bodyLimit, std::max<std::int64_t>(queryLength, n / 2));
+      const auto keyLength =
+          std::uniform_int_distribution<std::int64_t>(keyMin, std::min<std::int64_t>(n, bodyLimit))(random);
+      queries.push_back(crop(body, std::min(queryLength, n), random, cls, sep));
+      keys.push_back(crop(body, std::max<std::int64_t>(1, std::min(keyLength, n)), random, cls, sep));
+    }
+    const auto loss =
+        inBatchInfoNce(model->embedTokenized(queries, true), model->embedTokenized(keys, true), options.temperature);
+    const double value = loop.step(loss);
+    if (step == 0)
+      result.firstLoss = value;
+    recent.push_back(value);
+    if (recent.size() > 20)
+      recent.pop_front();
+    ++result.steps;
+    if (step % 10 == 0 || step + 1 == options.steps)
+      report(options.progress, {"train default student", step + 1, options.steps, "loss " + std::to_string(value)});
+  }
+  result.lastLoss = recent.empty() ? 0 : std::accumulate(recent.begin(), recent.end(), 0.0) / double(recent.size());
+  throwIfStopped(options.stop);
+  model->setName("default");
+  model->save(directory);
+  result.seconds = monotonicSeconds() - started;
+  return result;
+}
+
+} // namespace distillery::model

@@ -1,0 +1,150 @@
+#include "core/model/EncoderFactory.h"
+
+#include "core/corpus/CorpusRepository.h"
+#include "core/model/DefaultStudent.h"
+#include "core/model/StudentModel.h"
+#include "core/store/Store.h"
+#include "core/util/Error.h"
+#include "core/util/Hash.h"
+#include "core/util/Time.h"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+
+namespace distillery::model {
+namespace {
+
+// Bump when the default student's recipe changes, so older checkpoints are not reused.
+constexpr const char* kDefaultRecipe = "default-student-v1";
+
+std::string safeFileName(const std::string& name) {
+  std::string out;
+  for (const unsigned char c : name)
+    out.push_back(std::isalnum(c) || c == '-' || c == '_' ? static_cast<char>(c) : '_');
+  return out.empty() ? "corpus" : out;
+}
+
+bool isModelDirectory(const std::filesystem::path& directory) {
+  return std::filesystem::exists(directory / "config.json") && std::filesystem::exists(directory / "model.safetensors");
+}
+
+std::string configSummary(const std::filesystem::path& directory) {
+  std::ifstream in(directory / "config.json");
+  std::ostringstream text;
+  text << in.rdbuf();
+  try {
+    return nlohmann::json::parse(text.str()).dump();
+  } catch (const nlohmann::json::exception&) {
+    return "{}";
+  }
+}
+
+std::filesystem::path defaultStudentDirectory(const EncoderContext& context) {
+  if (context.store == nullptr)
+    throw InputError("model 'default' needs an experiment (--store) holding the corpus to train on");
+  if (context.corpus.empty())
+    throw InputError("model 'default' needs a corpus name (--corpus) to train on");
+  store::Store& store = *context.store;
+  const auto corpusId = corpus::findCorpusId(store, context.corpus);
+  const auto passages = corpus::loadPassages(store, corpusId);
+  if (passages.empty())
+    throw InputError("corpus '" + context.corpus + "' has no passages; import documents before using model 'default'");
+
+  ContentHasher hasher;
+  hasher.update(kDefaultRecipe);
+  hasher.update(std::to_string(context.seed));
+  std::vector<std::string> texts;
+  texts.reserve(passages.size());
+  for (const auto& passage : passages) {
+    hasher.update(passage.text);
+    hasher.update("\x1f");
+    texts.push_back(passage.text);
+  }
+  const auto root = std::filesystem::absolute(store.path()).string() + ".models";
+  const auto directory = std::filesystem::path(root) /
+                         ("default-" + safeFileName(context.corpus) + "-" + hasher.hexDigest().substr(0, 12));
+  if (!isModelDirectory(directory)) {
+    // Train into a side directory and rename: a crash or cancel never leaves a half-written model behind.
+    const auto partial = std::filesystem::path(directory.string() + ".partial");
+    std::filesystem::remove_all(partial);
+    DefaultStudentOptions options;
+    options.seed = context.seed;
+    options.progress = context.progress;
+    options.stop = context.stop;
+    try {
+      trainDefaultStudent(texts, partial, options);
+    } catch (...) {
+      std::filesystem::remove_all(partial);
+      throw;
+    }
+    std::filesystem::remove_all(directory);
+    std::filesystem::rename(partial, directory);
+  }
+  registerModel(store, directory, "default", "default (trained on corpus " + context.corpus + ")");
+  return directory;
+}
+
+} // namespace
+
+std::int64_t registerModel(store::Store& store, const std::filesystem::path& directory, const std::string& kind,
+                           const std::string& name, std::int64_t parentId) {
+  const auto path = std::filesystem::absolute(directory).lexically_normal().string();
+  auto find = store.prepare("SELECT id FROM models WHERE path = ?1 ORDER BY id LIMIT 1");
+  find.bind(1, path);
+  if (find.step())
+    return find.columnInt64(0);
+  auto insert = store.prepare(
+      "INSERT INTO models(kind, name, path, parent_id, config_json, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  insert.bind(1, kind).bind(2, name).bind(3, path);
+  if (parentId > 0)
+    insert.bind(4, parentId);
+  else
+    insert.bindNull(4);
+  insert.bind(5, configSummary(directory)).bind(6, nowIso8601());
+  insert.run();
+  return store.lastInsertId();
+}
+
+std::filesystem::path resolveModelDirectory(const std::string& spec, const EncoderContext& context) {
+  if (spec.empty())
+    throw InputError("no model given: use a Hugging Face model directory, 'default' or 'model:<id>'");
+  if (spec == "default")
+    return defaultStudentDirectory(context);
+  if (spec.rfind("model:", 0) == 0) {
+    if (context.store == nullptr)
+      throw InputError("model '" + spec + "' refers to an experiment's models table: give the experiment (--store)");
+    std::int64_t id = 0;
+    try {
+      std::size_t used = 0;
+      id = std::stoll(spec.substr(6), &used);
+      if (used != spec.size() - 6)
+        throw std::invalid_argument("trailing characters");
+    } catch (const std::exception&) {
+      throw InputError("model '" + spec + "': expected model:<numeric id>");
+    }
+    auto select = context.store->prepare("SELECT path FROM models WHERE id = ?1");
+    select.bind(1, id);
+    if (!select.step())
+      throw InputError("no model with id " + std::to_string(id) + " in " + context.store->path().string());
+    const auto path = select.columnOptionalText(0);
+    if (!path || !isModelDirectory(*path))
+      throw InputError("model " + std::to_string(id) + " points to " + path.value_or("(no path)") +
+                       ", which is not a model directory any more");
+    return *path;
+  }
+  const std::filesystem::path directory(spec);
+  if (!std::filesystem::is_directory(directory))
+    throw InputError("model directory not found: " + spec + " (or use 'default' / 'model:<id>')");
+  return directory;
+}
+
+std::unique_ptr<TextEncoder> openEncoder(const std::string& spec, const EncoderContext& context) {
+  auto model = StudentModel::load(resolveModelDirectory(spec, context), defaultDevice());
+  if (spec == "default")
+    model->setName("default (trained on corpus " + context.corpus + ")");
+  return makeTextEncoder(std::move(model));
+}
+
+} // namespace distillery::model

@@ -1,0 +1,42 @@
+#pragma once
+// The optimisation loop shared by the default student's warm start and the pipeline's fine-tuning:
+// AdamW, linear warm-up then linear decay, gradient clipping. The caller brings the loss.
+// Includes torch: use from core/model and core/pipeline .cpp files only.
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace distillery::model {
+
+struct TrainingSchedule {
+  std::int64_t totalSteps = 1000;
+  double learningRate = 1e-4; // peak, reached after warm-up
+  double weightDecay = 0.01;
+  double warmupFraction = 0.1; // of totalSteps
+  double maxGradNorm = 1.0;    // 0: no clipping
+};
+
+class TrainingLoop {
+public:
+  TrainingLoop(std::vector<torch::Tensor> parameters, TrainingSchedule schedule);
+  /// Backpropagates loss, clips, sets this step's learning rate and updates; returns the loss value.
+  double step(const torch::Tensor& loss);
+  double learningRateAt(std::int64_t step) const;
+  std::int64_t stepsDone() const { return steps_; }
+  const TrainingSchedule& schedule() const { return schedule_; }
+
+private:
+  std::vector<torch::Tensor> parameters_;
+  TrainingSchedule schedule_;
+  std::unique_ptr<torch::optim::AdamW> optimizer_;
+  std::int64_t steps_ = 0;
+};
+
+/// In-batch InfoNCE: row i of queries matches row i of passages, every other row is a negative.
+/// Inputs are L2-normalised [n, d]; symmetric averages both directions.
+torch::Tensor inBatchInfoNce(const torch::Tensor& queries, const torch::Tensor& passages, double temperature,
+                             bool symmetric = true);
+
+} // namespace distillery::model
