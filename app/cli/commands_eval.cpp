@@ -3,6 +3,8 @@
 #include "app/cli/CliCommand.h"
 #include "core/eval/Evaluator.h"
 #include "core/index/PassageFilter.h"
+#include "core/model/EncoderFactory.h"
+#include "core/model/TextEncoder.h"
 #include "core/store/Store.h"
 #include "core/util/Error.h"
 
@@ -89,10 +91,19 @@ std::string metricsText(const eval::MetricsTable& table, std::int64_t evaluation
   return text.str();
 }
 
-// The encoder for --model is opened through the model area's factory once it exists; until then dense
-// and hybrid evaluation are only reachable through the core API.
-std::unique_ptr<model::TextEncoder> openModel(const std::string& spec, store::Store&) {
-  throw InputError("--model '" + spec + "': this build of distillery-cli cannot open encoders yet");
+// --model: a model directory, `default` (trained on the corpus the first time) or `model:<id>`.
+std::unique_ptr<model::TextEncoder> openModel(const std::string& spec, store::Store& s, const std::string& corpus,
+                                              std::optional<std::int64_t>& modelId) {
+  model::EncoderContext context;
+  context.store = &s;
+  context.corpus = corpus;
+  context.progress = [](const Progress& p) { printProgress(p.stage, p.done, p.total); };
+  const std::filesystem::path directory = model::resolveModelDirectory(spec, context);
+  store::Statement select = s.prepare("SELECT id FROM models WHERE path = ?1 ORDER BY id DESC LIMIT 1");
+  select.bind(1, directory.string());
+  if (select.step())
+    modelId = select.columnInt64(0);
+  return model::openEncoder(directory.string(), context);
 }
 
 void runEval(CliContext& context, const EvalOptions& o) {
@@ -122,7 +133,7 @@ void runEval(CliContext& context, const EvalOptions& o) {
   request.denseIndex.kind = index::denseIndexKindFromString(o.index);
   std::unique_ptr<model::TextEncoder> encoder;
   if (request.retriever == eval::RetrieverKind::Dense || request.retriever == eval::RetrieverKind::Hybrid) {
-    encoder = openModel(o.model.empty() ? std::string("default") : o.model, s);
+    encoder = openModel(o.model.empty() ? std::string("default") : o.model, s, o.corpus, request.modelId);
     request.encoder = encoder.get();
   }
   request.progress = [](const Progress& p) { printProgress(p.stage, p.done, p.total); };

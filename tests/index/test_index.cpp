@@ -1,0 +1,267 @@
+// Dense (faiss) and BM25 retrieval, fusion and filters, through their public classes.
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+#include <fstream>
+#include <random>
+
+#include "core/index/Bm25Index.h"
+#include "core/index/DenseIndex.h"
+#include "core/index/PassageFilter.h"
+#include "core/index/RankFusion.h"
+#include "core/util/Error.h"
+
+using namespace distillery;
+using namespace distillery::index;
+
+namespace {
+
+std::vector<float> randomUnitVectors(std::int64_t n, int d, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal;
+  std::vector<float> v(static_cast<std::size_t>(n * d));
+  for (std::int64_t i = 0; i < n; ++i) {
+    float norm = 0;
+    for (int j = 0; j < d; ++j) {
+      float x = normal(rng);
+      v[static_cast<std::size_t>(i * d + j)] = x;
+      norm += x * x;
+    }
+    norm = std::sqrt(norm);
+    for (int j = 0; j < d; ++j)
+      v[static_cast<std::size_t>(i * d + j)] /= norm;
+  }
+  return v;
+}
+
+std::vector<std::int64_t> hitIds(const HitList& hits) {
+  std::vector<std::int64_t> ids;
+  for (const auto& h : hits)
+    ids.push_back(h.id);
+  return ids;
+}
+
+// Brute-force reference: best k of dot products, ties by id.
+HitList bruteForce(const std::vector<float>& base, const std::vector<std::int64_t>& ids, const float* query, int d,
+                   int k) {
+  HitList all;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    float dot = 0;
+    for (int j = 0; j < d; ++j)
+      dot += base[i * static_cast<std::size_t>(d) + static_cast<std::size_t>(j)] * query[j];
+    all.push_back({ids[i], dot});
+  }
+  sortAndTruncate(all, static_cast<std::size_t>(k));
+  return all;
+}
+
+} // namespace
+
+class IndexTest : public QObject {
+  Q_OBJECT
+  QTemporaryDir dir_;
+
+private slots:
+  void exactSearchRanksByInnerProductAndBreaksTiesById() {
+    // 2-d unit vectors; ids 30 and 10 are the same vector (a duplicate passage).
+    const std::vector<float> vectors = {1, 0, 0.6f, 0.8f, 0, 1, 0.6f, 0.8f};
+    const std::vector<std::int64_t> ids = {20, 30, 40, 10};
+    const DenseIndex index = DenseIndex::build(vectors, 2, ids);
+    QVERIFY(index.kind() == DenseIndexKind::Exact);
+    const std::vector<float> query = {0.8f, 0.6f};
+    const auto results = index.search(query, 3);
+    QCOMPARE(results.size(), std::size_t(1));
+    // scores: id20 0.8, id30 0.96, id40 0.6, id10 0.96
+    QCOMPARE(hitIds(results[0]), (std::vector<std::int64_t>{10, 30, 20}));
+    QVERIFY(std::abs(results[0][0].score - 0.96f) < 1e-5f);
+  }
+
+  void kLargerThanIndexReturnsEverything() {
+    const std::vector<float> vectors = {1, 0, 0, 1};
+    const DenseIndex index = DenseIndex::build(vectors, 2, {5, 6});
+    const auto results = index.search(std::vector<float>{0, 1}, 10);
+    QCOMPARE(hitIds(results[0]), (std::vector<std::int64_t>{6, 5}));
+  }
+
+  void batchedSearchMatchesBruteForce() {
+    const int d = 16;
+    const auto base = randomUnitVectors(500, d, 1);
+    std::vector<std::int64_t> ids(500);
+    for (int i = 0; i < 500; ++i)
+      ids[static_cast<std::size_t>(i)] = 1000 + 7 * i;
+    const auto queries = randomUnitVectors(20, d, 2);
+    const DenseIndex index = DenseIndex::build(base, d, ids);
+    const auto results = index.search(queries, 10);
+    QCOMPARE(results.size(), std::size_t(20));
+    for (int q = 0; q < 20; ++q)
+      QCOMPARE(hitIds(results[static_cast<std::size_t>(q)]),
+               hitIds(bruteForce(base, ids, queries.data() + q * d, d, 10)));
+  }
+
+  void filteredSearchReturnsBestAllowedNotFilteredTopK() {
+    const int d = 8;
+    const auto base = randomUnitVectors(300, d, 3);
+    std::vector<std::int64_t> ids(300);
+    for (int i = 0; i < 300; ++i)
+      ids[static_cast<std::size_t>(i)] = i + 1;
+    std::unordered_set<std::int64_t> allowed;
+    std::vector<float> allowedBase;
+    std::vector<std::int64_t> allowedIds;
+    for (int i = 0; i < 300; i += 3) {
+      allowed.insert(i + 1);
+      allowedIds.push_back(i + 1);
+      allowedBase.insert(allowedBase.end(), base.begin() + i * d, base.begin() + (i + 1) * d);
+    }
+    allowed.insert(99999); // unknown ids are ignored
+    const auto queries = randomUnitVectors(5, d, 4);
+    for (DenseIndexKind kind : {DenseIndexKind::Exact, DenseIndexKind::Hnsw}) {
+      DenseIndexOptions options;
+      options.kind = kind;
+      const DenseIndex index = DenseIndex::build(base, d, ids, options);
+      const auto results = index.search(queries, 5, &allowed);
+      for (int q = 0; q < 5; ++q) {
+        const auto& hits = results[static_cast<std::size_t>(q)];
+        QCOMPARE(hits.size(), std::size_t(5)); // 5 allowed hits, not what survives of an unfiltered top 5
+        QCOMPARE(hitIds(hits), hitIds(bruteForce(allowedBase, allowedIds, queries.data() + q * d, d, 5)));
+      }
+    }
+    const DenseIndex index = DenseIndex::build(base, d, ids);
+    const std::unordered_set<std::int64_t> none = {424242};
+    QVERIFY(index.search(queries, 5, &none)[0].empty());
+  }
+
+  void autoChoosesHnswAboveThresholdWithHighRecall() {
+    const int d = 32;
+    const auto base = randomUnitVectors(3000, d, 5);
+    std::vector<std::int64_t> ids(3000);
+    for (int i = 0; i < 3000; ++i)
+      ids[static_cast<std::size_t>(i)] = i;
+    DenseIndexOptions options;
+    options.approximateAbove = 2000;
+    const DenseIndex approximate = DenseIndex::build(base, d, ids, options);
+    QVERIFY(approximate.kind() == DenseIndexKind::Hnsw);
+    options.approximateAbove = 5000;
+    const DenseIndex exact = DenseIndex::build(base, d, ids, options);
+    QVERIFY(exact.kind() == DenseIndexKind::Exact);
+    const auto queries = randomUnitVectors(100, d, 6);
+    const auto a = approximate.search(queries, 10);
+    const auto e = exact.search(queries, 10);
+    int found = 0;
+    for (std::size_t q = 0; q < 100; ++q) {
+      const auto truth = hitIds(e[q]);
+      for (const auto& hit : a[q])
+        found += std::count(truth.begin(), truth.end(), hit.id) > 0;
+    }
+    QVERIFY2(found >= 950, qPrintable(QStringLiteral("recall@10 %1/1000").arg(found)));
+  }
+
+  void saveAndLoadGiveTheSameResults() {
+    const int d = 12;
+    const auto base = randomUnitVectors(400, d, 7);
+    std::vector<std::int64_t> ids(400);
+    for (int i = 0; i < 400; ++i)
+      ids[static_cast<std::size_t>(i)] = 400 - i;
+    const auto queries = randomUnitVectors(10, d, 8);
+    for (DenseIndexKind kind : {DenseIndexKind::Exact, DenseIndexKind::Hnsw}) {
+      DenseIndexOptions options;
+      options.kind = kind;
+      const DenseIndex built = DenseIndex::build(base, d, ids, options);
+      const std::string path = dir_.filePath(QStringLiteral("sub/index-%1.dense").arg(int(kind))).toStdString();
+      built.save(path);
+      const DenseIndex loaded = DenseIndex::load(path);
+      QVERIFY(loaded.kind() == kind);
+      QCOMPARE(loaded.size(), std::int64_t(400));
+      QCOMPARE(loaded.dimension(), d);
+      const std::unordered_set<std::int64_t> allowed = {1, 2, 3, 50, 300};
+      const auto before = built.search(queries, 7);
+      const auto after = loaded.search(queries, 7);
+      const auto filteredAfter = loaded.search(queries, 7, &allowed);
+      for (std::size_t q = 0; q < 10; ++q) {
+        QCOMPARE(hitIds(after[q]), hitIds(before[q]));
+        QCOMPARE(filteredAfter[q].size(), std::size_t(5));
+      }
+    }
+  }
+
+  void loadRefusesMissingAndDamagedFiles() {
+    QVERIFY_THROWS_EXCEPTION(Error, DenseIndex::load(dir_.filePath(QStringLiteral("missing.dense")).toStdString()));
+    const std::string damaged = dir_.filePath(QStringLiteral("damaged.dense")).toStdString();
+    std::ofstream(damaged) << "not an index";
+    try {
+      DenseIndex::load(damaged);
+      QFAIL("damaged file loaded");
+    } catch (const Error& e) {
+      QVERIFY(QString::fromStdString(e.what()).contains(QStringLiteral("damaged.dense")));
+    }
+    QVERIFY_THROWS_EXCEPTION(Error, DenseIndex::build(std::vector<float>{1, 0, 0, 1}, 2, {1, 1}));
+  }
+
+  void bm25TokensAreLowercaseAlphanumericRuns() {
+    const auto tokens = bm25Tokens("Net revenue (FY2023): $1,234.5M -- Café");
+    const std::vector<std::string> expected = {"net", "revenue", "fy2023", "1", "234", "5m", "café"};
+    QCOMPARE(tokens, expected);
+  }
+
+  void bm25ScoresMatchTheFormula() {
+    // Hand-computed: N = 3, avgdl = (2 + 4 + 1) / 3; query "revenue".
+    const std::vector<std::int64_t> ids = {1, 2, 3};
+    const std::vector<std::string> texts = {"revenue growth", "revenue revenue fell sharply", "costs"};
+    const Bm25Index index = Bm25Index::build(ids, texts);
+    const auto results = index.search({"Revenue"}, 10);
+    QCOMPARE(results[0].size(), std::size_t(2)); // "costs" shares no term
+    const double k1 = 0.9, b = 0.4, avgdl = 7.0 / 3.0;
+    const double idf = std::log(1 + (3 - 2 + 0.5) / (2 + 0.5));
+    const double s1 = idf * 1 * (k1 + 1) / (1 + k1 * (1 - b + b * 2 / avgdl));
+    const double s2 = idf * 2 * (k1 + 1) / (2 + k1 * (1 - b + b * 4 / avgdl));
+    QCOMPARE(results[0][0].id, std::int64_t(2));
+    QVERIFY(std::abs(results[0][0].score - s2) < 1e-5);
+    QVERIFY(std::abs(results[0][1].score - s1) < 1e-5);
+  }
+
+  void bm25BreaksTiesByIdAndHonoursFiltersAndBatches() {
+    const std::vector<std::int64_t> ids = {9, 4, 7, 1};
+    const std::vector<std::string> texts = {"cash flow", "cash flow", "cash flow", "dividend"};
+    const Bm25Index index = Bm25Index::build(ids, texts);
+    std::vector<std::string> queries(200, "cash");
+    queries[1] = "dividend payout";
+    const auto results = index.search(queries, 2);
+    QCOMPARE(results.size(), std::size_t(200));
+    QCOMPARE(hitIds(results[0]), (std::vector<std::int64_t>{4, 7}));
+    QCOMPARE(hitIds(results[199]), (std::vector<std::int64_t>{4, 7}));
+    QCOMPARE(hitIds(results[1]), (std::vector<std::int64_t>{1}));
+    const std::unordered_set<std::int64_t> allowed = {9, 1};
+    QCOMPARE(hitIds(index.search({"cash"}, 5, &allowed)[0]), (std::vector<std::int64_t>{9}));
+  }
+
+  void bm25StopsWhenAsked() {
+    std::stop_source stop;
+    stop.request_stop();
+    QVERIFY_THROWS_EXCEPTION(Cancelled, Bm25Index::build({1}, {"text"}, {}, {}, stop.get_token()));
+  }
+
+  void reciprocalRankFusionByHand() {
+    const HitList dense = {{1, 0.9f}, {2, 0.8f}, {3, 0.7f}};
+    const HitList bm25 = {{3, 12.0f}, {4, 11.0f}};
+    const HitList fused = reciprocalRankFusion({dense, bm25}, 10);
+    // 3: 1/63 + 1/61; 1: 1/61; 4: 1/62; 2: 1/62 (tie with 4: id 2 first).
+    QCOMPARE(hitIds(fused), (std::vector<std::int64_t>{3, 1, 2, 4}));
+    QVERIFY(std::abs(fused[0].score - (1.0 / 63 + 1.0 / 61)) < 1e-6);
+    QCOMPARE(reciprocalRankFusion({dense, bm25}, 2).size(), std::size_t(2));
+  }
+
+  void passageFilterParsesAndRejectsBadTerms() {
+    const PassageFilter filter = PassageFilter::parse("filing_type=10-K, company=Apple Inc.");
+    QCOMPARE(*filter.filingType, std::string("10-K"));
+    QCOMPARE(*filter.company, std::string("Apple Inc."));
+    QVERIFY(!filter.document);
+    QCOMPARE(filter.toString(), std::string("filing_type=10-K,company=Apple Inc."));
+    QVERIFY(PassageFilter::parse("").empty());
+    QVERIFY_THROWS_EXCEPTION(InputError, PassageFilter::parse("sector=tech"));
+    QVERIFY_THROWS_EXCEPTION(InputError, PassageFilter::parse("filing_type="));
+    QVERIFY_THROWS_EXCEPTION(InputError, PassageFilter::parse("10-K"));
+  }
+};
+
+QTEST_GUILESS_MAIN(IndexTest)
+#include "test_index.moc"
