@@ -11,7 +11,7 @@ namespace distillery::corpus {
 
 struct DemoCorpusOptions {
   std::uint64_t seed = 42;
-  int companies = 12; // distinct fictional registrants
+  int companies = 18; // distinct fictional registrants
   int queries = 300;  // held-out test queries with qrels
 };
 

@@ -1,0 +1,164 @@
+// `import` and `demo-corpus`: load filings into an experiment, or write the built-in demo corpus.
+#include "app/cli/CliCommand.h"
+#include "core/corpus/CorpusImporter.h"
+#include "core/corpus/DemoCorpus.h"
+#include "core/store/Store.h"
+
+#include <csignal>
+#include <memory>
+#include <sstream>
+#include <stop_token>
+
+namespace distillery::cli {
+namespace {
+
+struct ImportArguments {
+  std::string store;
+  std::string corpus;
+  std::string format = "auto";
+  std::vector<std::string> paths;
+  int maxTokens = 256;
+  int overlapTokens = 32;
+  bool chunkBeir = false;
+  std::uint64_t maxFileBytes = 1ull << 30;
+  std::string idField = "_id", textField = "text", titleField = "title", filingTypeField = "filing_type",
+              companyField = "company", periodField = "period";
+};
+
+// Ctrl-C asks the import to stop after the current document; what was committed stays.
+std::stop_source* activeImport = nullptr;
+void onImportInterrupt(int) { // internal linkage: other commands have their own handlers
+  if (activeImport)
+    activeImport->request_stop();
+}
+
+nlohmann::json summaryJson(const corpus::ImportSummary& s) {
+  nlohmann::json skipped = nlohmann::json::array(), warnings = nlohmann::json::array();
+  for (const auto& item : s.skipped)
+    skipped.push_back({{"path", item.path}, {"reason", item.reason}});
+  for (const auto& item : s.warnings)
+    warnings.push_back({{"path", item.path}, {"reason", item.reason}});
+  nlohmann::json types = nlohmann::json::object();
+  for (const auto& [type, count] : s.filingTypes)
+    types[type] = count;
+  return {{"corpus", s.corpusName},
+          {"documents", s.documents},
+          {"passages", s.passages},
+          {"filing_types", types},
+          {"skipped", skipped},
+          {"seconds", s.seconds},
+          {"unchanged_documents", s.unchangedDocuments},
+          {"exact_duplicates_removed", s.exactDuplicatesRemoved},
+          {"near_duplicates_flagged", s.nearDuplicatesFlagged},
+          {"queries", s.queries},
+          {"qrels", s.qrels},
+          {"warnings", warnings},
+          {"cancelled", s.cancelled}};
+}
+
+std::string summaryText(const corpus::ImportSummary& s) {
+  std::ostringstream text;
+  text << (s.cancelled ? "cancelled: kept " : "imported ") << s.documents << " documents, " << s.passages
+       << " passages into corpus '" << s.corpusName << "' in " << s.seconds << " s\n";
+  for (const auto& [type, count] : s.filingTypes)
+    text << "  " << type << ": " << count << " passages\n";
+  if (s.unchangedDocuments)
+    text << "  already imported (unchanged): " << s.unchangedDocuments << " documents\n";
+  text << "  exact duplicates removed: " << s.exactDuplicatesRemoved
+       << ", near-duplicates flagged: " << s.nearDuplicatesFlagged << "\n";
+  if (s.queries || s.qrels)
+    text << "  query set '" << s.corpusName << "': " << s.queries << " queries, " << s.qrels << " qrels added\n";
+  for (const auto& item : s.warnings)
+    text << "  warning: " << item.path << ": " << item.reason << "\n";
+  for (const auto& item : s.skipped)
+    text << "  skipped: " << item.path << ": " << item.reason << "\n";
+  return text.str();
+}
+
+void installCorpusCommands(CLI::App& app, CliContext& context) {
+  auto args = std::make_shared<ImportArguments>();
+  CLI::App* import = app.add_subcommand("import", "Import filings (files or folders, folders recurse) into a corpus");
+  import->add_option("--store", args->store, "Experiment file (created when missing)")->required();
+  import->add_option("--corpus", args->corpus, "Corpus name (created when missing)")->required();
+  import->add_option("--format", args->format, "auto | edgar-json | edgar-full | text | beir | jsonl")
+      ->check(CLI::IsMember({"auto", "edgar-json", "edgar-full", "text", "beir", "jsonl"}));
+  import->add_option("--max-tokens", args->maxTokens, "Token budget of a passage (estimated tokens)");
+  import->add_option("--overlap", args->overlapTokens, "Tokens repeated from the previous passage of a section");
+  import->add_flag("--chunk-beir", args->chunkBeir, "Chunk BEIR records too (they stay one passage by default)");
+  import->add_option("--max-file-bytes", args->maxFileBytes, "Skip files larger than this");
+  import->add_option("--id-field", args->idField, "JSONL: field of the record id (dotted paths reach into objects)");
+  import->add_option("--text-field", args->textField, "JSONL: field of the text");
+  import->add_option("--title-field", args->titleField, "JSONL: field of the title");
+  import->add_option("--filing-type-field", args->filingTypeField, "JSONL: field of the filing type");
+  import->add_option("--company-field", args->companyField, "JSONL: field of the company");
+  import->add_option("--period-field", args->periodField, "JSONL: field of the period");
+  import->add_option("paths", args->paths, "Files or folders to import")->required();
+  addJsonFlag(import, context);
+  import->callback([&context, args] {
+    corpus::ImportOptions options;
+  options.corpusName = args->corpus;
+  options.format = corpus::parseFormat(args->format);
+  options.chunking.maxTokens = args->maxTokens;
+  options.chunking.overlapTokens = args->overlapTokens;
+  options.chunkBeirRecords = args->chunkBeir;
+  options.maxFileBytes = args->maxFileBytes;
+  options.jsonlFields = {args->idField,         args->textField,    args->titleField,
+                         args->filingTypeField, args->companyField, args->periodField};
+  std::vector<std::filesystem::path> paths(args->paths.begin(), args->paths.end());
+  store::Store s = store::Store::open(args->store, store::OpenMode::CreateIfMissing);
+  std::stop_source stop;
+  activeImport = &stop;
+  auto previous = std::signal(SIGINT, onImportInterrupt);
+  corpus::ImportSummary summary;
+  try {
+    summary = corpus::importPaths(
+        s, options, paths, [](const Progress& p) { printProgress(p.stage + " (bytes)", p.done, p.total); },
+        stop.get_token());
+  } catch (...) {
+    std::signal(SIGINT, previous);
+    activeImport = nullptr;
+    throw;
+  }
+  std::signal(SIGINT, previous);
+  activeImport = nullptr;
+  printResult(context, summaryJson(summary), summaryText(summary));
+  if (summary.cancelled)
+    context.exitCode = 130;
+});
+
+auto demoOut = std::make_shared<std::string>();
+auto demoOptions = std::make_shared<corpus::DemoCorpusOptions>();
+CLI::App* demo = app.add_subcommand(
+    "demo-corpus", "Write the built-in, deterministic demo corpus (BEIR layout with held-out queries and qrels)");
+demo->add_option("--out", *demoOut, "Folder to write (created; must not already hold a corpus.jsonl)")->required();
+demo->add_option("--seed", demoOptions->seed, "Random seed: the same seed writes the same files");
+demo->add_option("--companies", demoOptions->companies, "Number of fictional registrants")->check(CLI::Range(2, 200));
+demo->add_option("--queries", demoOptions->queries, "Number of held-out test queries")->check(CLI::Range(10, 5000));
+addJsonFlag(demo, context);
+demo->callback([&context, demoOut, demoOptions] {
+  const corpus::DemoCorpusSummary summary = corpus::writeDemoCorpus(*demoOut, *demoOptions);
+  nlohmann::json types = nlohmann::json::object();
+  std::ostringstream text;
+  text << "wrote demo corpus to " << *demoOut << ": " << summary.documents << " filings, " << summary.passages
+       << " passages, " << summary.queries << " test queries, " << summary.qrels << " qrels\n";
+  for (const auto& [type, count] : summary.filingTypes) {
+    types[type] = count;
+    text << "  " << type << ": " << count << " passages\n";
+  }
+  text << "import it with: distillery-cli import --store FILE --corpus demo " << *demoOut << "\n";
+  printResult(context,
+              {{"out", *demoOut},
+               {"seed", demoOptions->seed},
+               {"documents", summary.documents},
+               {"passages", summary.passages},
+               {"queries", summary.queries},
+               {"qrels", summary.qrels},
+               {"filing_types", types}},
+              text.str());
+});
+} // namespace
+
+const CliCommandRegistration registration(20, installCorpusCommands);
+
+} // namespace distillery::cli
+} // namespace distillery::cli
