@@ -1,5 +1,6 @@
 #include "core/index/Bm25Index.h"
 
+#include <algorithm>
 #include <cmath>
 #include <thread>
 #include <unordered_map>
@@ -52,7 +53,11 @@ struct Bm25Index::Impl {
                     std::vector<double>& scores, std::vector<std::int32_t>& touched) const {
     touched.clear();
     const double k1 = parameters.k1;
-    for (const std::string& token : bm25Tokens(query)) {
+    // Each distinct query term counts once, as in Anserini/Lucene bag-of-words queries.
+    std::vector<std::string> terms = bm25Tokens(query);
+    std::sort(terms.begin(), terms.end());
+    terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+    for (const std::string& token : terms) {
       auto term = termIds.find(token);
       if (term == termIds.end())
         continue;

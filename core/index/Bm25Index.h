@@ -3,7 +3,7 @@
 //
 // Tokenisation: text is split into maximal runs of ASCII letters and digits (bytes >= 0x80 also count
 // as letters, so non-ASCII words stay whole), ASCII letters lowercased; no stemming, no stop words.
-// Scoring, for a query with terms t (a repeated query term counts each time):
+// Scoring, for a query with distinct terms t (a repeated query term counts once):
 //   score(q, p) = sum_t idf(t) * tf(t,p) * (k1 + 1) / (tf(t,p) + k1 * (1 - b + b * |p| / avgdl))
 //   idf(t)      = ln(1 + (N - df(t) + 0.5) / (df(t) + 0.5))      (Lucene's always-positive idf)
 // with |p| the passage's token count, avgdl the mean over the indexed passages, N their number.
