@@ -1,0 +1,231 @@
+// The corpus browser over a seeded store: filters, full-text search with highlights, the passage view,
+// and lazy fetching over a million passages.
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QLineEdit>
+#include <QScrollBar>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "core/store/Store.h"
+#include "tests/gui/GuiTestData.h"
+#include "ui/CorpusBrowser.h"
+#include "ui/CorpusModels.h"
+#include "ui/PassageView.h"
+
+using namespace distillery;
+using namespace distillery::ui;
+
+class CorpusBrowserTest : public QObject {
+  Q_OBJECT
+  QTemporaryDir dir_;
+  std::unique_ptr<store::Store> store_;
+  test::DemoExperiment demo_;
+
+  static QStringList column(const QAbstractItemModel& model, int column) {
+    QStringList values;
+    for (int r = 0; r < model.rowCount(); ++r)
+      values << model.index(r, column).data().toString();
+    return values;
+  }
+  static QSet<QString> distinct(const QAbstractItemModel& model, int c) {
+    const QStringList values = column(model, c);
+    return QSet<QString>(values.begin(), values.end());
+  }
+
+private slots:
+  void initTestCase() {
+    store_ = std::make_unique<store::Store>(store::Store::open(
+        dir_.filePath(QStringLiteral("corpus.distillery")).toStdString(), store::OpenMode::CreateNew));
+    demo_ = test::seedDemoExperiment(*store_);
+  }
+
+  void ftsQueryIsAlwaysValid() {
+    QCOMPARE(ftsQueryFromUserText(QStringLiteral("goodwill impair*")), QStringLiteral("\"goodwill\" \"impair\"*"));
+    QCOMPARE(ftsQueryFromUserText(QStringLiteral("  \" * ")), QString());
+    PassageTableModel model;
+    model.setStore(store_.get());
+    for (const char* odd : {"10-K AND (", "\"unbalanced", "NEAR(x y", "a:b", "-minus"}) {
+      CorpusFilter filter;
+      filter.search = QString::fromLatin1(odd);
+      model.setFilter(filter); // must not throw an FTS5 syntax error
+    }
+  }
+
+  void unfilteredShowsEveryPassageInIdOrder() {
+    PassageTableModel model;
+    model.setPageSize(7); // several pages for 60 passages
+    model.setStore(store_.get());
+    QCOMPARE(model.rowCount(), 7);
+    while (model.canFetchMore())
+      model.fetchMore();
+    QCOMPARE(model.rowCount(), demo_.passages);
+    for (int r = 1; r < model.rowCount(); ++r)
+      QVERIFY(model.keyAt(r) > model.keyAt(r - 1));
+  }
+
+  void filtersSelectMatchingRows() {
+    PassageTableModel model;
+    model.setStore(store_.get());
+    CorpusFilter filter;
+    filter.filingType = QStringLiteral("10-K");
+    model.setFilter(filter);
+    QCOMPARE(model.rowCount(), 20); // 4 documents x 5 passages
+    QCOMPARE(distinct(model, PassageTableModel::FilingType), QSet<QString>{QStringLiteral("10-K")});
+
+    filter = {};
+    filter.company = QStringLiteral("Globex Inc");
+    filter.period = QStringLiteral("2023");
+    model.setFilter(filter);
+    QCOMPARE(model.rowCount(), 15); // 3 filing types x 5 passages
+    QCOMPARE(distinct(model, PassageTableModel::Company), QSet<QString>{QStringLiteral("Globex Inc")});
+    QCOMPARE(distinct(model, PassageTableModel::Period), QSet<QString>{QStringLiteral("2023")});
+
+    filter = {};
+    filter.section = QStringLiteral("Item 1A Risk Factors");
+    model.setFilter(filter);
+    QCOMPARE(model.rowCount(), 12);
+    QCOMPARE(distinct(model, PassageTableModel::Ordinal), QSet<QString>{QStringLiteral("1")});
+
+    filter.corpusId = demo_.corpusId + 1; // a corpus that does not exist
+    model.setFilter(filter);
+    QCOMPARE(model.rowCount(), 0);
+    QVERIFY(!model.canFetchMore());
+  }
+
+  void searchFindsAndHighlightsHits() {
+    PassageTableModel model;
+    model.setStore(store_.get());
+    CorpusFilter filter;
+    filter.search = QStringLiteral("goodwill impairment");
+    model.setFilter(filter);
+    QCOMPARE(model.rowCount(), 12); // topic 2 of each of 12 documents
+    for (int r = 0; r < model.rowCount(); ++r) {
+      const QString html = model.index(r, PassageTableModel::Text).data(kHtmlRole).toString();
+      QVERIFY2(html.contains(QStringLiteral(">goodwill</b>")), qPrintable(html));
+      QVERIFY(!model.index(r, PassageTableModel::Text).data().toString().contains(QChar(0x02)));
+    }
+    filter.filingType = QStringLiteral("8-K");
+    model.setFilter(filter);
+    QCOMPARE(model.rowCount(), 4);
+    filter.search = QStringLiteral("litig*");
+    filter.filingType.clear();
+    model.setFilter(filter);
+    QCOMPARE(model.rowCount(), 12);
+    filter.search = QStringLiteral("nonexistentword");
+    model.setFilter(filter);
+    QCOMPARE(model.rowCount(), 0);
+  }
+
+  void documentsFilterAndCountPassages() {
+    DocumentTableModel model;
+    model.setStore(store_.get());
+    QCOMPARE(model.rowCount(), demo_.documents);
+    CorpusFilter filter;
+    filter.filingType = QStringLiteral("8-K");
+    filter.company = QStringLiteral("Acme Corp");
+    model.setFilter(filter);
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.index(0, DocumentTableModel::Passages).data().toInt(), 5);
+  }
+
+  void facetsListDistinctValues() {
+    const CorpusFacets facets = loadCorpusFacets(*store_, demo_.corpusId);
+    QCOMPARE(facets.filingTypes, (QStringList{"10-K", "10-Q", "8-K"}));
+    QCOMPARE(facets.companies, (QStringList{"Acme Corp", "Globex Inc"}));
+    QCOMPARE(facets.sections.size(), 4);
+    QCOMPARE(facets.corpora.size(), 1);
+  }
+
+  void passageViewShowsContextAndEverythingInvolvingIt() {
+    PassageView view;
+    view.setStore(store_.get());
+    // The first document's passage 2 (goodwill): has a source query, judgments and mined pairs.
+    const std::int64_t id = store_->queryInt64("SELECT id FROM passages WHERE ordinal = 2 ORDER BY id LIMIT 1");
+    view.showPassage(id, QStringLiteral("goodwill"));
+    QCOMPARE(view.passageId(), id);
+    QCOMPARE(view.previousId(), id - 1);
+    QCOMPARE(view.nextId(), id + 1);
+    const QString html = view.toHtml();
+    const QString plain = view.toPlainText();
+    QVERIFY(plain.contains(QStringLiteral("Was there a goodwill impairment at Acme Corp?")));
+    QVERIFY(plain.contains(QStringLiteral("Queries (1)")));     // the query written from it
+    QVERIFY(plain.contains(QStringLiteral("Judgments (1)")));   // that query judged against it
+    QVERIFY(plain.contains(QStringLiteral("Mined pairs (3)"))); // the same pair mined in rounds 0-2
+    QVERIFY(plain.contains(QStringLiteral("hard_positive")) || plain.contains(QStringLiteral("easy_positive")));
+    QVERIFY(html.contains(QStringLiteral("font-weight:")) || html.contains(QStringLiteral("<b")));
+    QVERIFY(plain.contains(QStringLiteral("Liquidity remains adequate"))); // the previous passage as context
+    QVERIFY(plain.contains(QStringLiteral("Supply chain disruptions")));   // and the next one
+    view.showPassage(view.nextId());
+    QCOMPARE(view.passageId(), id + 1);
+  }
+
+  void browserWidgetAppliesFiltersAndSearch() {
+    CorpusBrowser browser;
+    browser.setStore(store_.get());
+    QCOMPARE(browser.passageModel()->rowCount(), demo_.passages);
+    QVERIFY(browser.filingTypeBox()->count() == 4); // "any" + 3 types
+    browser.filingTypeBox()->setCurrentIndex(browser.filingTypeBox()->findData(QStringLiteral("10-Q")));
+    QCOMPARE(browser.passageModel()->rowCount(), 20);
+    QTest::keyClicks(browser.searchField(), QStringLiteral("liquidity"));
+    QTRY_COMPARE(browser.passageModel()->rowCount(), 4);
+    QCOMPARE(browser.passageView()->passageId(), browser.passageModel()->keyAt(0)); // first hit shown
+    QVERIFY(browser.passageView()->toPlainText().contains(QStringLiteral("Liquidity remains adequate")));
+    browser.setStore(nullptr);
+    QCOMPARE(browser.passageModel()->rowCount(), 0);
+  }
+
+  void millionPassagesScrollLazily() {
+    // A generated large store (FTS trigger dropped to keep the set-up fast; the browser does not need it here).
+    const QString path = dir_.filePath(QStringLiteral("large.distillery"));
+    auto large = store::Store::open(path.toStdString(), store::OpenMode::CreateNew);
+    constexpr int kPassages = 1'000'000;
+    QElapsedTimer timer;
+    timer.start();
+    large.transaction([&] {
+      large.exec("DROP TRIGGER passages_fts_insert");
+      large.exec("INSERT INTO corpora(name, created_at) VALUES ('large', 'now')");
+      large.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) "
+                 "INSERT INTO documents(corpus_id, filing_type, company, period, content_hash, imported_at) "
+                 "SELECT 1, CASE i % 3 WHEN 0 THEN '10-K' WHEN 1 THEN '10-Q' ELSE '8-K' END, 'Company ' || (i % 50), "
+                 "'20' || (10 + i % 14), 'h' || i, 'now' FROM n");
+      large.exec("WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 999999) "
+                 "INSERT INTO passages(document_id, corpus_id, record_key, section, ordinal, text, token_count, "
+                 "content_hash) SELECT 1 + i / 1000, 1, 'p' || i, 'Item ' || (i % 9), i % 1000, "
+                 "'Passage number ' || i || ' of a generated filing about revenue and risk.', 12, 'h' || i FROM n");
+    });
+    qInfo("generated %d passages in %lld ms", kPassages, static_cast<long long>(timer.elapsed()));
+
+    timer.restart();
+    CorpusBrowser browser;
+    browser.resize(1000, 700);
+    browser.show();
+    browser.setStore(&large);
+    const qint64 openMs = timer.elapsed();
+    PassageTableModel* model = browser.passageModel();
+    QCOMPARE(model->rowCount(), KeysetTableModel::kDefaultPageSize); // one page, not the table
+    QVERIFY(model->canFetchMore());
+
+    // Scrolling to the end of what is loaded fetches the next page, again and again.
+    timer.restart();
+    QTableView* table = browser.passageTable();
+    for (int i = 0; i < 20; ++i) {
+      table->scrollToBottom();
+      QCoreApplication::processEvents();
+    }
+    const qint64 scrollMs = timer.elapsed();
+    QVERIFY(model->rowCount() > 10 * KeysetTableModel::kDefaultPageSize);
+    QVERIFY(model->rowCount() < kPassages / 10);
+    qInfo("1M passages: browser open %lld ms, 20 scrolls to bottom %lld ms, %d rows loaded",
+          static_cast<long long>(openMs), static_cast<long long>(scrollMs), model->rowCount());
+
+    // A filter deep in the table still returns a page quickly and only matching rows.
+    browser.filingTypeBox()->setCurrentIndex(browser.filingTypeBox()->findData(QStringLiteral("8-K")));
+    QCOMPARE(model->rowCount(), KeysetTableModel::kDefaultPageSize);
+    QCOMPARE(distinct(*model, PassageTableModel::FilingType), QSet<QString>{QStringLiteral("8-K")});
+  }
+};
+
+QTEST_MAIN(CorpusBrowserTest)
+#include "test_gui_corpus.moc"

@@ -1,0 +1,93 @@
+#pragma once
+// The generic job adapter: runs a core function `void(ProgressCallback, std::stop_token)` on a worker
+// thread and turns its progress into (throttled) signals on the GUI thread. Pause blocks the worker
+// inside its next progress report; cancel requests a stop through the stop token and wakes it.
+#include <QElapsedTimer>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <stop_token>
+#include <thread>
+
+#include "core/util/Progress.h"
+
+namespace distillery::ui {
+
+using JobFunction = std::function<void(const ProgressCallback&, std::stop_token)>;
+
+class JobRunner : public QObject {
+  Q_OBJECT
+public:
+  enum class State { Queued, Running, Paused, Completed, Failed, Cancelled };
+  Q_ENUM(State)
+
+  JobRunner(QString kind, QString title, JobFunction work, QObject* parent = nullptr);
+  ~JobRunner() override; // cancels and joins a job still running
+
+  QString kind() const { return kind_; }
+  QString title() const { return title_; }
+  State state() const { return state_; }
+  bool isActive() const { return state_ == State::Running || state_ == State::Paused; }
+  std::int64_t done() const { return done_; }
+  std::int64_t total() const { return total_; }
+  QString stage() const { return stage_; }
+  QString error() const { return error_; }
+  QStringList log() const { return log_; }
+  double elapsedSeconds() const;
+  /// Seconds left at the current rate; negative when unknown.
+  double etaSeconds() const;
+  static QString stateName(State state);
+
+  /// Waits (processing events) until the job finished or timeoutMs passed; true when finished.
+  bool waitForFinished(int timeoutMs = 30000);
+
+public slots:
+  void start();
+  void pause();
+  void resume();
+  void cancel();
+
+signals:
+  void progressChanged(std::int64_t done, std::int64_t total, const QString& stage);
+  void logged(const QString& line);
+  void stateChanged(distillery::ui::JobRunner::State state);
+  void finished(distillery::ui::JobRunner::State state, const QString& error);
+
+private:
+  void reportFromWorker(const Progress& progress); // worker thread
+  void deliver();                                  // GUI thread: flushes what the worker left
+  void finishFromWorker(State state, const QString& error);
+  void setState(State state);
+
+  const QString kind_;
+  const QString title_;
+  JobFunction work_;
+  std::jthread thread_;
+  std::stop_source stop_;
+
+  // Shared with the worker.
+  std::mutex mutex_;
+  std::condition_variable_any resumed_;
+  bool paused_ = false;
+  bool deliveryPending_ = false;
+  Progress latest_{};
+  QStringList pendingLog_;
+  std::string lastMessage_;
+
+  // GUI thread only.
+  State state_ = State::Queued;
+  std::int64_t done_ = 0;
+  std::int64_t total_ = 0;
+  QString stage_;
+  QString error_;
+  QStringList log_;
+  QElapsedTimer clock_;
+  qint64 pausedMs_ = 0;
+  QElapsedTimer pausedClock_;
+};
+
+} // namespace distillery::ui

@@ -1,0 +1,426 @@
+#include "ui/MetricsDashboard.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QPushButton>
+#include <QShortcut>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QTimer>
+#include <QToolTip>
+#include <QVBoxLayout>
+#include <qcustomplot.h>
+
+#include "core/store/Store.h"
+
+namespace distillery::ui {
+namespace {
+
+const QList<QColor> kSeriesColours{QColor(0x9e, 0x9e, 0x9e), QColor(0x2b, 0x7b, 0xb9), QColor(0xe6, 0x9f, 0x00),
+                                   QColor(0x1a, 0x98, 0x50), QColor(0xd7, 0x30, 0x27), QColor(0x75, 0x70, 0xb3)};
+
+QString typeLabel(const std::string& type) {
+  return type == "ALL" ? QObject::tr("all") : QString::fromStdString(type);
+}
+
+void stylePlot(QCustomPlot* plot) {
+  plot->setMinimumHeight(220);
+  plot->legend->setVisible(true);
+  plot->legend->setFont(QFont(plot->font().family(), 8));
+  plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+  plot->setNoAntialiasingOnDrag(true);
+  if (plot->plotLayout()->rowCount() == 1) {
+    plot->plotLayout()->insertRow(0);
+    plot->plotLayout()->addElement(0, 0,
+                                   new QCPTextElement(plot, QString(), QFont(plot->font().family(), 10, QFont::Bold)));
+  }
+}
+
+void setTitle(QCustomPlot* plot, const QString& title) {
+  if (auto* text = qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0)))
+    text->setText(title);
+}
+
+} // namespace
+
+MetricsDashboard::MetricsDashboard(QWidget* parent) : QWidget(parent) {
+  run_ = new QComboBox(this);
+  round_ = new QComboBox(this);
+  metric_ = new QComboBox(this);
+  metric_->addItem(tr("MRR"), QStringLiteral("mrr"));
+  metric_->addItem(tr("DCG"), QStringLiteral("dcg"));
+  metric_->addItem(tr("NDCG"), QStringLiteral("ndcg"));
+  k_ = new QComboBox(this);
+  compare_ = new QComboBox(this);
+  auto* exportButton = new QPushButton(tr("Export chart..."), this);
+  auto* copyButton = new QPushButton(tr("Copy table"), this);
+  status_ = new QLabel(this);
+
+  auto* controls = new QHBoxLayout;
+  const auto add = [&](const QString& label, QWidget* w) {
+    auto* l = new QLabel(label, this);
+    l->setBuddy(w);
+    controls->addWidget(l);
+    controls->addWidget(w);
+  };
+  add(tr("R&un:"), run_);
+  add(tr("Ro&und:"), round_);
+  add(tr("&Metric:"), metric_);
+  add(tr("@k:"), k_);
+  add(tr("Compare &with:"), compare_);
+  controls->addStretch(1);
+  controls->addWidget(copyButton);
+  controls->addWidget(exportButton);
+
+  bars_ = new QCustomPlot(this);
+  comparisonBars_ = new QCustomPlot(this);
+  lines_ = new QCustomPlot(this);
+  for (QCustomPlot* plot : {bars_, comparisonBars_, lines_})
+    stylePlot(plot);
+  for (QCustomPlot* plot : {bars_, comparisonBars_})
+    connect(plot, &QCustomPlot::mouseMove, this, [this, plot](QMouseEvent* e) { showTooltip(plot, e); });
+  comparisonBars_->hide();
+
+  table_ = new QTableWidget(0, 8, this);
+  table_->setHorizontalHeaderLabels(
+      {tr("Run"), tr("Round"), tr("Retriever"), tr("Filing type"), tr("Metric"), tr("k"), tr("Value"), tr("Queries")});
+  table_->verticalHeader()->hide();
+  table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  table_->setSortingEnabled(true);
+  table_->horizontalHeader()->setStretchLastSection(true);
+  auto* copyShortcut = new QShortcut(QKeySequence::Copy, table_);
+  copyShortcut->setContext(Qt::WidgetShortcut);
+  connect(copyShortcut, &QShortcut::activated, this, &MetricsDashboard::copyTable);
+
+  auto* barRow = new QSplitter(Qt::Horizontal, this);
+  barRow->addWidget(bars_);
+  barRow->addWidget(comparisonBars_);
+  auto* splitter = new QSplitter(Qt::Vertical, this);
+  splitter->addWidget(barRow);
+  splitter->addWidget(lines_);
+  splitter->addWidget(table_);
+  splitter->setStretchFactor(0, 3);
+  splitter->setStretchFactor(1, 2);
+  splitter->setStretchFactor(2, 2);
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(controls);
+  layout->addWidget(splitter, 1);
+  layout->addWidget(status_);
+
+  redrawTimer_ = new QTimer(this);
+  redrawTimer_->setSingleShot(true);
+  redrawTimer_->setInterval(40);
+  connect(redrawTimer_, &QTimer::timeout, this, &MetricsDashboard::redrawNow);
+  connect(run_, &QComboBox::currentIndexChanged, this, &MetricsDashboard::fillRounds);
+  for (QComboBox* box : {round_, metric_, k_, compare_})
+    connect(box, &QComboBox::currentIndexChanged, this, &MetricsDashboard::scheduleRedraw);
+  connect(copyButton, &QPushButton::clicked, this, &MetricsDashboard::copyTable);
+  connect(exportButton, &QPushButton::clicked, this, &MetricsDashboard::exportChartDialog);
+  setStore(nullptr);
+}
+
+void MetricsDashboard::setStore(store::Store* store) {
+  store_ = store;
+  refresh();
+}
+
+void MetricsDashboard::refresh() {
+  metrics_ = MetricTable();
+  if (store_) {
+    try {
+      metrics_ = MetricTable::load(*store_);
+    } catch (const std::exception& e) {
+      emit errorOccurred(QString::fromStdString(e.what()));
+    }
+  }
+  fillRunBoxes();
+}
+
+void MetricsDashboard::fillRunBoxes() {
+  const qlonglong currentRun = run_->currentData().toLongLong();
+  const qlonglong currentCompare = compare_->currentData().toLongLong();
+  const int currentK = k_->currentData().isValid() ? k_->currentData().toInt() : 5;
+  {
+    const QSignalBlocker b1(run_), b2(compare_), b3(k_);
+    run_->clear();
+    compare_->clear();
+    compare_->addItem(tr("no second run"), -1LL);
+    if (store_) {
+      store::Statement st = store_->prepare("SELECT id, coalesce(name, '') FROM runs ORDER BY id");
+      while (st.step()) {
+        const QString label = tr("#%1 %2").arg(st.columnInt64(0)).arg(QString::fromStdString(st.columnText(1)));
+        run_->addItem(label, qlonglong(st.columnInt64(0)));
+        compare_->addItem(label, qlonglong(st.columnInt64(0)));
+      }
+    }
+    const int runIndex = run_->findData(currentRun);
+    run_->setCurrentIndex(runIndex >= 0 ? runIndex : run_->count() - 1);
+    compare_->setCurrentIndex(std::max(0, compare_->findData(currentCompare)));
+    k_->clear();
+    for (int k : metrics_.ks())
+      k_->addItem(QString::number(k), k);
+    if (k_->count() == 0)
+      k_->addItem(QStringLiteral("5"), 5);
+    k_->setCurrentIndex(std::max(0, k_->findData(currentK)));
+  }
+  fillRounds();
+}
+
+void MetricsDashboard::fillRounds() {
+  const int current = round_->currentData().isValid() ? round_->currentData().toInt() : -1;
+  {
+    const QSignalBlocker block(round_);
+    round_->clear();
+    for (int r : metrics_.rounds(run_->currentData().toLongLong()))
+      round_->addItem(tr("round %1").arg(r), r);
+    const int index = round_->findData(current);
+    round_->setCurrentIndex(index >= 0 ? index : round_->count() - 1); // latest round by default
+  }
+  scheduleRedraw();
+}
+
+void MetricsDashboard::scheduleRedraw() {
+  if (!redrawTimer_->isActive())
+    redrawTimer_->start();
+}
+
+void MetricsDashboard::redrawNow() {
+  redrawTimer_->stop();
+  barInfo_.clear();
+  const std::int64_t runId = run_->currentData().toLongLong();
+  const int round = round_->currentData().isValid() ? round_->currentData().toInt() : 0;
+  drawBars(bars_, runId, round, run_->currentText());
+  const std::int64_t compareId = compare_->currentData().toLongLong();
+  comparisonBars_->setVisible(compareId > 0);
+  if (compareId > 0) {
+    const std::vector<int> rounds = metrics_.rounds(compareId);
+    // The same round index when the other run has it, else its latest round.
+    const int other = std::find(rounds.begin(), rounds.end(), round) != rounds.end() ? round
+                      : rounds.empty()                                               ? 0
+                                                                                     : rounds.back();
+    drawBars(comparisonBars_, compareId, other, compare_->currentText());
+  }
+  drawLines();
+  fillTable();
+  status_->setText(metrics_.records().empty() ? tr("No metrics stored yet: run an evaluation or a pipeline run.")
+                                              : tr("%1 stored metric values").arg(metrics_.records().size()));
+}
+
+void MetricsDashboard::drawBars(QCustomPlot* plot, std::int64_t runId, int round, const QString& title) {
+  plot->clearPlottables();
+  const std::string metric = metric_->currentData().toString().toStdString();
+  const int k = k_->currentData().toInt();
+  const std::vector<std::string> types = metrics_.filingTypes(runId);
+  struct Series {
+    QString name;
+    std::function<std::optional<MetricRecord>(const std::string&)> lookup;
+  };
+  std::vector<Series> series;
+  series.push_back({tr("BM25"), [&](const std::string& t) { return metrics_.baseline(runId, t, metric, k); }});
+  series.push_back(
+      {tr("round 0"), [&](const std::string& t) { return metrics_.find(runId, 0, "dense", t, metric, k); }});
+  if (round != 0)
+    series.push_back({tr("round %1").arg(round),
+                      [&, round](const std::string& t) { return metrics_.find(runId, round, "dense", t, metric, k); }});
+
+  auto* group = new QCPBarsGroup(plot);
+  group->setSpacingType(QCPBarsGroup::stAbsolute);
+  group->setSpacing(2);
+  double maxValue = 0;
+  const double width = 0.8 / static_cast<double>(series.size());
+  for (std::size_t s = 0; s < series.size(); ++s) {
+    auto* bars = new QCPBars(plot->xAxis, plot->yAxis);
+    bars->setName(series[s].name);
+    bars->setWidth(width);
+    bars->setBarsGroup(group);
+    const QColor colour = kSeriesColours[static_cast<int>(s) % kSeriesColours.size()];
+    bars->setBrush(colour);
+    bars->setPen(colour.darker(130));
+    QVector<BarInfo>& info = barInfo_[bars];
+    for (std::size_t t = 0; t < types.size(); ++t)
+      if (const auto record = series[s].lookup(types[t])) {
+        bars->addData(static_cast<double>(t + 1), record->value);
+        info.push_back({series[s].name, typeLabel(types[t]), record->value, record->queryCount});
+        maxValue = std::max(maxValue, record->value);
+      }
+  }
+  auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+  for (std::size_t t = 0; t < types.size(); ++t)
+    ticker->addTick(static_cast<double>(t + 1), typeLabel(types[t]));
+  plot->xAxis->setTicker(ticker);
+  plot->xAxis->setRange(0.4, static_cast<double>(types.size()) + 0.6);
+  plot->yAxis->setRange(0, maxValue > 0 ? maxValue * 1.15 : 1.0);
+  plot->yAxis->setLabel(tr("%1@%2").arg(metric_->currentText()).arg(k));
+  setTitle(plot, title);
+  plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void MetricsDashboard::drawLines() {
+  lines_->clearGraphs();
+  const std::string metric = metric_->currentData().toString().toStdString();
+  const int k = k_->currentData().toInt();
+  const std::int64_t runId = run_->currentData().toLongLong();
+  const std::vector<int> rounds = metrics_.rounds(runId);
+  const std::vector<std::string> types = metrics_.filingTypes(runId);
+  double maxValue = 0;
+  int colour = 1;
+  const auto addLine = [&](std::int64_t run, const std::string& type, const QString& name, Qt::PenStyle style) {
+    QCPGraph* graph = lines_->addGraph();
+    graph->setName(name);
+    graph->setPen(QPen(kSeriesColours[colour++ % kSeriesColours.size()], type == "ALL" ? 2.5 : 1.5, style));
+    graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
+    for (int r : metrics_.rounds(run))
+      if (const auto record = metrics_.find(run, r, "dense", type, metric, k)) {
+        graph->addData(r, record->value);
+        maxValue = std::max(maxValue, record->value);
+      }
+  };
+  for (const std::string& type : types)
+    addLine(runId, type, typeLabel(type), Qt::SolidLine);
+  const std::int64_t compareId = compare_->currentData().toLongLong();
+  if (compareId > 0)
+    addLine(compareId, "ALL", tr("%1, all").arg(compare_->currentText()), Qt::DashLine);
+  auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
+  ticker->setTickStep(1.0);
+  ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+  lines_->xAxis->setTicker(ticker);
+  lines_->xAxis->setLabel(tr("round"));
+  lines_->xAxis->setRange(-0.3, rounds.empty() ? 1.3 : rounds.back() + 0.3);
+  lines_->yAxis->setRange(0, maxValue > 0 ? maxValue * 1.15 : 1.0);
+  lines_->yAxis->setLabel(tr("%1@%2").arg(metric_->currentText()).arg(k));
+  setTitle(lines_, tr("Across rounds"));
+  lines_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void MetricsDashboard::fillTable() {
+  const std::string metric = metric_->currentData().toString().toStdString();
+  const int k = k_->currentData().toInt();
+  const std::int64_t runId = run_->currentData().toLongLong();
+  const std::int64_t compareId = compare_->currentData().toLongLong();
+  table_->setSortingEnabled(false);
+  table_->setRowCount(0);
+  for (const MetricRecord& r : metrics_.records()) {
+    if (r.name != metric || r.k != k || (r.runId != runId && r.runId != compareId && r.runId != 0))
+      continue;
+    const int row = table_->rowCount();
+    table_->insertRow(row);
+    const auto set = [&](int column, const QVariant& value) {
+      auto* item = new QTableWidgetItem;
+      item->setData(Qt::DisplayRole, value);
+      table_->setItem(row, column, item);
+    };
+    set(0, qlonglong(r.runId));
+    set(1, r.roundIndex);
+    set(2, QString::fromStdString(r.retriever));
+    set(3, QString::fromStdString(r.filingType));
+    set(4, QString::fromStdString(r.name));
+    set(5, r.k);
+    set(6, QString::number(r.value, 'f', 4));
+    set(7, r.queryCount);
+  }
+  table_->setSortingEnabled(true);
+}
+
+QString MetricsDashboard::tooltipAt(QCustomPlot* plot, const QPointF& pixel) const {
+  for (int i = 0; i < plot->plottableCount(); ++i) {
+    auto* bars = qobject_cast<QCPBars*>(plot->plottable(i));
+    if (!bars)
+      continue;
+    QVariant details;
+    const double distance = bars->selectTest(pixel, false, &details);
+    if (distance < 0 || distance > 0.5)
+      continue;
+    const QCPDataSelection selection = details.value<QCPDataSelection>();
+    if (selection.isEmpty())
+      continue;
+    const int index = selection.dataRange().begin();
+    const QVector<BarInfo> info = barInfo_.value(bars);
+    if (index < 0 || index >= info.size())
+      continue;
+    const BarInfo& b = info[index];
+    return tr("%1, %2: %3 = %4 over %5 queries")
+        .arg(b.series, b.filingType, plot->yAxis->label())
+        .arg(b.value, 0, 'f', 4)
+        .arg(b.queries);
+  }
+  return {};
+}
+
+void MetricsDashboard::showTooltip(QCustomPlot* plot, QMouseEvent* event) {
+  const QString text = tooltipAt(plot, event->position());
+  if (text.isEmpty())
+    QToolTip::hideText();
+  else
+    QToolTip::showText(event->globalPosition().toPoint(), text, plot);
+}
+
+QString MetricsDashboard::tableAsTsv() const {
+  QStringList lines;
+  QStringList header;
+  for (int c = 0; c < table_->columnCount(); ++c)
+    header << table_->horizontalHeaderItem(c)->text();
+  lines << header.join(QLatin1Char('\t'));
+  for (int r = 0; r < table_->rowCount(); ++r) {
+    QStringList cells;
+    for (int c = 0; c < table_->columnCount(); ++c)
+      cells << (table_->item(r, c) ? table_->item(r, c)->text() : QString());
+    lines << cells.join(QLatin1Char('\t'));
+  }
+  return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
+}
+
+void MetricsDashboard::copyTable() {
+  QApplication::clipboard()->setText(tableAsTsv());
+}
+
+bool MetricsDashboard::exportChart(const QString& path) {
+  if (redrawTimer_->isActive())
+    redrawNow();
+  const bool pdf = path.endsWith(QLatin1String(".pdf"), Qt::CaseInsensitive);
+  const int width = 900, height = 380;
+  if (!pdf) {
+    // Bars (and the second run) above, lines below, in one image.
+    QList<QCustomPlot*> plots{bars_};
+    if (comparisonBars_->isVisible())
+      plots << comparisonBars_;
+    QImage image(width * int(plots.size()), height * 2, QImage::Format_ARGB32);
+    image.fill(Qt::white);
+    QPainter painter(&image);
+    for (int i = 0; i < plots.size(); ++i)
+      painter.drawPixmap(i * width, 0, plots[i]->toPixmap(width, height));
+    painter.drawPixmap(0, height, lines_->toPixmap(width * int(plots.size()), height));
+    painter.end();
+    return image.save(path, "PNG");
+  }
+  QPdfWriter writer(path);
+  writer.setPageSize(QPageSize(QPageSize::A4));
+  writer.setPageOrientation(QPageLayout::Landscape);
+  writer.setResolution(96);
+  // Vector output: the plots paint themselves through QCPPainter onto the PDF page.
+  QCPPainter painter;
+  if (!painter.begin(&writer))
+    return false;
+  painter.setMode(QCPPainter::pmVectorized);
+  painter.setMode(QCPPainter::pmNoCaching);
+  const QRect page = painter.viewport();
+  bars_->toPainter(&painter, page.width(), page.height() / 2);
+  painter.translate(0, page.height() / 2);
+  lines_->toPainter(&painter, page.width(), page.height() / 2);
+  return painter.end();
+}
+
+void MetricsDashboard::exportChartDialog() {
+  const QString path = QFileDialog::getSaveFileName(this, tr("Export chart"), QStringLiteral("metrics.png"),
+                                                    tr("PNG image (*.png);;PDF document (*.pdf)"));
+  if (!path.isEmpty() && !exportChart(path))
+    emit errorOccurred(tr("Could not write the chart to %1").arg(path));
+}
+
+} // namespace distillery::ui
