@@ -221,6 +221,16 @@ private:
             {"token_estimate", "letters/digits runs ceil(len/9) + 1 per punctuation mark"}};
   }
 
+  bool isStoreFile(const fs::path& path) const {
+    std::error_code ec;
+    const fs::path file = fs::weakly_canonical(path, ec);
+    const fs::path storeFile = fs::weakly_canonical(store_.path(), ec);
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+      if (file == fs::path(storeFile.string() + suffix))
+        return true;
+    return false;
+  }
+
   void skip(const fs::path& path, const std::string& reason) { summary_.skipped.push_back({path.string(), reason}); }
 
   void collect(const fs::path& path, bool explicitlyNamed) {
@@ -248,6 +258,8 @@ private:
       }
       return;
     }
+    if (isStoreFile(path))
+      return; // the experiment being written to may sit in the imported folder
     const std::uint64_t size = fs::file_size(path, ec);
     if (size > options_.maxFileBytes) {
       skip(path,

@@ -94,6 +94,14 @@ bool looksLikePageNumber(std::string_view line) {
   return (allDigits(v) && v.size() <= 4) || isRomanNumeral(v);
 }
 
+// "Apple Inc. | Q3 2022 Form 10-Q | 14": words, then a page number at the end.
+bool looksLikeNumberedFooter(std::string_view line) {
+  const std::string_view t = trim(line);
+  if (t.size() < 10 || t.size() > 120 || !std::isdigit(static_cast<unsigned char>(t.back())))
+    return false;
+  return std::count_if(t.begin(), t.end(), [](unsigned char c) { return std::isalpha(c); }) >= 8;
+}
+
 bool isTableOfContentsLine(std::string_view line) {
   const std::string l = lower(trim(line));
   return l == "table of contents" || l == "index" || l == "table of contents (continued)" ||
@@ -134,13 +142,10 @@ bool parseItemHeading(std::string_view rawLine, std::string& label, std::string&
     rest.remove_prefix(1);
   }
   rest = trim(rest);
-  if (!rest.empty() && !punctuated) {
-    // "Item 1A of the Company's annual report" is prose, "ITEM 7 MANAGEMENT'S DISCUSSION" a heading.
-    const auto upper = std::count_if(rest.begin(), rest.end(), [](unsigned char c) { return std::isupper(c); });
-    const auto letters = std::count_if(rest.begin(), rest.end(), [](unsigned char c) { return std::isalpha(c); });
-    if (letters == 0 || upper * 10 < letters * 7)
-      return false;
-  }
+  // "Item 1A of the Company's annual report" is prose; "ITEM 7 MANAGEMENT'S DISCUSSION" and
+  // "Item 2.02 Results of Operations" are headings.
+  if (!rest.empty() && !punctuated && !std::isupper(static_cast<unsigned char>(rest.front())))
+    return false;
   if (rest.size() > 150)
     return false;
   label = "Item " + number;
@@ -177,7 +182,7 @@ std::string removePagedBoilerplate(const std::vector<std::string>& pages) {
   constexpr int kEdgeLines = 3; // headers and footers live in the first and last few lines of a page
   std::vector<std::vector<std::string_view>> pageLines;
   pageLines.reserve(pages.size());
-  std::map<std::string, int> edgeCounts;
+  std::map<std::string, int> edgeCounts, footerCounts;
   for (const std::string& page : pages) {
     std::vector<std::string_view> lines;
     for (std::string_view line : splitLines(page))
@@ -190,6 +195,12 @@ std::string removePagedBoilerplate(const std::vector<std::string>& pages) {
     }
     for (const std::string& key : keys)
       ++edgeCounts[key];
+    std::set<std::string> footers; // PDF text may put a footer amid the page's last table cells
+    for (std::string_view line : lines)
+      if (looksLikeNumberedFooter(line))
+        footers.insert(footerKey(line));
+    for (const std::string& key : footers)
+      ++footerCounts[key];
     pageLines.push_back(std::move(lines));
   }
   const int minRepeats = std::max(3, static_cast<int>(pages.size() * 2 / 5));
@@ -202,6 +213,8 @@ std::string removePagedBoilerplate(const std::vector<std::string>& pages) {
       const bool atEdge = k < kEdgeLines || k >= n - kEdgeLines;
       if (atEdge &&
           (looksLikePageNumber(lines[k]) || (pages.size() >= 4 && edgeCounts[footerKey(lines[k])] >= minRepeats)))
+        continue;
+      if (pages.size() >= 4 && looksLikeNumberedFooter(lines[k]) && footerCounts[footerKey(lines[k])] >= minRepeats)
         continue;
       if (isTableOfContentsLine(lines[k]))
         continue;
