@@ -1,0 +1,65 @@
+#pragma once
+// HTTP client for OpenAI-compatible chat completions: many requests in flight on one libcurl multi
+// handle (no thread per request), client-side request and token rate limits, and retries with
+// exponential backoff and jitter on 429, 5xx, timeouts and dropped connections (honouring Retry-After).
+// It knows nothing of prompts: callers enqueue request bodies and get the outcome of each.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <stop_token>
+#include <string>
+
+#include "core/teacher/TeacherConfig.h"
+
+namespace distillery::teacher {
+
+struct ChatEndpoint {
+  std::string baseUrl; // .../v1; "/chat/completions" is appended
+  std::string apiKey;  // sent as a Bearer token; never logged, scrubbed from every recorded text
+  double timeoutSeconds = 60.0;
+  bool verifyTls = true;
+  int concurrency = 8;
+  double requestsPerMinute = 0.0; // 0 = unlimited
+  double tokensPerMinute = 0.0;   // 0 = unlimited
+  RetryPolicy retry;
+};
+
+/// The final outcome of one enqueued request, after any retries.
+struct ChatOutcome {
+  bool ok = false;           // a 2xx answer arrived
+  long httpStatus = 0;       // of the last attempt; 0 when no HTTP answer arrived
+  std::string body;          // response body of the last attempt (key scrubbed)
+  std::string failureReason; // when !ok: what went wrong on the last attempt and how many attempts were made
+  int attempts = 0;
+  double latencyMs = 0.0; // first send to final answer, waits for retries included
+};
+
+class ChatClient {
+public:
+  using Completion = std::function<void(std::uint64_t tag, ChatOutcome&& outcome)>;
+
+  explicit ChatClient(ChatEndpoint endpoint);
+  ~ChatClient();
+  ChatClient(const ChatClient&) = delete;
+  ChatClient& operator=(const ChatClient&) = delete;
+
+  /// Queues a request body (JSON) under a caller-chosen tag; estimatedTokens feeds the token limit.
+  void enqueue(std::uint64_t tag, std::string body, std::int64_t estimatedTokens = 0);
+  /// Tells the token limiter how many tokens a finished call really used (corrects the estimate).
+  void recordTokenUsage(std::int64_t estimatedTokens, std::int64_t actualTokens);
+
+  /// Sends everything queued and waits until all have an outcome; onComplete runs in this thread and
+  /// may enqueue more. On stop, aborts the transfers in flight, drops the queue and throws Cancelled.
+  void run(const Completion& onComplete, std::stop_token stop);
+
+  /// Removes the key (and its Bearer form) from text that is about to be recorded.
+  std::string scrub(std::string text) const;
+
+  const ChatEndpoint& endpoint() const;
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+} // namespace distillery::teacher

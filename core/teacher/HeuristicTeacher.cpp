@@ -1,0 +1,374 @@
+#include "core/teacher/HeuristicTeacher.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <map>
+#include <set>
+#include <sstream>
+#include <unordered_set>
+
+#include <nlohmann/json.hpp>
+
+#include "core/util/Time.h"
+
+namespace distillery::teacher {
+namespace {
+
+const std::unordered_set<std::string>& stopwords() {
+  static const std::unordered_set<std::string> words = {
+      "a",         "about",   "above",    "after",        "again",     "all",      "also",      "am",      "an",
+      "and",       "any",     "are",      "as",           "at",        "be",       "been",      "being",   "below",
+      "both",      "but",     "by",       "can",          "could",     "did",      "do",        "does",    "doing",
+      "down",      "during",  "each",     "few",          "for",       "from",     "further",   "had",     "has",
+      "have",      "having",  "he",       "her",          "here",      "hers",     "him",       "his",     "how",
+      "i",         "if",      "in",       "into",         "is",        "it",       "its",       "itself",  "just",
+      "may",       "me",      "might",    "more",         "most",      "must",     "my",        "no",      "nor",
+      "not",       "of",      "off",      "on",           "once",      "only",     "or",        "other",   "our",
+      "ours",      "out",     "over",     "own",          "same",      "shall",    "she",       "should",  "so",
+      "some",      "such",    "than",     "that",         "the",       "their",    "theirs",    "them",    "then",
+      "there",     "these",   "they",     "this",         "those",     "through",  "to",        "too",     "under",
+      "until",     "up",      "upon",     "us",           "very",      "was",      "we",        "were",    "what",
+      "when",      "where",   "which",    "while",        "who",       "whom",     "why",       "will",    "with",
+      "would",     "you",     "your",     "yours",        "per",       "within",   "without",   "among",   "including",
+      "included",  "certain", "related",  "respectively", "thereof",   "herein",   "hereby",    "whether", "however",
+      "therefore", "said",    "say",      "describe",     "described", "disclose", "disclosed", "report",  "reported",
+      "filing",    "company", "companies"};
+  return words;
+}
+
+struct Token {
+  std::string surface; // as written
+  std::string term;    // lowercased, lightly stemmed; what matching uses
+  bool numeric = false;
+  bool capitalised = false;
+};
+
+std::string stem(std::string word) {
+  // Light plural folding only: "revenues" ~ "revenue", "liabilities" ~ "liability".
+  if (word.size() > 4 && word.ends_with("ies"))
+    return word.substr(0, word.size() - 3) + "y";
+  if (word.size() > 3 && word.ends_with("s") && !word.ends_with("ss") && !word.ends_with("us"))
+    return word.substr(0, word.size() - 1);
+  return word;
+}
+
+std::vector<Token> tokenize(const std::string& text) {
+  std::vector<Token> tokens;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (!std::isalnum(c)) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    // Keep 4.2, 1,200 and 10-K together; stop at other punctuation.
+    while (j < text.size()) {
+      const unsigned char d = static_cast<unsigned char>(text[j]);
+      if (std::isalnum(d)) {
+        ++j;
+      } else if ((d == '.' || d == ',' || d == '-') && j + 1 < text.size() &&
+                 std::isalnum(static_cast<unsigned char>(text[j + 1])) &&
+                 (d == '-' || std::isdigit(static_cast<unsigned char>(text[j - 1])))) {
+        ++j;
+      } else {
+        break;
+      }
+    }
+    Token token;
+    token.surface = text.substr(i, j - i);
+    std::string lower = token.surface;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    lower.erase(std::remove(lower.begin(), lower.end(), ','), lower.end());
+    token.numeric = std::any_of(lower.begin(), lower.end(), [](unsigned char ch) { return std::isdigit(ch); });
+    token.capitalised = std::isupper(c) != 0;
+    token.term = token.numeric ? lower : stem(lower);
+    tokens.push_back(std::move(token));
+    i = j;
+  }
+  return tokens;
+}
+
+/// Form names (10-K, 8-K, 10-Q, S-1) name the document, not its content: passages rarely repeat them.
+bool isFormName(const std::string& term) {
+  const auto dash = term.find('-');
+  return dash != std::string::npos && term.size() <= 6 && term.find_first_of("0123456789") != std::string::npos;
+}
+
+bool isContent(const Token& token) {
+  if (token.numeric)
+    return !isFormName(token.term);
+  return token.term.size() > 2 && !stopwords().count(token.term);
+}
+
+double termWeight(const Token& token) {
+  if (token.numeric)
+    return 2.0; // figures and years are what financial queries hinge on
+  return token.term.size() >= 7 ? 1.5 : 1.0;
+}
+
+std::vector<std::string> splitSentences(const std::string& text) {
+  std::vector<std::string> sentences;
+  std::string current;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    current.push_back(c == '\n' || c == '\t' || c == '\r' ? ' ' : c);
+    const bool boundary = (c == '.' || c == '!' || c == '?' || c == ';') && i + 1 < text.size() &&
+                          std::isspace(static_cast<unsigned char>(text[i + 1]));
+    const bool paragraph = c == '\n' && i + 1 < text.size() && text[i + 1] == '\n';
+    if (boundary || paragraph || i + 1 == text.size()) {
+      std::size_t begin = current.find_first_not_of(' ');
+      std::size_t end = current.find_last_not_of(' ');
+      if (begin != std::string::npos)
+        sentences.push_back(current.substr(begin, end - begin + 1));
+      current.clear();
+    }
+  }
+  return sentences;
+}
+
+std::string joinWords(const std::vector<std::string>& words, std::size_t maxWords) {
+  std::string out;
+  for (std::size_t i = 0; i < words.size() && i < maxWords; ++i)
+    out += (i ? " " : "") + words[i];
+  return out;
+}
+
+std::vector<std::string> wordsOf(const std::string& text) {
+  std::vector<std::string> words;
+  std::istringstream in(text);
+  for (std::string word; in >> word;)
+    words.push_back(word);
+  return words;
+}
+
+/// The passage's key terms: content words ranked by weighted frequency (capitalised names count more),
+/// returned in the order they first appear so phrases read naturally.
+std::vector<Token> keyTerms(const std::vector<Token>& tokens, std::size_t count) {
+  std::map<std::string, std::pair<double, std::size_t>> scores; // term -> (score, first position)
+  std::map<std::string, Token> firstToken;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    if (!isContent(tokens[i]) || (tokens[i].numeric && tokens[i].term.size() < 2))
+      continue;
+    auto [it, inserted] = scores.try_emplace(tokens[i].term, 0.0, i);
+    it->second.first += termWeight(tokens[i]) * (tokens[i].capitalised ? 1.5 : 1.0);
+    if (inserted)
+      firstToken.emplace(tokens[i].term, tokens[i]);
+  }
+  std::vector<std::pair<std::string, std::pair<double, std::size_t>>> ranked(scores.begin(), scores.end());
+  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+    return a.second.first != b.second.first ? a.second.first > b.second.first : a.second.second < b.second.second;
+  });
+  if (ranked.size() > count)
+    ranked.resize(count);
+  std::sort(ranked.begin(), ranked.end(),
+            [](const auto& a, const auto& b) { return a.second.second < b.second.second; });
+  std::vector<Token> result;
+  for (const auto& entry : ranked)
+    result.push_back(firstToken.at(entry.first));
+  return result;
+}
+
+/// The most informative sentence: most content terms (figures count double), sensible length.
+std::string bestSentence(const std::string& passage) {
+  std::string best;
+  double bestScore = -1;
+  for (const std::string& sentence : splitSentences(passage)) {
+    const auto tokens = tokenize(sentence);
+    if (tokens.size() < 5)
+      continue;
+    double score = 0;
+    for (const Token& token : tokens)
+      if (isContent(token))
+        score += token.numeric ? 2.0 : 1.0;
+    score /= std::max(1.0, std::sqrt(static_cast<double>(tokens.size()) / 12.0)); // prefer focused sentences
+    if (score > bestScore) {
+      bestScore = score;
+      best = sentence;
+    }
+  }
+  if (best.empty())
+    best = passage;
+  return joinWords(wordsOf(best), 40);
+}
+
+std::string lowerSurface(const Token& token) {
+  if (token.numeric || (token.surface.size() > 1 && std::all_of(token.surface.begin(), token.surface.end(), [](char c) {
+                          return std::isupper(static_cast<unsigned char>(c)) ||
+                                 std::isdigit(static_cast<unsigned char>(c));
+                        })))
+    return token.surface; // keep figures and acronyms (EBITDA, SOFR) as written
+  std::string lower = token.surface;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  return lower;
+}
+
+std::string titleCase(const Token& token) {
+  std::string word = lowerSurface(token);
+  if (!word.empty())
+    word[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(word[0])));
+  return word;
+}
+
+std::string listPhrase(const std::vector<std::string>& items) {
+  if (items.empty())
+    return "";
+  if (items.size() == 1)
+    return items[0];
+  std::string out;
+  for (std::size_t i = 0; i + 1 < items.size(); ++i)
+    out += (i ? ", " : "") + items[i];
+  return out + " and " + items.back();
+}
+
+} // namespace
+
+Judgment HeuristicTeacher::judgeOne(const std::string& query, const std::string& passage) {
+  const double started = monotonicSeconds();
+  constexpr double k1 = 1.2, b = 0.75, averageLength = 120.0;
+  const auto passageTokens = tokenize(passage);
+  std::map<std::string, int> frequency;
+  for (const Token& token : passageTokens)
+    ++frequency[token.term];
+  const double lengthNorm = 1.0 - b + b * static_cast<double>(passageTokens.size()) / averageLength;
+
+  std::set<std::string> seen;
+  std::vector<std::string> matched, missing;
+  double totalWeight = 0, gained = 0;
+  for (const Token& token : tokenize(query)) {
+    if (!isContent(token) || !seen.insert(token.term).second)
+      continue;
+    const double weight = termWeight(token);
+    totalWeight += weight;
+    const auto it = frequency.find(token.term);
+    const double tf = it == frequency.end() ? 0.0 : it->second;
+    if (tf > 0) {
+      // BM25 term saturation, scaled so that a well-represented term contributes its full weight.
+      gained += weight * std::min(1.0, tf * (k1 + 1) / (tf + k1 * lengthNorm) / (k1 + 1) * 1.6);
+      matched.push_back(token.term);
+    } else {
+      missing.push_back(token.term);
+    }
+  }
+
+  Judgment judgment;
+  judgment.ok = true;
+  judgment.attempts = 1;
+  const double coverage = totalWeight > 0 ? gained / totalWeight : 0.0;
+  judgment.grade = coverage >= 0.75 ? 3 : coverage >= 0.5 ? 2 : coverage >= 0.25 ? 1 : 0;
+  judgment.score = std::round(coverage * 3.0 * 1000.0) / 1000.0;
+  std::ostringstream rationale;
+  rationale << "Heuristic lexical grade (not an LLM judgment): ";
+  if (totalWeight == 0)
+    rationale << "the query has no content words to match.";
+  else if (matched.empty())
+    rationale << "the passage contains none of the " << seen.size() << " query terms.";
+  else
+    rationale << "the passage contains " << matched.size() << " of " << seen.size() << " query terms ("
+              << listPhrase(std::vector<std::string>(matched.begin(),
+                                                     matched.begin() + std::min<std::size_t>(matched.size(), 6)))
+              << ").";
+  judgment.rationale = rationale.str();
+  judgment.rawResponse = nlohmann::json{
+      {"grade", judgment.grade},
+      {"coverage", coverage},
+      {"matched", matched},
+      {"missing", missing}}.dump();
+  judgment.latencyMs = (monotonicSeconds() - started) * 1000.0;
+  return judgment;
+}
+
+SynthesisResult HeuristicTeacher::synthesizeOne(const SynthesisRequest& request) {
+  SynthesisResult result;
+  result.passageId = request.passageId;
+  result.type = request.type;
+  result.attempts = 1;
+  const std::string sentence = bestSentence(request.passageText);
+  const auto sentenceTokens = tokenize(sentence);
+  const auto passageKeys = keyTerms(tokenize(request.passageText), 5);
+  const auto sentenceKeys = keyTerms(sentenceTokens, 4);
+  const std::string where = request.filingType.empty() || request.filingType == "unknown" ? std::string("the filing")
+                                                                                          : "the " + request.filingType;
+
+  std::vector<std::string> words;
+  switch (request.type) {
+  case QueryType::Keyword:
+    for (const Token& token : passageKeys)
+      words.push_back(lowerSurface(token));
+    result.query = joinWords(words, 6);
+    break;
+  case QueryType::Title:
+    for (std::size_t i = 0; i < passageKeys.size() && i < 4; ++i)
+      words.push_back(titleCase(passageKeys[i]));
+    result.query = joinWords(words, 4);
+    break;
+  case QueryType::Claim:
+    result.query = sentence;
+    while (!result.query.empty() && (result.query.back() == '.' || result.query.back() == ';'))
+      result.query.pop_back();
+    break;
+  case QueryType::Question: {
+    std::vector<std::string> subjects, years;
+    for (const Token& token : sentenceKeys) {
+      if (token.numeric && token.term.size() == 4 && (token.term.starts_with("19") || token.term.starts_with("20")))
+        years.push_back(token.term);
+      else if (subjects.size() < 3)
+        subjects.push_back(lowerSurface(token));
+    }
+    if (subjects.empty())
+      for (const Token& token : passageKeys)
+        if (subjects.size() < 3)
+          subjects.push_back(lowerSurface(token));
+    const bool hasFigure = std::any_of(sentenceTokens.begin(), sentenceTokens.end(), [](const Token& t) {
+      return t.numeric && !(t.term.size() == 4 && (t.term.starts_with("19") || t.term.starts_with("20")));
+    });
+    result.query = (hasFigure ? "What figures does " + where + " give for " : "What does " + where + " state about ") +
+                   listPhrase(subjects) + (years.empty() ? "" : " in " + years.front()) + "?";
+    break;
+  }
+  }
+  if (result.query.empty() || result.query == "?") {
+    result.failureReason = "heuristic query writer found no content words in the passage";
+    result.rawResponse = "heuristic extractive query writer (no LLM): no content words";
+    return result;
+  }
+  result.ok = true;
+  result.rawResponse = "heuristic extractive query writer (no LLM), from the sentence: " + sentence;
+  return result;
+}
+
+std::vector<SynthesisResult> HeuristicTeacher::synthesizeQueries(const std::vector<SynthesisRequest>& requests,
+                                                                 const ProgressCallback& progress, std::stop_token stop,
+                                                                 const SynthesisSink& sink) {
+  std::vector<SynthesisResult> results;
+  results.reserve(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    throwIfStopped(stop);
+    results.push_back(synthesizeOne(requests[i]));
+    if (sink)
+      sink(i, results.back());
+    if ((i + 1) % 64 == 0 || i + 1 == requests.size())
+      report(progress,
+             {"synthesise", static_cast<std::int64_t>(i + 1), static_cast<std::int64_t>(requests.size()), ""});
+  }
+  return results;
+}
+
+std::vector<Judgment> HeuristicTeacher::judge(const std::vector<JudgeRequest>& requests,
+                                              const ProgressCallback& progress, std::stop_token stop,
+                                              const JudgmentSink& sink) {
+  std::vector<Judgment> judgments;
+  judgments.reserve(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    throwIfStopped(stop);
+    judgments.push_back(judgeOne(requests[i].queryText, requests[i].passageText));
+    if (sink)
+      sink(i, judgments.back());
+    if ((i + 1) % 64 == 0 || i + 1 == requests.size())
+      report(progress, {"judge", static_cast<std::int64_t>(i + 1), static_cast<std::int64_t>(requests.size()), ""});
+  }
+  return judgments;
+}
+
+} // namespace distillery::teacher

@@ -1,0 +1,50 @@
+#pragma once
+// Judging through the experiment store: a pair already judged by the same teacher model and prompt
+// version (same query text, same passage text hash) is read back instead of paid for again, and every
+// new result, ok or failed, is written as soon as it arrives, so a crash loses only the calls in flight.
+// Failed results are stored for inspection but do not count as cached: the next run tries them again.
+#include <cstdint>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "core/store/Store.h"
+#include "core/teacher/Teacher.h"
+
+namespace distillery::teacher {
+
+struct JudgeFailure {
+  std::size_t index = 0; // position in the request batch
+  std::string reason;
+};
+
+struct JudgeBatchResult {
+  std::vector<Judgment> judgments; // one per request, in order
+  std::int64_t judged = 0;         // newly judged by the teacher (ok)
+  std::int64_t cached = 0;         // answered from the store, no call made
+  std::int64_t failed = 0;         // the teacher failed; stored with status 'failed'
+  std::vector<JudgeFailure> failures;
+  TeacherUsage usage; // of the new calls only
+  double seconds = 0;
+};
+
+class JudgmentCache {
+public:
+  explicit JudgmentCache(store::Store& store);
+
+  /// The stored ok judgment for this key, if any.
+  std::optional<Judgment> lookup(const Teacher& teacher, const std::string& queryText, const std::string& passageHash);
+  /// Writes one result (upsert: an ok row is never replaced, a failed one is).
+  void put(const Teacher& teacher, const JudgeRequest& request, const std::string& passageHash,
+           const Judgment& judgment);
+  /// Judges a batch: cached pairs from the store, the rest (deduplicated) through the teacher.
+  /// Throws Cancelled on stop; everything finished before it stays stored.
+  JudgeBatchResult judge(Teacher& teacher, const std::vector<JudgeRequest>& requests, const ProgressCallback& progress,
+                         std::stop_token stop);
+
+private:
+  store::Store& store_;
+};
+
+} // namespace distillery::teacher

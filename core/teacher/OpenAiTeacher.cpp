@@ -1,0 +1,260 @@
+#include "core/teacher/OpenAiTeacher.h"
+
+#include <map>
+
+#include "core/teacher/ChatClient.h"
+#include "core/teacher/ResponseParsing.h"
+#include "core/util/Error.h"
+
+namespace distillery::teacher {
+
+/// One chat call as the teacher sees it: the messages, and how to tell a usable answer.
+struct OpenAiTeacher::CallSpec {
+  nlohmann::json messages;
+  bool wantLogprobs = false;
+  std::string strictRetry;                                          // template of the follow-up message
+  std::function<std::string(const std::string& content)> problemOf; // empty string = usable
+};
+
+struct OpenAiTeacher::CallResult {
+  bool ok = false;
+  std::string content; // the usable answer, or the last answer seen
+  nlohmann::json logprobs;
+  std::string failureReason;
+  int attempts = 0;
+  double latencyMs = 0;
+  TeacherUsage usage;
+};
+
+namespace {
+
+constexpr std::size_t kMaxPassageChars = 12000; // bounds the cost of one call on a pathological passage
+
+std::string clipPassage(const std::string& text) {
+  return text.size() <= kMaxPassageChars ? text : text.substr(0, kMaxPassageChars) + " [...]";
+}
+
+std::int64_t estimateTokens(const nlohmann::json& messages, int maxTokens) {
+  std::size_t chars = 0;
+  for (const auto& message : messages)
+    chars += message.value("content", std::string()).size();
+  return static_cast<std::int64_t>(chars / 4) + maxTokens;
+}
+
+} // namespace
+
+OpenAiTeacher::OpenAiTeacher(TeacherConfig config, PromptLibrary prompts)
+    : config_(std::move(config)), prompts_(std::move(prompts)) {
+  if (config_.baseUrl.empty())
+    throw InputError("openai teacher: no endpoint (base_url) configured");
+  if (config_.model.empty())
+    throw InputError("openai teacher: no model configured");
+  apiKey_ = config_.resolveApiKey();
+  maxGrade_ = prompts_.judge().spec.value("max_grade", 3);
+  jsonModeUsable_ = config_.jsonMode;
+  logprobsUsable_ = config_.logprobs;
+}
+
+OpenAiTeacher::~OpenAiTeacher() = default;
+
+void OpenAiTeacher::runCalls(const std::vector<CallSpec>& specs, const std::string& stage,
+                             const ProgressCallback& progress, std::stop_token stop,
+                             const std::function<void(std::size_t, CallResult&&)>& done) {
+  ChatEndpoint endpoint;
+  endpoint.baseUrl = config_.baseUrl;
+  endpoint.apiKey = apiKey_;
+  endpoint.timeoutSeconds = config_.timeoutSeconds;
+  endpoint.verifyTls = config_.verifyTls;
+  endpoint.concurrency = config_.concurrency;
+  endpoint.requestsPerMinute = config_.requestsPerMinute;
+  endpoint.tokensPerMinute = config_.tokensPerMinute;
+  endpoint.retry = config_.retry;
+  ChatClient client(endpoint);
+
+  struct State {
+    CallResult result;
+    nlohmann::json messages; // grows by the strict follow-up
+    bool strictTried = false;
+    bool featureFallbackTried = false;
+    bool sentOptionalFeatures = false; // response_format or logprobs went with the last request
+    std::int64_t estimate = 0;
+  };
+  std::vector<State> states(specs.size());
+
+  const auto send = [&](std::size_t index) {
+    State& state = states[index];
+    nlohmann::json body = {{"model", config_.model},
+                           {"messages", state.messages},
+                           {"temperature", config_.temperature},
+                           {"max_tokens", config_.maxTokens}};
+    state.sentOptionalFeatures = false;
+    if (jsonModeUsable_) {
+      body["response_format"] = {{"type", "json_object"}};
+      state.sentOptionalFeatures = true;
+    }
+    if (specs[index].wantLogprobs && logprobsUsable_) {
+      body["logprobs"] = true;
+      body["top_logprobs"] = 5;
+      state.sentOptionalFeatures = true;
+    }
+    state.estimate = estimateTokens(state.messages, config_.maxTokens);
+    client.enqueue(index, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), state.estimate);
+  };
+
+  std::int64_t finished = 0;
+  const auto complete = [&](std::size_t index) {
+    CallResult& result = states[index].result;
+    result.usage.cost = result.usage.inputTokens / 1000.0 * config_.inputPricePer1k +
+                        result.usage.outputTokens / 1000.0 * config_.outputPricePer1k;
+    done(index, std::move(result));
+    report(progress, {stage, ++finished, static_cast<std::int64_t>(specs.size()), ""});
+  };
+
+  const auto onComplete = [&](std::uint64_t tag, ChatOutcome&& outcome) {
+    const std::size_t index = static_cast<std::size_t>(tag);
+    State& state = states[index];
+    CallResult& result = state.result;
+    result.attempts += outcome.attempts;
+    result.usage.calls += outcome.attempts;
+    result.latencyMs += outcome.latencyMs;
+    if (!outcome.ok) {
+      // An endpoint that does not know response_format or logprobs answers 400: try once without them.
+      if (outcome.httpStatus == 400 && state.sentOptionalFeatures && !state.featureFallbackTried) {
+        state.featureFallbackTried = true;
+        jsonModeUsable_ = false;
+        logprobsUsable_ = false;
+        send(index);
+        return;
+      }
+      result.failureReason = outcome.failureReason;
+      result.content = outcome.body;
+      complete(index);
+      return;
+    }
+    const ChatCompletion completion = parseChatCompletion(outcome.body);
+    result.usage.inputTokens += completion.inputTokens;
+    result.usage.outputTokens += completion.outputTokens;
+    if (completion.inputTokens + completion.outputTokens > 0)
+      client.recordTokenUsage(state.estimate, completion.inputTokens + completion.outputTokens);
+    const std::string problem = completion.ok ? specs[index].problemOf(completion.content) : completion.problem;
+    result.content = completion.ok ? completion.content : outcome.body;
+    if (problem.empty()) {
+      result.ok = true;
+      result.logprobs = completion.logprobs;
+      complete(index);
+      return;
+    }
+    if (!state.strictTried) {
+      // One more chance with the stricter wording, showing the model its unusable answer.
+      state.strictTried = true;
+      state.messages.push_back({{"role", "assistant"}, {"content", result.content}});
+      state.messages.push_back(
+          {{"role", "user"}, {"content", PromptLibrary::render(specs[index].strictRetry, {{"problem", problem}})}});
+      send(index);
+      return;
+    }
+    result.failureReason = "unusable answer after a stricter retry: " + problem;
+    complete(index);
+  };
+
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    states[i].messages = specs[i].messages;
+    send(i);
+  }
+  report(progress, {stage, 0, static_cast<std::int64_t>(specs.size()), ""});
+  client.run(onComplete, stop);
+}
+
+std::vector<Judgment> OpenAiTeacher::judge(const std::vector<JudgeRequest>& requests, const ProgressCallback& progress,
+                                           std::stop_token stop, const JudgmentSink& sink) {
+  const PromptTemplate& prompt = prompts_.judge();
+  const std::string system = prompt.text("system");
+  const std::string user = prompt.text("user");
+  const std::string strict = prompt.text("strict_retry");
+  std::vector<CallSpec> specs(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    specs[i].messages = nlohmann::json::array(
+        {{{"role", "system"}, {"content", system}},
+         {{"role", "user"},
+          {"content", PromptLibrary::render(user, {{"query", requests[i].queryText},
+                                                   {"passage", clipPassage(requests[i].passageText)}})}}});
+    specs[i].wantLogprobs = true;
+    specs[i].strictRetry = strict;
+    specs[i].problemOf = [this](const std::string& content) { return parseGradeAnswer(content, maxGrade_).problem; };
+  }
+  std::vector<Judgment> judgments(requests.size());
+  runCalls(specs, "judge", progress, stop, [&](std::size_t index, CallResult&& call) {
+    Judgment& judgment = judgments[index];
+    judgment.attempts = call.attempts;
+    judgment.latencyMs = call.latencyMs;
+    judgment.usage = call.usage;
+    judgment.rawResponse = call.content;
+    if (call.ok) {
+      const ParsedGrade parsed = parseGradeAnswer(call.content, maxGrade_);
+      judgment.ok = true;
+      judgment.grade = parsed.grade;
+      judgment.rationale = parsed.rationale;
+      judgment.score = expectedGradeFromLogprobs(call.logprobs, parsed.grade, maxGrade_);
+    } else {
+      judgment.failureReason = call.failureReason;
+    }
+    if (sink)
+      sink(index, judgment);
+  });
+  return judgments;
+}
+
+std::vector<SynthesisResult> OpenAiTeacher::synthesizeQueries(const std::vector<SynthesisRequest>& requests,
+                                                              const ProgressCallback& progress, std::stop_token stop,
+                                                              const SynthesisSink& sink) {
+  const PromptTemplate& prompt = prompts_.synthesis();
+  const std::string system = prompt.text("system");
+  const std::string user = prompt.text("user");
+  const std::string strict = prompt.text("strict_retry");
+  std::vector<CallSpec> specs(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const std::string typeName = toString(requests[i].type);
+    const nlohmann::json typeSpec = prompt.spec["types"].value(typeName, nlohmann::json::object());
+    const std::string instruction = typeSpec.value("instruction", std::string());
+    if (instruction.empty())
+      throw InputError("prompt template " + prompt.source + ": no instruction for query type '" + typeName + "'");
+    nlohmann::json messages = nlohmann::json::array({{{"role", "system"}, {"content", system}}});
+    for (const auto& example : typeSpec.value("examples", nlohmann::json::array())) {
+      messages.push_back({{"role", "user"},
+                          {"content", PromptLibrary::render(user, {{"filing_type", example.value("filing_type", "")},
+                                                                   {"passage", example.value("passage", "")},
+                                                                   {"instruction", instruction}})}});
+      messages.push_back(
+          {{"role", "assistant"}, {"content", nlohmann::json{{"query", example.value("query", "")}}.dump()}});
+    }
+    const std::string filingType = requests[i].filingType.empty() ? "unknown" : requests[i].filingType;
+    messages.push_back({{"role", "user"},
+                        {"content", PromptLibrary::render(user, {{"filing_type", filingType},
+                                                                 {"passage", clipPassage(requests[i].passageText)},
+                                                                 {"instruction", instruction}})}});
+    specs[i].messages = std::move(messages);
+    specs[i].problemOf = [](const std::string& content) { return parseQueryAnswer(content).problem; };
+    specs[i].strictRetry = strict;
+  }
+  std::vector<SynthesisResult> results(requests.size());
+  runCalls(specs, "synthesise", progress, stop, [&](std::size_t index, CallResult&& call) {
+    SynthesisResult& result = results[index];
+    result.passageId = requests[index].passageId;
+    result.type = requests[index].type;
+    result.attempts = call.attempts;
+    result.latencyMs = call.latencyMs;
+    result.usage = call.usage;
+    result.rawResponse = call.content;
+    if (call.ok) {
+      result.ok = true;
+      result.query = parseQueryAnswer(call.content).query;
+    } else {
+      result.failureReason = call.failureReason;
+    }
+    if (sink)
+      sink(index, result);
+  });
+  return results;
+}
+
+} // namespace distillery::teacher

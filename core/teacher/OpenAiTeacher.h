@@ -1,0 +1,44 @@
+#pragma once
+// The LLM teacher: an OpenAI-compatible chat-completions endpoint driven through ChatClient with the
+// bundled (or user-edited) prompt templates. Unusable answers are retried once with a stricter prompt.
+#include <memory>
+
+#include "core/teacher/PromptLibrary.h"
+#include "core/teacher/Teacher.h"
+
+namespace distillery::teacher {
+
+class OpenAiTeacher : public Teacher {
+public:
+  /// Throws InputError when the config lacks an endpoint or model.
+  OpenAiTeacher(TeacherConfig config, PromptLibrary prompts);
+  ~OpenAiTeacher() override;
+
+  std::string kind() const override { return "openai"; }
+  std::string model() const override { return config_.model; }
+  std::string promptVersion() const override { return prompts_.judge().version; }
+  std::string synthesisPromptVersion() const override { return prompts_.synthesis().version; }
+  int maxGrade() const override { return maxGrade_; }
+
+  std::vector<SynthesisResult> synthesizeQueries(const std::vector<SynthesisRequest>& requests,
+                                                 const ProgressCallback& progress, std::stop_token stop,
+                                                 const SynthesisSink& sink = {}) override;
+  std::vector<Judgment> judge(const std::vector<JudgeRequest>& requests, const ProgressCallback& progress,
+                              std::stop_token stop, const JudgmentSink& sink = {}) override;
+
+  struct CallResult;
+  struct CallSpec;
+
+private:
+  void runCalls(const std::vector<CallSpec>& specs, const std::string& stage, const ProgressCallback& progress,
+                std::stop_token stop, const std::function<void(std::size_t, CallResult&&)>& done);
+
+  TeacherConfig config_;
+  PromptLibrary prompts_;
+  std::string apiKey_;
+  int maxGrade_ = 3;
+  bool jsonModeUsable_ = true; // turned off for the session when the endpoint refuses response_format
+  bool logprobsUsable_ = true; // likewise for logprobs
+};
+
+} // namespace distillery::teacher

@@ -1,0 +1,101 @@
+#pragma once
+// The teacher: writes queries for passages and grades (query, passage) pairs. Two kinds exist: an
+// OpenAI-compatible chat endpoint ("openai") and the offline heuristic teacher ("heuristic"), which
+// needs nothing and always says it is a heuristic. The pipeline and the GUI program against this file.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "core/teacher/TeacherConfig.h"
+#include "core/util/Progress.h"
+
+namespace distillery::teacher {
+
+/// The four query types of the listwise-distillation paper.
+enum class QueryType { Question, Claim, Keyword, Title };
+
+const std::vector<QueryType>& allQueryTypes();
+std::string toString(QueryType type); // "question" | "claim" | "keyword" | "title"
+/// Parses a type name; throws InputError naming the value when it is unknown.
+QueryType parseQueryType(const std::string& name);
+
+/// Token usage and estimated cost of one call or summed over a job.
+struct TeacherUsage {
+  std::int64_t calls = 0;        // HTTP requests sent, retries included
+  std::int64_t inputTokens = 0;  // prompt tokens reported by the endpoint
+  std::int64_t outputTokens = 0; // completion tokens reported by the endpoint
+  double cost = 0.0;             // from the configured prices; 0 when none are set
+  void add(const TeacherUsage& other);
+};
+
+struct SynthesisRequest {
+  std::int64_t passageId = 0; // passages.id, carried through to the result
+  std::string passageText;
+  QueryType type = QueryType::Question;
+  std::string filingType; // 10-K, 8-K, ...; may be empty
+};
+
+struct SynthesisResult {
+  bool ok = false;
+  std::int64_t passageId = 0;
+  QueryType type = QueryType::Question;
+  std::string query;         // the synthesised query when ok
+  std::string rawResponse;   // the endpoint's answer text (or the heuristic's note)
+  std::string failureReason; // why it failed, when !ok
+  int attempts = 0;          // requests made, HTTP and parse retries included
+  double latencyMs = 0.0;
+  TeacherUsage usage;
+};
+
+struct JudgeRequest {
+  std::string queryText;
+  std::string passageText;
+  std::optional<std::int64_t> queryId;   // queries.id, when the query is stored
+  std::optional<std::int64_t> passageId; // passages.id, when the passage is stored
+};
+
+struct Judgment {
+  bool ok = false;
+  int grade = 0;               // 0 irrelevant, 1 related, 2 partially answers, 3 fully answers
+  std::optional<double> score; // probability-weighted grade from logprobs, or the heuristic's finer score
+  std::string rationale;       // one sentence
+  std::string rawResponse;     // the endpoint's answer text, for inspection
+  std::string failureReason;   // why it failed, when !ok
+  int attempts = 0;
+  double latencyMs = 0.0;
+  TeacherUsage usage;
+  bool fromCache = false; // set by JudgmentCache when no call was made
+};
+
+/// Called as each item completes (in the calling thread), so callers can store results immediately.
+using JudgmentSink = std::function<void(std::size_t index, const Judgment&)>;
+using SynthesisSink = std::function<void(std::size_t index, const SynthesisResult&)>;
+
+class Teacher {
+public:
+  virtual ~Teacher() = default;
+  virtual std::string kind() const = 0;          // "heuristic" | "openai"
+  virtual std::string model() const = 0;         // model name, e.g. "gpt-4o-mini" or "heuristic-bm25"
+  virtual std::string promptVersion() const = 0; // identifies the grading prompt: part of the cache key
+  /// The prompt version of query synthesis (recorded with synthesised queries).
+  virtual std::string synthesisPromptVersion() const = 0;
+  /// Grades on 0..maxGrade().
+  virtual int maxGrade() const { return 3; }
+
+  /// One result per request, in order. Failures are results with ok == false, never dropped.
+  /// Throws Cancelled when stop is requested (results already passed to the sink stay valid).
+  virtual std::vector<SynthesisResult> synthesizeQueries(const std::vector<SynthesisRequest>& requests,
+                                                         const ProgressCallback& progress, std::stop_token stop,
+                                                         const SynthesisSink& sink = {}) = 0;
+  virtual std::vector<Judgment> judge(const std::vector<JudgeRequest>& requests, const ProgressCallback& progress,
+                                      std::stop_token stop, const JudgmentSink& sink = {}) = 0;
+};
+
+/// Builds the teacher a config asks for. Throws InputError for a bad config (e.g. the API key variable unset).
+std::unique_ptr<Teacher> makeTeacher(const TeacherConfig& config);
+
+} // namespace distillery::teacher

@@ -1,0 +1,314 @@
+// The judgment cache and query synthesis over a real experiment store, and the offline heuristic teacher
+// on real filings and TAT-QA: never paying twice, storing every result as it arrives, resuming after a
+// cancel, keeping the API key out of the store, and a lexical grader that agrees with human qrels.
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <atomic>
+#include <fstream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "core/corpus/CorpusImporter.h"
+#include "core/corpus/CorpusRepository.h"
+#include "core/store/Store.h"
+#include "core/teacher/HeuristicTeacher.h"
+#include "core/teacher/JudgmentCache.h"
+#include "core/teacher/QueryGenerator.h"
+#include "core/util/Error.h"
+#include "tests/support/TestSupport.h"
+#include "tests/teacher/FakeChatServer.h"
+#include "tests/teacher/TeacherTestSupport.h"
+
+using namespace distillery;
+using namespace distillery::teacher;
+using distillery::test::FakeChatServer;
+using distillery::test::FakeReply;
+using distillery::test::FakeRequest;
+
+namespace {
+
+QByteArray storeBytes(const QString& path) {
+  QByteArray bytes;
+  for (const QString& file : {path, path + "-wal", path + "-shm"}) {
+    QFile f(file);
+    if (f.open(QIODevice::ReadOnly))
+      bytes += f.readAll();
+  }
+  return bytes;
+}
+
+std::vector<JudgeRequest> requestsFor(const std::vector<corpus::PassageRecord>& passages, int count) {
+  std::vector<JudgeRequest> requests;
+  for (int i = 0; i < count; ++i) {
+    const auto& p = passages[static_cast<std::size_t>(i) % passages.size()];
+    requests.push_back(
+        {"question " + std::to_string(i) + " grade " + std::to_string(i % 4), p.text, std::nullopt, p.id});
+  }
+  return requests;
+}
+
+/// Whitespace runs as one space: the extractive claim is a passage sentence with its line breaks folded.
+std::string collapseSpaces(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    const bool space = std::isspace(static_cast<unsigned char>(c));
+    if (!space)
+      out.push_back(c);
+    else if (!out.empty() && out.back() != ' ')
+      out.push_back(' ');
+  }
+  return out;
+}
+
+int scriptedGrade(const FakeRequest& request) {
+  const std::string content = request.lastUserContent();
+  const auto at = content.find(" grade ");
+  return at == std::string::npos ? 0 : content[at + 7] - '0';
+}
+
+} // namespace
+
+class TeacherCacheTest : public QObject {
+  Q_OBJECT
+  QTemporaryDir dir_;
+  QString storePath_;
+  std::vector<corpus::PassageRecord> passages_;
+
+private slots:
+  void initTestCase() {
+    test::plantApiKey();
+    DISTILLERY_REQUIRE_SHARED_DATA("filings/edgar-8k");
+    storePath_ = dir_.filePath("experiment.db");
+    store::Store s = store::Store::open(storePath_.toStdString(), store::OpenMode::CreateNew);
+    corpus::ImportOptions options;
+    options.corpusName = "filings";
+    const QDir eightK(test::sharedDataDir() + "/filings/edgar-8k");
+    std::vector<std::filesystem::path> files;
+    for (const QString& name : eightK.entryList({"*.json"}, QDir::Files, QDir::Name).mid(0, 4))
+      files.emplace_back(eightK.filePath(name).toStdString());
+    const QDir tenK(test::sharedDataDir() + "/filings/edgar-10k");
+    files.emplace_back(tenK.filePath(tenK.entryList({"*.json"}, QDir::Files, QDir::Name).front()).toStdString());
+    const auto summary = corpus::importPaths(s, options, files);
+    QVERIFY(summary.passages > 20);
+    passages_ = corpus::loadPassages(s, summary.corpusId);
+  }
+
+  void judgesOnceAndServesRepeatsFromTheStore() {
+    FakeChatServer server([](const FakeRequest& r) { return test::gradeReply(scriptedGrade(r)); });
+    store::Store s = store::Store::open(storePath_.toStdString());
+    auto teacher = makeTeacher(test::fastOpenAiConfig(server.baseUrl()));
+    std::vector<JudgeRequest> requests = requestsFor(passages_, 12);
+    requests.push_back(requests.front()); // the same pair twice in one batch is paid once
+    JudgmentCache cache(s);
+    const JudgeBatchResult first = cache.judge(*teacher, requests, {}, std::stop_token());
+    QCOMPARE(first.judged, 13);
+    QCOMPARE(first.cached, 0);
+    QCOMPARE(first.failed, 0);
+    QCOMPARE(server.requestCount(), 12);
+    QCOMPARE(first.usage.calls, 12);
+    QCOMPARE(s.queryInt64("SELECT count(*) FROM judgments WHERE teacher_model = 'fake-model' AND status = 'ok'"), 12);
+    QCOMPARE(s.queryInt64("SELECT count(*) FROM judgments WHERE teacher_kind = 'openai' AND passage_id IS NOT NULL "
+                          "AND prompt_version = 'judge-relevance/v1'"),
+             12);
+
+    // A second run (a new teacher object, as after a restart) pays for nothing.
+    auto again = makeTeacher(test::fastOpenAiConfig(server.baseUrl()));
+    const JudgeBatchResult second = JudgmentCache(s).judge(*again, requests, {}, std::stop_token());
+    QCOMPARE(second.cached, 13);
+    QCOMPARE(second.judged, 0);
+    QCOMPARE(server.requestCount(), 12);
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      QVERIFY(second.judgments[i].fromCache);
+      QCOMPARE(second.judgments[i].grade, first.judgments[i].grade);
+      QCOMPARE(second.judgments[i].rationale, first.judgments[i].rationale);
+    }
+    // A different teacher model is a different cache key.
+    teacher::TeacherConfig other = test::fastOpenAiConfig(server.baseUrl());
+    other.model = "other-model";
+    const JudgeBatchResult third = JudgmentCache(s).judge(*makeTeacher(other), requestsFor(passages_, 2), {}, {});
+    QCOMPARE(third.judged, 2);
+    QCOMPARE(server.requestCount(), 14);
+  }
+
+  void failuresAreStoredAndRetriedNextTimeWithoutLeakingTheKey() {
+    std::atomic<bool> healthy{false};
+    FakeChatServer server([&](const FakeRequest& r) {
+      if (!healthy)
+        return FakeReply{500, R"({"error": "down; got )" + r.authorization + R"("})", {}, 0, false};
+      return test::gradeReply(scriptedGrade(r));
+    });
+    {
+      store::Store s = store::Store::open(storePath_.toStdString());
+      std::vector<JudgeRequest> requests = requestsFor(passages_, 5);
+      for (auto& r : requests)
+        r.queryText = "failing " + r.queryText;
+      auto teacher = makeTeacher(test::fastOpenAiConfig(server.baseUrl(), 2));
+      const JudgeBatchResult down = JudgmentCache(s).judge(*teacher, requests, {}, std::stop_token());
+      QCOMPARE(down.failed, 5);
+      QCOMPARE(down.failures.size(), std::size_t(5));
+      QVERIFY(down.failures[0].reason.find("HTTP 500") != std::string::npos);
+      QCOMPARE(s.queryInt64("SELECT count(*) FROM judgments WHERE status = 'failed' AND failure_reason LIKE "
+                            "'%HTTP 500%' AND attempts = 2"),
+               5);
+      healthy = true;
+      const JudgeBatchResult up = JudgmentCache(s).judge(*teacher, requests, {}, std::stop_token());
+      QCOMPARE(up.judged, 5);
+      QCOMPARE(up.cached, 0);
+      QCOMPARE(s.queryInt64("SELECT count(*) FROM judgments WHERE query_text LIKE 'failing %' AND status = 'ok' "
+                            "AND failure_reason IS NULL AND attempts = 3"),
+               5);
+    }
+    QVERIFY(!storeBytes(storePath_).contains(test::kPlantedKey));
+  }
+
+  void cancelledBatchKeepsWhatFinishedAndResumes() {
+    std::atomic<int> answered{0};
+    FakeChatServer server([&](const FakeRequest& r) {
+      FakeReply reply = test::gradeReply(scriptedGrade(r));
+      reply.delayMs = ++answered <= 6 ? 10 : 3000; // the first few come back, the rest hang
+      return reply;
+    });
+    store::Store s = store::Store::open(storePath_.toStdString());
+    std::vector<JudgeRequest> requests = requestsFor(passages_, 20);
+    for (auto& r : requests)
+      r.queryText = "resume " + r.queryText;
+    TeacherConfig config = test::fastOpenAiConfig(server.baseUrl());
+    config.concurrency = 4;
+    auto teacher = makeTeacher(config);
+    std::stop_source stop;
+    std::int64_t reported = 0;
+    const ProgressCallback progress = [&](const Progress& p) {
+      reported = p.done;
+      if (p.done >= 6)
+        stop.request_stop();
+    };
+    QVERIFY_THROWS_EXCEPTION(Cancelled, JudgmentCache(s).judge(*teacher, requests, progress, stop.get_token()));
+    const std::int64_t stored = s.queryInt64("SELECT count(*) FROM judgments WHERE query_text LIKE 'resume %'");
+    QCOMPARE(stored, 6);
+    QCOMPARE(reported, 6);
+
+    answered = -1000; // everything answers quickly now
+    const JudgeBatchResult resumed = JudgmentCache(s).judge(*teacher, requests, {}, std::stop_token());
+    QCOMPARE(resumed.cached, 6);
+    QCOMPARE(resumed.judged, 14);
+  }
+
+  void heuristicTeacherIsDeterministicAndSaysSo() {
+    HeuristicTeacher teacher;
+    QCOMPARE(teacher.kind(), std::string("heuristic"));
+    std::vector<SynthesisRequest> requests;
+    for (std::size_t i = 0; i < 12 && i < passages_.size(); ++i)
+      for (QueryType type : allQueryTypes())
+        requests.push_back({passages_[i * 3 % passages_.size()].id, passages_[i * 3 % passages_.size()].text, type,
+                            passages_[i].filingType});
+    const auto first = teacher.synthesizeQueries(requests, {}, {});
+    const auto second = teacher.synthesizeQueries(requests, {}, {});
+    int gradedWell = 0, okCount = 0;
+    std::vector<JudgeRequest> own;
+    for (std::size_t i = 0; i < first.size(); ++i) {
+      QCOMPARE(first[i].query, second[i].query);
+      if (!first[i].ok)
+        continue;
+      ++okCount;
+      const std::string& q = first[i].query;
+      switch (first[i].type) {
+      case QueryType::Question:
+        QVERIFY2(q.ends_with("?"), q.c_str());
+        break;
+      case QueryType::Keyword:
+        QVERIFY2(q.find('?') == std::string::npos && std::count(q.begin(), q.end(), ' ') <= 5, q.c_str());
+        break;
+      case QueryType::Title:
+        QVERIFY2(std::isupper(static_cast<unsigned char>(q[0])), q.c_str());
+        break;
+      case QueryType::Claim:
+        QVERIFY2(collapseSpaces(requests[i].passageText).find(q.substr(0, 20)) != std::string::npos, q.c_str());
+        break;
+      }
+      own.push_back({q, requests[i].passageText, std::nullopt, std::nullopt});
+    }
+    QVERIFY(okCount >= static_cast<int>(requests.size()) * 9 / 10);
+    // The lexical grader should find a query's own passage relevant and an unrelated text not.
+    for (const Judgment& j : teacher.judge(own, {}, {})) {
+      QVERIFY(j.rationale.starts_with("Heuristic"));
+      if (j.grade >= 2)
+        ++gradedWell;
+    }
+    QVERIFY2(gradedWell >= static_cast<int>(own.size()) * 8 / 10, std::to_string(gradedWell).c_str());
+    const Judgment unrelated =
+        HeuristicTeacher::judgeOne("pediatric vaccine trial enrolment in Brazil", passages_.front().text);
+    QCOMPARE(unrelated.grade, 0);
+    QVERIFY(unrelated.rationale.find("Heuristic") != std::string::npos);
+  }
+
+  void heuristicGraderAgreesWithTatqaQrels() {
+    DISTILLERY_REQUIRE_SHARED_DATA("tatqa-beir/qrels/test.tsv");
+    const QString base = test::sharedDataDir() + "/tatqa-beir/";
+    std::map<std::string, std::string> corpusText;
+    {
+      std::ifstream in((base + "corpus.jsonl").toStdString());
+      for (std::string line; std::getline(in, line);) {
+        const auto json = nlohmann::json::parse(line);
+        corpusText[json.value("_id", "")] = json.value("title", "") + " " + json.value("text", "");
+      }
+    }
+    std::map<std::string, std::string> queryText;
+    {
+      std::ifstream in((base + "queries.jsonl").toStdString());
+      for (std::string line; std::getline(in, line);) {
+        const auto json = nlohmann::json::parse(line);
+        queryText[json.value("_id", "")] = json.value("text", "");
+      }
+    }
+    std::ifstream qrels((base + "qrels/test.tsv").toStdString());
+    std::string line;
+    std::getline(qrels, line); // header
+    double relevantSum = 0, randomSum = 0;
+    int n = 0;
+    std::vector<std::string> ids;
+    for (const auto& [id, text] : corpusText)
+      ids.push_back(id);
+    while (n < 300 && std::getline(qrels, line)) {
+      std::stringstream fields(line);
+      std::string query, doc, score;
+      std::getline(fields, query, '\t');
+      std::getline(fields, doc, '\t');
+      if (!queryText.count(query) || !corpusText.count(doc))
+        continue;
+      relevantSum += *HeuristicTeacher::judgeOne(queryText[query], corpusText[doc]).score;
+      randomSum += *HeuristicTeacher::judgeOne(queryText[query], corpusText[ids[(n * 7919) % ids.size()]]).score;
+      ++n;
+    }
+    QVERIFY(n >= 100);
+    qInfo("heuristic score over %d TAT-QA test pairs: relevant %.3f, random %.3f", n, relevantSum / n, randomSum / n);
+    QVERIFY(relevantSum / n > randomSum / n + 0.3);
+  }
+
+  void generatesAndStoresQueriesWithoutRepeatingWork() {
+    store::Store s = store::Store::open(storePath_.toStdString());
+    HeuristicTeacher teacher;
+    QueryGenerationOptions options;
+    options.corpus = "filings";
+    options.count = 16;
+    const auto first = generateQueries(s, teacher, options, {}, {});
+    QCOMPARE(first.generated + first.failed, 16);
+    QVERIFY(first.generated >= 14);
+    QCOMPARE(first.querySet, std::string("synthetic-heuristic-bm25"));
+    QCOMPARE(s.queryInt64("SELECT count(DISTINCT query_type) FROM queries WHERE origin = 'heuristic'"), 4);
+    QCOMPARE(s.queryInt64("SELECT count(*) FROM queries WHERE source_passage_id IS NULL OR split <> 'train'"), 0);
+    QCOMPARE(s.queryInt64("SELECT count(DISTINCT source_passage_id) FROM queries"), first.generated);
+    const auto second = generateQueries(s, teacher, options, {}, {});
+    QCOMPARE(second.generated, 0);
+    QCOMPARE(second.existing, first.generated);
+
+    options.corpus = "no such corpus";
+    QVERIFY_THROWS_EXCEPTION(InputError, generateQueries(s, teacher, options, {}, {}));
+  }
+};
+
+QTEST_GUILESS_MAIN(TeacherCacheTest)
+#include "test_teacher_cache.moc"
