@@ -338,37 +338,40 @@ SynthesisResult HeuristicTeacher::synthesizeOne(const SynthesisRequest& request)
   return result;
 }
 
-std::vector<SynthesisResult> HeuristicTeacher::synthesizeQueries(const std::vector<SynthesisRequest>& requests,
-                                                                 const ProgressCallback& progress, std::stop_token stop,
-                                                                 const SynthesisSink& sink) {
-  std::vector<SynthesisResult> results;
+namespace {
+
+/// Runs one pure item function over a batch: stop checks between items, sink per item, progress every 64.
+template <typename Result, typename Request, typename One, typename Sink>
+std::vector<Result> runSequentially(const std::vector<Request>& requests, const char* stage, One one,
+                                    const ProgressCallback& progress, const std::stop_token& stop, const Sink& sink) {
+  std::vector<Result> results;
   results.reserve(requests.size());
+  const auto total = static_cast<std::int64_t>(requests.size());
   for (std::size_t i = 0; i < requests.size(); ++i) {
     throwIfStopped(stop);
-    results.push_back(synthesizeOne(requests[i]));
+    results.push_back(one(requests[i]));
     if (sink)
       sink(i, results.back());
     if ((i + 1) % 64 == 0 || i + 1 == requests.size())
-      report(progress,
-             {"synthesise", static_cast<std::int64_t>(i + 1), static_cast<std::int64_t>(requests.size()), ""});
+      report(progress, {stage, static_cast<std::int64_t>(i + 1), total, ""});
   }
   return results;
+}
+
+} // namespace
+
+std::vector<SynthesisResult> HeuristicTeacher::synthesizeQueries(const std::vector<SynthesisRequest>& requests,
+                                                                 const ProgressCallback& progress, std::stop_token stop,
+                                                                 const SynthesisSink& sink) {
+  return runSequentially<SynthesisResult>(requests, "synthesise", synthesizeOne, progress, stop, sink);
 }
 
 std::vector<Judgment> HeuristicTeacher::judge(const std::vector<JudgeRequest>& requests,
                                               const ProgressCallback& progress, std::stop_token stop,
                                               const JudgmentSink& sink) {
-  std::vector<Judgment> judgments;
-  judgments.reserve(requests.size());
-  for (std::size_t i = 0; i < requests.size(); ++i) {
-    throwIfStopped(stop);
-    judgments.push_back(judgeOne(requests[i].queryText, requests[i].passageText));
-    if (sink)
-      sink(i, judgments.back());
-    if ((i + 1) % 64 == 0 || i + 1 == requests.size())
-      report(progress, {"judge", static_cast<std::int64_t>(i + 1), static_cast<std::int64_t>(requests.size()), ""});
-  }
-  return judgments;
+  return runSequentially<Judgment>(
+      requests, "judge", [](const JudgeRequest& r) { return judgeOne(r.queryText, r.passageText); }, progress, stop,
+      sink);
 }
 
 } // namespace distillery::teacher

@@ -1,9 +1,14 @@
 #pragma once
 // Shared by the teacher suites: a fast-retrying config pointing at a FakeChatServer, and a planted key.
+#include <QByteArray>
+#include <QFile>
+#include <QString>
+
 #include <cstdlib>
 #include <string>
 
 #include "core/teacher/TeacherConfig.h"
+#include "tests/teacher/FakeChatServer.h"
 
 namespace distillery::test {
 
@@ -29,6 +34,24 @@ inline teacher::TeacherConfig fastOpenAiConfig(const std::string& baseUrl, int m
   config.retry.jitterFraction = 0.2;
   config.retry.maxRetryAfterSeconds = 3;
   return config;
+}
+
+/// The grade scripted servers give: the digit after " grade " in the query ("query 7 grade 2" -> 2).
+inline int scriptedGrade(const FakeRequest& request) {
+  const std::string content = request.lastUserContent();
+  const auto at = content.find(" grade ");
+  return at == std::string::npos ? 0 : content[at + 7] - '0';
+}
+
+/// Every byte of an experiment (the database and its WAL), to search for what must never be stored.
+inline QByteArray storeBytes(const QString& path) {
+  QByteArray bytes;
+  for (const QString& file : {path, path + "-wal"}) {
+    QFile f(file);
+    if (f.open(QIODevice::ReadOnly))
+      bytes += f.readAll();
+  }
+  return bytes;
 }
 
 } // namespace distillery::test

@@ -26,16 +26,6 @@ void writeLines(const QString& path, const std::vector<std::string>& lines) {
     out << line << "\n";
 }
 
-QByteArray storeBytes(const QString& path) {
-  QByteArray bytes;
-  for (const QString& file : {path, path + "-wal"}) {
-    QFile f(file);
-    if (f.open(QIODevice::ReadOnly))
-      bytes += f.readAll();
-  }
-  return bytes;
-}
-
 } // namespace
 
 class CliTeacherTest : public QObject {
@@ -147,7 +137,7 @@ private slots:
     QCOMPARE(server.requestCount(), 4);
     QVERIFY(!r.out.contains(distillery::test::kPlantedKey));
     QVERIFY(!r.err.contains(distillery::test::kPlantedKey));
-    QVERIFY(!storeBytes(store_).contains(distillery::test::kPlantedKey));
+    QVERIFY(!distillery::test::storeBytes(store_).contains(distillery::test::kPlantedKey));
     auto s = distillery::store::Store::open(store_.toStdString());
     QCOMPARE(s.queryInt64("SELECT count(*) FROM judgments WHERE teacher_model = 'fake-model' AND status = 'failed'"),
              1);

@@ -31,16 +31,6 @@ using distillery::test::FakeRequest;
 
 namespace {
 
-QByteArray storeBytes(const QString& path) {
-  QByteArray bytes;
-  for (const QString& file : {path, path + "-wal", path + "-shm"}) {
-    QFile f(file);
-    if (f.open(QIODevice::ReadOnly))
-      bytes += f.readAll();
-  }
-  return bytes;
-}
-
 std::vector<JudgeRequest> requestsFor(const std::vector<corpus::PassageRecord>& passages, int count) {
   std::vector<JudgeRequest> requests;
   for (int i = 0; i < count; ++i) {
@@ -62,12 +52,6 @@ std::string collapseSpaces(const std::string& text) {
       out.push_back(' ');
   }
   return out;
-}
-
-int scriptedGrade(const FakeRequest& request) {
-  const std::string content = request.lastUserContent();
-  const auto at = content.find(" grade ");
-  return at == std::string::npos ? 0 : content[at + 7] - '0';
 }
 
 } // namespace
@@ -98,7 +82,7 @@ private slots:
   }
 
   void judgesOnceAndServesRepeatsFromTheStore() {
-    FakeChatServer server([](const FakeRequest& r) { return test::gradeReply(scriptedGrade(r)); });
+    FakeChatServer server([](const FakeRequest& r) { return test::gradeReply(test::scriptedGrade(r)); });
     store::Store s = store::Store::open(storePath_.toStdString());
     auto teacher = makeTeacher(test::fastOpenAiConfig(server.baseUrl()));
     std::vector<JudgeRequest> requests = requestsFor(passages_, 12);
@@ -139,7 +123,7 @@ private slots:
     FakeChatServer server([&](const FakeRequest& r) {
       if (!healthy)
         return FakeReply{500, R"({"error": "down; got )" + r.authorization + R"("})", {}, 0, false};
-      return test::gradeReply(scriptedGrade(r));
+      return test::gradeReply(test::scriptedGrade(r));
     });
     {
       store::Store s = store::Store::open(storePath_.toStdString());
@@ -162,13 +146,13 @@ private slots:
                             "AND failure_reason IS NULL AND attempts = 3"),
                5);
     }
-    QVERIFY(!storeBytes(storePath_).contains(test::kPlantedKey));
+    QVERIFY(!test::storeBytes(storePath_).contains(test::kPlantedKey));
   }
 
   void cancelledBatchKeepsWhatFinishedAndResumes() {
     std::atomic<int> answered{0};
     FakeChatServer server([&](const FakeRequest& r) {
-      FakeReply reply = test::gradeReply(scriptedGrade(r));
+      FakeReply reply = test::gradeReply(test::scriptedGrade(r));
       reply.delayMs = ++answered <= 6 ? 10 : 3000; // the first few come back, the rest hang
       return reply;
     });

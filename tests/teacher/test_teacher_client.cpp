@@ -35,13 +35,6 @@ std::vector<JudgeRequest> pairs(int count) {
   return requests;
 }
 
-/// The grade the scripted server gives: the digit after "grade " in the query.
-int scriptedGrade(const FakeRequest& request) {
-  const std::string content = request.lastUserContent();
-  const auto at = content.find(" grade ");
-  return at == std::string::npos ? 0 : content[at + 7] - '0';
-}
-
 std::vector<Judgment> judgeWith(const TeacherConfig& config, const std::vector<JudgeRequest>& requests) {
   auto teacher = makeTeacher(config);
   return teacher->judge(requests, {}, std::stop_token());
@@ -151,7 +144,7 @@ private slots:
   // ---- against the local endpoint ----
   void judgesManyInFlightOnOneHandle() {
     FakeChatServer server([](const FakeRequest& r) {
-      FakeReply reply = test::gradeReply(scriptedGrade(r));
+      FakeReply reply = test::gradeReply(test::scriptedGrade(r));
       reply.delayMs = 100;
       return reply;
     });
@@ -197,7 +190,7 @@ private slots:
         return FakeReply{200, "", {}, 0, true}; // connection dropped without an answer
       if (content.find("number 2 ") != std::string::npos)
         return FakeReply{503, "busy", {}, 0, false}; // never recovers
-      return test::gradeReply(scriptedGrade(r));
+      return test::gradeReply(test::scriptedGrade(r));
     });
     const auto judgments = judgeWith(test::fastOpenAiConfig(server.baseUrl(), 3), pairs(4));
     QVERIFY(judgments[0].ok);
