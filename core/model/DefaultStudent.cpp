@@ -62,8 +62,8 @@ void saveRandomStudent(const std::vector<std::string>& passages, const std::file
 DefaultStudentReport trainDefaultStudent(const std::vector<std::string>& passages,
                                          const std::filesystem::path& directory, const DefaultStudentOptions& options) {
   const double started = monotonicSeconds();
-  torch::set_num_threads(options.threads > 0 ? options.threads
-                                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  if (options.threads > 0)
+    torch::set_num_threads(options.threads);
   auto model = untrainedStudent(passages, options);
   const auto& tokenizer = model->tokenizer();
   const auto cls = tokenizer.clsId(), sep = tokenizer.sepId();

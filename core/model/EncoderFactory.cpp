@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -71,6 +72,9 @@ std::filesystem::path defaultStudentDirectory(const EncoderContext& context) {
     std::filesystem::remove_all(partial);
     DefaultStudentOptions options;
     options.seed = context.seed;
+    // About a dozen passes over a small corpus; capped so that large corpora still train in about a minute.
+    const auto batches = (static_cast<int>(texts.size()) + options.batchSize - 1) / options.batchSize;
+    options.steps = std::clamp(12 * batches, 24, options.steps);
     options.progress = context.progress;
     options.stop = context.stop;
     try {

@@ -1,0 +1,160 @@
+// `tokenize` and `embed`: the student's tokenizer and batched embedding, headless.
+#include "app/cli/CliCommand.h"
+#include "core/model/EmbeddingMatrixFile.h"
+#include "core/model/EncoderFactory.h"
+#include "core/store/Store.h"
+#include "core/text/WordPieceTokenizer.h"
+#include "core/util/Error.h"
+#include "core/util/Time.h"
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+
+namespace distillery::cli {
+namespace {
+
+struct TokenizeOptions {
+  std::string tokenizer;
+  std::string input;
+  int maxLength = 0;
+};
+
+struct EmbedOptions {
+  std::string model;
+  std::string input;
+  std::string output;
+  std::string store;
+  std::string corpus;
+  std::string role = "passage";
+  int batch = 32;
+  int maxLength = 256;
+  int threads = 0;
+};
+
+std::unique_ptr<std::istream> openInput(const std::string& path) {
+  if (path == "-")
+    return std::make_unique<std::istream>(std::cin.rdbuf());
+  auto in = std::make_unique<std::ifstream>(path, std::ios::binary);
+  if (!*in)
+    throw InputError("cannot read input file " + path);
+  return in;
+}
+
+// Passages of a JSONL file (BEIR corpus layout: "text", optional "title" prepended as BEIR does).
+std::vector<std::string> readPassages(const std::string& path) {
+  auto in = openInput(path);
+  std::vector<std::string> texts;
+  std::string line;
+  std::size_t lineNumber = 0;
+  while (std::getline(*in, line)) {
+    ++lineNumber;
+    if (line.find_first_not_of(" \t\r") == std::string::npos)
+      continue;
+    nlohmann::json record;
+    try {
+      record = nlohmann::json::parse(line);
+    } catch (const nlohmann::json::parse_error& e) {
+      throw InputError(path + ":" + std::to_string(lineNumber) + ": not a JSON object: " + e.what());
+    }
+    if (!record.is_object() || !record.contains("text") || !record["text"].is_string())
+      throw InputError(path + ":" + std::to_string(lineNumber) + ": field \"text\" (a string) is missing");
+    std::string text = record["text"].get<std::string>();
+    if (record.contains("title") && record["title"].is_string() && !record["title"].get<std::string>().empty())
+      text = record["title"].get<std::string>() + " " + text;
+    texts.push_back(std::move(text));
+  }
+  return texts;
+}
+
+void installModelCommands(CLI::App& app, CliContext& context) {
+  auto tokenizeOptions = std::make_shared<TokenizeOptions>();
+  CLI::App* tokenize = app.add_subcommand("tokenize", "Tokenize one text per line with a WordPiece tokenizer");
+  tokenize->add_option("--tokenizer", tokenizeOptions->tokenizer, "tokenizer.json, vocab.txt or a model directory")
+      ->required();
+  tokenize->add_option("--input", tokenizeOptions->input, "Text file, one text per line ('-': standard input)")
+      ->required();
+  tokenize->add_option("--max-length", tokenizeOptions->maxLength, "Truncate to N tokens ([CLS]/[SEP] included)");
+  addJsonFlag(tokenize, context);
+  tokenize->callback([&context, tokenizeOptions] {
+    const auto tokenizer = text::WordPieceTokenizer::fromPath(tokenizeOptions->tokenizer);
+    auto in = openInput(tokenizeOptions->input);
+    std::string line;
+    while (std::getline(*in, line)) {
+      if (!line.empty() && line.back() == '\r')
+        line.pop_back();
+      const auto encoding = tokenizer.encode(line, tokenizeOptions->maxLength);
+      if (context.json) {
+        std::cout << nlohmann::json{{"ids", encoding.ids}, {"tokens", encoding.tokens}}.dump() << '\n';
+      } else {
+        for (std::size_t i = 0; i < encoding.tokens.size(); ++i)
+          std::cout << (i ? " " : "") << encoding.tokens[i];
+        std::cout << '\n';
+      }
+    }
+  });
+
+  auto embedOptions = std::make_shared<EmbedOptions>();
+  CLI::App* embed = app.add_subcommand("embed", "Embed the passages of a JSONL file into a float32 .npy matrix");
+  embed->add_option("--model", embedOptions->model, "Model directory, 'default' or 'model:<id>'")->required();
+  embed->add_option("--input", embedOptions->input, "JSONL with a \"text\" field per line (BEIR corpus.jsonl)")
+      ->required();
+  embed->add_option("--output", embedOptions->output, "Output .npy file (rows in input order)")->required();
+  embed->add_option("--batch", embedOptions->batch, "Texts per batch")->check(CLI::PositiveNumber);
+  embed->add_option("--max-length", embedOptions->maxLength, "Tokens per text, [CLS]/[SEP] included")
+      ->check(CLI::Range(2, 100000));
+  embed->add_option("--threads", embedOptions->threads, "CPU threads (0: all cores)")->check(CLI::NonNegativeNumber);
+  embed->add_option("--role", embedOptions->role, "passage or query (chooses the model's prefix)")
+      ->check(CLI::IsMember({"passage", "query"}));
+  embed->add_option("--store", embedOptions->store, "Experiment file, for 'default' and 'model:<id>'");
+  embed->add_option("--corpus", embedOptions->corpus, "Corpus the default student is trained on");
+  addJsonFlag(embed, context);
+  embed->callback([&context, embedOptions] {
+    const auto texts = readPassages(embedOptions->input);
+    std::optional<store::Store> store;
+    if (!embedOptions->store.empty())
+      store.emplace(store::Store::open(embedOptions->store, store::OpenMode::MustExist));
+    model::EncoderContext encoderContext;
+    encoderContext.store = store ? &*store : nullptr;
+    encoderContext.corpus = embedOptions->corpus;
+    encoderContext.progress = [](const Progress& p) { printProgress(p.stage, p.done, p.total); };
+    auto encoder = model::openEncoder(embedOptions->model, encoderContext);
+
+    model::EmbeddingMatrixWriter writer(embedOptions->output, static_cast<std::int64_t>(texts.size()),
+                                        encoder->dimension());
+    model::EncodeStatistics statistics;
+    model::EncodeOptions options;
+    options.batchSize = embedOptions->batch;
+    options.maxLength = embedOptions->maxLength;
+    options.threads = embedOptions->threads;
+    options.statistics = &statistics;
+    options.progress = [](const Progress& p) { printProgress(p.stage, p.done, p.total); };
+    options.rowSink = [&writer](std::size_t row, const float* values) {
+      writer.writeRow(static_cast<std::int64_t>(row), values);
+    };
+    const double started = monotonicSeconds();
+    encoder->encode(texts, embedOptions->role == "query" ? model::TextRole::Query : model::TextRole::Passage, options);
+    writer.close();
+    const double seconds = monotonicSeconds() - started;
+    const double perSecond = seconds > 0 ? static_cast<double>(texts.size()) / seconds : 0.0;
+    const nlohmann::json result = {{"passages", texts.size()},
+                                   {"dim", encoder->dimension()},
+                                   {"seconds", seconds},
+                                   {"passages_per_second", perSecond},
+                                   {"padding_ratio", statistics.paddingRatio()},
+                                   {"model", encoder->name()},
+                                   {"output", embedOptions->output}};
+    std::ostringstream human;
+    human << "embedded " << texts.size() << " passages with " << encoder->name() << " (dim " << encoder->dimension()
+          << ") in " << seconds << " s (" << perSecond << " passages/s, padding ratio " << statistics.paddingRatio()
+          << ") -> " << embedOptions->output;
+    printResult(context, result, human.str());
+  });
+}
+
+const CliCommandRegistration registration(30, installModelCommands);
+
+} // namespace
+} // namespace distillery::cli
