@@ -2,6 +2,7 @@
 #include "app/cli/CliCommand.h"
 #include "core/corpus/CorpusImporter.h"
 #include "core/corpus/DemoCorpus.h"
+#include "core/corpus/EdgarDownloader.h"
 #include "core/store/Store.h"
 
 #include <csignal>
@@ -158,7 +159,67 @@ demo->callback([&context, demoOut, demoOptions] {
 });
 } // namespace
 
-const CliCommandRegistration registration(20, installCorpusCommands);
+void installDownloadCommand(CLI::App& app, CliContext& context) {
+  auto options = std::make_shared<corpus::EdgarDownloadOptions>();
+  auto out = std::make_shared<std::string>();
+  CLI::App* download = app.add_subcommand(
+      "download-edgar", "Download filings from SEC EDGAR (primary documents plus a metadata.jsonl the importer reads)");
+  download->add_option("--user-agent", options->userAgent, "Your name and e-mail; SEC requires a contact")
+      ->required()
+      ->envname("DISTILLERY_SEC_USER_AGENT");
+  download->add_option("--company", options->companies, "CIK or ticker (repeatable)")->required();
+  download->add_option("--form", options->formTypes, "Form type to keep, e.g. 10-K (repeatable; default all)");
+  download->add_option("--from", options->dateFrom, "First filing date, YYYY-MM-DD");
+  download->add_option("--to", options->dateTo, "Last filing date, YYYY-MM-DD");
+  download->add_option("--max-filings", options->maxFilingsPerCompany, "Newest N filings per company (0: all)");
+  download->add_option("--rate", options->maxRequestsPerSecond, "Requests per second (at most 10)");
+  download->add_option("--out", *out, "Folder to write (a second run resumes)")->required();
+  addJsonFlag(download, context);
+  download->callback([&context, options, out] {
+    options->outDir = *out;
+    std::stop_source stop;
+    activeImport = &stop;
+    auto previous = std::signal(SIGINT, onImportInterrupt);
+    corpus::EdgarDownloadSummary summary;
+    try {
+      summary = corpus::downloadEdgarFilings(
+          *options, [](const Progress& p) { printProgress(p.stage, p.done, p.total); }, stop.get_token());
+    } catch (...) {
+      std::signal(SIGINT, previous);
+      activeImport = nullptr;
+      throw;
+    }
+    std::signal(SIGINT, previous);
+    activeImport = nullptr;
+    nlohmann::json failed = nlohmann::json::array();
+    std::ostringstream text;
+    text << (summary.cancelled ? "cancelled: " : "") << "downloaded " << summary.downloaded << " filings to " << *out
+         << " (" << summary.alreadyPresent << " already present, " << summary.requests << " requests, " << summary.bytes
+         << " bytes)\n";
+    for (const auto& problem : summary.failed) {
+      failed.push_back({{"what", problem.what}, {"reason", problem.reason}});
+      text << "  failed: " << problem.what << ": " << problem.reason << "\n";
+    }
+    printResult(context,
+                {{"out", *out},
+                 {"downloaded", summary.downloaded},
+                 {"already_present", summary.alreadyPresent},
+                 {"resumed_partial", summary.resumedPartial},
+                 {"requests", summary.requests},
+                 {"bytes", summary.bytes},
+                 {"failed", failed},
+                 {"cancelled", summary.cancelled},
+                 {"seconds", summary.seconds}},
+                text.str());
+    if (summary.cancelled)
+      context.exitCode = 130;
+  });
+}
+
+const CliCommandRegistration registration(20, [](CLI::App& app, CliContext& context) {
+  installCorpusCommands(app, context);
+  installDownloadCommand(app, context);
+});
 
 } // namespace distillery::cli
 } // namespace distillery::cli
