@@ -376,6 +376,25 @@ private slots:
     QVERIFY2(seconds >= 1.3 && seconds < 3.5, std::to_string(seconds).c_str()); // 10 at once, then 10/s
   }
 
+  void tokensPerMinuteLimitFollowsReportedUsage() {
+    // Every call reports 500 tokens; 60,000 tokens/minute is 1,000 a second with a 1,000-token bucket,
+    // so six calls (3,000 tokens) need about two seconds where the unlimited run needs a blink.
+    FakeChatServer server([](const FakeRequest&) {
+      return FakeReply{200, test::chatCompletionBody(R"({"grade": 1, "rationale": "r"})", 450, 50), {}, 0, false};
+    });
+    TeacherConfig config = test::fastOpenAiConfig(server.baseUrl());
+    double started = monotonicSeconds();
+    judgeWith(config, pairs(6));
+    QVERIFY(monotonicSeconds() - started < 1.0);
+    config.tokensPerMinute = 60000;
+    started = monotonicSeconds();
+    const auto judgments = judgeWith(config, pairs(6));
+    const double seconds = monotonicSeconds() - started;
+    for (const Judgment& j : judgments)
+      QVERIFY(j.ok);
+    QVERIFY2(seconds >= 1.2 && seconds < 4.0, std::to_string(seconds).c_str());
+  }
+
   void synthesisesQueriesWithFewShotExamples() {
     FakeChatServer server([](const FakeRequest& r) {
       if (r.body.find("PASSAGE-B") != std::string::npos)
