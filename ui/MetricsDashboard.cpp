@@ -193,6 +193,7 @@ void MetricsDashboard::scheduleRedraw() {
 
 void MetricsDashboard::redrawNow() {
   redrawTimer_->stop();
+  ++redrawCount_;
   barInfo_.clear();
   const std::int64_t runId = run_->currentData().toLongLong();
   const int round = round_->currentData().isValid() ? round_->currentData().toInt() : 0;
@@ -335,7 +336,7 @@ QString MetricsDashboard::tooltipAt(QCustomPlot* plot, const QPointF& pixel) con
       continue;
     QVariant details;
     const double distance = bars->selectTest(pixel, false, &details);
-    if (distance < 0 || distance > 0.5)
+    if (distance < 0 || distance >= plot->selectionTolerance())
       continue;
     const QCPDataSelection selection = details.value<QCPDataSelection>();
     if (selection.isEmpty())

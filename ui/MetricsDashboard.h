@@ -39,6 +39,8 @@ public:
   /// Writes the bar and line charts (side by side) to a PNG or PDF; false on failure.
   bool exportChart(const QString& path);
   QString tableAsTsv() const;
+  /// Redraws done so far (the throttle coalesces bursts of requests into one).
+  int redrawCount() const { return redrawCount_; }
 
 public slots:
   /// Reloads metrics from the store (after an evaluation) and redraws soon.
@@ -80,6 +82,7 @@ private:
   QLabel* status_;
   QTimer* redrawTimer_;
   QHash<const QCPBars*, QVector<BarInfo>> barInfo_;
+  int redrawCount_ = 0;
 };
 
 } // namespace distillery::ui

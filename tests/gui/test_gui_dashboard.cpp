@@ -1,0 +1,158 @@
+// The metrics dashboard shows what the store holds: grouped bars per filing type (round vs round 0 and
+// BM25), lines across rounds, a second run side by side, tooltips, the table, PNG/PDF export.
+#include <QComboBox>
+#include <QFileInfo>
+#include <QImage>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <qcustomplot.h>
+
+#include "core/store/Store.h"
+#include "tests/gui/GuiTestData.h"
+#include "ui/MetricsDashboard.h"
+
+using namespace distillery;
+using namespace distillery::ui;
+
+class DashboardTest : public QObject {
+  Q_OBJECT
+  QTemporaryDir dir_;
+  std::unique_ptr<store::Store> store_;
+  test::DemoExperiment demo_;
+
+private slots:
+  void initTestCase() {
+    store_ = std::make_unique<store::Store>(
+        store::Store::open(dir_.filePath(QStringLiteral("dash.distillery")).toStdString(), store::OpenMode::CreateNew));
+    demo_ = test::seedDemoExperiment(*store_);
+  }
+
+  void metricTableKeepsLatestEvaluation() {
+    MetricTable table({{1, 0, "dense", "ALL", "mrr", 5, 0.1, 10}, {1, 0, "dense", "ALL", "mrr", 5, 0.2, 12}});
+    QCOMPARE(table.records().size(), std::size_t(1));
+    QCOMPARE(table.find(1, 0, "dense", "ALL", "mrr", 5)->value, 0.2);
+    QVERIFY(!table.find(1, 1, "dense", "ALL", "mrr", 5));
+    const MetricTable stored = MetricTable::load(*store_);
+    QCOMPARE(stored.rounds(demo_.runId), (std::vector<int>{0, 1, 2}));
+    QCOMPARE(stored.filingTypes(demo_.runId), (std::vector<std::string>{"ALL", "10-K", "10-Q", "8-K"}));
+    QCOMPARE(stored.baseline(demo_.runId, "8-K", "ndcg", 5)->value, test::demoMetricValue(0, "8-K", "ndcg", true));
+  }
+
+  void barsShowStoredValuesForChosenRound() {
+    MetricsDashboard dashboard;
+    dashboard.resize(1200, 900);
+    dashboard.show();
+    dashboard.setStore(store_.get());
+    dashboard.redrawNow();
+    QCOMPARE(dashboard.roundBox()->currentData().toInt(), 2); // the latest round by default
+    QCustomPlot* plot = dashboard.barPlot();
+    QCOMPARE(plot->plottableCount(), 3); // BM25, round 0, round 2
+    const std::vector<std::string> types{"ALL", "10-K", "10-Q", "8-K"};
+    const auto checkSeries = [&](int plottable, int round, bool bm25) {
+      auto* bars = qobject_cast<QCPBars*>(plot->plottable(plottable));
+      QVERIFY(bars);
+      QCOMPARE(bars->dataCount(), 4);
+      for (int i = 0; i < 4; ++i)
+        QCOMPARE(bars->data()->at(i)->value, test::demoMetricValue(round, types[size_t(i)], "mrr", bm25));
+    };
+    checkSeries(0, 0, true);
+    checkSeries(1, 0, false);
+    checkSeries(2, 2, false);
+
+    dashboard.metricBox()->setCurrentIndex(dashboard.metricBox()->findData(QStringLiteral("ndcg")));
+    dashboard.roundBox()->setCurrentIndex(dashboard.roundBox()->findData(1));
+    dashboard.redrawNow();
+    auto* round1 = qobject_cast<QCPBars*>(plot->plottable(2));
+    QCOMPARE(round1->name(), QStringLiteral("round 1"));
+    QCOMPARE(round1->data()->at(3)->value, test::demoMetricValue(1, "8-K", "ndcg", false));
+
+    // Lines across rounds: one per filing type, a point per round.
+    QCOMPARE(dashboard.linePlot()->graphCount(), 4);
+    QCOMPARE(dashboard.linePlot()->graph(0)->dataCount(), 3);
+    QCOMPARE(dashboard.linePlot()->graph(0)->data()->at(2)->value, test::demoMetricValue(2, "ALL", "ndcg", false));
+
+    // The table holds the same numbers: run 1 ndcg@5 = 1 BM25 + 3 dense evaluations x 4 filing types.
+    QCOMPARE(dashboard.table()->rowCount(), 16);
+    const QString tsv = dashboard.tableAsTsv();
+    QVERIFY(tsv.startsWith(QStringLiteral("Run\tRound\tRetriever")));
+    QVERIFY(tsv.contains(QString::number(test::demoMetricValue(2, "10-Q", "ndcg", false), 'f', 4)));
+  }
+
+  void hoverShowsValueAndQueryCount() {
+    MetricsDashboard dashboard;
+    dashboard.resize(1200, 900);
+    dashboard.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dashboard));
+    dashboard.setStore(store_.get());
+    dashboard.redrawNow();
+    QCustomPlot* plot = dashboard.barPlot();
+    plot->replot();
+    // Sweep across the plot at a low height: every bar is hit somewhere.
+    QSet<QString> tips;
+    const double y = plot->yAxis->coordToPixel(0.05);
+    for (int x = plot->axisRect()->left(); x < plot->axisRect()->right(); x += 2) {
+      const QString tip = dashboard.tooltipAt(plot, QPointF(x, y));
+      if (!tip.isEmpty())
+        tips.insert(tip);
+    }
+    QCOMPARE(tips.size(), 12); // 3 series x 4 filing types
+    const QString expected = QStringLiteral("round 2, 10-K: MRR@5 = %1 over 8 queries")
+                                 .arg(test::demoMetricValue(2, "10-K", "mrr", false), 0, 'f', 4);
+    QVERIFY2(tips.contains(expected), qPrintable(QStringList(tips.values()).join(QLatin1Char('\n'))));
+  }
+
+  void secondRunSideBySideAndExport() {
+    // A second run whose metrics are the first run's plus 0.01.
+    store_->exec("INSERT INTO runs(corpus_id, name, config_json, software_version, seed, status, created_at) "
+                 "SELECT corpus_id, 'second run', config_json, software_version, 8, 'completed', created_at FROM runs "
+                 "WHERE id = 1");
+    const std::int64_t second = store_->lastInsertId();
+    store_->exec("INSERT INTO evaluations(run_id, round_index, retriever, k, created_at) SELECT 2, round_index, "
+                 "retriever, k, created_at FROM evaluations WHERE run_id = 1 AND retriever = 'dense'");
+    store_->exec("INSERT INTO metrics(evaluation_id, run_id, round_index, filing_type, name, k, value, query_count) "
+                 "SELECT e2.id, 2, m.round_index, m.filing_type, m.name, m.k, m.value + 0.01, m.query_count "
+                 "FROM metrics m JOIN evaluations e1 ON e1.id = m.evaluation_id AND e1.retriever = 'dense' "
+                 "JOIN evaluations e2 ON e2.run_id = 2 AND e2.round_index = e1.round_index");
+    MetricsDashboard dashboard;
+    dashboard.resize(1400, 900);
+    dashboard.show();
+    dashboard.setStore(store_.get());
+    dashboard.runBox()->setCurrentIndex(dashboard.runBox()->findData(qlonglong(demo_.runId)));
+    QVERIFY(!dashboard.comparisonPlot()->isVisibleTo(&dashboard));
+    dashboard.compareBox()->setCurrentIndex(dashboard.compareBox()->findData(qlonglong(second)));
+    dashboard.redrawNow();
+    QVERIFY(dashboard.comparisonPlot()->isVisibleTo(&dashboard));
+    auto* otherRound2 = qobject_cast<QCPBars*>(dashboard.comparisonPlot()->plottable(2));
+    QVERIFY(otherRound2);
+    QVERIFY(std::abs(otherRound2->data()->at(0)->value - (test::demoMetricValue(2, "ALL", "mrr", false) + 0.01)) <
+            1e-9);
+    QCOMPARE(dashboard.linePlot()->graphCount(), 5); // + the second run's average
+
+    const QString png = dir_.filePath(QStringLiteral("chart.png"));
+    const QString pdf = dir_.filePath(QStringLiteral("chart.pdf"));
+    QVERIFY(dashboard.exportChart(png));
+    QVERIFY(dashboard.exportChart(pdf));
+    const QImage image(png);
+    QVERIFY(!image.isNull());
+    QVERIFY(image.width() >= 1800); // both runs' bars side by side
+    QFile pdfFile(pdf);
+    QVERIFY(pdfFile.open(QIODevice::ReadOnly));
+    QVERIFY(pdfFile.read(5) == "%PDF-");
+    QVERIFY(QFileInfo(pdf).size() > 2000);
+  }
+
+  void redrawsAreThrottled() {
+    MetricsDashboard dashboard;
+    dashboard.setStore(store_.get());
+    QTest::qWait(100);
+    const int before = dashboard.redrawCount();
+    for (int i = 0; i < 200; ++i)
+      dashboard.scheduleRedraw();
+    QTest::qWait(150);
+    QCOMPARE(dashboard.redrawCount(), before + 1);
+  }
+};
+
+QTEST_MAIN(DashboardTest)
+#include "test_gui_dashboard.moc"

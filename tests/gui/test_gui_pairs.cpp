@@ -1,0 +1,216 @@
+// Pair inspector and spot-check labelling over a seeded store: keys 0-3 store labels at once, notes,
+// next/previous, filters, agreement (Cohen's kappa, confusion matrix) and the JSONL export.
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextBrowser>
+
+#include <cmath>
+
+#include "core/store/Store.h"
+#include "tests/gui/GuiTestData.h"
+#include "ui/Agreement.h"
+#include "ui/AgreementPanel.h"
+#include "ui/PairInspector.h"
+#include "ui/PairModels.h"
+
+using namespace distillery;
+using namespace distillery::ui;
+
+class PairInspectorTest : public QObject {
+  Q_OBJECT
+  QTemporaryDir dir_;
+  std::unique_ptr<store::Store> store_;
+  test::DemoExperiment demo_;
+
+  std::int64_t labelCount() { return store_->queryInt64("SELECT count(*) FROM human_labels"); }
+
+private slots:
+  void initTestCase() {
+    store_ = std::make_unique<store::Store>(store::Store::open(
+        dir_.filePath(QStringLiteral("pairs.distillery")).toStdString(), store::OpenMode::CreateNew));
+    demo_ = test::seedDemoExperiment(*store_);
+  }
+
+  void init() { store_->exec("DELETE FROM human_labels"); }
+
+  void kappaMatchesHandComputedValues() {
+    ConfusionMatrix perfect;
+    for (int g = 0; g < 4; ++g)
+      for (int i = 0; i <= g; ++i)
+        perfect.add(g, g);
+    QCOMPARE(cohensKappa(perfect), 1.0);
+    QCOMPARE(cohensKappa(perfect, KappaWeighting::Quadratic), 1.0);
+
+    // Two categories: po = 0.7, pe = 0.5 -> kappa = 0.4.
+    ConfusionMatrix m;
+    m.counts[0][0] = 20;
+    m.counts[0][1] = 5;
+    m.counts[1][0] = 10;
+    m.counts[1][1] = 15;
+    QVERIFY(std::abs(cohensKappa(m) - 0.4) < 1e-12);
+    QCOMPARE(m.total(), 50);
+    QCOMPARE(m.agreements(), 35);
+
+    // Disagreements one grade apart cost less with quadratic weights than far ones.
+    ConfusionMatrix near, far;
+    for (int g = 0; g < 4; ++g) {
+      near.counts[g][g] = 10;
+      far.counts[g][g] = 10;
+    }
+    near.counts[2][3] = near.counts[3][2] = 4;
+    far.counts[0][3] = far.counts[3][0] = 4;
+    QCOMPARE(cohensKappa(near), cohensKappa(far));
+    QVERIFY(cohensKappa(near, KappaWeighting::Quadratic) > cohensKappa(far, KappaWeighting::Quadratic));
+
+    QVERIFY(std::isnan(cohensKappa(ConfusionMatrix{})));
+    const auto byType = confusionByFilingType({{"10-K", 3, 3}, {"10-K", 0, 1}, {"8-K", 2, 2}, {"8-K", 7, 2}});
+    QCOMPARE(byType.at("10-K").total(), 2);
+    QCOMPARE(byType.at("8-K").total(), 1); // grade 7 is not a grade
+    QCOMPARE(byType.at("ALL").total(), 3);
+  }
+
+  void modelFiltersMinedPairs() {
+    MinedExampleModel model;
+    model.setStore(store_.get());
+    PairFilter filter;
+    filter.roundId = demo_.roundIds[1];
+    model.setFilter(filter);
+    while (model.canFetchMore())
+      model.fetchMore();
+    QCOMPARE(model.rowCount(), demo_.minedPerRound);
+    filter.kind = QStringLiteral("hard_negative");
+    model.setFilter(filter);
+    QCOMPARE(model.rowCount(), demo_.minedPerRound / 4);
+    for (int r = 0; r < model.rowCount(); ++r)
+      QCOMPARE(model.index(r, MinedExampleModel::Kind).data().toString(), QStringLiteral("hard_negative"));
+    filter = {};
+    filter.roundId = demo_.roundIds[0];
+    filter.grade = 3;
+    filter.filingType = QStringLiteral("8-K");
+    model.setFilter(filter);
+    QVERIFY(model.rowCount() > 0);
+    for (int r = 0; r < model.rowCount(); ++r) {
+      QCOMPARE(model.index(r, MinedExampleModel::TeacherGrade).data().toInt(), 3);
+      QCOMPARE(model.index(r, MinedExampleModel::FilingType).data().toString(), QStringLiteral("8-K"));
+    }
+  }
+
+  void keysStoreLabelsAtOnceAndMoveOn() {
+    PairInspector inspector;
+    inspector.resize(1200, 800);
+    inspector.show();
+    QApplication::setActiveWindow(&inspector); // keys 0-3 are window shortcuts
+    QVERIFY(QTest::qWaitForWindowActive(&inspector));
+    inspector.setStore(store_.get());
+    inspector.selectRound(demo_.roundIds[0]);
+    QCOMPARE(inspector.model()->rowCount(), demo_.minedPerRound);
+    QCOMPARE(inspector.currentRow(), 0);
+    const std::int64_t q0 = inspector.model()->queryIdAt(0), p0 = inspector.model()->passageIdAt(0);
+    // Side by side: the passage with the query's terms highlighted, the teacher's rationale and raw response.
+    QVERIFY(inspector.passageView()->toHtml().contains(QStringLiteral("font-weight")));
+    QVERIFY(inspector.teacherView()->toPlainText().contains(QStringLiteral("states the answer directly")));
+    QVERIFY(inspector.teacherView()->toPlainText().contains(QStringLiteral("{\"grade\"")));
+
+    inspector.table()->setFocus();
+    QTest::keyClick(inspector.table(), Qt::Key_2);
+    QCOMPARE(labelCount(), 1);
+    QCOMPARE(loadHumanLabel(*store_, q0, p0)->grade, 2);
+    QCOMPARE(inspector.currentRow(), 1); // moved to the next pair
+    QCOMPARE(inspector.model()->index(0, MinedExampleModel::HumanGrade).data().toInt(), 2);
+
+    // A note typed in the field keeps its digits, and goes with the next grade.
+    QTest::keyClicks(inspector.noteField(), QStringLiteral("table 3 shows it"));
+    inspector.table()->setFocus();
+    QTest::keyClick(inspector.table(), Qt::Key_0);
+    const std::int64_t q1 = inspector.model()->queryIdAt(1), p1 = inspector.model()->passageIdAt(1);
+    QCOMPARE(loadHumanLabel(*store_, q1, p1)->grade, 0);
+    QCOMPARE(loadHumanLabel(*store_, q1, p1)->note, QStringLiteral("table 3 shows it"));
+    QCOMPARE(inspector.currentRow(), 2);
+
+    // P steps back; regrading replaces the label (still one row per pair).
+    QTest::keyClick(inspector.table(), Qt::Key_P);
+    QTest::keyClick(inspector.table(), Qt::Key_P);
+    QCOMPARE(inspector.currentRow(), 0);
+    QCOMPARE(inspector.noteField()->text(), QString());
+    QTest::keyClick(inspector.table(), Qt::Key_3);
+    QCOMPARE(labelCount(), 2);
+    QCOMPARE(loadHumanLabel(*store_, q0, p0)->grade, 3);
+    QTest::keyClick(inspector.table(), Qt::Key_N);
+    QCOMPARE(inspector.currentRow(), 2);
+
+    // Editing the note of a labelled pair stores it when the field is left.
+    inspector.selectPrevious();
+    QCOMPARE(inspector.noteField()->text(), QStringLiteral("table 3 shows it"));
+    inspector.noteField()->setFocus();
+    inspector.noteField()->selectAll();
+    QTest::keyClicks(inspector.noteField(), QStringLiteral("revised"));
+    inspector.table()->setFocus();
+    QCOMPARE(loadHumanLabel(*store_, q1, p1)->note, QStringLiteral("revised"));
+
+    // Only disagreements: pair 1 got 0 where the teacher said 0 or 1.
+    const int teacher0 = inspector.model()->index(0, MinedExampleModel::TeacherGrade).data().toInt();
+    const int teacher1 = inspector.model()->index(1, MinedExampleModel::TeacherGrade).data().toInt();
+    const int expectedDisagreements = (teacher0 != 3) + (teacher1 != 0);
+    inspector.disagreementBox()->setChecked(true);
+    QCOMPARE(inspector.model()->rowCount(), expectedDisagreements);
+  }
+
+  void agreementPanelAndExport() {
+    // Label pairs of round 0: agree on three, disagree on one (teacher 3 -> human 1).
+    MinedExampleModel model;
+    model.setStore(store_.get());
+    PairFilter filter;
+    filter.roundId = demo_.roundIds[0];
+    model.setFilter(filter);
+    int disagreements = 0;
+    for (int r = 0; r < 4; ++r) {
+      const int teacher = model.index(r, MinedExampleModel::TeacherGrade).data().toInt();
+      const int human = r == 0 ? (teacher == 3 ? 1 : 3) : teacher;
+      disagreements += human != teacher;
+      storeHumanLabel(*store_, model.queryIdAt(r), model.passageIdAt(r), human, QStringLiteral("n%1").arg(r));
+    }
+    QCOMPARE(disagreements, 1);
+    AgreementPanel panel;
+    panel.setStore(store_.get());
+    const ConfusionMatrix all = panel.matrices().at("ALL");
+    QCOMPARE(all.total(), 4);
+    QCOMPARE(all.agreements(), 3);
+    QCOMPARE(panel.summaryTable()->item(0, 1)->text(), QStringLiteral("4"));
+    QVERIFY(panel.summaryTable()->rowCount() >= 2); // ALL and at least one filing type
+    int confusionSum = 0;
+    for (int h = 0; h < 4; ++h)
+      for (int t = 0; t < 4; ++t)
+        confusionSum += panel.confusionTable()->item(h, t)->text().toInt();
+    QCOMPARE(confusionSum, 4);
+
+    const QString path = dir_.filePath(QStringLiteral("labels.jsonl"));
+    QCOMPARE(panel.exportJsonlTo(path), 4);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = file.readAll().split('\n');
+    QCOMPARE(lines.size(), 5); // 4 lines and the final newline
+    const QJsonObject first = QJsonDocument::fromJson(lines[0]).object();
+    QVERIFY(first.contains(QStringLiteral("query")) && first.contains(QStringLiteral("passage")));
+    QCOMPARE(first.value(QStringLiteral("note")).toString(), QStringLiteral("n0"));
+    QVERIFY(first.value(QStringLiteral("teacher_grade")).isDouble());
+    QVERIFY(first.value(QStringLiteral("human_grade")).toInt() != first.value(QStringLiteral("teacher_grade")).toInt());
+
+    QSignalSpy errors(&panel, &AgreementPanel::errorOccurred);
+    QCOMPARE(panel.exportJsonlTo(dir_.filePath(QStringLiteral("missing/dir/labels.jsonl"))), -1);
+    QCOMPARE(errors.count(), 1);
+    QVERIFY(errors.at(0).at(0).toString().contains(QStringLiteral("missing/dir/labels.jsonl")));
+  }
+};
+
+QTEST_MAIN(PairInspectorTest)
+#include "test_gui_pairs.moc"
