@@ -6,6 +6,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <QProcess>
+
+#include <atomic>
 #include <fstream>
 
 #include "core/store/Store.h"
@@ -144,6 +147,50 @@ private slots:
     QCOMPARE(s.queryInt64("SELECT count(*) FROM judgments WHERE teacher_model = 'fake-model' AND grade = 2 AND "
                           "rationale = 'It partly answers.'"),
              2);
+  }
+
+  void killedJudgeRunKeepsFinishedJudgmentsAndResumes() {
+    std::atomic<int> answered{0};
+    FakeChatServer server([&](const FakeRequest& r) {
+      FakeReply reply = distillery::test::gradeReply(1);
+      reply.delayMs = ++answered <= 5 ? 0 : 60000; // five answers, then the endpoint hangs
+      return reply;
+    });
+    const QString pairs = dir_.filePath("crash.jsonl");
+    std::vector<std::string> lines;
+    for (int i = 0; i < 12; ++i)
+      lines.push_back(
+          nlohmann::json{{"query", "crash query " + std::to_string(i)}, {"text", "passage " + std::to_string(i)}}
+              .dump());
+    writeLines(pairs, lines);
+    const QStringList arguments = {"judge",
+                                   "--store",
+                                   store_,
+                                   "--pairs",
+                                   pairs,
+                                   "--endpoint",
+                                   QString::fromStdString(server.baseUrl()),
+                                   "--model",
+                                   "crash-model",
+                                   "--concurrency",
+                                   "2",
+                                   "--json"};
+    QProcess process;
+    process.start(QStringLiteral(DISTILLERY_CLI_PATH), arguments);
+    QVERIFY(process.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(answered.load() >= 7, 20000); // five answered, two hanging in flight
+    QTest::qWait(300);
+    process.kill(); // no chance to clean up, as in a crash
+    process.waitForFinished();
+    {
+      auto s = distillery::store::Store::open(store_.toStdString());
+      QCOMPARE(s.queryInt64("SELECT count(*) FROM judgments WHERE teacher_model = 'crash-model' AND status = 'ok'"), 5);
+    }
+    answered = -1000; // the endpoint recovers
+    const auto r = runCli(arguments);
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QCOMPARE(r.json()["cached"].toInt(), 5);
+    QCOMPARE(r.json()["judged"].toInt(), 7);
   }
 
   void checkReportsLatencyAndTheParsedAnswer() {

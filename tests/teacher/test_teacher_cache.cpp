@@ -17,6 +17,7 @@
 #include "core/store/Store.h"
 #include "core/teacher/HeuristicTeacher.h"
 #include "core/teacher/JudgmentCache.h"
+#include "core/teacher/PromptLibrary.h"
 #include "core/teacher/QueryGenerator.h"
 #include "core/util/Error.h"
 #include "tests/support/TestSupport.h"
@@ -116,6 +117,27 @@ private slots:
     const JudgeBatchResult third = JudgmentCache(s).judge(*makeTeacher(other), requestsFor(passages_, 2), {}, {});
     QCOMPARE(third.judged, 2);
     QCOMPARE(server.requestCount(), 14);
+  }
+
+  void editedPromptIsADifferentCacheKey() {
+    FakeChatServer server([](const FakeRequest& r) { return test::gradeReply(test::scriptedGrade(r)); });
+    store::Store s = store::Store::open(storePath_.toStdString());
+    const std::vector<JudgeRequest> requests = requestsFor(passages_, 3);
+    TeacherConfig config = test::fastOpenAiConfig(server.baseUrl());
+    config.model = "prompt-model";
+    QCOMPARE(JudgmentCache(s).judge(*makeTeacher(config), requests, {}, {}).judged, 3);
+
+    QTemporaryDir prompts;
+    nlohmann::json edited = PromptLibrary::load().judge().spec;
+    edited["system"] = "You are a strict grader of 10-K passages. " + edited["system"].get<std::string>();
+    std::ofstream(prompts.filePath("judge-relevance.v1.json").toStdString()) << edited.dump();
+    config.promptDirectory = prompts.path().toStdString();
+    auto editedTeacher = makeTeacher(config);
+    QVERIFY(editedTeacher->promptVersion() != "judge-relevance/v1");
+    const JudgeBatchResult again = JudgmentCache(s).judge(*editedTeacher, requests, {}, {});
+    QCOMPARE(again.judged, 3); // new wording, new judgments
+    QCOMPARE(again.cached, 0);
+    QVERIFY(server.requests().back().body.find("strict grader of 10-K") != std::string::npos);
   }
 
   void failuresAreStoredAndRetriedNextTimeWithoutLeakingTheKey() {
