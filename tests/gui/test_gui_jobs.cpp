@@ -1,0 +1,230 @@
+// Background jobs: the adapter's progress, pause, cancel and failure; jobs recorded in the store; an
+// import launched from the jobs panel finishes and fills the corpus browser; closing waits for a stop.
+#include <QApplication>
+#include <QFile>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <atomic>
+#include <thread>
+
+#include "core/store/Store.h"
+#include "tests/gui/GuiTestData.h"
+#include "ui/CorpusBrowser.h"
+#include "ui/CorpusModels.h"
+#include "ui/ExperimentSession.h"
+#include "ui/JobManager.h"
+#include "ui/JobRunner.h"
+#include "ui/JobsPanel.h"
+#include "ui/MainWindow.h"
+
+using namespace distillery;
+using namespace distillery::ui;
+
+namespace {
+
+/// Counts to `steps`, reporting each step, sleeping a little; stops on the token like core work.
+JobFunction counting(int steps, std::atomic<int>* reached = nullptr, int sleepMs = 2) {
+  return [=](const ProgressCallback& progress, std::stop_token stop) {
+    for (int i = 1; i <= steps; ++i) {
+      throwIfStopped(stop);
+      std::this_thread::sleep_for(std::chrono::milliseconds(sleepMs));
+      if (reached)
+        *reached = i;
+      report(progress, {"count", i, steps, i % 10 == 0 ? "step " + std::to_string(i) : std::string()});
+    }
+  };
+}
+
+} // namespace
+
+class JobsTest : public QObject {
+  Q_OBJECT
+  QTemporaryDir dir_;
+
+private slots:
+  void initTestCase() {
+    QApplication::setOrganizationName(QStringLiteral("DistilleryTests"));
+    QApplication::setApplicationName(QStringLiteral("test_gui_jobs"));
+    QSettings().clear();
+  }
+
+  void runnerReportsProgressAndLog() {
+    JobRunner job(QStringLiteral("test"), QStringLiteral("count"), counting(50));
+    QSignalSpy progress(&job, &JobRunner::progressChanged);
+    QSignalSpy finished(&job, &JobRunner::finished);
+    job.start();
+    QVERIFY(job.isActive());
+    QVERIFY(job.waitForFinished(10000));
+    QCOMPARE(job.state(), JobRunner::State::Completed);
+    QCOMPARE(finished.count(), 1);
+    QVERIFY(progress.count() >= 1);
+    QCOMPARE(job.done(), 50);
+    QCOMPARE(job.total(), 50);
+    QVERIFY(job.log().contains(QStringLiteral("step 50")));
+    QVERIFY(job.log().contains(QStringLiteral("step 10")));
+  }
+
+  void pauseHoldsTheWorkerAndResumeFinishes() {
+    std::atomic<int> reached{0};
+    JobRunner job(QStringLiteral("test"), QStringLiteral("pausable"), counting(400, &reached, 3));
+    job.start();
+    QTRY_VERIFY(reached > 5);
+    job.pause();
+    QCOMPARE(job.state(), JobRunner::State::Paused);
+    QTest::qWait(50); // the worker stops at its next report
+    const int held = reached;
+    QTest::qWait(150);
+    QVERIFY(reached - held <= 1);
+    QVERIFY(job.etaSeconds() < 0 || job.state() == JobRunner::State::Paused);
+    job.resume();
+    QVERIFY(job.waitForFinished(20000));
+    QCOMPARE(job.state(), JobRunner::State::Completed);
+    QCOMPARE(int(reached), 400);
+  }
+
+  void cancelStopsRunningAndPausedJobs() {
+    std::atomic<int> reached{0};
+    JobRunner running(QStringLiteral("test"), QStringLiteral("long"), counting(100000, &reached, 1));
+    running.start();
+    QTRY_VERIFY(reached > 3);
+    running.cancel();
+    QVERIFY(running.waitForFinished(5000));
+    QCOMPARE(running.state(), JobRunner::State::Cancelled);
+    QVERIFY(reached < 100000);
+
+    JobRunner paused(QStringLiteral("test"), QStringLiteral("paused"), counting(100000, nullptr, 1));
+    paused.start();
+    QTest::qWait(20);
+    paused.pause();
+    QTest::qWait(20);
+    paused.cancel();
+    QVERIFY(paused.waitForFinished(5000));
+    QCOMPARE(paused.state(), JobRunner::State::Cancelled);
+  }
+
+  void failureKeepsTheMessage() {
+    JobRunner job(QStringLiteral("test"), QStringLiteral("bad"), [](const ProgressCallback&, std::stop_token) {
+      throw InputError("corpus.jsonl line 3: field 'text' is missing");
+    });
+    job.start();
+    QVERIFY(job.waitForFinished(5000));
+    QCOMPARE(job.state(), JobRunner::State::Failed);
+    QCOMPARE(job.error(), QStringLiteral("corpus.jsonl line 3: field 'text' is missing"));
+  }
+
+  void managerRecordsJobsInTheStore() {
+    auto store =
+        store::Store::open(dir_.filePath(QStringLiteral("jobs.distillery")).toStdString(), store::OpenMode::CreateNew);
+    JobManager manager;
+    manager.setStore(&store);
+    JobRunner* ok = manager.launch(QStringLiteral("test"), QStringLiteral("ok"), counting(20));
+    JobRunner* bad = manager.launch(QStringLiteral("test"), QStringLiteral("bad"),
+                                    [](const ProgressCallback&, std::stop_token) { throw Error("boom"); });
+    QCOMPARE(manager.rowCount(), 2);
+    QVERIFY(ok->waitForFinished(5000) && bad->waitForFinished(5000));
+    QTRY_COMPARE(store.queryInt64("SELECT count(*) FROM jobs WHERE status = 'completed' AND progress_done = 20"), 1);
+    QCOMPARE(store.queryInt64("SELECT count(*) FROM jobs WHERE status = 'failed' AND error = 'boom'"), 1);
+    QVERIFY(store.queryInt64("SELECT count(*) FROM job_log") >= 4);
+    QCOMPARE(manager.activeCount(), 0);
+    QCOMPARE(manager.index(0, JobManager::ProgressColumn).data().toInt(), 100);
+  }
+
+  void importFromThePanelFinishesAndFillsTheBrowser() {
+    // The panel's "Import demo corpus" button: the one launch path that needs no file dialog.
+    MainWindow window;
+    QVERIFY(window.openExperiment(dir_.filePath(QStringLiteral("import.distillery")), true));
+    QSignalSpy finished(&window.jobs(), &JobManager::jobFinished);
+    QList<QPushButton*> buttons = window.jobsPanel()->findChildren<QPushButton*>();
+    QPushButton* demo = nullptr;
+    for (QPushButton* b : buttons)
+      if (b->text() == QStringLiteral("Import demo corpus"))
+        demo = b;
+    QVERIFY(demo);
+    QTest::mouseClick(demo, Qt::LeftButton);
+    QCOMPARE(window.jobs().rowCount(), 1);
+    QVERIFY(window.jobStatusText().contains(QStringLiteral("Import demo corpus")));
+    QVERIFY(window.jobs().jobAt(0)->waitForFinished(120000));
+    QCOMPARE(window.jobs().jobAt(0)->state(), JobRunner::State::Completed);
+    QTRY_COMPARE(finished.count(), 1);
+    // The panel's live log shows the job's lines, and the browser now lists the imported passages.
+    QVERIFY(window.jobsPanel()->logView()->toPlainText().contains(QStringLiteral("Imported into 'demo'")));
+    QVERIFY(window.corpusBrowser()->passageModel()->rowCount() > 0);
+    QVERIFY(window.session().store().queryInt64("SELECT count(*) FROM passages") > 100);
+    QCOMPARE(window.jobStatusText(), QStringLiteral("No jobs running"));
+  }
+
+  void importOfABadFileIsReportedNotFatal() {
+    MainWindow window;
+    QVERIFY(window.openExperiment(dir_.filePath(QStringLiteral("bad-import.distillery")), true));
+    const QString bad = dir_.filePath(QStringLiteral("broken.jsonl"));
+    QFile f(bad);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("{\"_id\": \"a\", \"text\": \"Revenue grew.\"}\nnot json at all\n");
+    f.close();
+    JobRunner* job = window.importCorpus({bad}, QStringLiteral("broken"));
+    QVERIFY(job && job->waitForFinished(30000));
+    QCOMPARE(job->state(), JobRunner::State::Completed);
+    QVERIFY(job->log().join(QLatin1Char('\n')).contains(QStringLiteral("broken.jsonl")));
+  }
+
+  void lossCurveFollowsTheTrainingLog() {
+    auto store =
+        store::Store::open(dir_.filePath(QStringLiteral("loss.distillery")).toStdString(), store::OpenMode::CreateNew);
+    const test::DemoExperiment demo = test::seedDemoExperiment(store, 2);
+    JobManager manager;
+    JobsPanel panel(&manager);
+    panel.setStore(&store);
+    QCOMPARE(panel.lossPointCount(), 20); // the newest round's 20 steps
+    store.prepare("INSERT INTO training_log(round_id, step, epoch, loss) VALUES (?1, 1000, 9, 0.1)")
+        .bind(1, demo.roundIds.back())
+        .run();
+    panel.refreshLoss();
+    QCOMPARE(panel.lossPointCount(), 21); // appended, not reloaded
+  }
+
+  void closingAsksAndWaitsForJobsToStop() {
+    MainWindow window;
+    window.show();
+    QVERIFY(window.openExperiment(dir_.filePath(QStringLiteral("close.distillery")), true));
+    std::atomic<int> reached{0};
+    JobRunner* job =
+        window.jobs().launch(QStringLiteral("test"), QStringLiteral("endless"), counting(10'000'000, &reached, 1));
+    QTRY_VERIFY(reached > 2);
+    int asked = 0;
+    window.setCloseConfirmation([&](int running) {
+      ++asked;
+      return running < 0; // "No": keep working
+    });
+    QVERIFY(!window.close());
+    QCOMPARE(asked, 1);
+    QVERIFY(job->isActive());
+    window.setCloseConfirmation([&](int running) {
+      ++asked;
+      return running == 1; // "Yes, cancel them"
+    });
+    QVERIFY(window.close());
+    QCOMPARE(asked, 2);
+    QCOMPARE(job->state(), JobRunner::State::Cancelled); // stopped before the window closed
+    QCOMPARE(window.session().store().queryInt64("SELECT count(*) FROM jobs WHERE status = 'cancelled'"), 1);
+  }
+
+  void anotherExperimentIsRefusedWhileJobsRun() {
+    MainWindow window;
+    QVERIFY(window.openExperiment(dir_.filePath(QStringLiteral("busy.distillery")), true));
+    QSignalSpy errors(&window, &MainWindow::errorShown);
+    JobRunner* job = window.jobs().launch(QStringLiteral("test"), QStringLiteral("endless"), counting(10'000'000));
+    QVERIFY(!window.openExperiment(dir_.filePath(QStringLiteral("other.distillery")), true));
+    QCOMPARE(errors.count(), 1);
+    QVERIFY(window.session().path().endsWith(QStringLiteral("busy.distillery")));
+    job->cancel();
+    QVERIFY(job->waitForFinished(5000));
+  }
+};
+
+QTEST_MAIN(JobsTest)
+#include "test_gui_jobs.moc"
