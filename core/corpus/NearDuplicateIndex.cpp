@@ -20,10 +20,11 @@ std::vector<std::uint64_t> wordHashes(std::string_view text) {
   std::uint64_t h = 0;
   bool inWord = false;
   for (unsigned char c : text) {
-    if (std::isalnum(c) || c >= 0x80) {
+    const bool upper = c >= 'A' && c <= 'Z';
+    if (upper || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
       if (!inWord)
         h = 1469598103934665603ull;
-      h = (h ^ static_cast<unsigned char>(std::tolower(c))) * 1099511628211ull;
+      h = (h ^ (upper ? c + 32u : c)) * 1099511628211ull; // ASCII lower-casing, locale-free
       inWord = true;
     } else if (inWord) {
       words.push_back(h);
