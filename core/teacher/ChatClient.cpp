@@ -355,14 +355,10 @@ void ChatClient::run(const Completion& onComplete, std::stop_token stop) {
       waitSeconds = std::min(waitSeconds, d.delayed.begin()->first - monotonicSeconds());
     if (limiterWait > 0)
       waitSeconds = std::min(waitSeconds, limiterWait);
+    // Waits for network activity, the next retry or limiter slot, or a stop (curl_multi_wakeup); with
+    // nothing on the wire curl_multi_poll simply sleeps for the timeout.
     const int waitMs = std::max(0, static_cast<int>(std::ceil(waitSeconds * 1000)));
-    if (d.active.empty()) {
-      // Nothing on the wire: poll would return at once, so sleep until the next retry or limiter slot.
-      if (waitMs > 0)
-        curl_multi_poll(d.multi, nullptr, 0, waitMs, nullptr);
-    } else {
-      curl_multi_poll(d.multi, nullptr, 0, waitMs, nullptr);
-    }
+    curl_multi_poll(d.multi, nullptr, 0, waitMs, nullptr);
   }
 }
 

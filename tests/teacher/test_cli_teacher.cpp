@@ -78,6 +78,31 @@ private slots:
     QVERIFY(r.err.contains("poem"));
   }
 
+  void generatesQueriesThroughAnEndpoint() {
+    FakeChatServer server([](const FakeRequest& r) {
+      const bool keyword = r.lastUserContent().find("keyword search query") != std::string::npos;
+      return FakeReply{200,
+                       distillery::test::chatCompletionBody(keyword ? R"({"query": "segment revenue 2023"})"
+                                                                    : R"({"query": "What was segment revenue?"})"),
+                       {},
+                       0,
+                       false};
+    });
+    auto r = runCli({"queries", "generate", "--store", store_, "--corpus", "demo", "--count", "4", "--types",
+                     "keyword,question", "--endpoint", QString::fromStdString(server.baseUrl()), "--model",
+                     "writer-model", "--query-set", "llm-queries", "--json"});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QCOMPARE(r.json()["generated"].toInt(), 4);
+    QCOMPARE(r.json()["usage"].toObject()["calls"].toInt(), 4);
+    QCOMPARE(server.requestCount(), 4);
+    auto s = distillery::store::Store::open(store_.toStdString());
+    QCOMPARE(s.queryInt64("SELECT count(*) FROM queries q JOIN query_sets qs ON qs.id = q.query_set_id WHERE "
+                          "qs.name = 'llm-queries' AND q.origin = 'teacher:writer-model' AND "
+                          "((q.query_type = 'keyword' AND q.text = 'segment revenue 2023') OR "
+                          "(q.query_type = 'question' AND q.text = 'What was segment revenue?'))"),
+             4);
+  }
+
   void judgesPairsAndCachesThem() {
     const QString pairs = dir_.filePath("pairs.jsonl");
     writeLines(pairs,
