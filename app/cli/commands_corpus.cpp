@@ -33,6 +33,21 @@ void onImportInterrupt(int) { // internal linkage: other commands have their own
     activeImport->request_stop();
 }
 
+// Runs work with a stop token that Ctrl-C triggers, restoring the previous handler afterwards.
+template <typename Work> auto stopOnInterrupt(Work&& work) {
+  std::stop_source stop;
+  activeImport = &stop;
+  const auto previous = std::signal(SIGINT, onImportInterrupt);
+  struct Restore {
+    decltype(previous) handler;
+    ~Restore() {
+      std::signal(SIGINT, handler);
+      activeImport = nullptr;
+    }
+  } restore{previous};
+  return work(stop.get_token());
+}
+
 nlohmann::json summaryJson(const corpus::ImportSummary& s) {
   nlohmann::json skipped = nlohmann::json::array(), warnings = nlohmann::json::array();
   for (const auto& item : s.skipped)
@@ -107,21 +122,10 @@ void installCorpusCommands(CLI::App& app, CliContext& context) {
                          args->filingTypeField, args->companyField, args->periodField};
   std::vector<std::filesystem::path> paths(args->paths.begin(), args->paths.end());
   store::Store s = store::Store::open(args->store, store::OpenMode::CreateIfMissing);
-  std::stop_source stop;
-  activeImport = &stop;
-  auto previous = std::signal(SIGINT, onImportInterrupt);
-  corpus::ImportSummary summary;
-  try {
-    summary = corpus::importPaths(
-        s, options, paths, [](const Progress& p) { printProgress(p.stage + " (bytes)", p.done, p.total); },
-        stop.get_token());
-  } catch (...) {
-    std::signal(SIGINT, previous);
-    activeImport = nullptr;
-    throw;
-  }
-  std::signal(SIGINT, previous);
-  activeImport = nullptr;
+  const corpus::ImportSummary summary = stopOnInterrupt([&](std::stop_token stop) {
+    return corpus::importPaths(
+        s, options, paths, [](const Progress& p) { printProgress(p.stage + " (bytes)", p.done, p.total); }, stop);
+  });
   printResult(context, summaryJson(summary), summaryText(summary));
   if (summary.cancelled)
     context.exitCode = 130;
@@ -177,20 +181,10 @@ void installDownloadCommand(CLI::App& app, CliContext& context) {
   addJsonFlag(download, context);
   download->callback([&context, options, out] {
     options->outDir = *out;
-    std::stop_source stop;
-    activeImport = &stop;
-    auto previous = std::signal(SIGINT, onImportInterrupt);
-    corpus::EdgarDownloadSummary summary;
-    try {
-      summary = corpus::downloadEdgarFilings(
-          *options, [](const Progress& p) { printProgress(p.stage, p.done, p.total); }, stop.get_token());
-    } catch (...) {
-      std::signal(SIGINT, previous);
-      activeImport = nullptr;
-      throw;
-    }
-    std::signal(SIGINT, previous);
-    activeImport = nullptr;
+    const corpus::EdgarDownloadSummary summary = stopOnInterrupt([&](std::stop_token stop) {
+      return corpus::downloadEdgarFilings(
+          *options, [](const Progress& p) { printProgress(p.stage, p.done, p.total); }, stop);
+    });
     nlohmann::json failed = nlohmann::json::array();
     std::ostringstream text;
     text << (summary.cancelled ? "cancelled: " : "") << "downloaded " << summary.downloaded << " filings to " << *out

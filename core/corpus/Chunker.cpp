@@ -1,4 +1,5 @@
 #include "core/corpus/Chunker.h"
+#include "core/corpus/TextViews.h"
 
 #include "core/util/Error.h"
 
@@ -12,18 +13,6 @@ bool isWordByte(unsigned char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
 }
 
-bool isSpace(unsigned char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && isSpace(static_cast<unsigned char>(s.front())))
-    s.remove_prefix(1);
-  while (!s.empty() && isSpace(static_cast<unsigned char>(s.back())))
-    s.remove_suffix(1);
-  return s;
-}
-
 // A piece of a section that is never split further unless it alone exceeds the budget.
 struct Unit {
   std::string_view text;
@@ -35,10 +24,10 @@ std::vector<std::string_view> splitWords(std::string_view s) {
   std::vector<std::string_view> words;
   std::size_t i = 0;
   while (i < s.size()) {
-    while (i < s.size() && isSpace(static_cast<unsigned char>(s[i])))
+    while (i < s.size() && isAsciiSpace(static_cast<unsigned char>(s[i])))
       ++i;
     const std::size_t start = i;
-    while (i < s.size() && !isSpace(static_cast<unsigned char>(s[i])))
+    while (i < s.size() && !isAsciiSpace(static_cast<unsigned char>(s[i])))
       ++i;
     if (i > start)
       words.push_back(s.substr(start, i - start));
@@ -110,7 +99,7 @@ int estimateTokens(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
     const auto c = static_cast<unsigned char>(text[i]);
-    if (isSpace(c)) {
+    if (isAsciiSpace(c)) {
       ++i;
     } else if (isWordByte(c)) {
       std::size_t characters = 0;

@@ -1,4 +1,5 @@
 #include "core/corpus/FilingReaders.h"
+#include "core/corpus/TextViews.h"
 
 #include "core/corpus/FilingText.h"
 #include "core/corpus/HtmlText.h"
@@ -12,14 +13,6 @@
 
 namespace distillery::corpus {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-    s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-    s.remove_suffix(1);
-  return s;
-}
 
 std::string stringField(const nlohmann::ordered_json& object, const char* key) {
   const auto it = object.find(key);
