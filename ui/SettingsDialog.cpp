@@ -4,6 +4,7 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
+#include <QEventLoop>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -179,9 +180,26 @@ void SettingsDialog::accept() {
   }
   s.save();
   if (s.keySource == AppSettings::KeySource::Keychain && !apiKey_->text().isEmpty()) {
-    keychainKey_ = apiKey_->text();
-    keys_->write(keychainKey_);
-    apiKey_->clear(); // the key leaves the widget: it is in the keychain now (or the error says why not)
+    const QString key = apiKey_->text();
+    apiKey_->clear(); // the key leaves the widget whatever happens next
+    // Wait for the keychain here: the dialog (and its pending job) must not vanish before the key is stored.
+    bool stored = false;
+    QString error;
+    QEventLoop wait;
+    connect(keys_, &ApiKeyStore::written, &wait, [&](bool ok, const QString& message) {
+      stored = ok;
+      error = message;
+      wait.quit();
+    });
+    keys_->write(key);
+    wait.exec();
+    if (!stored) {
+      connectionStatus_->setText(
+          tr("Could not store the key in the OS keychain (%1). Use an environment variable instead.").arg(error));
+      fromEnvironment_->setFocus();
+      return;
+    }
+    keychainKey_ = key;
   }
   QDialog::accept();
 }

@@ -1,6 +1,7 @@
 // The workbench window, offscreen: opening experiments, refusing bad files, recent files.
 #include <QAction>
 #include <QApplication>
+#include <QDockWidget>
 #include <QFile>
 #include <QMenuBar>
 #include <QSettings>
@@ -8,8 +9,14 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "core/store/Store.h"
+#include "tests/gui/GuiTestData.h"
+#include "ui/CorpusBrowser.h"
+#include "ui/CorpusModels.h"
 #include "ui/ExperimentSession.h"
 #include "ui/MainWindow.h"
+#include "ui/MetricsDashboard.h"
+#include "ui/PairInspector.h"
 
 using distillery::ui::MainWindow;
 
@@ -34,6 +41,7 @@ private slots:
       menus << a->text();
     QVERIFY(menus.contains(QStringLiteral("&File")));
     QVERIFY(menus.contains(QStringLiteral("&Help")));
+    QCOMPARE(window.docks().size(), 6);
   }
 
   void createsAndReopensExperimentAndRemembersIt() {
@@ -67,6 +75,80 @@ private slots:
     QCOMPARE(window.session().path(), good); // the open experiment stays open
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(f.readAll(), QByteArray(4096, 'x'));
+  }
+
+  void refusesNewerExperimentUnchanged() {
+    const QString path = dir_.filePath(QStringLiteral("newer.distillery"));
+    {
+      MainWindow window;
+      QVERIFY(window.openExperiment(path, true));
+      window.session().store().exec("UPDATE schema_version SET version = 999");
+      window.session().close();
+    }
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray before = f.readAll();
+    f.close();
+    MainWindow window;
+    QSignalSpy errors(&window, &MainWindow::errorShown);
+    QVERIFY(!window.openExperiment(path));
+    QCOMPARE(errors.count(), 1);
+    QVERIFY(errors.at(0).at(1).toString().contains(QStringLiteral("newer")));
+    QVERIFY(!window.session().isOpen());
+    QCOMPARE(window.windowTitle(), QStringLiteral("Distillery"));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll(), before);
+  }
+
+  void panelsAreDocksAndTheLayoutIsRemembered() {
+    {
+      MainWindow window;
+      window.show();
+      QVERIFY(QTest::qWaitForWindowExposed(&window));
+      QStringList names;
+      for (QDockWidget* dock : window.docks())
+        names << dock->objectName();
+      QCOMPARE(names,
+               (QStringList{"overviewDock", "corpusDock", "pairDock", "metricsDock", "agreementDock", "jobsDock"}));
+      QDockWidget* agreement = window.docks().at(4);
+      QVERIFY(agreement->isVisible());
+      agreement->close(); // the user hides a panel
+      QVERIFY(window.close());
+    }
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(!window.docks().at(4)->isVisible()); // restored hidden
+    window.resetLayout();
+    QVERIFY(window.docks().at(4)->isVisible());
+    QVERIFY(window.close());
+  }
+
+  void menusHaveShortcuts() {
+    MainWindow window;
+    QStringList menus;
+    for (QAction* a : window.menuBar()->actions())
+      menus << a->text();
+    QCOMPARE(menus, (QStringList{"&File", "&Run", "&View", "&Settings", "&Help"}));
+    int withShortcut = 0;
+    for (QAction* menu : window.menuBar()->actions())
+      for (QAction* a : menu->menu()->actions())
+        withShortcut += !a->shortcut().isEmpty();
+    QVERIFY(withShortcut >= 10);
+  }
+
+  void openingFillsThePanels() {
+    const QString path = dir_.filePath(QStringLiteral("panels.distillery"));
+    {
+      auto store = distillery::store::Store::open(path.toStdString(), distillery::store::OpenMode::CreateNew);
+      distillery::test::seedDemoExperiment(store);
+    }
+    MainWindow window;
+    QVERIFY(window.openExperiment(path));
+    QCOMPARE(window.corpusBrowser()->passageModel()->rowCount(), 60);
+    QVERIFY(window.pairInspector()->model()->rowCount() > 0);
+    QVERIFY(!window.dashboard()->metrics().records().empty());
+    QCOMPARE(window.jobStatusText(), QStringLiteral("No jobs running"));
   }
 };
 
