@@ -285,7 +285,10 @@ private:
         skip(path, "not a BEIR dataset (expected a folder with corpus.jsonl)");
       return;
     }
-    jobs_.push_back({path, *format, size});
+    if (*format == ImportFormat::Beir && fs::is_regular_file(path))
+      jobs_.push_back({path.parent_path(), ImportFormat::Beir, size}); // corpus.jsonl named directly
+    else
+      jobs_.push_back({path, *format, size});
   }
 
   void importOne(const ImportJob& job) {

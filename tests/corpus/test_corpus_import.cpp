@@ -9,6 +9,8 @@
 #include <QJsonArray>
 #include <QTemporaryDir>
 
+#include <nlohmann/json.hpp>
+
 #include <fstream>
 #include <set>
 
@@ -312,6 +314,74 @@ private slots:
     QCOMPARE(passages[0].recordKey, std::string("a1"));
     QCOMPARE(passages[0].filingType, std::string("10-K"));
     QCOMPARE(passages[0].company, std::string("ACME"));
+  }
+
+  void duplicatesAreRemovedOrFlagged() {
+    const fs::path folder = fs::path(dir_.path().toStdString()) / "dups";
+    const std::string disclaimer =
+        "This report contains forward-looking statements within the meaning of the Private Securities Litigation "
+        "Reform Act of 1995, including statements about revenue, margins and capital allocation. Actual results may "
+        "differ materially because of the risks described in our filings with the SEC.";
+    const auto filing = [&](const std::string& company, const std::string& disclaimerText, const std::string& news) {
+      return nlohmann::json{{"filing_type", "8-K"},
+                            {"company", company},
+                            {"item_8.01", "Item 8.01 Other Events.\n" + news + "\n\n" + disclaimerText}}
+          .dump();
+    };
+    writeFile(folder / "a.json", filing("A CO", disclaimer,
+                                        "The board of A Co approved a new plant in Ohio that will employ four hundred "
+                                        "people once production starts next year."));
+    writeFile(folder / "b.json", filing("B CO", disclaimer,
+                                        "B Co signed a supply agreement with a European carmaker covering battery "
+                                        "modules for the next five model years."));
+    writeFile(folder / "c.json", filing("C CO", disclaimer + " Updated in 2024.",
+                                        "C Co named a new chief operating officer who previously ran logistics at a "
+                                        "large parcel carrier for a decade."));
+    auto store = store::Store::open(storePath_, store::OpenMode::CreateIfMissing);
+    ImportOptions options = optionsFor("dups");
+    options.chunking.maxTokens = 64; // news and disclaimer become separate passages
+    options.chunking.overlapTokens = 0;
+    const ImportSummary summary = importPaths(store, options, {folder});
+    QCOMPARE(summary.documents, std::int64_t(3));
+    QCOMPARE(summary.exactDuplicatesRemoved, std::int64_t(1)); // b.json's disclaimer
+    QVERIFY(summary.nearDuplicatesFlagged >= 1);               // c.json's disclaimer, with a sentence more
+    const auto passages = loadPassages(store, findCorpusId(store, "dups"));
+    const auto first = std::find_if(passages.begin(), passages.end(),
+                                    [](const PassageRecord& p) { return p.text.starts_with("This report contains"); });
+    QVERIFY(first != passages.end());
+    QVERIFY(!first->nearDuplicateOf);
+    const auto flagged = std::find_if(passages.begin(), passages.end(), [](const PassageRecord& p) {
+      return p.text.find("Updated in 2024") != std::string::npos;
+    });
+    QVERIFY(flagged != passages.end());
+    QCOMPARE(flagged->nearDuplicateOf, std::optional<std::int64_t>(first->id));
+  }
+
+  void chunkedBeirRecordsShareTheirRecordKey() {
+    const fs::path folder = fs::path(dir_.path().toStdString()) / "beir";
+    std::string longText;
+    for (int i = 0; i < 60; ++i)
+      longText += "Sentence " + std::to_string(i) + " describes segment revenue and margins in detail. ";
+    writeFile(folder / "corpus.jsonl",
+              nlohmann::json{{"_id", "doc-1"}, {"text", longText}, {"metadata", {{"filing_type", "10-K"}}}}.dump() +
+                  "\n{\"_id\": \"doc-2\", \"text\": \"Short \xff record.\"}\n");
+    writeFile(folder / "queries.jsonl", "{\"_id\": \"q1\", \"text\": \"segment margins\"}\n");
+    writeFile(folder / "qrels" / "test.tsv", "query-id\tcorpus-id\tscore\nq1\tdoc-1\t2\n");
+    auto store = store::Store::open(storePath_, store::OpenMode::CreateIfMissing);
+    ImportOptions options = optionsFor("chunked");
+    options.chunkBeirRecords = true;
+    options.chunking.maxTokens = 64;
+    const ImportSummary summary = importPaths(store, options, {folder / "corpus.jsonl"});
+    QCOMPARE(summary.documents, std::int64_t(2));
+    QVERIFY(summary.passages > 3);
+    QCOMPARE(summary.warnings.size(), std::size_t(1)); // line 2's invalid byte, replaced
+    QVERIFY(summary.warnings[0].path.ends_with("corpus.jsonl:2"));
+    const auto passages = loadPassages(store, findCorpusId(store, "chunked"));
+    QVERIFY(std::count_if(passages.begin(), passages.end(), [](auto& p) { return p.recordKey == "doc-1"; }) > 2);
+    const QuerySetRecord set = loadQuerySet(store, findCorpusId(store, "chunked"), "chunked");
+    QCOMPARE(set.queries.size(), std::size_t(1));
+    QCOMPARE(set.queries[0].qrels.at("doc-1"), 2);
+    QCOMPARE(set.queries[0].filingType, std::string("10-K")); // from the judged record's metadata
   }
 
   void repositoryErrorsNameWhatIsMissing() {
