@@ -158,7 +158,7 @@ ParsedDocument readEdgarJson(const std::filesystem::path& path) {
       name += ". " + std::string(trim(second));
     else if (trim(first).size() < 150 && trim(first).size() > 12)
       name = std::string(trim(first));
-    doc.sections.push_back({name, removeBoilerplateLines(text)});
+    doc.sections.push_back({cleanHeading(name), removeBoilerplateLines(text)});
   }
   if (!anyItem && doc.filingType == "unknown")
     throw UnreadableInput("not an EDGAR-CORPUS filing: no filing_type and no item_* fields");

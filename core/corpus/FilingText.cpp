@@ -268,7 +268,7 @@ std::vector<Section> splitItemSections(std::string_view text, const std::string&
         }
       }
       currentLabel = label;
-      sections.push_back({title.empty() ? label : label + ". " + title, {}});
+      sections.push_back({cleanHeading(title.empty() ? label : label + ". " + title), {}});
       continue;
     }
     sections.back().text.append(lines[k]);
@@ -278,6 +278,34 @@ std::vector<Section> splitItemSections(std::string_view text, const std::string&
   if (sections.size() == 1 && currentLabel.empty())
     sections.front().name.clear(); // no item headings at all: "Cover" would mislabel the whole filing
   return sections;
+}
+
+std::string cleanHeading(std::string_view heading) {
+  std::string out;
+  for (std::size_t i = 0; i < heading.size(); ++i) {
+    const char c = heading[i];
+    if ((c == '-' || c == '_' || c == '=') && i + 2 < heading.size() && heading[i + 1] == c && heading[i + 2] == c) {
+      while (i + 1 < heading.size() && heading[i + 1] == c)
+        ++i;
+      continue; // a rule, not text
+    }
+    if (isAsciiSpace(static_cast<unsigned char>(c))) {
+      if (!out.empty() && out.back() != ' ')
+        out += ' ';
+      continue;
+    }
+    out += c;
+  }
+  while (!out.empty() && (out.back() == ' ' || out.back() == '-'))
+    out.pop_back();
+  if (out.size() > 150) {
+    out.resize(150);
+    while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80)
+      out.pop_back(); // never cut a UTF-8 sequence in half
+    if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0)
+      out.pop_back();
+  }
+  return out;
 }
 
 std::string normaliseFilingType(std::string_view formType) {

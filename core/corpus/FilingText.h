@@ -23,6 +23,10 @@ std::string removeBoilerplateLines(std::string_view text);
 /// text before the first heading becomes a section named `leadName`.
 std::vector<Section> splitItemSections(std::string_view text, const std::string& leadName = "Cover");
 
+/// A heading fit for a section name: rules of dashes/underscores/equals signs removed, spaces collapsed,
+/// at most 150 bytes ("Item 8. Financial Statements - ------" -> "Item 8. Financial Statements").
+std::string cleanHeading(std::string_view heading);
+
 /// Filing type named near the start of a filing ("FORM 10-K" -> "10-K"), or empty.
 std::string detectFilingTypeInText(std::string_view text);
 

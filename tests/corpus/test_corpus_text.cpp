@@ -140,6 +140,14 @@ private slots:
     QCOMPARE(sections[3].name, std::string("Item 2.02. Results of Operations and Financial Condition"));
   }
 
+  void headingsAreCleaned() {
+    QCOMPARE(cleanHeading("Item 8. Financial Statements - ------------------"),
+             std::string("Item 8. Financial Statements"));
+    QCOMPARE(cleanHeading("ITEM 7.\tMD&A  ====== "), std::string("ITEM 7. MD&A"));
+    QCOMPARE(cleanHeading("Pre-tax  income"), std::string("Pre-tax income"));
+    QVERIFY(cleanHeading(std::string(400, 'x')).size() == 150);
+  }
+
   void filingTypesAreNormalisedAndDetected() {
     QCOMPARE(normaliseFilingType(" def  14a "), std::string("DEF 14A"));
     QCOMPARE(normaliseFilingType(""), std::string("unknown"));
