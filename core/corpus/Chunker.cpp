@@ -89,7 +89,18 @@ std::string tailWithin(const std::string& text, int budget) {
   }
   if (first == words.size() || first == 0)
     return {}; // nothing fits, or the whole chunk would repeat
-  return std::string(text.substr(static_cast<std::size_t>(words[first].data() - text.data())));
+  std::string_view tail = std::string_view(text).substr(static_cast<std::size_t>(words[first].data() - text.data()));
+  // Start the overlap at a sentence or line start inside the window when there is one, so the next
+  // passage does not open mid-sentence.
+  for (std::size_t i = 0; i + 2 < tail.size(); ++i) {
+    if (tail[i] == '\n' || ((tail[i] == '.' || tail[i] == '?' || tail[i] == '!') && tail[i + 1] == ' ')) {
+      const std::string_view rest = trim(tail.substr(i + 1));
+      if (!rest.empty())
+        return std::string(rest);
+      break;
+    }
+  }
+  return std::string(tail);
 }
 
 } // namespace

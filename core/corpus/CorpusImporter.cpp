@@ -668,7 +668,7 @@ ImportFormat parseFormat(const std::string& name) {
 std::optional<ImportFormat> detectFormat(const fs::path& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec))
-    return fs::exists(path / "corpus.jsonl") ? std::optional(ImportFormat::Beir) : std::nullopt;
+    return fs::exists(path / "corpus.jsonl") ? ImportFormat::Beir : ImportFormat::Auto; // Auto: detected per file
   if (sniffBinary(path))
     return std::nullopt;
   const std::string ext = lowerExtension(path);

@@ -87,7 +87,8 @@ ImportSummary importPaths(store::Store& store, const ImportOptions& options,
                           std::stop_token stop = {});
 
 /// The format Auto would pick for one file, or nullopt when the file is not a corpus file
-/// (binary, unknown extension). A directory with corpus.jsonl is Beir.
+/// (binary, unknown extension). A directory with corpus.jsonl is Beir; any other directory is Auto
+/// (its files are detected one by one).
 std::optional<ImportFormat> detectFormat(const std::filesystem::path& path);
 
 } // namespace distillery::corpus

@@ -384,6 +384,28 @@ private slots:
     QCOMPARE(set.queries[0].filingType, std::string("10-K")); // from the judged record's metadata
   }
 
+  void formatsAreDetected() {
+    const fs::path root = fs::path(dir_.path().toStdString()) / "detect";
+    writeFile(root / "beir" / "corpus.jsonl", "{}\n");
+    writeFile(root / "a.json", "{}");
+    writeFile(root / "b.txt", "<SEC-DOCUMENT>x\n<SEC-HEADER>\n");
+    writeFile(root / "c.txt", "plain words");
+    writeFile(root / "d.htm", "<html></html>");
+    writeFile(root / "e.jsonl", "{}\n");
+    writeFile(root / "f.bin", std::string("\0\1\2", 3));
+    QCOMPARE(detectFormat(root / "beir"), std::optional(ImportFormat::Beir));
+    QCOMPARE(detectFormat(root / "beir" / "corpus.jsonl"), std::optional(ImportFormat::Beir));
+    QCOMPARE(detectFormat(root), std::optional(ImportFormat::Auto));
+    QCOMPARE(detectFormat(root / "a.json"), std::optional(ImportFormat::EdgarJson));
+    QCOMPARE(detectFormat(root / "b.txt"), std::optional(ImportFormat::EdgarFull));
+    QCOMPARE(detectFormat(root / "c.txt"), std::optional(ImportFormat::Text));
+    QCOMPARE(detectFormat(root / "d.htm"), std::optional(ImportFormat::EdgarFull));
+    QCOMPARE(detectFormat(root / "e.jsonl"), std::optional(ImportFormat::Jsonl));
+    QCOMPARE(detectFormat(root / "f.bin"), std::optional<ImportFormat>());
+    QCOMPARE(parseFormat("edgar-full"), ImportFormat::EdgarFull);
+    QVERIFY_THROWS_EXCEPTION(InputError, parseFormat("pdf"));
+  }
+
   void repositoryErrorsNameWhatIsMissing() {
     auto store = store::Store::open(storePath_, store::OpenMode::CreateIfMissing);
     try {

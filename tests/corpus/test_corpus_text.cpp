@@ -67,6 +67,8 @@ private slots:
         // The next chunk starts with the tail of this one.
         const std::string head = chunks[i + 1].text.substr(0, 20);
         QVERIFY2(chunks[i].text.find(head) != std::string::npos, head.c_str());
+        // ... at a sentence start, not mid-sentence.
+        QVERIFY2(chunks[i + 1].text.starts_with("Sentence number"), chunks[i + 1].text.c_str());
       }
     }
     // Every sentence survives somewhere.
