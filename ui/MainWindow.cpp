@@ -39,8 +39,8 @@ const char* const kRecentKey = "recentExperiments";
 const char* const kGeometryKey = "window/geometry";
 const char* const kStateKey = "window/state";
 constexpr int kLayoutVersion = 1; // bump when panels change so an old saved layout is not restored
-const char* const kFileFilter =
-    QT_TRANSLATE_NOOP("MainWindow", "Distillery experiments (*.distillery *.db *.sqlite);;All files (*)");
+const char* const kFileFilter = QT_TRANSLATE_NOOP("distillery::ui::MainWindow",
+                                                  "Distillery experiments (*.distillery *.db *.sqlite);;All files (*)");
 
 RunLauncher& runLauncher() {
   static RunLauncher launcher;
@@ -51,7 +51,7 @@ QString describe(const corpus::ImportSummary& s) {
   QStringList types;
   for (const auto& [type, count] : s.filingTypes)
     types << QStringLiteral("%1 %2").arg(QString::fromStdString(type)).arg(count);
-  return QCoreApplication::translate("MainWindow",
+  return QCoreApplication::translate("distillery::ui::MainWindow",
                                      "Imported into '%1': %2 documents, %3 passages (%4); %5 unchanged, %6 skipped, "
                                      "%7 queries, %8 qrels%9")
       .arg(QString::fromStdString(s.corpusName))
@@ -62,7 +62,7 @@ QString describe(const corpus::ImportSummary& s) {
       .arg(s.skipped.size())
       .arg(s.queries)
       .arg(s.qrels)
-      .arg(s.cancelled ? QCoreApplication::translate("MainWindow", " (cancelled)") : QString());
+      .arg(s.cancelled ? QCoreApplication::translate("distillery::ui::MainWindow", " (cancelled)") : QString());
 }
 
 } // namespace

@@ -27,7 +27,8 @@ const QList<QColor> kSeriesColours{QColor(0x9e, 0x9e, 0x9e), QColor(0x2b, 0x7b, 
                                    QColor(0x1a, 0x98, 0x50), QColor(0xd7, 0x30, 0x27), QColor(0x75, 0x70, 0xb3)};
 
 QString typeLabel(const std::string& type) {
-  return type == "ALL" ? QObject::tr("all") : QString::fromStdString(type);
+  return type == "ALL" ? QCoreApplication::translate("distillery::ui::MetricsDashboard", "all")
+                       : QString::fromStdString(type);
 }
 
 void stylePlot(QCustomPlot* plot) {

@@ -3,21 +3,25 @@
 #include <QCommandLineParser>
 #include <QTimer>
 
+#include "ui/AppSettings.h"
 #include "ui/MainWindow.h"
+#include "ui/Translations.h"
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
   QApplication::setOrganizationName(QStringLiteral("Distillery"));
   QApplication::setApplicationName(QStringLiteral("Distillery"));
   QApplication::setApplicationVersion(QStringLiteral(DISTILLERY_VERSION));
+  distillery::ui::installTranslations(distillery::ui::AppSettings::load().language);
 
   QCommandLineParser parser;
-  parser.setApplicationDescription(QStringLiteral("Distillery experiment workbench"));
+  parser.setApplicationDescription(QApplication::translate("main", "Distillery experiment workbench"));
   parser.addHelpOption();
   parser.addVersionOption();
-  parser.addPositionalArgument(QStringLiteral("experiment"), QStringLiteral("Experiment file to open"));
+  parser.addPositionalArgument(QStringLiteral("experiment"),
+                               QApplication::translate("main", "Experiment file to open"));
   QCommandLineOption quitAfter(QStringLiteral("quit-after"),
-                               QStringLiteral("Quit after the given milliseconds (smoke tests, screenshots)"),
+                               QApplication::translate("main", "Quit after the given milliseconds (smoke tests)"),
                                QStringLiteral("ms"));
   parser.addOption(quitAfter);
   parser.process(app);

@@ -17,6 +17,7 @@
 #include "ui/MainWindow.h"
 #include "ui/MetricsDashboard.h"
 #include "ui/PairInspector.h"
+#include "ui/Translations.h"
 
 using distillery::ui::MainWindow;
 
@@ -149,6 +150,28 @@ private slots:
     QVERIFY(window.pairInspector()->model()->rowCount() > 0);
     QVERIFY(!window.dashboard()->metrics().records().empty());
     QCOMPARE(window.jobStatusText(), QStringLiteral("No jobs running"));
+  }
+
+  void germanTranslationIsCompleteAndLoads() {
+    QFile ts(QStringLiteral(DISTILLERY_SOURCE_DIR "/translations/distillery_de.ts"));
+    QVERIFY(ts.open(QIODevice::ReadOnly));
+    const QByteArray xml = ts.readAll();
+    QVERIFY(xml.contains("<translation>"));
+    QVERIFY2(!xml.contains("type=\"unfinished\""), "translations/distillery_de.ts has untranslated strings");
+
+    QCOMPARE(distillery::ui::installTranslations(QStringLiteral("de")), QStringLiteral("de"));
+    {
+      MainWindow window;
+      QStringList menus;
+      for (QAction* a : window.menuBar()->actions())
+        menus << a->text();
+      QCOMPARE(menus.value(0), QStringLiteral("&Datei"));
+      QCOMPARE(window.windowTitle(), QStringLiteral("Distillery"));
+      QCOMPARE(window.jobStatusText(), QStringLiteral("Keine Aufträge aktiv"));
+    }
+    QCOMPARE(distillery::ui::installTranslations(QStringLiteral("en")), QStringLiteral("en"));
+    MainWindow english;
+    QCOMPARE(english.menuBar()->actions().value(0)->text(), QStringLiteral("&File"));
   }
 };
 

@@ -1,0 +1,1265 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de">
+    <context>
+        <name>distillery::ui::AgreementPanel</name>
+        <message>
+            <source>Filing type</source>
+            <translation>Berichtsart</translation>
+        </message>
+        <message>
+            <source>Labelled</source>
+            <translation>Bewertet</translation>
+        </message>
+        <message>
+            <source>Agreement</source>
+            <translation>Übereinstimmung</translation>
+        </message>
+        <message>
+            <source>Cohen's κ</source>
+            <translation>Cohens κ</translation>
+        </message>
+        <message>
+            <source>Weighted κ</source>
+            <translation>Gewichtetes κ</translation>
+        </message>
+        <message>
+            <source>teacher %1</source>
+            <translation>Lehrer %1</translation>
+        </message>
+        <message>
+            <source>human %1</source>
+            <translation>Mensch %1</translation>
+        </message>
+        <message>
+            <source>Export labels as JSONL...</source>
+            <translation>Bewertungen als JSONL exportieren …</translation>
+        </message>
+        <message>
+            <source>Refresh</source>
+            <translation>Aktualisieren</translation>
+        </message>
+        <message>
+            <source>all filing types</source>
+            <translation>alle Berichtsarten</translation>
+        </message>
+        <message>
+            <source>No labelled pairs yet: grade pairs with keys 0-3 in the pair inspector.</source>
+            <translation>Noch keine bewerteten Paare: Paare im Paar-Inspektor mit den Tasten 0–3 bewerten.</translation>
+        </message>
+        <message>
+            <source>Confusion matrix for %1 (rows: human grade, columns: teacher grade)</source>
+            <translation>Konfusionsmatrix für %1 (Zeilen: menschliche Note, Spalten: Note des Lehrers)</translation>
+        </message>
+        <message>
+            <source>Export labelled pairs</source>
+            <translation>Bewertete Paare exportieren</translation>
+        </message>
+        <message>
+            <source>JSON Lines (*.jsonl);;All files (*)</source>
+            <translation>JSON Lines (*.jsonl);;Alle Dateien (*)</translation>
+        </message>
+    </context>
+    <context>
+        <name>distillery::ui::CorpusBrowser</name>
+        <message>
+            <source>Full-text search (words, prefix*)</source>
+            <translation>Volltextsuche (Wörter, Präfix*)</translation>
+        </message>
+        <message>
+            <source>Corpus:</source>
+            <translation>Korpus:</translation>
+        </message>
+        <message>
+            <source>&amp;Type:</source>
+            <translation>&amp;Art:</translation>
+        </message>
+        <message>
+            <source>Co&amp;mpany:</source>
+            <translation>&amp;Unternehmen:</translation>
+        </message>
+        <message>
+            <source>Pe&amp;riod:</source>
+            <translation>&amp;Zeitraum:</translation>
+        </message>
+        <message>
+            <source>Sec&amp;tion:</source>
+            <translation>Ab&amp;schnitt:</translation>
+        </message>
+        <message>
+            <source>&amp;Passages</source>
+            <translation>&amp;Passagen</translation>
+        </message>
+        <message>
+            <source>&amp;Documents</source>
+            <translation>&amp;Dokumente</translation>
+        </message>
+        <message>
+            <source>All corpora</source>
+            <translation>Alle Korpora</translation>
+        </message>
+        <message>
+            <source>any type</source>
+            <translation>jede Art</translation>
+        </message>
+        <message>
+            <source>any company</source>
+            <translation>jedes Unternehmen</translation>
+        </message>
+        <message>
+            <source>any period</source>
+            <translation>jeder Zeitraum</translation>
+        </message>
+        <message>
+            <source>any section</source>
+            <translation>jeder Abschnitt</translation>
+        </message>
+        <message>
+            <source>passages</source>
+            <translation>Passagen</translation>
+        </message>
+        <message>
+            <source>documents</source>
+            <translation>Dokumente</translation>
+        </message>
+        <message>
+            <source>%1 %2 loaded, more load as you scroll</source>
+            <translation>%1 %2 geladen, weitere laden beim Blättern</translation>
+        </message>
+        <message>
+            <source>%1 %2</source>
+            <translation>%1 %2</translation>
+        </message>
+    </context>
+    <context>
+        <name>distillery::ui::DocumentTableModel</name>
+        <message>
+            <source>ID</source>
+            <translation>ID</translation>
+        </message>
+        <message>
+            <source>Filing type</source>
+            <translation>Berichtsart</translation>
+        </message>
+        <message>
+            <source>Company</source>
+            <translation>Unternehmen</translation>
+        </message>
+        <message>
+            <source>Period</source>
+            <translation>Zeitraum</translation>
+        </message>
+        <message>
+            <source>Filed</source>
+            <translation>Eingereicht</translation>
+        </message>
+        <message>
+            <source>Title</source>
+            <translation>Titel</translation>
+        </message>
+        <message>
+            <source>Passages</source>
+            <translation>Passagen</translation>
+        </message>
+    </context>
+    <context>
+        <name>distillery::ui::JobManager</name>
+        <message>
+            <source>%1 s</source>
+            <translation>%1 s</translation>
+        </message>
+        <message>
+            <source>%1 min %2 s</source>
+            <translation>%1 min %2 s</translation>
+        </message>
+        <message>
+            <source>%1 h %2 min</source>
+            <translation>%1 h %2 min</translation>
+        </message>
+        <message>
+            <source>%1 (%2)</source>
+            <translation>%1 (%2)</translation>
+        </message>
+        <message>
+            <source>Job</source>
+            <translation>Auftrag</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>Status</translation>
+        </message>
+        <message>
+            <source>Progress</source>
+            <translation>Fortschritt</translation>
+        </message>
+        <message>
+            <source>ETA</source>
+            <translation>Restzeit</translation>
+        </message>
+        <message>
+            <source>Elapsed</source>
+            <translation>Vergangen</translation>
+        </message>
+    </context>
+    <context>
+        <name>distillery::ui::JobRunner</name>
+        <message>
+            <source>queued</source>
+            <translation>wartend</translation>
+        </message>
+        <message>
+            <source>running</source>
+            <translation>läuft</translation>
+        </message>
+        <message>
+            <source>paused</source>
+            <translation>pausiert</translation>
+        </message>
+        <message>
+            <source>completed</source>
+            <translation>abgeschlossen</translation>
+        </message>
+        <message>
+            <source>failed</source>
+            <translation>fehlgeschlagen</translation>
+        </message>
+        <message>
+            <source>cancelled</source>
+            <translation>abgebrochen</translation>
+        </message>
+        <message>
+            <source>%1 started %2</source>
+            <translation>%1 gestartet %2</translation>
+        </message>
+        <message>
+            <source>failed: %1</source>
+            <translation>fehlgeschlagen: %1</translation>
+        </message>
+        <message>
+            <source>%1 after %2 s</source>
+            <translation>%1 nach %2 s</translation>
+        </message>
+    </context>
+    <context>
+        <name>distillery::ui::JobsPanel</name>
+        <message>
+            <source>Import corpus...</source>
+            <translation>Korpus importieren …</translation>
+        </message>
+        <message>
+            <source>Import demo corpus</source>
+            <translation>Demo-Korpus importieren</translation>
+        </message>
+        <message>
+            <source>New run...</source>
+            <translation>Neuer Lauf …</translation>
+        </message>
+        <message>
+            <source>Pause</source>
+            <translation>Pause</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>Abbrechen</translation>
+        </message>
+        <message>
+            <source>The selected job's log appears here.</source>
+            <translation>Hier erscheint das Protokoll des gewählten Auftrags.</translation>
+        </message>
+        <message>
+            <source>training step</source>
+            <translation>Trainingsschritt</translation>
+        </message>
+        <message>
+            <source>loss</source>
+            <translation>Verlust</translation>
+        </message>
+        <message>
+            <source>Resume</source>
+            <translation>Fortsetzen</translation>
+        </message>
+        <message>
+            <source>run %1, round %2</source>
+            <translation>Lauf %1, Runde %2</translation>
+        </message>
+    </context>
+    <context>
+        <name>distillery::ui::MainWindow</name>
+        <message>
+            <source>Ready</source>
+            <translation>Bereit</translation>
+        </message>
+        <message>
+            <source>Overview</source>
+            <translation>Übersicht</translation>
+        </message>
+        <message>
+            <source>Corpus</source>
+            <translation>Korpus</translation>
+        </message>
+        <message>
+            <source>Pair inspector</source>
+            <translation>Paar-Inspektor</translation>
+        </message>
+        <message>
+            <source>Metrics</source>
+            <translation>Metriken</translation>
+        </message>
+        <message>
+            <source>Agreement</source>
+            <translation>Übereinstimmung</translation>
+        </message>
+        <message>
+            <source>Jobs</source>
+            <translation>Aufträge</translation>
+        </message>
+        <message>
+            <source>Error</source>
+            <translation>Fehler</translation>
+        </message>
+        <message>
+            <source>&amp;File</source>
+            <translation>&amp;Datei</translation>
+        </message>
+        <message>
+            <source>&amp;New experiment...</source>
+            <translation>&amp;Neues Experiment …</translation>
+        </message>
+        <message>
+            <source>&amp;Open experiment...</source>
+            <translation>Experiment ö&amp;ffnen …</translation>
+        </message>
+        <message>
+            <source>Open &amp;recent</source>
+            <translation>&amp;Zuletzt geöffnet</translation>
+        </message>
+        <message>
+            <source>&amp;Import corpus...</source>
+            <translation>Korpus &amp;importieren …</translation>
+        </message>
+        <message>
+            <source>Import &amp;demo corpus</source>
+            <translation>&amp;Demo-Korpus importieren</translation>
+        </message>
+        <message>
+            <source>&amp;Export labels as JSONL...</source>
+            <translation>Bewertungen als JSONL &amp;exportieren …</translation>
+        </message>
+        <message>
+            <source>&amp;Quit</source>
+            <translation>&amp;Beenden</translation>
+        </message>
+        <message>
+            <source>&amp;Run</source>
+            <translation>&amp;Lauf</translation>
+        </message>
+        <message>
+            <source>&amp;New run...</source>
+            <translation>&amp;Neuer Lauf …</translation>
+        </message>
+        <message>
+            <source>&amp;Cancel all jobs</source>
+            <translation>Alle Aufträge &amp;abbrechen</translation>
+        </message>
+        <message>
+            <source>&amp;View</source>
+            <translation>&amp;Ansicht</translation>
+        </message>
+        <message>
+            <source>&amp;Refresh</source>
+            <translation>A&amp;ktualisieren</translation>
+        </message>
+        <message>
+            <source>Reset &amp;layout</source>
+            <translation>&amp;Layout zurücksetzen</translation>
+        </message>
+        <message>
+            <source>&amp;Settings</source>
+            <translation>&amp;Einstellungen</translation>
+        </message>
+        <message>
+            <source>&amp;Preferences...</source>
+            <translation>&amp;Einstellungen …</translation>
+        </message>
+        <message>
+            <source>&amp;Help</source>
+            <translation>&amp;Hilfe</translation>
+        </message>
+        <message>
+            <source>&amp;About Distillery</source>
+            <translation>Ü&amp;ber Distillery</translation>
+        </message>
+        <message>
+            <source>Jobs are running</source>
+            <translation>Aufträge laufen</translation>
+        </message>
+        <message>
+            <source>%1 jobs are still running in %2. Wait for them or cancel them before opening another experiment.</source>
+            <translation>In %2 laufen noch %1 Aufträge. Warten Sie darauf oder brechen Sie sie ab, bevor Sie ein anderes Experiment öffnen.</translation>
+        </message>
+        <message>
+            <source>Cannot create experiment</source>
+            <translation>Experiment kann nicht angelegt werden</translation>
+        </message>
+        <message>
+            <source>Cannot open experiment</source>
+            <translation>Experiment kann nicht geöffnet werden</translation>
+        </message>
+        <message>
+            <source>Opened %1</source>
+            <translation>%1 geöffnet</translation>
+        </message>
+        <message>
+            <source>Cannot read experiment</source>
+            <translation>Experiment kann nicht gelesen werden</translation>
+        </message>
+        <message>
+            <source>New experiment</source>
+            <translation>Neues Experiment</translation>
+        </message>
+        <message>
+            <source>Open experiment</source>
+            <translation>Experiment öffnen</translation>
+        </message>
+        <message>
+            <source>No experiment open</source>
+            <translation>Kein Experiment geöffnet</translation>
+        </message>
+        <message>
+            <source>Open or create an experiment before importing a corpus.</source>
+            <translation>Öffnen oder erstellen Sie ein Experiment, bevor Sie ein Korpus importieren.</translation>
+        </message>
+        <message>
+            <source>Import into %1</source>
+            <translation>Import in %1</translation>
+        </message>
+        <message>
+            <source>Import demo corpus</source>
+            <translation>Demo-Korpus importieren</translation>
+        </message>
+        <message>
+            <source>Import corpus files (cancel to choose a folder)</source>
+            <translation>Korpusdateien importieren (Abbrechen, um einen Ordner zu wählen)</translation>
+        </message>
+        <message>
+            <source>Corpus files (*.json *.jsonl *.txt *.htm *.html);;All files (*)</source>
+            <translation>Korpusdateien (*.json *.jsonl *.txt *.htm *.html);;Alle Dateien (*)</translation>
+        </message>
+        <message>
+            <source>Import a corpus folder</source>
+            <translation>Korpusordner importieren</translation>
+        </message>
+        <message>
+            <source>Import corpus</source>
+            <translation>Korpus importieren</translation>
+        </message>
+        <message>
+            <source>Corpus name:</source>
+            <translation>Name des Korpus:</translation>
+        </message>
+        <message>
+            <source>Runs are not available</source>
+            <translation>Läufe sind nicht verfügbar</translation>
+        </message>
+        <message>
+            <source>This build has no pipeline to run; use distillery-cli run.</source>
+            <translation>Diese Version enthält keine Pipeline; verwenden Sie distillery-cli run.</translation>
+        </message>
+        <message>
+            <source>Run %1</source>
+            <translation>Lauf %1</translation>
+        </message>
+        <message>
+            <source>Open or create an experiment before starting a run.</source>
+            <translation>Öffnen oder erstellen Sie ein Experiment, bevor Sie einen Lauf starten.</translation>
+        </message>
+        <message>
+            <source>About Distillery</source>
+            <translation>Über Distillery</translation>
+        </message>
+        <message>
+            <source>&lt;h3&gt;Distillery %1&lt;/h3&gt;&lt;p&gt;Adapts a retrieval embedding model to financial filings by distilling an LLM's relevance judgments into a compact bi-encoder.&lt;/p&gt;</source>
+            <translation>&lt;h3&gt;Distillery %1&lt;/h3&gt;&lt;p&gt;Passt ein Retrieval-Embedding-Modell an Finanzberichte an, indem es die Relevanzurteile eines LLM in einen kompakten Bi-Encoder destilliert.&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>Job failed</source>
+            <translation>Auftrag fehlgeschlagen</translation>
+        </message>
+        <message>
+            <source>%1 failed: %2</source>
+            <translation>%1 fehlgeschlagen: %2</translation>
+        </message>
+        <message>
+            <source>%1: %2</source>
+            <translation>%1: %2</translation>
+        </message>
+        <message>
+            <source>%1 (paused)</source>
+            <translation>%1 (pausiert)</translation>
+        </message>
+        <message>
+            <source>No jobs running</source>
+            <translation>Keine Aufträge aktiv</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n job(s) running: %1</source>
+            <translation>
+                <numerusform>%n Auftrag läuft: %1</numerusform>
+                <numerusform>%n Aufträge laufen: %1</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n job(s) still running. Cancel them and quit? Work already stored stays.</source>
+            <translation>
+                <numerusform>%n Auftrag läuft noch. Abbrechen und beenden? Bereits Gespeichertes bleibt erhalten.</numerusform>
+                <numerusform>%n Aufträge laufen noch. Abbrechen und beenden? Bereits Gespeichertes bleibt erhalten.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Stopping jobs...</source>
+            <translation>Aufträge werden angehalten …</translation>
+        </message>
+        <message>
+            <source>Jobs did not stop</source>
+            <translation>Aufträge haben nicht angehalten</translation>
+        </message>
+        <message>
+            <source>Some jobs did not stop in time; try closing again.</source>
+            <translation>Einige Aufträge haben nicht rechtzeitig angehalten; versuchen Sie erneut zu schließen.</translation>
+        </message>
+        <message>
+            <source>%1 - Distillery</source>
+            <translation>%1 – Distillery</translation>
+        </message>
+        <message>
+            <source>Experiment %1 (schema version %2): %3</source>
+            <translation>Experiment %1 (Schemaversion %2): %3</translation>
+        </message>
+        <message>
+            <source>Distillery</source>
+            <translation>Distillery</translation>
+        </message>
+        <message>
+            <source>No experiment open.
+Use File &gt; New experiment or File &gt; Open experiment.</source>
+            <translation>Kein Experiment geöffnet.
+Verwenden Sie Datei &gt; Neues Experiment oder Datei &gt; Experiment öffnen.</translation>
+        </message>
+        <message>
+            <source>Distillery experiments (*.distillery *.db *.sqlite);;All files (*)</source>
+            <translation>Distillery-Experimente (*.distillery *.db *.sqlite);;Alle Dateien (*)</translation>
+        </message>
+        <message>
+            <source>Imported into '%1': %2 documents, %3 passages (%4); %5 unchanged, %6 skipped, %7 queries, %8 qrels%9</source>
+            <translation>Importiert in „%1“: %2 Dokumente, %3 Passagen (%4); %5 unverändert, %6 übersprungen, %7 Anfragen, %8 Relevanzurteile%9</translation>
+        </message>
+        <message>
+            <source> (cancelled)</source>
+            <translation> (abgebrochen)</translation>
+        </message>
+    </context>
+    <context>
+        <name>distillery::ui::MetricsDashboard</name>
+        <message>
+            <source>MRR</source>
+            <translation>MRR</translation>
+        </message>
+        <message>
+            <source>DCG</source>
+            <translation>DCG</translation>
+        </message>
+        <message>
+            <source>NDCG</source>
+            <translation>NDCG</translation>
+        </message>
+        <message>
+            <source>Export chart...</source>
+            <translation>Diagramm exportieren …</translation>
+        </message>
+        <message>
+            <source>Copy table</source>
+            <translation>Tabelle kopieren</translation>
+        </message>
+        <message>
+            <source>R&amp;un:</source>
+            <translation>La&amp;uf:</translation>
+        </message>
+        <message>
+            <source>Ro&amp;und:</source>
+            <translation>Ru&amp;nde:</translation>
+        </message>
+        <message>
+            <source>&amp;Metric:</source>
+            <translation>&amp;Metrik:</translation>
+        </message>
+        <message>
+            <source>@k:</source>
+            <translation>@k:</translation>
+        </message>
+        <message>
+            <source>Compare &amp;with:</source>
+            <translation>&amp;Vergleichen mit:</translation>
+        </message>
+        <message>
+            <source>Run</source>
+            <translation>Lauf</translation>
+        </message>
+        <message>
+            <source>Round</source>
+            <translation>Runde</translation>
+        </message>
+        <message>
+            <source>Retriever</source>
+            <translation>Retriever</translation>
+        </message>
+        <message>
+            <source>Filing type</source>
+            <translation>Berichtsart</translation>
+        </message>
+        <message>
+            <source>Metric</source>
+            <translation>Metrik</translation>
+        </message>
+        <message>
+            <source>k</source>
+            <translation>k</translation>
+        </message>
+        <message>
+            <source>Value</source>
+            <translation>Wert</translation>
+        </message>
+        <message>
+            <source>Queries</source>
+            <translation>Anfragen</translation>
+        </message>
+        <message>
+            <source>no second run</source>
+            <translation>kein zweiter Lauf</translation>
+        </message>
+        <message>
+            <source>#%1 %2</source>
+            <translation>#%1 %2</translation>
+        </message>
+        <message>
+            <source>round %1</source>
+            <translation>Runde %1</translation>
+        </message>
+        <message>
+            <source>No metrics stored yet: run an evaluation or a pipeline run.</source>
+            <translation>Noch keine Metriken gespeichert: Führen Sie eine Evaluation oder einen Pipeline-Lauf aus.</translation>
+        </message>
+        <message>
+            <source>%1 stored metric values</source>
+            <translation>%1 gespeicherte Metrikwerte</translation>
+        </message>
+        <message>
+            <source>BM25</source>
+            <translation>BM25</translation>
+        </message>
+        <message>
+            <source>round 0</source>
+            <translation>Runde 0</translation>
+        </message>
+        <message>
+            <source>%1@%2</source>
+            <translation>%1@%2</translation>
+        </message>
+        <message>
+            <source>%1, all</source>
+            <translation>%1, alle</translation>
+        </message>
+        <message>
+            <source>round</source>
+            <translation>Runde</translation>
+        </message>
+        <message>
+            <source>Across rounds</source>
+            <translation>Über die Runden</translation>
+        </message>
+        <message>
+            <source>%1, %2: %3 = %4 over %5 queries</source>
+            <translation>%1, %2: %3 = %4 über %5 Anfragen</translation>
+        </message>
+        <message>
+            <source>Export chart</source>
+            <translation>Diagramm exportieren</translation>
+        </message>
+        <message>
+            <source>PNG image (*.png);;PDF document (*.pdf)</source>
+            <translation>PNG-Bild (*.png);;PDF-Dokument (*.pdf)</translation>
+        </message>
+        <message>
+            <source>Could not write the chart to %1</source>
+            <translation>Das Diagramm konnte nicht nach %1 geschrieben werden</translation>
+        </message>
+        <message>
+            <source>all</source>
+            <translation>alle</translation>
+        </message>
+    </context>
+    <context>
+        <name>distillery::ui::MinedExampleModel</name>
+        <message>
+            <source>Query</source>
+            <translation>Anfrage</translation>
+        </message>
+        <message>
+            <source>Passage</source>
+            <translation>Passage</translation>
+        </message>
+        <message>
+            <source>Kind</source>
+            <translation>Art</translation>
+        </message>
+        <message>
+            <source>Teacher</source>
+            <translation>Lehrer</translation>
+        </message>
+        <message>
+            <source>Human</source>
+            <translation>Mensch</translation>
+        </message>
+        <message>
+            <source>Rank before</source>
+            <translation>Rang vorher</translation>
+        </message>
+        <message>
+            <source>Score before</source>
+            <translation>Wert vorher</translation>
+        </message>
+        <message>
+            <source>Rank after</source>
+            <translation>Rang nachher</translation>
+        </message>
+        <message>
+            <source>Score after</source>
+            <translation>Wert nachher</translation>
+        </message>
+        <message>
+            <source>Filing type</source>
+            <translation>Berichtsart</translation>
+        </message>
+    </context>
+    <context>
+        <name>distillery::ui::PairInspector</name>
+        <message>
+            <source>any kind</source>
+            <translation>jede Art</translation>
+        </message>
+        <message>
+            <source>hard positive</source>
+            <translation>schweres Positiv</translation>
+        </message>
+        <message>
+            <source>hard negative</source>
+            <translation>schweres Negativ</translation>
+        </message>
+        <message>
+            <source>easy positive</source>
+            <translation>leichtes Positiv</translation>
+        </message>
+        <message>
+            <source>easy negative</source>
+            <translation>leichtes Negativ</translation>
+        </message>
+        <message>
+            <source>excluded</source>
+            <translation>ausgeschlossen</translation>
+        </message>
+        <message>
+            <source>any grade</source>
+            <translation>jede Note</translation>
+        </message>
+        <message>
+            <source>grade %1</source>
+            <translation>Note %1</translation>
+        </message>
+        <message>
+            <source>Human ≠ teacher</source>
+            <translation>Mensch ≠ Lehrer</translation>
+        </message>
+        <message>
+            <source>Unlabelled</source>
+            <translation>Unbewertet</translation>
+        </message>
+        <message>
+            <source>Run:</source>
+            <translation>Lauf:</translation>
+        </message>
+        <message>
+            <source>Round:</source>
+            <translation>Runde:</translation>
+        </message>
+        <message>
+            <source>Note on this pair (saved when you leave the field or grade)</source>
+            <translation>Notiz zu diesem Paar (gespeichert beim Verlassen des Felds oder beim Bewerten)</translation>
+        </message>
+        <message>
+            <source>Human grade:</source>
+            <translation>Menschliche Note:</translation>
+        </message>
+        <message>
+            <source>Grade %1 (key %1)</source>
+            <translation>Note %1 (Taste %1)</translation>
+        </message>
+        <message>
+            <source>◀ Previous (P)</source>
+            <translation>◀ Vorheriges (P)</translation>
+        </message>
+        <message>
+            <source>Next (N) ▶</source>
+            <translation>Nächstes (N) ▶</translation>
+        </message>
+        <message>
+            <source>any filing type</source>
+            <translation>jede Berichtsart</translation>
+        </message>
+        <message>
+            <source>#%1 %2 (%3)</source>
+            <translation>#%1 %2 (%3)</translation>
+        </message>
+        <message>
+            <source>round %1 (%2 pairs)</source>
+            <translation>Runde %1 (%2 Paare)</translation>
+        </message>
+        <message>
+            <source>&lt;h4&gt;Query %1&lt;/h4&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p style="color:gray"&gt;%3, %4&lt;/p&gt;</source>
+            <translation>&lt;h4&gt;Anfrage %1&lt;/h4&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p style="color:gray"&gt;%3, %4&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>&lt;h4&gt;Passage %1&lt;/h4&gt;&lt;p style="color:gray"&gt;%2 · %3 · %4 · %5&lt;/p&gt;&lt;p&gt;%6&lt;/p&gt;</source>
+            <translation>&lt;h4&gt;Passage %1&lt;/h4&gt;&lt;p style="color:gray"&gt;%2 · %3 · %4 · %5&lt;/p&gt;&lt;p&gt;%6&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>&lt;h4&gt;Teacher: grade %1&lt;/h4&gt;&lt;p style="color:gray"&gt;%2 %3, prompt %4, %5&lt;/p&gt;&lt;p&gt;&lt;b&gt;Rationale:&lt;/b&gt; %6&lt;/p&gt;&lt;p&gt;&lt;b&gt;Raw response:&lt;/b&gt;&lt;/p&gt;&lt;pre&gt;%7&lt;/pre&gt;</source>
+            <translation>&lt;h4&gt;Lehrer: Note %1&lt;/h4&gt;&lt;p style="color:gray"&gt;%2 %3, Prompt %4, %5&lt;/p&gt;&lt;p&gt;&lt;b&gt;Begründung:&lt;/b&gt; %6&lt;/p&gt;&lt;p&gt;&lt;b&gt;Rohantwort:&lt;/b&gt;&lt;/p&gt;&lt;pre&gt;%7&lt;/pre&gt;</translation>
+        </message>
+        <message>
+            <source>heuristic teacher</source>
+            <translation>heuristischer Lehrer</translation>
+        </message>
+        <message>
+            <source>&lt;p style="color:gray"&gt;No teacher judgment stored for this pair.&lt;/p&gt;</source>
+            <translation>&lt;p style="color:gray"&gt;Für dieses Paar ist kein Lehrerurteil gespeichert.&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>labelled %1</source>
+            <translation>bewertet %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>distillery::ui::PassageTableModel</name>
+        <message>
+            <source>ID</source>
+            <translation>ID</translation>
+        </message>
+        <message>
+            <source>Filing type</source>
+            <translation>Berichtsart</translation>
+        </message>
+        <message>
+            <source>Company</source>
+            <translation>Unternehmen</translation>
+        </message>
+        <message>
+            <source>Period</source>
+            <translation>Zeitraum</translation>
+        </message>
+        <message>
+            <source>Section</source>
+            <translation>Abschnitt</translation>
+        </message>
+        <message>
+            <source>#</source>
+            <translation>#</translation>
+        </message>
+        <message>
+            <source>Text</source>
+            <translation>Text</translation>
+        </message>
+    </context>
+    <context>
+        <name>distillery::ui::PassageView</name>
+        <message>
+            <source>Select a passage to see it in full.</source>
+            <translation>Wählen Sie eine Passage, um sie vollständig zu sehen.</translation>
+        </message>
+        <message>
+            <source>Passage %1 does not exist.</source>
+            <translation>Passage %1 existiert nicht.</translation>
+        </message>
+        <message>
+            <source>Document %1</source>
+            <translation>Dokument %1</translation>
+        </message>
+        <message>
+            <source>Passage %1, position %2, section "%3", %4 tokens, record key %5</source>
+            <translation>Passage %1, Position %2, Abschnitt „%3“, %4 Tokens, Datensatzschlüssel %5</translation>
+        </message>
+        <message>
+            <source>◀ previous</source>
+            <translation>◀ vorherige</translation>
+        </message>
+        <message>
+            <source>next ▶</source>
+            <translation>nächste ▶</translation>
+        </message>
+        <message>
+            <source>Queries</source>
+            <translation>Anfragen</translation>
+        </message>
+        <message>
+            <source>ID</source>
+            <translation>ID</translation>
+        </message>
+        <message>
+            <source>Query</source>
+            <translation>Anfrage</translation>
+        </message>
+        <message>
+            <source>Type</source>
+            <translation>Typ</translation>
+        </message>
+        <message>
+            <source>Relation</source>
+            <translation>Beziehung</translation>
+        </message>
+        <message>
+            <source>Split</source>
+            <translation>Aufteilung</translation>
+        </message>
+        <message>
+            <source>Judgments</source>
+            <translation>Urteile</translation>
+        </message>
+        <message>
+            <source>Grade</source>
+            <translation>Note</translation>
+        </message>
+        <message>
+            <source>Teacher</source>
+            <translation>Lehrer</translation>
+        </message>
+        <message>
+            <source>Prompt</source>
+            <translation>Prompt</translation>
+        </message>
+        <message>
+            <source>Rationale</source>
+            <translation>Begründung</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>Status</translation>
+        </message>
+        <message>
+            <source>Mined pairs</source>
+            <translation>Gewonnene Paare</translation>
+        </message>
+        <message>
+            <source>Run</source>
+            <translation>Lauf</translation>
+        </message>
+        <message>
+            <source>Round</source>
+            <translation>Runde</translation>
+        </message>
+        <message>
+            <source>Kind</source>
+            <translation>Art</translation>
+        </message>
+        <message>
+            <source>Rank before</source>
+            <translation>Rang vorher</translation>
+        </message>
+        <message>
+            <source>Rank after</source>
+            <translation>Rang nachher</translation>
+        </message>
+        <message>
+            <source>Human labels</source>
+            <translation>Menschliche Bewertungen</translation>
+        </message>
+        <message>
+            <source>Note</source>
+            <translation>Notiz</translation>
+        </message>
+        <message>
+            <source>Labelled</source>
+            <translation>Bewertet</translation>
+        </message>
+    </context>
+    <context>
+        <name>distillery::ui::RunConfigDialog</name>
+        <message>
+            <source>New distillation run</source>
+            <translation>Neuer Destillationslauf</translation>
+        </message>
+        <message>
+            <source>run %1</source>
+            <translation>Lauf %1</translation>
+        </message>
+        <message>
+            <source>%1 (%2 passages)</source>
+            <translation>%1 (%2 Passagen)</translation>
+        </message>
+        <message>
+            <source>"default" (the embedded student), a model directory, or model:&lt;id&gt;</source>
+            <translation>„default“ (der eingebaute Schüler), ein Modellverzeichnis oder model:&lt;id&gt;</translation>
+        </message>
+        <message>
+            <source>also evaluate BM25 as a baseline</source>
+            <translation>BM25 zusätzlich als Vergleichsbasis evaluieren</translation>
+        </message>
+        <message>
+            <source>all cores</source>
+            <translation>alle Kerne</translation>
+        </message>
+        <message>
+            <source>Name:</source>
+            <translation>Name:</translation>
+        </message>
+        <message>
+            <source>Corpus:</source>
+            <translation>Korpus:</translation>
+        </message>
+        <message>
+            <source>Student:</source>
+            <translation>Schüler:</translation>
+        </message>
+        <message>
+            <source>Teacher:</source>
+            <translation>Lehrer:</translation>
+        </message>
+        <message>
+            <source> (change in Settings)</source>
+            <translation> (in den Einstellungen ändern)</translation>
+        </message>
+        <message>
+            <source>Rounds:</source>
+            <translation>Runden:</translation>
+        </message>
+        <message>
+            <source>Queries per round:</source>
+            <translation>Anfragen pro Runde:</translation>
+        </message>
+        <message>
+            <source>Query types:</source>
+            <translation>Anfragetypen:</translation>
+        </message>
+        <message>
+            <source>Candidates per query:</source>
+            <translation>Kandidaten pro Anfrage:</translation>
+        </message>
+        <message>
+            <source>Loss:</source>
+            <translation>Verlustfunktion:</translation>
+        </message>
+        <message>
+            <source>Learning rate:</source>
+            <translation>Lernrate:</translation>
+        </message>
+        <message>
+            <source>Epochs:</source>
+            <translation>Epochen:</translation>
+        </message>
+        <message>
+            <source>Queries per batch:</source>
+            <translation>Anfragen pro Batch:</translation>
+        </message>
+        <message>
+            <source>Average with base weights:</source>
+            <translation>Mit Basisgewichten mitteln:</translation>
+        </message>
+        <message>
+            <source>Evaluate @k:</source>
+            <translation>Evaluieren @k:</translation>
+        </message>
+        <message>
+            <source>Seed:</source>
+            <translation>Startwert:</translation>
+        </message>
+        <message>
+            <source>Threads:</source>
+            <translation>Threads:</translation>
+        </message>
+        <message>
+            <source>Start run</source>
+            <translation>Lauf starten</translation>
+        </message>
+        <message>
+            <source>The experiment has no corpus yet: import one first (File &gt; Import corpus).</source>
+            <translation>Das Experiment hat noch kein Korpus: Importieren Sie zuerst eines (Datei &gt; Korpus importieren).</translation>
+        </message>
+    </context>
+    <context>
+        <name>distillery::ui::SettingsDialog</name>
+        <message>
+            <source>Settings</source>
+            <translation>Einstellungen</translation>
+        </message>
+        <message>
+            <source>Heuristic teacher (offline, no LLM)</source>
+            <translation>Heuristischer Lehrer (offline, ohne LLM)</translation>
+        </message>
+        <message>
+            <source>OpenAI-compatible endpoint</source>
+            <translation>OpenAI-kompatibler Endpunkt</translation>
+        </message>
+        <message>
+            <source>OS keychain</source>
+            <translation>Schlüsselbund des Systems</translation>
+        </message>
+        <message>
+            <source>Environment variable</source>
+            <translation>Umgebungsvariable</translation>
+        </message>
+        <message>
+            <source>type a new key to store it in the keychain</source>
+            <translation>neuen Schlüssel eingeben, um ihn im Schlüsselbund zu speichern</translation>
+        </message>
+        <message>
+            <source>Test connection</source>
+            <translation>Verbindung testen</translation>
+        </message>
+        <message>
+            <source>Teacher</source>
+            <translation>Lehrer</translation>
+        </message>
+        <message>
+            <source>Kind:</source>
+            <translation>Art:</translation>
+        </message>
+        <message>
+            <source>Endpoint:</source>
+            <translation>Endpunkt:</translation>
+        </message>
+        <message>
+            <source>Model:</source>
+            <translation>Modell:</translation>
+        </message>
+        <message>
+            <source>API key from:</source>
+            <translation>API-Schlüssel aus:</translation>
+        </message>
+        <message>
+            <source>API key:</source>
+            <translation>API-Schlüssel:</translation>
+        </message>
+        <message>
+            <source>Variable name:</source>
+            <translation>Variablenname:</translation>
+        </message>
+        <message>
+            <source>empty: the embedded default student</source>
+            <translation>leer: der eingebaute Standardschüler</translation>
+        </message>
+        <message>
+            <source>Browse...</source>
+            <translation>Durchsuchen …</translation>
+        </message>
+        <message>
+            <source>Student model directory</source>
+            <translation>Verzeichnis des Schülermodells</translation>
+        </message>
+        <message>
+            <source>all cores</source>
+            <translation>alle Kerne</translation>
+        </message>
+        <message>
+            <source>Student and compute</source>
+            <translation>Schüler und Rechenleistung</translation>
+        </message>
+        <message>
+            <source>Model directory:</source>
+            <translation>Modellverzeichnis:</translation>
+        </message>
+        <message>
+            <source>Threads:</source>
+            <translation>Threads:</translation>
+        </message>
+        <message>
+            <source>Defaults for new runs</source>
+            <translation>Vorgaben für neue Läufe</translation>
+        </message>
+        <message>
+            <source>Rounds:</source>
+            <translation>Runden:</translation>
+        </message>
+        <message>
+            <source>Queries per round:</source>
+            <translation>Anfragen pro Runde:</translation>
+        </message>
+        <message>
+            <source>Candidates per query:</source>
+            <translation>Kandidaten pro Anfrage:</translation>
+        </message>
+        <message>
+            <source>Learning rate:</source>
+            <translation>Lernrate:</translation>
+        </message>
+        <message>
+            <source>Epochs:</source>
+            <translation>Epochen:</translation>
+        </message>
+        <message>
+            <source>Seed:</source>
+            <translation>Startwert:</translation>
+        </message>
+        <message>
+            <source>System language</source>
+            <translation>Systemsprache</translation>
+        </message>
+        <message>
+            <source>Language (after restart):</source>
+            <translation>Sprache (nach Neustart):</translation>
+        </message>
+        <message>
+            <source>a key is stored in the keychain (type to replace it)</source>
+            <translation>ein Schlüssel ist im Schlüsselbund gespeichert (zum Ersetzen tippen)</translation>
+        </message>
+        <message>
+            <source>An OpenAI-compatible teacher needs an endpoint URL.</source>
+            <translation>Ein OpenAI-kompatibler Lehrer braucht eine Endpunkt-URL.</translation>
+        </message>
+        <message>
+            <source>Name the environment variable that holds the API key.</source>
+            <translation>Nennen Sie die Umgebungsvariable, die den API-Schlüssel enthält.</translation>
+        </message>
+        <message>
+            <source>Could not store the key in the OS keychain (%1). Use an environment variable instead.</source>
+            <translation>Der Schlüssel konnte nicht im Schlüsselbund gespeichert werden (%1). Verwenden Sie stattdessen eine Umgebungsvariable.</translation>
+        </message>
+        <message>
+            <source>Testing...</source>
+            <translation>Teste …</translation>
+        </message>
+        <message>
+            <source>Connected: %1 answered grade %2 in %3 ms.</source>
+            <translation>Verbunden: %1 antwortete mit Note %2 in %3 ms.</translation>
+        </message>
+        <message>
+            <source>The endpoint did not answer usefully: %1</source>
+            <translation>Der Endpunkt hat nicht brauchbar geantwortet: %1</translation>
+        </message>
+        <message>
+            <source>Connection failed: %1</source>
+            <translation>Verbindung fehlgeschlagen: %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>main</name>
+        <message>
+            <source>Distillery experiment workbench</source>
+            <translation>Distillery-Experimentierwerkbank</translation>
+        </message>
+        <message>
+            <source>Experiment file to open</source>
+            <translation>Zu öffnende Experimentdatei</translation>
+        </message>
+        <message>
+            <source>Quit after the given milliseconds (smoke tests)</source>
+            <translation>Nach der angegebenen Zahl von Millisekunden beenden (Rauchtests)</translation>
+        </message>
+    </context>
+</TS>
