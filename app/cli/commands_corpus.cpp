@@ -178,9 +178,13 @@ void installDownloadCommand(CLI::App& app, CliContext& context) {
   download->add_option("--max-filings", options->maxFilingsPerCompany, "Newest N filings per company (0: all)");
   download->add_option("--rate", options->maxRequestsPerSecond, "Requests per second (at most 10)");
   download->add_option("--out", *out, "Folder to write (a second run resumes)")->required();
+  auto baseUrl = std::make_shared<std::string>();
+  download->add_option("--base-url", *baseUrl, "Serve both EDGAR hosts from this URL (a mirror, or a test server)");
   addJsonFlag(download, context);
-  download->callback([&context, options, out] {
+  download->callback([&context, options, out, baseUrl] {
     options->outDir = *out;
+    if (!baseUrl->empty())
+      options->dataBaseUrl = options->archiveBaseUrl = *baseUrl;
     const corpus::EdgarDownloadSummary summary = stopOnInterrupt([&](std::stop_token stop) {
       return corpus::downloadEdgarFilings(
           *options, [](const Progress& p) { printProgress(p.stage, p.done, p.total); }, stop);

@@ -8,6 +8,7 @@
 #include "tests/corpus/LocalHttpServer.h"
 #include "tests/support/TestSupport.h"
 
+#include <QJsonArray>
 #include <QTemporaryDir>
 
 #include <nlohmann/json.hpp>
@@ -218,6 +219,33 @@ private slots:
     bad = options;
     bad.companies = {"ZZZZ"};
     QVERIFY_THROWS_EXCEPTION(InputError, downloadEdgarFilings(bad));
+  }
+
+  void cliDownloadsAndReportsJson() {
+    FakeEdgar edgar;
+    LocalHttpServer server(std::ref(edgar));
+    QTemporaryDir dir;
+    const QString out = dir.path() + "/cli";
+    const QStringList arguments = {"download-edgar",
+                                   "--user-agent",
+                                   kUserAgent,
+                                   "--company",
+                                   "AAPL",
+                                   "--form",
+                                   "8-K",
+                                   "--out",
+                                   out,
+                                   "--base-url",
+                                   QString::fromStdString(server.baseUrl()),
+                                   "--json"};
+    const auto result = distillery::test::runCli(arguments);
+    QCOMPARE(result.exitCode, 0);
+    const QJsonObject json = result.json();
+    QCOMPARE(json["downloaded"].toInt(), 1);
+    QCOMPARE(json["failed"].toArray().size(), 0);
+    QVERIFY(QFileInfo::exists(out + "/320193_8-K_0000320193-23-000075_aapl-8k.htm"));
+    const auto again = distillery::test::runCli(arguments);
+    QCOMPARE(again.json()["already_present"].toInt(), 1);
   }
 
   void serverDownIsReportedNotFatal() {
