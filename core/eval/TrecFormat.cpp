@@ -140,17 +140,20 @@ Run readTrecRun(const std::filesystem::path& path) {
     if (fields.size() != 6)
       throw InputError(where(path, number) + ": expected 6 columns (qid Q0 docid rank score tag), found " +
                        std::to_string(fields.size()));
-    if (!parseInteger(fields[3]))
+    const auto rank = parseInteger(fields[3]);
+    if (!rank)
       throw InputError(where(path, number) + ": rank '" + fields[3] + "' is not an integer");
     const auto score = parseReal(fields[4]);
     if (!score)
       throw InputError(where(path, number) + ": score '" + fields[4] + "' is not a number");
     if (seen[fields[0]].insert(fields[2]).second)
-      run[fields[0]].push_back({fields[2], *score});
+      run[fields[0]].push_back({fields[2], *score, *rank});
   }
   for (auto& [query, entries] : run)
     std::stable_sort(entries.begin(), entries.end(), [](const RunEntry& a, const RunEntry& b) {
-      return a.score != b.score ? a.score > b.score : a.docKey < b.docKey;
+      if (a.score != b.score)
+        return a.score > b.score;
+      return a.rank != b.rank ? a.rank < b.rank : a.docKey < b.docKey;
     });
   return run;
 }

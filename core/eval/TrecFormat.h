@@ -25,6 +25,7 @@ using Qrels = std::map<std::string, Judgments>;
 struct RunEntry {
   std::string docKey;
   double score = 0;
+  long long rank = 0; // the run file's rank column (0 when not read from a file)
 };
 /// Query key -> entries, best first.
 using Run = std::map<std::string, std::vector<RunEntry>>;
@@ -36,9 +37,10 @@ std::vector<QueryRecord> readQueriesJsonl(const std::filesystem::path& path);
 /// told apart by the number of columns; tabs or spaces. Throws InputError naming file and line.
 Qrels readQrels(const std::filesystem::path& path);
 
-/// A TREC run file. Entries of each query are ordered by score descending, ties by docid ascending
-/// (the project's tie rule; note trec_eval breaks ties by docid descending). A docid repeated within a
-/// query keeps its first line. Throws InputError naming file and line.
+/// A TREC run file. Entries of each query are ordered by score descending; equal scores keep the file's
+/// rank order, then docid ascending (so a run Distillery exported, whose ties were broken by passage id,
+/// re-scores identically; note trec_eval itself ignores ranks and breaks ties by docid descending). A
+/// docid repeated within a query keeps its first line. Throws InputError naming file and line.
 Run readTrecRun(const std::filesystem::path& path);
 
 /// Writes `qid Q0 docid rank score tag` lines, rank from 1, queries in key order.

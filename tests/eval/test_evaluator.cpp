@@ -204,19 +204,26 @@ private slots:
     QCOMPARE(s.queryInt64("SELECT COUNT(*) FROM evaluations WHERE retriever = 'run:bm25.run'"), std::int64_t(1));
   }
 
-  void runFileOrderIsScoreThenDocid() {
+  void runFileOrderIsScoreThenRankThenDocid() {
     store::Store s = store::Store::open(storePath_);
-    std::ofstream(file("handmade.run")) << "q1 Q0 r2 1 9.5 other\nq1 Q0 r1 2 3.0 other\n"
-                                           "q2 Q0 r4 1 1.0 other\nq2 Q0 r3 2 1.0 other\n";
+    // q1: lines out of score order; q2: equal scores, the rank column decides; q3: equal score and rank,
+    // docid decides (r2 < r7).
+    std::ofstream(file("handmade.run")) << "q1 Q0 r1 1 3.0 other\nq1 Q0 r2 2 9.5 other\n"
+                                           "q2 Q0 r4 1 1.0 other\nq2 Q0 r3 2 1.0 other\n"
+                                           "q3 Q0 r7 1 2.0 other\nq3 Q0 r2 1 2.0 other\n";
     EvaluationRequest request = baseRequest();
     request.retriever = RetrieverKind::RunFile;
     request.runFile = file("handmade.run");
     const EvaluationResult result = evaluate(s, request);
-    // q1: r1 at rank 2 -> mrr 1/2; q2: tie on score, r3 < r4 -> rank 1; q3 absent from the run -> 0.
     QVERIFY(near(result.queries[0].metrics.values.mrr, 0.5));
-    QVERIFY(near(result.queries[1].metrics.values.mrr, 1.0));
-    QVERIFY(near(result.queries[2].metrics.values.mrr, 0.0));
-    QVERIFY(near(result.table.groups.at("ALL").mean.mrr, 0.5));
+    QVERIFY(near(result.queries[1].metrics.values.mrr, 0.5));
+    QVERIFY(near(result.queries[2].metrics.values.mrr, 1.0));
+    QVERIFY(near(result.table.groups.at("ALL").mean.mrr, 2.0 / 3));
+    std::ofstream(file("partial.run")) << "q1 Q0 r1 1 3.0 other\n";
+    request.runFile = file("partial.run");
+    const EvaluationResult partial = evaluate(s, request);
+    QCOMPARE(partial.table.groups.at("ALL").queries, std::int64_t(3)); // queries missing from a run score 0
+    QVERIFY(near(partial.table.groups.at("ALL").mean.mrr, 1.0 / 3));
   }
 
   void denseAndHybridUseACachedIndexBesideTheStore() {
