@@ -67,6 +67,7 @@ double recallAt10(const std::vector<HitList>& approximate, const std::vector<Hit
 } // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0); // figures appear as they are measured, even into a file
   const std::int64_t n = argc > 1 ? std::atoll(argv[1]) : 100000;
   const std::int64_t nq = argc > 2 ? std::atoll(argv[2]) : 1000;
   if (argc > 3)
