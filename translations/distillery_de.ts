@@ -279,8 +279,8 @@
             <translation>Fortsetzen</translation>
         </message>
         <message>
-            <source>run %1, round %2</source>
-            <translation>Lauf %1, Runde %2</translation>
+            <source>training step (run %1, round %2)</source>
+            <translation>Trainingsschritt (Lauf %1, Runde %2)</translation>
         </message>
     </context>
     <context>

@@ -158,8 +158,9 @@ void JobsPanel::refreshLoss() {
       loss_->graph(0)->data()->clear();
       store::Statement r = store_->prepare("SELECT run_id, round_index FROM rounds WHERE id = ?1");
       r.bind(1, round);
-      loss_->graph(0)->setName(r.step() ? tr("run %1, round %2").arg(r.columnInt64(0)).arg(r.columnInt64(1))
-                                        : QString());
+      loss_->xAxis->setLabel(r.step()
+                                 ? tr("training step (run %1, round %2)").arg(r.columnInt64(0)).arg(r.columnInt64(1))
+                                 : tr("training step"));
     }
     store::Statement st =
         store_->prepare("SELECT step, loss FROM training_log WHERE round_id = ?1 AND step > ?2 ORDER BY step");
@@ -173,7 +174,6 @@ void JobsPanel::refreshLoss() {
     if (added || lossRound_ == 0) {
       loss_->rescaleAxes();
       loss_->yAxis->setRangeLower(0);
-      loss_->legend->setVisible(lossRound_ != 0);
       loss_->replot(QCustomPlot::rpQueuedReplot);
     }
   } catch (const std::exception&) {

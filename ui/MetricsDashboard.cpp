@@ -258,7 +258,7 @@ void MetricsDashboard::drawBars(QCustomPlot* plot, std::int64_t runId, int round
     ticker->addTick(static_cast<double>(t + 1), typeLabel(types[t]));
   plot->xAxis->setTicker(ticker);
   plot->xAxis->setRange(0.4, static_cast<double>(types.size()) + 0.6);
-  plot->yAxis->setRange(0, maxValue > 0 ? maxValue * 1.15 : 1.0);
+  plot->yAxis->setRange(0, maxValue > 0 ? maxValue * 1.35 : 1.0); // headroom for the legend
   plot->yAxis->setLabel(tr("%1@%2").arg(metric_->currentText()).arg(k));
   setTitle(plot, title);
   plot->replot(QCustomPlot::rpQueuedReplot);
