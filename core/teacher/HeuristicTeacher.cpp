@@ -143,6 +143,19 @@ std::vector<std::string> wordsOf(const std::string& text) {
   return words;
 }
 
+/// Adverbs, participles and common verbs make poor subjects for keyword queries, titles and questions.
+bool likelyNoun(const Token& token) {
+  static const std::unordered_set<std::string> verbs = {
+      "believe", "believes", "expect",   "expects",   "addition", "result", "include", "includes",
+      "provide", "provides", "continue", "continues", "make",     "makes",  "take",    "use"};
+  if (token.numeric)
+    return true;
+  const std::string& t = token.term;
+  if (verbs.count(t))
+    return false;
+  return !(t.size() > 5 && (t.ends_with("ly") || t.ends_with("ing") || t.ends_with("ed")));
+}
+
 /// The passage's key terms: content words ranked by weighted frequency (capitalised names count more),
 /// returned in the order they first appear so phrases read naturally.
 std::vector<Token> keyTerms(const std::vector<Token>& tokens, std::size_t count) {
@@ -152,7 +165,8 @@ std::vector<Token> keyTerms(const std::vector<Token>& tokens, std::size_t count)
     if (!isContent(tokens[i]) || (tokens[i].numeric && tokens[i].term.size() < 2))
       continue;
     auto [it, inserted] = scores.try_emplace(tokens[i].term, 0.0, i);
-    it->second.first += termWeight(tokens[i]) * (tokens[i].capitalised ? 1.5 : 1.0);
+    it->second.first +=
+        termWeight(tokens[i]) * (tokens[i].capitalised ? 1.5 : 1.0) * (likelyNoun(tokens[i]) ? 1.0 : 0.3);
     if (inserted)
       firstToken.emplace(tokens[i].term, tokens[i]);
   }
@@ -287,7 +301,7 @@ SynthesisResult HeuristicTeacher::synthesizeOne(const SynthesisRequest& request)
   const std::string sentence = bestSentence(request.passageText);
   const auto sentenceTokens = tokenize(sentence);
   const auto passageKeys = keyTerms(tokenize(request.passageText), 5);
-  const auto sentenceKeys = keyTerms(sentenceTokens, 4);
+  const auto sentenceKeys = keyTerms(sentenceTokens, 6);
   const std::string where = request.filingType.empty() || request.filingType == "unknown" ? std::string("the filing")
                                                                                           : "the " + request.filingType;
 
@@ -309,20 +323,21 @@ SynthesisResult HeuristicTeacher::synthesizeOne(const SynthesisRequest& request)
       result.query.pop_back();
     break;
   case QueryType::Question: {
+    // Subjects are words (figures make poor subjects; years become "in <year>"), from the sentence first.
     std::vector<std::string> subjects, years;
-    for (const Token& token : sentenceKeys) {
-      if (token.numeric && token.term.size() == 4 && (token.term.starts_with("19") || token.term.starts_with("20")))
-        years.push_back(token.term);
-      else if (subjects.size() < 3)
-        subjects.push_back(lowerSurface(token));
-    }
-    if (subjects.empty())
-      for (const Token& token : passageKeys)
-        if (subjects.size() < 3)
+    const auto isYear = [](const Token& t) {
+      return t.numeric && t.term.size() == 4 && (t.term.starts_with("19") || t.term.starts_with("20"));
+    };
+    for (const auto* keys : {&sentenceKeys, &passageKeys})
+      for (const Token& token : *keys) {
+        if (isYear(token) && years.empty())
+          years.push_back(token.term);
+        else if (!token.numeric && subjects.size() < 3 &&
+                 std::find(subjects.begin(), subjects.end(), lowerSurface(token)) == subjects.end())
           subjects.push_back(lowerSurface(token));
-    const bool hasFigure = std::any_of(sentenceTokens.begin(), sentenceTokens.end(), [](const Token& t) {
-      return t.numeric && !(t.term.size() == 4 && (t.term.starts_with("19") || t.term.starts_with("20")));
-    });
+      }
+    const bool hasFigure = std::any_of(sentenceTokens.begin(), sentenceTokens.end(),
+                                       [&](const Token& t) { return t.numeric && !isYear(t); });
     result.query = (hasFigure ? "What figures does " + where + " give for " : "What does " + where + " state about ") +
                    listPhrase(subjects) + (years.empty() ? "" : " in " + years.front()) + "?";
     break;
