@@ -67,7 +67,7 @@ DefaultStudentReport trainDefaultStudent(const std::vector<std::string>& passage
   auto model = untrainedStudent(passages, options);
   const auto& tokenizer = model->tokenizer();
   const auto cls = tokenizer.clsId(), sep = tokenizer.sepId();
-  const auto bodyLimit = options.maxLength - 2;
+  const auto bodyLimit = std::min(options.maxLength - 2, options.keyMaxTokens);
 
   // Token ids of every passage without [CLS]/[SEP]; passages too short to crop twice are left out.
   std::vector<std::vector<std::int64_t>> bodies;
@@ -109,9 +109,9 @@ DefaultStudentReport trainDefaultStudent(const std::vector<std::string>& passage
       const auto n = static_cast<std::int64_t>(body.size());
       const auto queryLength =
           std::uniform_int_distribution<std::int64_t>(options.cropMinTokens, options.cropMaxTokens)(random);
-      const auto keyMin = std::min<std::int64_t>(bodyLimit, std::max<std::int64_t>(queryLength, n / 2));
-      const auto keyLength =
-          std::uniform_int_distribution<std::int64_t>(keyMin, std::min<std::int64_t>(n, bodyLimit))(random);
+      const auto keyMax = std::min<std::int64_t>(n, bodyLimit);
+      const auto keyMin = std::min<std::int64_t>(keyMax, std::max<std::int64_t>(queryLength, n / 2));
+      const auto keyLength = std::uniform_int_distribution<std::int64_t>(keyMin, keyMax)(random);
       queries.push_back(crop(body, std::min(queryLength, n), random, cls, sep));
       keys.push_back(crop(body, std::max<std::int64_t>(1, std::min(keyLength, n)), random, cls, sep));
     }

@@ -14,18 +14,19 @@ namespace distillery::model {
 
 struct DefaultStudentOptions {
   std::size_t vocabularySize = 16000;
-  int hiddenSize = 256;
+  int hiddenSize = 128;
   int layers = 1;
-  int heads = 4;
-  int intermediateSize = 512;
-  int maxLength = 128; // positions of the model; longer texts are truncated when embedding
-  int cropMinTokens = 8;
-  int cropMaxTokens = 48;
+  int heads = 2;
+  int intermediateSize = 256;
+  int maxLength = 128;   // positions of the model; longer texts are truncated when embedding
+  int cropMinTokens = 6; // the query-like span: 6-24 tokens
+  int cropMaxTokens = 24;
+  int keyMaxTokens = 64; // the passage-like span: half the passage up to this many tokens
   int batchSize = 64;
   int steps = 600;
   double learningRate = 1e-3;
   double temperature = 0.05;
-  double maxSeconds = 90; // stop training early past this wall-clock budget
+  double maxSeconds = 120; // stop training early past this wall-clock budget
   std::uint64_t seed = 42;
   int threads = 0; // 0: all cores
   ProgressCallback progress;
