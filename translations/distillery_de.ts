@@ -546,6 +546,38 @@ Use File &gt; New experiment or File &gt; Open experiment.</source>
 Verwenden Sie Datei &gt; Neues Experiment oder Datei &gt; Experiment öffnen.</translation>
         </message>
         <message>
+            <source>Evaluate &amp;BM25 baseline...</source>
+            <translation>&amp;BM25-Vergleichsbasis evaluieren …</translation>
+        </message>
+        <message>
+            <source>Nothing to evaluate</source>
+            <translation>Nichts zu evaluieren</translation>
+        </message>
+        <message>
+            <source>Corpus %1 has no query set with relevance judgments (qrels); import a BEIR dataset or the demo corpus.</source>
+            <translation>Korpus %1 hat keine Anfragemenge mit Relevanzurteilen (qrels); importieren Sie einen BEIR-Datensatz oder das Demo-Korpus.</translation>
+        </message>
+        <message>
+            <source>Evaluate BM25 on %1</source>
+            <translation>BM25 auf %1 evaluieren</translation>
+        </message>
+        <message>
+            <source>Open or create an experiment first.</source>
+            <translation>Öffnen oder erstellen Sie zuerst ein Experiment.</translation>
+        </message>
+        <message>
+            <source>The experiment has no corpus yet: import one first.</source>
+            <translation>Das Experiment hat noch kein Korpus: Importieren Sie zuerst eines.</translation>
+        </message>
+        <message>
+            <source>Evaluate BM25</source>
+            <translation>BM25 evaluieren</translation>
+        </message>
+        <message>
+            <source>Corpus:</source>
+            <translation>Korpus:</translation>
+        </message>
+        <message>
             <source>Distillery experiments (*.distillery *.db *.sqlite);;All files (*)</source>
             <translation>Distillery-Experimente (*.distillery *.db *.sqlite);;Alle Dateien (*)</translation>
         </message>
@@ -691,6 +723,10 @@ Verwenden Sie Datei &gt; Neues Experiment oder Datei &gt; Experiment öffnen.</t
         <message>
             <source>Could not write the chart to %1</source>
             <translation>Das Diagramm konnte nicht nach %1 geschrieben werden</translation>
+        </message>
+        <message>
+            <source>evaluations outside runs</source>
+            <translation>Evaluationen außerhalb von Läufen</translation>
         </message>
         <message>
             <source>all</source>

@@ -18,6 +18,7 @@
 
 #include "core/corpus/CorpusImporter.h"
 #include "core/corpus/DemoCorpus.h"
+#include "core/eval/Evaluator.h"
 #include "core/store/Store.h"
 #include "ui/AgreementPanel.h"
 #include "ui/AppSettings.h"
@@ -160,6 +161,7 @@ void MainWindow::createMenus() {
   QMenu* run = menuBar()->addMenu(tr("&Run"));
   QAction* newRun = run->addAction(tr("&New run..."), this, &MainWindow::newRunDialog);
   newRun->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+  run->addAction(tr("Evaluate &BM25 baseline..."), this, &MainWindow::evaluateBm25Dialog);
   QAction* cancelAll = run->addAction(tr("&Cancel all jobs"), this, [this] { jobs_->cancelAllAndWait(); });
   cancelAll->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
 
@@ -314,6 +316,64 @@ void MainWindow::importCorpusDialog() {
                                              QFileInfo(paths.first()).completeBaseName(), &ok);
   if (ok && !name.trimmed().isEmpty())
     importCorpus(paths, name.trimmed());
+}
+
+JobRunner* MainWindow::evaluateBm25(std::int64_t corpusId) {
+  if (!session_->isOpen())
+    return nullptr;
+  store::Statement st = session_->store().prepare(
+      "SELECT s.id, s.name FROM query_sets s WHERE s.corpus_id = ?1 AND EXISTS (SELECT 1 FROM queries q JOIN qrels r "
+      "ON r.query_id = q.id WHERE q.query_set_id = s.id) ORDER BY s.id LIMIT 1");
+  st.bind(1, corpusId);
+  if (!st.step()) {
+    showError(tr("Nothing to evaluate"),
+              tr("Corpus %1 has no query set with relevance judgments (qrels); import a BEIR dataset or the demo "
+                 "corpus.")
+                  .arg(corpusId));
+    return nullptr;
+  }
+  const std::int64_t querySet = st.columnInt64(0);
+  const std::string experiment = session_->path().toStdString();
+  return jobs_->launch(
+      QStringLiteral("evaluate"), tr("Evaluate BM25 on %1").arg(QString::fromStdString(st.columnText(1))),
+      [experiment, corpusId, querySet](const ProgressCallback& progress, std::stop_token stop) {
+        store::Store store = store::Store::open(experiment, store::OpenMode::MustExist);
+        eval::EvaluationRequest request;
+        request.corpusId = corpusId;
+        request.querySetId = querySet;
+        request.retriever = eval::RetrieverKind::Bm25;
+        request.progress = progress;
+        request.stop = stop;
+        const eval::EvaluationResult result = eval::evaluate(store, request);
+        report(progress, {"evaluate", 1, 1,
+                          "evaluation " + std::to_string(result.evaluationId) + " stored (" +
+                              std::to_string(result.queries.size()) + " queries)"});
+      },
+      QString::fromStdString(nlohmann::json{{"corpus_id", corpusId}, {"retriever", "bm25"}}.dump()));
+}
+
+void MainWindow::evaluateBm25Dialog() {
+  if (!session_->isOpen()) {
+    showError(tr("No experiment open"), tr("Open or create an experiment first."));
+    return;
+  }
+  QStringList names;
+  QList<std::int64_t> ids;
+  store::Statement st = session_->store().prepare("SELECT id, name FROM corpora ORDER BY id");
+  while (st.step()) {
+    ids << st.columnInt64(0);
+    names << QString::fromStdString(st.columnText(1));
+  }
+  if (ids.isEmpty()) {
+    showError(tr("Nothing to evaluate"), tr("The experiment has no corpus yet: import one first."));
+    return;
+  }
+  bool ok = true;
+  const QString chosen = ids.size() == 1
+                             ? names.first()
+                             : QInputDialog::getItem(this, tr("Evaluate BM25"), tr("Corpus:"), names, 0, false, &ok);
+  if (ok)
+    evaluateBm25(ids.value(int(names.indexOf(chosen))));
 }
 
 void MainWindow::setRunLauncher(RunLauncher launcher) {

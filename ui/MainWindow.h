@@ -52,6 +52,8 @@ public:
   JobRunner* importCorpus(const QStringList& paths, const QString& corpusName);
   /// Writes the built-in demo corpus to a temporary folder and imports it in the background.
   JobRunner* importDemoCorpus();
+  /// Evaluates BM25 on a corpus's imported query set in the background (the baseline the dashboard shows).
+  JobRunner* evaluateBm25(std::int64_t corpusId);
   /// Starts a run in the background through the registered launcher; nullptr when none is registered.
   JobRunner* startRun(std::int64_t corpusId, const QString& name, const nlohmann::json& config);
   /// How runs are launched (the pipeline registers itself; tests pass their own).
@@ -64,6 +66,7 @@ public slots:
   void openExperimentDialog();
   void importCorpusDialog();
   void newRunDialog();
+  void evaluateBm25Dialog();
   void showSettings();
   void showAbout();
   void resetLayout();

@@ -153,6 +153,12 @@ void MetricsDashboard::fillRunBoxes() {
     run_->clear();
     compare_->clear();
     compare_->addItem(tr("no second run"), -1LL);
+    // Evaluations outside any run (baselines from the CLI or the Run menu) are listed as their own entry.
+    if (std::any_of(metrics_.records().begin(), metrics_.records().end(),
+                    [](const MetricRecord& r) { return r.runId == 0; })) {
+      run_->addItem(tr("evaluations outside runs"), 0LL);
+      compare_->addItem(tr("evaluations outside runs"), 0LL);
+    }
     if (store_) {
       store::Statement st = store_->prepare("SELECT id, coalesce(name, '') FROM runs ORDER BY id");
       while (st.step()) {
@@ -200,8 +206,8 @@ void MetricsDashboard::redrawNow() {
   const int round = round_->currentData().isValid() ? round_->currentData().toInt() : 0;
   drawBars(bars_, runId, round, run_->currentText());
   const std::int64_t compareId = compare_->currentData().toLongLong();
-  comparisonBars_->setVisible(compareId > 0);
-  if (compareId > 0) {
+  comparisonBars_->setVisible(compareId >= 0);
+  if (compareId >= 0) {
     const std::vector<int> rounds = metrics_.rounds(compareId);
     // The same round index when the other run has it, else its latest round.
     const int other = std::find(rounds.begin(), rounds.end(), round) != rounds.end() ? round
@@ -287,7 +293,7 @@ void MetricsDashboard::drawLines() {
   for (const std::string& type : types)
     addLine(runId, type, typeLabel(type), Qt::SolidLine);
   const std::int64_t compareId = compare_->currentData().toLongLong();
-  if (compareId > 0)
+  if (compareId >= 0)
     addLine(compareId, "ALL", tr("%1, all").arg(compare_->currentText()), Qt::DashLine);
   auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
   ticker->setTickStep(1.0);

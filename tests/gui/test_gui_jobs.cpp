@@ -21,6 +21,9 @@
 #include "ui/JobRunner.h"
 #include "ui/JobsPanel.h"
 #include "ui/MainWindow.h"
+#include "ui/MetricsDashboard.h"
+#include "ui/MetricsData.h"
+#include <qcustomplot.h>
 
 using namespace distillery;
 using namespace distillery::ui;
@@ -156,6 +159,24 @@ private slots:
     QVERIFY(window.corpusBrowser()->passageModel()->rowCount() > 0);
     QVERIFY(window.session().store().queryInt64("SELECT count(*) FROM passages") > 100);
     QCOMPARE(window.jobStatusText(), QStringLiteral("No jobs running"));
+
+    // Then an evaluation job: its metrics appear in the dashboard when it finishes.
+    QVERIFY(window.dashboard()->metrics().records().empty());
+    const std::int64_t corpusId = window.session().store().queryInt64("SELECT id FROM corpora WHERE name = 'demo'");
+    JobRunner* evaluation = window.evaluateBm25(corpusId);
+    QVERIFY(evaluation);
+    QVERIFY(evaluation->waitForFinished(120000));
+    QCOMPARE(evaluation->state(), JobRunner::State::Completed);
+    QTRY_VERIFY(!window.dashboard()->metrics().records().empty());
+    const auto mrr = window.dashboard()->metrics().baseline(0, "ALL", "mrr", 5);
+    QVERIFY(mrr.has_value());
+    QCOMPARE(mrr->queryCount, 300); // the demo corpus's held-out queries
+    window.dashboard()->redrawNow();
+    auto* bm25 = qobject_cast<QCPBars*>(window.dashboard()->barPlot()->plottable(0));
+    QVERIFY(bm25);
+    QCOMPARE(bm25->name(), QStringLiteral("BM25"));
+    QCOMPARE(bm25->data()->at(0)->value, mrr->value);
+    QVERIFY(bm25->dataCount() > 1); // ALL and every filing type
   }
 
   void importOfABadFileIsReportedNotFatal() {
