@@ -64,7 +64,7 @@ RunConfigDialog::RunConfigDialog(store::Store& store, const AppSettings& default
   threads_ = spin(0, 256, d.threads);
   threads_->setSpecialValueText(tr("all cores"));
   auto* types = new QHBoxLayout;
-  for (const std::string& type : {"question", "claim", "keyword", "title"}) {
+  for (const std::string type : {"question", "claim", "keyword", "title"}) {
     auto* box = new QCheckBox(QString::fromStdString(type), this);
     box->setChecked(std::find(d.queryTypes.begin(), d.queryTypes.end(), type) != d.queryTypes.end());
     queryTypes_ << box;
