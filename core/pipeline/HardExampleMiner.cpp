@@ -1,0 +1,105 @@
+#include "core/pipeline/HardExampleMiner.h"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+namespace distillery::pipeline {
+
+bool isTrainingExample(MinedKind kind) {
+  return kind == MinedKind::HardPositive || kind == MinedKind::HardNegative || kind == MinedKind::EasyPositive ||
+         kind == MinedKind::EasyNegative;
+}
+
+bool isPositive(MinedKind kind) { return kind == MinedKind::HardPositive || kind == MinedKind::EasyPositive; }
+
+std::string toString(MinedKind kind) {
+  switch (kind) {
+  case MinedKind::HardPositive:
+    return "hard_positive";
+  case MinedKind::HardNegative:
+    return "hard_negative";
+  case MinedKind::EasyPositive:
+    return "easy_positive";
+  case MinedKind::EasyNegative:
+    return "easy_negative";
+  case MinedKind::FalseNegative:
+    return "likely_false_negative";
+  case MinedKind::Ambiguous:
+    return "ambiguous";
+  case MinedKind::Unjudged:
+    return "unjudged";
+  case MinedKind::Unsampled:
+    return "unsampled_easy";
+  }
+  return "ambiguous";
+}
+
+std::vector<MiningDecision> HardExampleMiner::mine(const std::vector<JudgedCandidate>& candidates,
+                                                   std::uint64_t queryKey) const {
+  double top = 0.0;
+  for (const auto& c : candidates)
+    if (c.grade)
+      top = std::max(top, c.teacherScore.value_or(*c.grade));
+
+  std::vector<MiningDecision> decisions;
+  decisions.reserve(candidates.size());
+  std::vector<std::size_t> easy;
+  std::size_t hard = 0;
+  for (const auto& c : candidates) {
+    const std::string rankText = "student rank " + std::to_string(c.studentRank);
+    if (c.isSource || (c.grade && *c.grade >= config_.positiveGrade)) {
+      const std::string why = c.isSource ? "source passage of the query" : "teacher grade " + std::to_string(*c.grade);
+      if (c.studentRank > config_.hardPositiveRank) {
+        decisions.push_back({c.passageId, MinedKind::HardPositive, why + ", " + rankText + " > " +
+                                                                        std::to_string(config_.hardPositiveRank)});
+        ++hard;
+      } else {
+        decisions.push_back({c.passageId, MinedKind::EasyPositive, why + ", " + rankText});
+        easy.push_back(decisions.size() - 1);
+      }
+      continue;
+    }
+    if (!c.grade) {
+      decisions.push_back({c.passageId, MinedKind::Unjudged, "teacher judgment failed"});
+      continue;
+    }
+    if (*c.grade > config_.negativeGrade) {
+      decisions.push_back({c.passageId, MinedKind::Ambiguous,
+                           "teacher grade " + std::to_string(*c.grade) + " between the negative and positive thresholds"});
+      continue;
+    }
+    const double score = c.teacherScore.value_or(*c.grade);
+    if (top > 0.0 && score > config_.falseNegativeFraction * top) {
+      decisions.push_back({c.passageId, MinedKind::FalseNegative,
+                           "teacher score " + std::to_string(score) + " above " +
+                               std::to_string(config_.falseNegativeFraction) + " x top score " + std::to_string(top)});
+      continue;
+    }
+    if (c.studentRank <= config_.hardNegativeRank) {
+      decisions.push_back({c.passageId, MinedKind::HardNegative, "teacher grade " + std::to_string(*c.grade) + ", " +
+                                                                     rankText + " <= " +
+                                                                     std::to_string(config_.hardNegativeRank)});
+      ++hard;
+    } else {
+      decisions.push_back({c.passageId, MinedKind::EasyNegative, "teacher grade " + std::to_string(*c.grade) + ", " + rankText});
+      easy.push_back(decisions.size() - 1);
+    }
+  }
+
+  // Keep every hard example and easyRatio easy ones per hard one (at least one, so each query keeps a positive
+  // or an anchor); the source passage is always kept. The rest are recorded as unsampled.
+  const auto keep = static_cast<std::size_t>(std::ceil(config_.easyRatio * static_cast<double>(std::max<std::size_t>(hard, 1))));
+  std::mt19937_64 rng(seed_ ^ (queryKey * 0x9E3779B97F4A7C15ULL));
+  std::shuffle(easy.begin(), easy.end(), rng);
+  std::stable_partition(easy.begin(), easy.end(), [&](std::size_t i) { return candidates[i].isSource; });
+  for (std::size_t n = 0; n < easy.size(); ++n) {
+    if (n < keep || candidates[easy[n]].isSource)
+      continue;
+    decisions[easy[n]].kind = MinedKind::Unsampled;
+    decisions[easy[n]].reason += "; easy example not sampled (easy_ratio " + std::to_string(config_.easyRatio) + ")";
+  }
+  return decisions;
+}
+
+} // namespace distillery::pipeline

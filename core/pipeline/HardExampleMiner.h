@@ -1,0 +1,49 @@
+#pragma once
+// Turns one query's judged candidate list into mining decisions (Brenner et al. 2025): relevant passages the
+// student ranks low are hard positives, irrelevant passages it ranks high are hard negatives, easy ones are mixed
+// in at a ratio, and passages the teacher scores close to its best are never used as negatives (Tamber et al.
+// 2025: likely false negatives). Pure logic, no store, no torch: every decision and its reason is returned.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/pipeline/RunConfig.h"
+
+namespace distillery::pipeline {
+
+struct JudgedCandidate {
+  std::int64_t passageId;
+  int studentRank;                  // 1-based
+  double studentScore;
+  std::optional<int> grade;         // empty when the judgment failed
+  std::optional<double> teacherScore; // finer score (probability-weighted grade) when the teacher has one
+  bool isSource = false;            // the passage the query was written from: a known positive
+};
+
+enum class MinedKind { HardPositive, HardNegative, EasyPositive, EasyNegative, FalseNegative, Ambiguous, Unjudged, Unsampled };
+
+struct MiningDecision {
+  std::int64_t passageId;
+  MinedKind kind;
+  std::string reason;
+};
+
+/// Kinds that training uses; the others are recorded so analysts can see why a pair was left out.
+bool isTrainingExample(MinedKind kind);
+bool isPositive(MinedKind kind);
+std::string toString(MinedKind kind);
+
+class HardExampleMiner {
+public:
+  HardExampleMiner(MiningConfig config, std::uint64_t seed) : config_(config), seed_(seed) {}
+  /// One decision per candidate, in the candidates' order. queryKey seeds the easy-example sampling so that
+  /// the same query always samples the same easy examples (resumed runs mine identically).
+  std::vector<MiningDecision> mine(const std::vector<JudgedCandidate>& candidates, std::uint64_t queryKey) const;
+
+private:
+  MiningConfig config_;
+  std::uint64_t seed_;
+};
+
+} // namespace distillery::pipeline

@@ -1,0 +1,182 @@
+#include "core/pipeline/RunRepository.h"
+
+#include "core/store/Store.h"
+#include "core/util/Error.h"
+#include "core/util/Time.h"
+
+namespace distillery::pipeline {
+
+namespace {
+constexpr const char* kStepNames[] = {"none", "synthesise", "retrieve", "judge", "mine", "train", "evaluate"};
+}
+
+std::string toString(RoundStep step) { return kStepNames[static_cast<int>(step)]; }
+
+RoundStep roundStepFromString(const std::string& text) {
+  for (int i = 0; i <= static_cast<int>(RoundStep::Evaluate); ++i)
+    if (text == kStepNames[i])
+      return static_cast<RoundStep>(i);
+  return RoundStep::None;
+}
+
+std::int64_t RunRepository::createRun(std::int64_t corpusId, const RunConfig& config, const std::string& name) {
+  store_.prepare("INSERT INTO runs(corpus_id, name, config_json, software_version, seed, status, created_at) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6)")
+      .bind(1, corpusId)
+      .bind(2, name)
+      .bind(3, toJson(config).dump())
+      .bind(4, std::string(DISTILLERY_VERSION))
+      .bind(5, static_cast<std::int64_t>(config.seed))
+      .bind(6, nowIso8601())
+      .run();
+  return store_.lastInsertId();
+}
+
+RunRecord RunRepository::loadRun(std::int64_t runId) {
+  auto s = store_.prepare("SELECT r.id, r.corpus_id, c.name, r.config_json, r.status FROM runs r "
+                          "JOIN corpora c ON c.id = r.corpus_id WHERE r.id = ?1");
+  s.bind(1, runId);
+  if (!s.step())
+    throw InputError("no run with id " + std::to_string(runId) + " in '" + store_.path().string() + "'");
+  RunRecord run;
+  run.id = s.columnInt64(0);
+  run.corpusId = s.columnInt64(1);
+  run.corpusName = s.columnText(2);
+  run.config = parseRunConfig(nlohmann::json::parse(s.columnText(3)), "stored config of run " + std::to_string(runId));
+  run.status = s.columnText(4);
+  return run;
+}
+
+void RunRepository::setRunStatus(std::int64_t runId, const std::string& status) {
+  const bool finished = status == "completed" || status == "failed" || status == "cancelled";
+  store_.prepare("UPDATE runs SET status = ?2, started_at = COALESCE(started_at, ?3), finished_at = ?4 WHERE id = ?1")
+      .bind(1, runId)
+      .bind(2, status)
+      .bind(3, nowIso8601())
+      .bind(4, finished ? std::optional<std::string>(nowIso8601()) : std::nullopt)
+      .run();
+}
+
+RoundRecord RunRepository::ensureRound(std::int64_t runId, int index) {
+  store_.prepare("INSERT OR IGNORE INTO rounds(run_id, round_index, status, started_at) VALUES (?1, ?2, 'running', ?3)")
+      .bind(1, runId)
+      .bind(2, index)
+      .bind(3, nowIso8601())
+      .run();
+  for (const RoundRecord& r : rounds(runId))
+    if (r.index == index)
+      return r;
+  throw Error("round " + std::to_string(index) + " of run " + std::to_string(runId) + " could not be created");
+}
+
+std::vector<RoundRecord> RunRepository::rounds(std::int64_t runId) {
+  auto s = store_.prepare("SELECT id, round_index, status, last_completed_step, model_id FROM rounds "
+                          "WHERE run_id = ?1 ORDER BY round_index");
+  s.bind(1, runId);
+  std::vector<RoundRecord> out;
+  while (s.step())
+    out.push_back({s.columnInt64(0), static_cast<int>(s.columnInt64(1)), s.columnText(2),
+                   roundStepFromString(s.columnText(3)), s.columnOptionalInt64(4)});
+  return out;
+}
+
+void RunRepository::completeStep(std::int64_t roundId, RoundStep step) {
+  store_.prepare("UPDATE rounds SET last_completed_step = ?2 WHERE id = ?1").bind(1, roundId).bind(2, toString(step)).run();
+}
+
+void RunRepository::setRoundModel(std::int64_t roundId, std::int64_t modelId) {
+  store_.prepare("UPDATE rounds SET model_id = ?2 WHERE id = ?1").bind(1, roundId).bind(2, modelId).run();
+}
+
+void RunRepository::finishRound(std::int64_t roundId) {
+  store_.prepare("UPDATE rounds SET status = 'completed', finished_at = ?2 WHERE id = ?1")
+      .bind(1, roundId)
+      .bind(2, nowIso8601())
+      .run();
+}
+
+void RunRepository::replaceCandidates(std::int64_t roundId, const std::vector<CandidateRow>& rows) {
+  store_.prepare("DELETE FROM candidates WHERE round_id = ?1").bind(1, roundId).run();
+  auto insert = store_.prepare("INSERT INTO candidates(round_id, query_id, passage_id, retriever, student_rank, "
+                               "student_score) VALUES (?1, ?2, ?3, 'dense', ?4, ?5)");
+  for (const CandidateRow& row : rows)
+    insert.bind(1, roundId).bind(2, row.queryId).bind(3, row.passageId).bind(4, row.rank).bind(5, row.score).run();
+}
+
+std::vector<CandidateRow> RunRepository::candidates(std::int64_t roundId) {
+  auto s = store_.prepare("SELECT query_id, passage_id, student_rank, student_score FROM candidates "
+                          "WHERE round_id = ?1 ORDER BY query_id, student_rank");
+  s.bind(1, roundId);
+  std::vector<CandidateRow> out;
+  while (s.step())
+    out.push_back({s.columnInt64(0), s.columnInt64(1), static_cast<int>(s.columnInt64(2)), s.columnDouble(3)});
+  return out;
+}
+
+void RunRepository::replaceMined(std::int64_t roundId, const std::vector<MinedRow>& rows) {
+  store_.prepare("DELETE FROM mined_examples WHERE round_id = ?1").bind(1, roundId).run();
+  auto insert = store_.prepare("INSERT INTO mined_examples(round_id, query_id, passage_id, kind, grade, student_rank, "
+                               "student_score, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  for (const MinedRow& row : rows)
+    insert.bind(1, roundId)
+        .bind(2, row.queryId)
+        .bind(3, row.passageId)
+        .bind(4, toString(row.decision.kind))
+        .bind(5, row.grade)
+        .bind(6, row.studentRank)
+        .bind(7, row.studentScore)
+        .bind(8, row.decision.reason)
+        .run();
+}
+
+void RunRepository::setRankAfter(std::int64_t roundId, std::int64_t queryId, std::int64_t passageId, int rank,
+                                 double score) {
+  store_.prepare("UPDATE mined_examples SET rank_after = ?4, score_after = ?5 "
+                 "WHERE round_id = ?1 AND query_id = ?2 AND passage_id = ?3")
+      .bind(1, roundId)
+      .bind(2, queryId)
+      .bind(3, passageId)
+      .bind(4, rank)
+      .bind(5, score)
+      .run();
+}
+
+void RunRepository::replaceTrainingLog(std::int64_t roundId) {
+  store_.prepare("DELETE FROM training_log WHERE round_id = ?1").bind(1, roundId).run();
+}
+
+void RunRepository::addTrainingStep(std::int64_t roundId, int step, int epoch, double loss, double learningRate,
+                                    std::optional<double> devMetric) {
+  store_.prepare("INSERT OR REPLACE INTO training_log(round_id, step, epoch, loss, learning_rate, dev_metric) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+      .bind(1, roundId)
+      .bind(2, step)
+      .bind(3, epoch)
+      .bind(4, loss)
+      .bind(5, learningRate)
+      .bind(6, devMetric)
+      .run();
+}
+
+std::int64_t RunRepository::registerModel(const std::string& kind, const std::string& name, const std::string& path,
+                                          std::optional<std::int64_t> parentId, const std::string& configJson) {
+  store_.prepare("INSERT INTO models(kind, name, path, parent_id, config_json, created_at) VALUES (?1,?2,?3,?4,?5,?6)")
+      .bind(1, kind)
+      .bind(2, name)
+      .bind(3, path)
+      .bind(4, parentId)
+      .bind(5, configJson)
+      .bind(6, nowIso8601())
+      .run();
+  return store_.lastInsertId();
+}
+
+std::string RunRepository::modelPath(std::int64_t modelId) {
+  auto s = store_.prepare("SELECT path FROM models WHERE id = ?1");
+  s.bind(1, modelId);
+  if (!s.step())
+    throw Error("model " + std::to_string(modelId) + " is not in the experiment");
+  return s.columnText(0);
+}
+
+} // namespace distillery::pipeline

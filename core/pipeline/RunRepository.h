@@ -1,0 +1,90 @@
+#pragma once
+// What a run writes to and reads back from the experiment store: the run and its rounds, the step each
+// round last completed (so a killed process resumes there), candidates, mined examples and the training log.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/pipeline/HardExampleMiner.h"
+#include "core/pipeline/RunConfig.h"
+
+namespace distillery::store {
+class Store;
+}
+
+namespace distillery::pipeline {
+
+/// The steps of a round, in order. A round resumes after its last completed step.
+enum class RoundStep { None, Synthesise, Retrieve, Judge, Mine, Train, Evaluate };
+std::string toString(RoundStep step);
+RoundStep roundStepFromString(const std::string& text);
+
+struct RunRecord {
+  std::int64_t id = 0;
+  std::int64_t corpusId = 0;
+  std::string corpusName;
+  RunConfig config;
+  std::string status;
+};
+
+struct RoundRecord {
+  std::int64_t id = 0;
+  int index = 0;
+  std::string status;
+  RoundStep lastCompleted = RoundStep::None;
+  std::optional<std::int64_t> modelId;
+};
+
+struct CandidateRow {
+  std::int64_t queryId;
+  std::int64_t passageId;
+  int rank;
+  double score;
+};
+
+struct MinedRow {
+  std::int64_t queryId;
+  std::int64_t passageId;
+  MiningDecision decision;
+  std::optional<int> grade;
+  int studentRank;
+  double studentScore;
+};
+
+class RunRepository {
+public:
+  explicit RunRepository(store::Store& store) : store_(store) {}
+
+  std::int64_t createRun(std::int64_t corpusId, const RunConfig& config, const std::string& name = {});
+  RunRecord loadRun(std::int64_t runId);
+  void setRunStatus(std::int64_t runId, const std::string& status);
+
+  /// The round, created (pending) when it does not exist yet.
+  RoundRecord ensureRound(std::int64_t runId, int index);
+  std::vector<RoundRecord> rounds(std::int64_t runId);
+  /// Marks a step done; call inside the transaction that stored the step's results.
+  void completeStep(std::int64_t roundId, RoundStep step);
+  void setRoundModel(std::int64_t roundId, std::int64_t modelId);
+  void finishRound(std::int64_t roundId);
+
+  /// Replaces the round's candidates (a re-run step writes them again, never twice).
+  void replaceCandidates(std::int64_t roundId, const std::vector<CandidateRow>& rows);
+  std::vector<CandidateRow> candidates(std::int64_t roundId);
+  void replaceMined(std::int64_t roundId, const std::vector<MinedRow>& rows);
+  /// After training: the student's new rank and score of each mined pair.
+  void setRankAfter(std::int64_t roundId, std::int64_t queryId, std::int64_t passageId, int rank, double score);
+
+  void replaceTrainingLog(std::int64_t roundId);
+  void addTrainingStep(std::int64_t roundId, int step, int epoch, double loss, double learningRate,
+                       std::optional<double> devMetric);
+
+  std::int64_t registerModel(const std::string& kind, const std::string& name, const std::string& path,
+                             std::optional<std::int64_t> parentId, const std::string& configJson = "{}");
+  std::string modelPath(std::int64_t modelId);
+
+private:
+  store::Store& store_;
+};
+
+} // namespace distillery::pipeline
