@@ -27,6 +27,11 @@ std::vector<Migration> migrationsUpTo(int version) {
   return list;
 }
 
+// The schema version just before the newest one (versions need not be contiguous).
+int previousSchemaVersion() {
+  return builtinMigrations().at(builtinMigrations().size() - 2).version;
+}
+
 std::int64_t insertCorpus(Store& s, const std::string& name) {
   s.prepare("INSERT INTO corpora(name, created_at) VALUES (?1, '2026-01-01')").bind(1, name).run();
   return s.lastInsertId();
@@ -69,22 +74,23 @@ private slots:
 
   void olderVersionMigratesAndKeepsData() {
     const std::string file = path("old.db").toStdString();
-    const int previous = currentSchemaVersion() - 1;
+    const int previous = previousSchemaVersion();
+    std::size_t tablesBefore = 0;
     {
       Store old = Store::open(file, OpenMode::CreateNew, migrationsUpTo(previous));
       QCOMPARE(old.schemaVersion(), previous);
       insertCorpus(old, "kept");
-      QCOMPARE(old.tableCounts().count("judgments"), 0u); // table of the newer version is absent
+      tablesBefore = old.tableCounts().size();
     }
     Store s = Store::open(file, OpenMode::MustExist);
     QCOMPARE(s.schemaVersion(), currentSchemaVersion());
     QCOMPARE(s.queryInt64("SELECT COUNT(*) FROM corpora WHERE name='kept'"), 1);
-    QCOMPARE(s.tableCounts().count("judgments"), 1u);
+    QVERIFY(s.tableCounts().size() > tablesBefore); // the newest step's tables were added
   }
 
   void failedMigrationRollsBackEverything() {
     const std::string file = path("rollback.db").toStdString();
-    const int previous = currentSchemaVersion() - 1;
+    const int previous = previousSchemaVersion();
     { Store::open(file, OpenMode::CreateNew, migrationsUpTo(previous)); }
     std::vector<Migration> broken = migrationsUpTo(previous);
     broken.push_back({previous + 1, "adds a table then fails", [](Store& s) {
