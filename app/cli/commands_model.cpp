@@ -56,7 +56,7 @@ std::vector<std::string> readPassages(const std::string& path) {
     nlohmann::json record;
     try {
       record = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) { // parse_error, or out_of_range for a number like 1e999
       throw InputError(path + ":" + std::to_string(lineNumber) + ": not a JSON object: " + e.what());
     }
     if (!record.is_object() || !record.contains("text") || !record["text"].is_string())

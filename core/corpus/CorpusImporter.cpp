@@ -350,7 +350,7 @@ private:
     nlohmann::json record;
     try {
       record = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) { // parse_error, or out_of_range for a number like 1e999
       summary_.skipped.push_back({where, std::string("invalid JSON: ") + e.what()});
       return std::nullopt;
     }

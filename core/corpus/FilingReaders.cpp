@@ -123,7 +123,7 @@ ParsedDocument readEdgarJson(const std::filesystem::path& path) {
   nlohmann::ordered_json record;
   try {
     record = nlohmann::ordered_json::parse(bytes);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) { // parse_error, or out_of_range for a number like 1e999
     throw UnreadableInput(std::string("invalid JSON: ") + e.what());
   }
   if (!record.is_object())

@@ -80,7 +80,7 @@ std::vector<QueryRecord> readQueriesJsonl(const std::filesystem::path& path) {
     nlohmann::json object;
     try {
       object = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) { // parse_error, or out_of_range for a number like 1e999
       throw InputError(where(path, number) + ": not valid JSON (" + e.what() + ")");
     }
     if (!object.is_object() || !object.contains("_id"))

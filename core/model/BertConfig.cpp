@@ -23,7 +23,7 @@ nlohmann::json readJson(const std::filesystem::path& path) {
     if (!json.is_object())
       throw InputError(path.string() + ": expected a JSON object");
     return json;
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) { // parse_error, or out_of_range for a number like 1e999
     throw InputError(path.string() + ": not valid JSON: " + e.what());
   }
 }

@@ -81,7 +81,7 @@ SafetensorsFile SafetensorsFile::read(const std::filesystem::path& path) {
   nlohmann::json json;
   try {
     json = nlohmann::json::parse(header);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) { // parse_error, or out_of_range for a number like 1e999
     throw InputError(where + ": header is not valid JSON: " + e.what());
   }
   if (!json.is_object())

@@ -31,6 +31,8 @@ PromptTemplate parseTemplate(const std::string& name, const std::string& text, c
     result.spec = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     throw InputError("prompt template " + source + ": invalid JSON at byte " + std::to_string(e.byte));
+  } catch (const nlohmann::json::out_of_range& e) { // a number like 1e999
+    throw InputError("prompt template " + source + ": invalid JSON: " + e.what());
   }
   if (!result.spec.is_object() || !result.spec.value("version", nlohmann::json()).is_string())
     throw InputError("prompt template " + source + ": field 'version' (a string) is missing");

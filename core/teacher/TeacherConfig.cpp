@@ -84,6 +84,8 @@ TeacherConfig TeacherConfig::fromFile(const std::string& path) {
     json = nlohmann::json::parse(buffer.str());
   } catch (const nlohmann::json::parse_error& e) {
     throw InputError("teacher config " + path + ": invalid JSON at byte " + std::to_string(e.byte));
+  } catch (const nlohmann::json::out_of_range& e) { // a number like 1e999
+    throw InputError("teacher config " + path + ": invalid JSON: " + e.what());
   }
   try {
     return fromJson(json);

@@ -189,7 +189,7 @@ WordPieceTokenizer loadTokenizerJson(const std::filesystem::path& path) {
   nlohmann::json json;
   try {
     json = nlohmann::json::parse(readFile(path));
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) { // parse_error, or out_of_range for a number like 1e999
     throw InputError(path.string() + ": not valid JSON: " + e.what());
   }
   const std::string where = path.string();
