@@ -14,6 +14,8 @@ PACKAGES=(
   libqcustomplot-dev qtkeychain-qt6-dev libgl-dev libxkbcommon-dev
   # tests, benchmarks, screenshots
   libbenchmark-dev libgtest-dev xvfb xauth python3
+  # packaging checks (.desktop, AppStream metainfo, .deb)
+  desktop-file-utils appstream lintian
 )
 
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
