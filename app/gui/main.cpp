@@ -1,6 +1,7 @@
 // distillery: the desktop workbench. `distillery [EXPERIMENT]` opens an experiment file at start.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QTimer>
 
 #include "ui/AppSettings.h"
@@ -12,6 +13,8 @@ int main(int argc, char** argv) {
   QApplication::setOrganizationName(QStringLiteral("Distillery"));
   QApplication::setApplicationName(QStringLiteral("Distillery"));
   QApplication::setApplicationVersion(QStringLiteral(DISTILLERY_VERSION));
+  QApplication::setDesktopFileName(QStringLiteral("io.github.distillery.Distillery")); // Wayland: icon and grouping
+  QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/io.github.distillery.Distillery-256.png")));
   distillery::ui::installTranslations(distillery::ui::AppSettings::load().language);
 
   QCommandLineParser parser;
