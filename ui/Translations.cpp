@@ -18,8 +18,12 @@ QString installTranslations(const QString& language) {
     }
   const QLocale locale = language.isEmpty() ? QLocale::system() : QLocale(language);
   app = new QTranslator(QCoreApplication::instance());
-  // qt_add_translations embeds the .qm files under :/i18n.
-  if (!app->load(locale, QStringLiteral("distillery"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
+  // A .qm installed beside the app (../share/distillery/translations) wins, so a translation can be updated
+  // without rebuilding; qt_add_translations embeds the built ones under :/i18n as the fallback.
+  const QString installed =
+      QCoreApplication::applicationDirPath() + QStringLiteral("/../share/distillery/translations");
+  if (!app->load(locale, QStringLiteral("distillery"), QStringLiteral("_"), installed) &&
+      !app->load(locale, QStringLiteral("distillery"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
     delete app;
     app = nullptr;
     return QStringLiteral("en");
