@@ -1,11 +1,15 @@
 // distillery-cli documents itself: every (nested) subcommand's --help exits 0, starts with a description
-// and describes each option and positional; and every distillery-cli invocation in the README names
-// commands and options that exist.
+// and describes each option and positional; every distillery-cli invocation in the README names
+// commands and options that exist; and the README's example teacher configs are accepted as they stand.
 #include <QFile>
 #include <QMap>
 #include <QRegularExpression>
 #include <QTest>
 
+#include <nlohmann/json.hpp>
+
+#include "core/teacher/TeacherConfig.h"
+#include "core/util/Error.h"
 #include "tests/support/TestSupport.h"
 
 using distillery::test::runCli;
@@ -214,6 +218,10 @@ private slots:
           path << words[i];
         }
         const QString shown = QStringLiteral("distillery-cli ") + words.join(QLatin1Char(' '));
+        // `distillery-cli COMMAND --help`, `<cmd>`: a placeholder, not a command name.
+        static const QRegularExpression placeholder(QStringLiteral("^(<.*|[A-Z][A-Z_]*)$"));
+        if (i < words.size() && placeholder.match(words[i]).hasMatch())
+          continue;
         if (path.isEmpty() && i < words.size() && !words[i].startsWith(QLatin1Char('-'))) {
           problems << QStringLiteral("README: '") + shown + QStringLiteral("': no subcommand '") + words[i] +
                           QStringLiteral("'");
@@ -245,6 +253,29 @@ private slots:
         problems << QStringLiteral("README never shows 'distillery-cli ") + it.key().join(QLatin1Char(' ')) +
                         QStringLiteral("'");
     QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
+  }
+
+  void readmeTeacherConfigsAreValid() {
+    QFile readme(QStringLiteral(DISTILLERY_SOURCE_DIR "/README.md"));
+    QVERIFY(readme.open(QIODevice::ReadOnly));
+    static const QRegularExpression jsonBlock(QStringLiteral("```json\\n(.*?)```"),
+                                              QRegularExpression::DotMatchesEverythingOption);
+    QStringList kinds;
+    for (auto it = jsonBlock.globalMatch(QString::fromUtf8(readme.readAll())); it.hasNext();) {
+      const std::string text = it.next().captured(1).toStdString();
+      const auto json = nlohmann::json::parse(text, nullptr, false);
+      QVERIFY2(!json.is_discarded(), text.c_str());
+      if (!json.contains("kind"))
+        continue; // another kind of example (e.g. a metadata.jsonl line)
+      try {
+        const auto config = distillery::teacher::TeacherConfig::fromJson(json);
+        kinds << QString::fromStdString(config.baseUrl);
+      } catch (const distillery::InputError& e) {
+        QFAIL(qPrintable(QStringLiteral("README teacher config %1: %2").arg(QString::fromStdString(text), e.what())));
+      }
+    }
+    // OpenAI, vLLM, llama.cpp server and Ollama each have an example.
+    QVERIFY2(kinds.size() >= 4, qPrintable(kinds.join(QLatin1Char(' '))));
   }
 
 private:
