@@ -1,6 +1,7 @@
 // distillery-cli documents itself: every (nested) subcommand's --help exits 0, starts with a description
 // and describes each option and positional; every distillery-cli invocation in the README names
-// commands and options that exist; and the README's example teacher configs are accepted as they stand.
+// commands and options that exist; the README's example teacher configs are accepted as they stand; and
+// the manual page lists exactly the commands there are.
 #include <QFile>
 #include <QMap>
 #include <QRegularExpression>
@@ -252,6 +253,31 @@ private slots:
       if (!it.key().isEmpty() && it.value().subcommands.isEmpty() && !documented.contains(it.key()))
         problems << QStringLiteral("README never shows 'distillery-cli ") + it.key().join(QLatin1Char(' ')) +
                         QStringLiteral("'");
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
+  }
+
+  void manPageListsExactlyTheCommands() {
+    QFile page(QStringLiteral(DISTILLERY_SOURCE_DIR "/packaging/man/distillery-cli.1"));
+    QVERIFY2(page.open(QIODevice::ReadOnly), "packaging/man/distillery-cli.1 not found");
+    // Under .SH COMMANDS each entry is ".TP" then ".B <command words>".
+    QSet<QStringList> listed;
+    bool inCommands = false;
+    QString previous;
+    for (const QString& line : QString::fromUtf8(page.readAll()).split(QLatin1Char('\n'))) {
+      if (line.startsWith(QLatin1String(".SH")))
+        inCommands = line == QLatin1String(".SH COMMANDS");
+      else if (inCommands && previous == QLatin1String(".TP") && line.startsWith(QLatin1String(".B ")))
+        listed.insert(line.mid(3).split(QLatin1Char(' ')));
+      previous = line;
+    }
+    QStringList problems;
+    for (auto it = tree_.cbegin(); it != tree_.cend(); ++it)
+      if (!it.key().isEmpty() && it.value().subcommands.isEmpty() && !listed.contains(it.key()))
+        problems << QStringLiteral("distillery-cli.1 lacks '") + it.key().join(QLatin1Char(' ')) + QLatin1Char('\'');
+    for (const QStringList& command : listed)
+      if (!tree_.contains(command))
+        problems << QStringLiteral("distillery-cli.1 lists '") + command.join(QLatin1Char(' ')) +
+                        QStringLiteral("', which distillery-cli --help does not");
     QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
   }
 
