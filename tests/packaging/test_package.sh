@@ -66,6 +66,21 @@ if [ "$with_gui" = ON ]; then
 fi
 if [[ "$depends" == *-dev* ]]; then fail "Depends names a -dev package: $depends"; fi
 [[ "$depends" == *"("*")"* ]] || fail "Depends has no version constraints, so it was not computed: $depends"
+# Each dependency names a real package: one of its alternatives is installed here, where the programs run.
+IFS=',' read -ra clauses <<<"$depends"
+for clause in "${clauses[@]}"; do
+  satisfied=no
+  IFS='|' read -ra alternatives <<<"$clause"
+  for alternative in "${alternatives[@]}"; do
+    name=$(echo "$alternative" | awk '{print $1}')
+    if dpkg-query -W -f='${Status}' "$name" 2>/dev/null | grep -q "install ok installed" ||
+      dpkg-query -W -f='${Provides}\n' 2>/dev/null | tr ',' '\n' | awk '{print $1}' | grep -qxF "$name"; then
+      satisfied=yes
+      break
+    fi
+  done
+  [ "$satisfied" = yes ] || fail "dependency '$clause' is not an installed package"
+done
 
 # ---- files ---------------------------------------------------------------------------------------
 step "dpkg-deb --contents"
