@@ -1,11 +1,11 @@
 // `import` and `demo-corpus`: load filings into an experiment, or write the built-in demo corpus.
 #include "app/cli/CliCommand.h"
+#include "app/cli/InterruptScope.h"
 #include "core/corpus/CorpusImporter.h"
 #include "core/corpus/DemoCorpus.h"
 #include "core/corpus/EdgarDownloader.h"
 #include "core/store/Store.h"
 
-#include <csignal>
 #include <memory>
 #include <sstream>
 #include <stop_token>
@@ -26,26 +26,10 @@ struct ImportArguments {
               companyField = "company", periodField = "period";
 };
 
-// Ctrl-C asks the import to stop after the current document; what was committed stays.
-std::stop_source* activeImport = nullptr;
-void onImportInterrupt(int) { // internal linkage: other commands have their own handlers
-  if (activeImport)
-    activeImport->request_stop();
-}
-
-// Runs work with a stop token that Ctrl-C triggers, restoring the previous handler afterwards.
+// Runs work with a stop token that Ctrl-C triggers; what was committed before it stays.
 template <typename Work> auto stopOnInterrupt(Work&& work) {
-  std::stop_source stop;
-  activeImport = &stop;
-  const auto previous = std::signal(SIGINT, onImportInterrupt);
-  struct Restore {
-    decltype(previous) handler;
-    ~Restore() {
-      std::signal(SIGINT, handler);
-      activeImport = nullptr;
-    }
-  } restore{previous};
-  return work(stop.get_token());
+  InterruptScope interrupt;
+  return work(interrupt.token());
 }
 
 nlohmann::json summaryJson(const corpus::ImportSummary& s) {

@@ -1,6 +1,7 @@
 // `eval` and `eval-export`: score a retriever (or an external TREC run) on a corpus with the project's
 // exact metric definitions, store the evaluation, and export it for trec_eval / ir_measures.
 #include "app/cli/CliCommand.h"
+#include "app/cli/MetricsOutput.h"
 #include "core/eval/Evaluator.h"
 #include "core/index/PassageFilter.h"
 #include "core/model/EncoderFactory.h"
@@ -58,37 +59,6 @@ template <typename Writer> void writeFile(const std::string& path, Writer&& writ
   write(out);
   if (!out.flush())
     throw InputError("failed writing " + path);
-}
-
-nlohmann::json metricsJson(const eval::MetricsTable& table) {
-  const std::string suffix = "@" + std::to_string(table.k);
-  nlohmann::json metrics = nlohmann::json::object();
-  for (const auto& [group, summary] : table.groups) {
-    nlohmann::json entry = nlohmann::json::object();
-    for (const char* name : eval::kMetricNames)
-      entry[std::string(name) + suffix] = eval::metricValue(summary.mean, name);
-    entry["queries"] = summary.queries;
-    metrics[group] = entry;
-  }
-  return metrics;
-}
-
-std::string metricsText(const eval::MetricsTable& table, std::int64_t evaluationId) {
-  std::ostringstream text;
-  const std::string suffix = "@" + std::to_string(table.k);
-  text << "evaluation " << evaluationId << "\n" << std::left << std::setw(16) << "filing type" << std::right;
-  for (const char* name : eval::kMetricNames)
-    text << std::setw(12) << (std::string(name) + suffix);
-  text << std::setw(10) << "queries"
-       << "\n"
-       << std::fixed << std::setprecision(4);
-  for (const auto& [group, summary] : table.groups) {
-    text << std::left << std::setw(16) << group << std::right;
-    for (const char* name : eval::kMetricNames)
-      text << std::setw(12) << eval::metricValue(summary.mean, name);
-    text << std::setw(10) << summary.queries << "\n";
-  }
-  return text.str();
 }
 
 // --model: a model directory, `default` (trained on the corpus the first time) or `model:<id>`.

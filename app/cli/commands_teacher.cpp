@@ -1,5 +1,6 @@
 // `teacher check`, `queries generate` and `judge`: the teacher from the command line.
 #include "app/cli/CliCommand.h"
+#include "app/cli/InterruptScope.h"
 #include "core/store/Store.h"
 #include "core/teacher/JudgmentCache.h"
 #include "core/teacher/QueryGenerator.h"
@@ -7,37 +8,12 @@
 #include "core/util/Error.h"
 #include "core/util/Time.h"
 
-#include <csignal>
 #include <fstream>
 #include <memory>
 #include <sstream>
 
 namespace distillery::cli {
 namespace {
-
-/// Ctrl-C stops the running teacher batch; what finished is already stored.
-std::stop_source* activeStop = nullptr;
-extern "C" void onInterrupt(int) {
-  if (activeStop)
-    activeStop->request_stop();
-}
-
-class InterruptScope {
-public:
-  InterruptScope() {
-    activeStop = &source_;
-    previous_ = std::signal(SIGINT, onInterrupt);
-  }
-  ~InterruptScope() {
-    std::signal(SIGINT, previous_);
-    activeStop = nullptr;
-  }
-  std::stop_token token() const { return source_.get_token(); }
-
-private:
-  std::stop_source source_;
-  void (*previous_)(int) = SIG_DFL;
-};
 
 struct TeacherOptions {
   std::string kind; // heuristic | openai; empty = openai when an endpoint is given, else heuristic

@@ -306,7 +306,10 @@ EvaluationResult evaluate(store::Store& store, const EvaluationRequest& request)
     bm25Hits = bm25.search(queryTexts, depth);
   }
   if (dense) {
-    const index::DenseIndex denseIndex = openDenseIndex(request, store, allPassages);
+    std::optional<index::DenseIndex> ownIndex;
+    if (!request.prebuiltIndex)
+      ownIndex.emplace(openDenseIndex(request, store, allPassages));
+    const index::DenseIndex& denseIndex = request.prebuiltIndex ? *request.prebuiltIndex : *ownIndex;
     model::EncodeOptions options;
     options.stop = request.stop;
     options.progress = [&](const Progress& p) { report(request.progress, {"encode queries", p.done, p.total, {}}); };

@@ -63,6 +63,9 @@ struct EvaluationRequest {
   index::Bm25Parameters bm25;
   index::DenseIndexOptions denseIndex;
   std::filesystem::path indexDirectory; // dense index cache; empty: "<store file>.indexes" beside it
+  /// When set, dense retrieval searches this index of the corpus's passages (built by the caller with the same
+  /// encoder, e.g. the pipeline, which already embedded the corpus) instead of encoding the corpus again.
+  const index::DenseIndex* prebuiltIndex = nullptr;
 
   std::optional<std::int64_t> runId; // distillation run and round this evaluation belongs to
   std::optional<int> roundIndex;

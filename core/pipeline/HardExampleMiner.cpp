@@ -11,7 +11,9 @@ bool isTrainingExample(MinedKind kind) {
          kind == MinedKind::EasyNegative;
 }
 
-bool isPositive(MinedKind kind) { return kind == MinedKind::HardPositive || kind == MinedKind::EasyPositive; }
+bool isPositive(MinedKind kind) {
+  return kind == MinedKind::HardPositive || kind == MinedKind::EasyPositive;
+}
 
 std::string toString(MinedKind kind) {
   switch (kind) {
@@ -51,8 +53,8 @@ std::vector<MiningDecision> HardExampleMiner::mine(const std::vector<JudgedCandi
     if (c.isSource || (c.grade && *c.grade >= config_.positiveGrade)) {
       const std::string why = c.isSource ? "source passage of the query" : "teacher grade " + std::to_string(*c.grade);
       if (c.studentRank > config_.hardPositiveRank) {
-        decisions.push_back({c.passageId, MinedKind::HardPositive, why + ", " + rankText + " > " +
-                                                                        std::to_string(config_.hardPositiveRank)});
+        decisions.push_back({c.passageId, MinedKind::HardPositive,
+                             why + ", " + rankText + " > " + std::to_string(config_.hardPositiveRank)});
         ++hard;
       } else {
         decisions.push_back({c.passageId, MinedKind::EasyPositive, why + ", " + rankText});
@@ -65,8 +67,9 @@ std::vector<MiningDecision> HardExampleMiner::mine(const std::vector<JudgedCandi
       continue;
     }
     if (*c.grade > config_.negativeGrade) {
-      decisions.push_back({c.passageId, MinedKind::Ambiguous,
-                           "teacher grade " + std::to_string(*c.grade) + " between the negative and positive thresholds"});
+      decisions.push_back(
+          {c.passageId, MinedKind::Ambiguous,
+           "teacher grade " + std::to_string(*c.grade) + " between the negative and positive thresholds"});
       continue;
     }
     const double score = c.teacherScore.value_or(*c.grade);
@@ -77,19 +80,21 @@ std::vector<MiningDecision> HardExampleMiner::mine(const std::vector<JudgedCandi
       continue;
     }
     if (c.studentRank <= config_.hardNegativeRank) {
-      decisions.push_back({c.passageId, MinedKind::HardNegative, "teacher grade " + std::to_string(*c.grade) + ", " +
-                                                                     rankText + " <= " +
-                                                                     std::to_string(config_.hardNegativeRank)});
+      decisions.push_back({c.passageId, MinedKind::HardNegative,
+                           "teacher grade " + std::to_string(*c.grade) + ", " + rankText +
+                               " <= " + std::to_string(config_.hardNegativeRank)});
       ++hard;
     } else {
-      decisions.push_back({c.passageId, MinedKind::EasyNegative, "teacher grade " + std::to_string(*c.grade) + ", " + rankText});
+      decisions.push_back(
+          {c.passageId, MinedKind::EasyNegative, "teacher grade " + std::to_string(*c.grade) + ", " + rankText});
       easy.push_back(decisions.size() - 1);
     }
   }
 
   // Keep every hard example and easyRatio easy ones per hard one (at least one, so each query keeps a positive
   // or an anchor); the source passage is always kept. The rest are recorded as unsampled.
-  const auto keep = static_cast<std::size_t>(std::ceil(config_.easyRatio * static_cast<double>(std::max<std::size_t>(hard, 1))));
+  const auto keep =
+      static_cast<std::size_t>(std::ceil(config_.easyRatio * static_cast<double>(std::max<std::size_t>(hard, 1))));
   std::mt19937_64 rng(seed_ ^ (queryKey * 0x9E3779B97F4A7C15ULL));
   std::shuffle(easy.begin(), easy.end(), rng);
   std::stable_partition(easy.begin(), easy.end(), [&](std::size_t i) { return candidates[i].isSource; });

@@ -14,14 +14,23 @@ namespace distillery::pipeline {
 
 struct JudgedCandidate {
   std::int64_t passageId;
-  int studentRank;                  // 1-based
+  int studentRank; // 1-based
   double studentScore;
-  std::optional<int> grade;         // empty when the judgment failed
+  std::optional<int> grade;           // empty when the judgment failed
   std::optional<double> teacherScore; // finer score (probability-weighted grade) when the teacher has one
-  bool isSource = false;            // the passage the query was written from: a known positive
+  bool isSource = false;              // the passage the query was written from: a known positive
 };
 
-enum class MinedKind { HardPositive, HardNegative, EasyPositive, EasyNegative, FalseNegative, Ambiguous, Unjudged, Unsampled };
+enum class MinedKind {
+  HardPositive,
+  HardNegative,
+  EasyPositive,
+  EasyNegative,
+  FalseNegative,
+  Ambiguous,
+  Unjudged,
+  Unsampled
+};
 
 struct MiningDecision {
   std::int64_t passageId;

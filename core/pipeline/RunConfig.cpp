@@ -3,6 +3,7 @@
 #include <fstream>
 #include <set>
 
+#include "core/teacher/TeacherConfig.h"
 #include "core/util/Error.h"
 
 namespace distillery::pipeline {
@@ -105,6 +106,12 @@ RunConfig parseRunConfig(const json& root, const std::string& source) {
       c.teacher = *teacher;
     else
       r.fail("teacher", "must be \"heuristic\" or an object such as {\"kind\": \"openai\", ...}");
+    // Validated now (a bad teacher fails before any work) and stored without secrets.
+    try {
+      c.teacher = teacher::TeacherConfig::fromJson(c.teacher).toJson();
+    } catch (const InputError& e) {
+      r.fail("teacher", std::string("is invalid: ") + e.what());
+    }
   }
   r.integer("rounds", c.rounds, 1, 50);
   r.integer("queries_per_round", c.queriesPerRound, 1, 1000000);
@@ -127,7 +134,7 @@ RunConfig parseRunConfig(const json& root, const std::string& source) {
     er.read("query_set", c.evaluation.querySet);
     er.read("queries", c.evaluation.queriesPath);
     er.read("qrels", c.evaluation.qrelsPath);
-    er.number("synthetic_holdout", c.evaluation.syntheticHoldout, 0.0, 0.9);
+    er.integer("holdout_queries", c.evaluation.holdoutQueries, 1, 100000);
     er.integer("k", c.evaluation.k, 1, 1000);
     er.read("bm25_baseline", c.evaluation.bm25Baseline);
     if (c.evaluation.queriesPath.empty() != c.evaluation.qrelsPath.empty())
@@ -200,7 +207,7 @@ json toJson(const RunConfig& c) {
        {{"query_set", c.evaluation.querySet},
         {"queries", c.evaluation.queriesPath},
         {"qrels", c.evaluation.qrelsPath},
-        {"synthetic_holdout", c.evaluation.syntheticHoldout},
+        {"holdout_queries", c.evaluation.holdoutQueries},
         {"k", c.evaluation.k},
         {"bm25_baseline", c.evaluation.bm25Baseline}}},
       {"mining",

@@ -12,55 +12,57 @@ namespace distillery::pipeline {
 enum class TrainingLoss { Listwise, InfoNce, Triplet };
 
 struct MiningConfig {
-  int positiveGrade = 2;             // grade >= this counts as relevant
-  int hardPositiveRank = 3;          // relevant but ranked below this (1-based) -> hard positive
-  int negativeGrade = 0;             // grade <= this counts as irrelevant
-  int hardNegativeRank = 10;         // irrelevant but ranked at or above this -> hard negative
-  double easyRatio = 0.25;           // easy examples mixed in per hard example
+  int positiveGrade = 2;              // grade >= this counts as relevant
+  int hardPositiveRank = 3;           // relevant but ranked below this (1-based) -> hard positive
+  int negativeGrade = 0;              // grade <= this counts as irrelevant
+  int hardNegativeRank = 10;          // irrelevant but ranked at or above this -> hard negative
+  double easyRatio = 0.25;            // easy examples mixed in per hard example
   double falseNegativeFraction = 0.6; // teacher score above this x the top score: never a negative
 };
 
 struct TrainingConfig {
   TrainingLoss loss = TrainingLoss::Listwise;
   int epochs = 2;
-  int batchQueries = 8;              // queries per optimiser step
-  int listSize = 20;                 // candidates per query in the listwise loss
+  int batchQueries = 8; // queries per optimiser step
+  int listSize = 20;    // candidates per query in the listwise loss
   double learningRate = 1e-4;
   double weightDecay = 0.01;
   double warmupRatio = 0.1;
   double clipNorm = 1.0;
   double studentTemperature = 0.05;
   double teacherTemperature = 0.3;
-  double infoNceWeight = 0.1;        // the small InfoNCE term of the listwise loss
+  double infoNceWeight = 0.1; // the small InfoNCE term of the listwise loss
   double infoNceTemperature = 0.01;
   double tripletMargin = 0.2;
-  double devFraction = 0.1;          // synthetic queries held back for early stopping
-  int patience = 1;                  // epochs without dev improvement before stopping
-  double baseWeightAveraging = 0.0;  // 0: none; w -> (1-a) w + a w_base after training (guards forgetting)
+  double devFraction = 0.1;         // synthetic queries held back for early stopping
+  int patience = 1;                 // epochs without dev improvement before stopping
+  double baseWeightAveraging = 0.0; // 0: none; w -> (1-a) w + a w_base after training (guards forgetting)
 };
 
 struct EvaluationConfig {
-  std::string querySet;              // stored query set name; empty: the set imported with the corpus
-  std::string queriesPath;           // or BEIR queries.jsonl ...
-  std::string qrelsPath;             // ... and qrels .tsv
-  double syntheticHoldout = 0.0;     // >0 with no human query set: hold out this share of teacher queries
+  std::string querySet;    // stored query set name; empty: the set imported with the corpus
+  std::string queriesPath; // or BEIR queries.jsonl ...
+  std::string qrelsPath;   // ... and qrels .tsv
+  // With no human query set (or query_set "synthetic"): this many teacher queries are written at the start
+  // of the run, never trained on, and judged with the teacher to form the held-out qrels (Tamber et al.).
+  int holdoutQueries = 100;
   int k = 5;
   bool bm25Baseline = true;
 };
 
 struct RunConfig {
-  std::string student = "default";   // "default", a model directory, or "model:<id>"
+  std::string student = "default"; // "default", a model directory, or "model:<id>"
   nlohmann::json teacher = {{"kind", "heuristic"}};
   EvaluationConfig evaluation;
   int rounds = 2;
   int queriesPerRound = 200;
   std::vector<std::string> queryTypes = {"question", "claim", "keyword", "title"};
-  int candidatesK = 20;              // candidates retrieved and judged per query
-  int filterTopK = 20;               // a synthetic query is kept only if its source passage is in the top this
+  int candidatesK = 20; // candidates retrieved and judged per query
+  int filterTopK = 20;  // a synthetic query is kept only if its source passage is in the top this
   MiningConfig mining;
   TrainingConfig training;
   std::uint64_t seed = 42;
-  int threads = 0;                   // 0: all cores
+  int threads = 0; // 0: all cores
 };
 
 /// Parses and validates a config; unknown keys and bad values are errors naming the field (and `source`).

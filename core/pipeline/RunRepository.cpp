@@ -10,7 +10,9 @@ namespace {
 constexpr const char* kStepNames[] = {"none", "synthesise", "retrieve", "judge", "mine", "train", "evaluate"};
 }
 
-std::string toString(RoundStep step) { return kStepNames[static_cast<int>(step)]; }
+std::string toString(RoundStep step) {
+  return kStepNames[static_cast<int>(step)];
+}
 
 RoundStep roundStepFromString(const std::string& text) {
   for (int i = 0; i <= static_cast<int>(RoundStep::Evaluate); ++i)
@@ -20,8 +22,9 @@ RoundStep roundStepFromString(const std::string& text) {
 }
 
 std::int64_t RunRepository::createRun(std::int64_t corpusId, const RunConfig& config, const std::string& name) {
-  store_.prepare("INSERT INTO runs(corpus_id, name, config_json, software_version, seed, status, created_at) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6)")
+  store_
+      .prepare("INSERT INTO runs(corpus_id, name, config_json, software_version, seed, status, created_at) "
+               "VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6)")
       .bind(1, corpusId)
       .bind(2, name)
       .bind(3, toJson(config).dump())
@@ -81,7 +84,10 @@ std::vector<RoundRecord> RunRepository::rounds(std::int64_t runId) {
 }
 
 void RunRepository::completeStep(std::int64_t roundId, RoundStep step) {
-  store_.prepare("UPDATE rounds SET last_completed_step = ?2 WHERE id = ?1").bind(1, roundId).bind(2, toString(step)).run();
+  store_.prepare("UPDATE rounds SET last_completed_step = ?2 WHERE id = ?1")
+      .bind(1, roundId)
+      .bind(2, toString(step))
+      .run();
 }
 
 void RunRepository::setRoundModel(std::int64_t roundId, std::int64_t modelId) {
@@ -131,8 +137,9 @@ void RunRepository::replaceMined(std::int64_t roundId, const std::vector<MinedRo
 
 void RunRepository::setRankAfter(std::int64_t roundId, std::int64_t queryId, std::int64_t passageId, int rank,
                                  double score) {
-  store_.prepare("UPDATE mined_examples SET rank_after = ?4, score_after = ?5 "
-                 "WHERE round_id = ?1 AND query_id = ?2 AND passage_id = ?3")
+  store_
+      .prepare("UPDATE mined_examples SET rank_after = ?4, score_after = ?5 "
+               "WHERE round_id = ?1 AND query_id = ?2 AND passage_id = ?3")
       .bind(1, roundId)
       .bind(2, queryId)
       .bind(3, passageId)
@@ -147,8 +154,9 @@ void RunRepository::replaceTrainingLog(std::int64_t roundId) {
 
 void RunRepository::addTrainingStep(std::int64_t roundId, int step, int epoch, double loss, double learningRate,
                                     std::optional<double> devMetric) {
-  store_.prepare("INSERT OR REPLACE INTO training_log(round_id, step, epoch, loss, learning_rate, dev_metric) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+  store_
+      .prepare("INSERT OR REPLACE INTO training_log(round_id, step, epoch, loss, learning_rate, dev_metric) "
+               "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
       .bind(1, roundId)
       .bind(2, step)
       .bind(3, epoch)
@@ -156,19 +164,6 @@ void RunRepository::addTrainingStep(std::int64_t roundId, int step, int epoch, d
       .bind(5, learningRate)
       .bind(6, devMetric)
       .run();
-}
-
-std::int64_t RunRepository::registerModel(const std::string& kind, const std::string& name, const std::string& path,
-                                          std::optional<std::int64_t> parentId, const std::string& configJson) {
-  store_.prepare("INSERT INTO models(kind, name, path, parent_id, config_json, created_at) VALUES (?1,?2,?3,?4,?5,?6)")
-      .bind(1, kind)
-      .bind(2, name)
-      .bind(3, path)
-      .bind(4, parentId)
-      .bind(5, configJson)
-      .bind(6, nowIso8601())
-      .run();
-  return store_.lastInsertId();
 }
 
 std::string RunRepository::modelPath(std::int64_t modelId) {

@@ -79,8 +79,6 @@ public:
   void addTrainingStep(std::int64_t roundId, int step, int epoch, double loss, double learningRate,
                        std::optional<double> devMetric);
 
-  std::int64_t registerModel(const std::string& kind, const std::string& name, const std::string& path,
-                             std::optional<std::int64_t> parentId, const std::string& configJson = "{}");
   std::string modelPath(std::int64_t modelId);
 
 private:

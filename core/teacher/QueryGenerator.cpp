@@ -1,5 +1,7 @@
 #include "core/teacher/QueryGenerator.h"
 
+#include <unordered_map>
+
 #include <nlohmann/json.hpp>
 
 #include "core/corpus/CorpusRepository.h"
@@ -30,13 +32,29 @@ QueryGenerationResult generateQueries(store::Store& store, Teacher& teacher, con
   else
     result.querySetId = corpus::createQuerySet(store, corpusId, result.querySet, "synthetic");
 
-  // Evenly spaced passages cover every document and filing type, deterministically.
-  const std::size_t wanted = static_cast<std::size_t>(std::min<std::int64_t>(options.count, passages.size()));
+  // Evenly spaced passages cover every document and filing type, deterministically, unless the caller chose.
+  std::vector<const corpus::PassageRecord*> chosen;
+  if (options.passageIds.empty()) {
+    const std::size_t wanted = static_cast<std::size_t>(std::min<std::int64_t>(options.count, passages.size()));
+    for (std::size_t i = 0; i < wanted; ++i)
+      chosen.push_back(&passages[i * passages.size() / wanted]);
+  } else {
+    std::unordered_map<std::int64_t, const corpus::PassageRecord*> byId;
+    for (const auto& passage : passages)
+      byId.emplace(passage.id, &passage);
+    for (const std::int64_t id : options.passageIds) {
+      const auto it = byId.find(id);
+      if (it == byId.end())
+        throw InputError("queries generate: passage " + std::to_string(id) + " is not in corpus '" + options.corpus +
+                         "' (or is a near-duplicate)");
+      chosen.push_back(it->second);
+    }
+  }
   std::vector<SynthesisRequest> requests;
   std::vector<std::string> externalIds;
   store::Statement exists = store.prepare("SELECT 1 FROM queries WHERE query_set_id = ?1 AND external_id = ?2");
-  for (std::size_t i = 0; i < wanted; ++i) {
-    const corpus::PassageRecord& passage = passages[i * passages.size() / wanted];
+  for (std::size_t i = 0; i < chosen.size(); ++i) {
+    const corpus::PassageRecord& passage = *chosen[i];
     const QueryType type = options.types[i % options.types.size()];
     const std::string externalId = "syn:" + std::to_string(passage.id) + ":" + toString(type) + ":" + teacher.model() +
                                    ":" + teacher.synthesisPromptVersion();

@@ -21,6 +21,8 @@ struct QueryGenerationOptions {
   std::string querySet;                           // empty: "synthetic-<teacher model>"
   std::string split = "train";                    // train | dev | test
   std::optional<std::int64_t> roundId;            // rounds.id when a pipeline round asks
+  /// The passages to write queries for (e.g. a pipeline's stratified sample); empty: evenly spaced ones.
+  std::vector<std::int64_t> passageIds;
 };
 
 struct SynthesisFailure {

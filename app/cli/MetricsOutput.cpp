@@ -1,0 +1,39 @@
+#include "app/cli/MetricsOutput.h"
+
+#include <iomanip>
+#include <sstream>
+
+namespace distillery::cli {
+
+nlohmann::json metricsJson(const eval::MetricsTable& table) {
+  const std::string suffix = "@" + std::to_string(table.k);
+  nlohmann::json metrics = nlohmann::json::object();
+  for (const auto& [group, summary] : table.groups) {
+    nlohmann::json entry = nlohmann::json::object();
+    for (const char* name : eval::kMetricNames)
+      entry[std::string(name) + suffix] = eval::metricValue(summary.mean, name);
+    entry["queries"] = summary.queries;
+    metrics[group] = entry;
+  }
+  return metrics;
+}
+
+std::string metricsText(const eval::MetricsTable& table, std::int64_t evaluationId) {
+  std::ostringstream text;
+  const std::string suffix = "@" + std::to_string(table.k);
+  text << "evaluation " << evaluationId << "\n" << std::left << std::setw(16) << "filing type" << std::right;
+  for (const char* name : eval::kMetricNames)
+    text << std::setw(12) << (std::string(name) + suffix);
+  text << std::setw(10) << "queries"
+       << "\n"
+       << std::fixed << std::setprecision(4);
+  for (const auto& [group, summary] : table.groups) {
+    text << std::left << std::setw(16) << group << std::right;
+    for (const char* name : eval::kMetricNames)
+      text << std::setw(12) << eval::metricValue(summary.mean, name);
+    text << std::setw(10) << summary.queries << "\n";
+  }
+  return text.str();
+}
+
+} // namespace distillery::cli

@@ -1,0 +1,106 @@
+// distillery-cli run: a whole distillation run (rounds of synthesis, judging, mining, training, evaluation).
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+
+#include "app/cli/CliCommand.h"
+#include "app/cli/InterruptScope.h"
+#include "app/cli/MetricsOutput.h"
+#include "core/pipeline/DistillationRun.h"
+#include "core/pipeline/RunRepository.h"
+#include "core/store/Store.h"
+#include "core/util/Error.h"
+
+namespace distillery::cli {
+namespace {
+
+struct RunOptions {
+  std::string store;
+  std::string corpus;
+  std::string config;
+  std::int64_t resume = 0;
+  std::string name;
+};
+
+nlohmann::json outcomeJson(const pipeline::RunOutcome& outcome) {
+  nlohmann::json rounds = nlohmann::json::array();
+  for (const auto& round : outcome.rounds) {
+    nlohmann::json entry = {{"round", round.round}, {"metrics", metricsJson(round.dense)}};
+    if (round.modelId)
+      entry["model_id"] = *round.modelId;
+    if (round.bm25)
+      entry["bm25"] = metricsJson(*round.bm25);
+    rounds.push_back(entry);
+  }
+  return {{"run_id", outcome.runId}, {"status", outcome.status}, {"rounds", rounds}};
+}
+
+std::string outcomeText(const pipeline::RunOutcome& outcome) {
+  std::ostringstream text;
+  text << "run " << outcome.runId << " " << outcome.status << "\n";
+  for (const auto& round : outcome.rounds) {
+    text << "\nround " << round.round << " (student)\n" << metricsText(round.dense, 0).substr(13);
+    if (round.bm25)
+      text << "\nround " << round.round << " (BM25 baseline)\n" << metricsText(*round.bm25, 0).substr(13);
+  }
+  return text.str();
+}
+
+void runCommand(const RunOptions& options, CliContext& context) {
+  auto store = store::Store::open(options.store, store::OpenMode::MustExist);
+  std::int64_t runId = options.resume;
+  if (runId == 0) {
+    if (options.corpus.empty())
+      throw InputError("run: --corpus is required (or --resume RUN_ID)");
+    const pipeline::RunConfig config =
+        options.config.empty() ? pipeline::defaultRunConfig() : pipeline::loadRunConfig(options.config);
+    runId = pipeline::createRun(store, options.corpus, config, options.name);
+    std::cerr << "run " << runId << " created; if it is interrupted, continue it with --resume " << runId << "\n";
+  } else {
+    if (!options.config.empty())
+      throw InputError("run: --resume continues run " + std::to_string(runId) +
+                       " with its stored config; --config cannot change it");
+    const auto run = pipeline::RunRepository(store).loadRun(runId);
+    if (!options.corpus.empty() && options.corpus != run.corpusName)
+      throw InputError("run " + std::to_string(runId) + " belongs to corpus '" + run.corpusName + "', not '" +
+                       options.corpus + "'");
+  }
+  pipeline::RunCallbacks callbacks;
+  callbacks.progress = [](const Progress& p) {
+    printProgress(p.message.empty() ? p.stage : p.stage + " (" + p.message + ")", p.done, p.total);
+  };
+  callbacks.log = [](const std::string& line) { std::cerr << line << "\n"; };
+  InterruptScope interrupt;
+  try {
+    const auto outcome = pipeline::executeRun(store, runId, callbacks, interrupt.token());
+    printResult(context, outcomeJson(outcome), outcomeText(outcome));
+  } catch (const Cancelled&) {
+    std::cerr << "run " << runId << " paused; continue it with: distillery-cli run --store " << options.store
+              << " --resume " << runId << "\n";
+    throw;
+  }
+}
+
+void install(CLI::App& app, CliContext& context) {
+  auto options = std::make_shared<RunOptions>();
+  CLI::App* run = app.add_subcommand(
+      "run", "Run (or resume) a distillation: round 0 evaluates the base student and BM25, then each round "
+             "synthesises queries, retrieves and judges candidates, mines hard examples, trains and evaluates");
+  run->add_option("--store", options->store, "Experiment file")->required();
+  run->add_option("--corpus", options->corpus, "Corpus to distil on (required for a new run)");
+  run->add_option("--config", options->config,
+                  "Run config JSON (student, teacher, evaluation, rounds, queries_per_round, k, mining, training); "
+                  "without it: default student, heuristic teacher, 2 rounds, the corpus's imported query set")
+      ->check(CLI::ExistingFile);
+  run->add_option("--resume", options->resume, "Continue this run from its last completed step")
+      ->check(CLI::PositiveNumber);
+  run->add_option("--name", options->name, "A name for the new run");
+  addJsonFlag(run, context);
+  run->callback([options, &context] { runCommand(*options, context); });
+}
+
+const CliCommandRegistration registration(60, install);
+
+} // namespace
+} // namespace distillery::cli

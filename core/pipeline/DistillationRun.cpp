@@ -1,0 +1,820 @@
+#include "core/pipeline/DistillationRun.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <random>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <nlohmann/json.hpp>
+
+#include "core/corpus/CorpusRepository.h"
+#include "core/eval/Evaluator.h"
+#include "core/index/Bm25Index.h"
+#include "core/index/DenseIndex.h"
+#include "core/model/EmbeddingMatrixFile.h"
+#include "core/model/EncoderFactory.h"
+#include "core/model/StudentModel.h"
+#include "core/pipeline/HardExampleMiner.h"
+#include "core/pipeline/RunRepository.h"
+#include "core/pipeline/StudentTrainer.h"
+#include "core/store/Store.h"
+#include "core/teacher/JudgmentCache.h"
+#include "core/teacher/QueryGenerator.h"
+#include "core/teacher/Teacher.h"
+#include "core/util/Error.h"
+#include "core/util/Hash.h"
+#include "core/util/Time.h"
+
+namespace distillery::pipeline {
+namespace {
+
+constexpr int kMinSourceTokens = 24;  // shorter passages (headings, stubs) make poor query sources
+constexpr int kHoldoutPoolDepth = 10; // per retriever, when the held-out qrels are first pooled
+
+struct RunQuery {
+  std::int64_t id = 0;
+  std::string text;
+  std::int64_t sourcePassageId = 0;
+  std::string split;
+};
+
+// Where the evaluation's queries and judgments come from.
+struct EvaluationTarget {
+  std::optional<std::int64_t> querySetId;
+  std::optional<std::string> split;
+  std::filesystem::path queriesFile, qrelsFile;
+  bool synthetic = false; // the run's own held-out teacher queries
+};
+
+// The run's shared state while it executes.
+class RunExecution {
+public:
+  RunExecution(store::Store& store, std::int64_t runId, const RunCallbacks& callbacks, std::stop_token stop,
+               const RunEnvironment& environment)
+      : store_(store), repository_(store), callbacks_(callbacks), stop_(std::move(stop)) {
+    run_ = repository_.loadRun(runId);
+    config_ = run_.config;
+    teacher::TeacherConfig teacherConfig = teacher::TeacherConfig::fromJson(config_.teacher);
+    if (environment.apiKey)
+      teacherConfig.apiKey = environment.apiKey;
+    teacher_ = teacher::makeTeacher(teacherConfig);
+    passages_ = corpus::loadPassages(store_, run_.corpusId);
+    if (passages_.empty())
+      throw InputError("corpus '" + run_.corpusName + "' has no passages: import filings before running");
+    for (std::size_t i = 0; i < passages_.size(); ++i)
+      passageIndex_.emplace(passages_[i].id, i);
+    ContentHasher hasher;
+    for (const auto& passage : passages_) {
+      hasher.update(std::to_string(passage.id));
+      hasher.update(passage.text);
+    }
+    passageFingerprint_ = hasher.hexDigest().substr(0, 12);
+    if (config_.threads > 0)
+      torch::set_num_threads(config_.threads);
+  }
+
+  RunOutcome execute();
+
+private:
+  void log(const std::string& line) {
+    if (callbacks_.log)
+      callbacks_.log(line);
+  }
+  void progress(const std::string& label, std::int64_t done, std::int64_t total, const std::string& detail = {}) {
+    if (callbacks_.progress)
+      callbacks_.progress({label, done, total, detail});
+  }
+  ProgressCallback forward(const std::string& label) {
+    return [this, label](const Progress& p) {
+      progress(label, p.done, p.total, p.message.empty() ? p.stage : p.stage + ": " + p.message);
+    };
+  }
+
+  std::filesystem::path modelsDirectory() const { return store_.path().string() + ".models"; }
+  std::string runQuerySetName() const { return "run-" + std::to_string(run_.id); }
+  std::string holdoutQuerySetName() const { return "run-" + std::to_string(run_.id) + "-holdout"; }
+
+  std::int64_t baseModel();
+  EvaluationTarget evaluationTarget();
+  std::vector<std::int64_t> samplePassages(std::size_t count, std::uint64_t salt, int beforeRound);
+  std::vector<RunQuery> roundQueries(std::int64_t roundId, const std::string& querySet);
+
+  // Corpus embeddings of a stored model, cached beside the store so a resumed run does not re-embed.
+  const std::vector<float>& corpusEmbeddings(std::int64_t modelId, model::StudentModel& model);
+  std::shared_ptr<model::StudentModel> loadModel(std::int64_t modelId);
+  index::DenseIndex denseIndex(std::int64_t modelId, model::StudentModel& model);
+
+  void synthesise(const RoundRecord& round, const std::string& querySet, std::size_t count, std::size_t devCount,
+                  std::uint64_t salt, const std::string& split);
+  void retrieve(const RoundRecord& round, std::int64_t modelId);
+  void judgeCandidates(const RoundRecord& round);
+  void mine(const RoundRecord& round);
+  std::int64_t train(const RoundRecord& round, std::int64_t modelId);
+  void evaluate(const RoundRecord& round, std::int64_t modelId, const EvaluationTarget& target, bool withBm25);
+  void extendHoldoutQrels(const RoundRecord& round, std::int64_t modelId, bool withBm25Pool);
+  void storeRankAfter(const RoundRecord& round, std::int64_t modelId, model::StudentModel& model);
+
+  store::Store& store_;
+  RunRepository repository_;
+  const RunCallbacks& callbacks_;
+  std::stop_token stop_;
+  RunRecord run_;
+  RunConfig config_;
+  std::unique_ptr<teacher::Teacher> teacher_;
+  std::vector<corpus::PassageRecord> passages_;
+  std::unordered_map<std::int64_t, std::size_t> passageIndex_;
+  std::string passageFingerprint_;
+  std::map<std::int64_t, std::vector<float>> embeddings_; // by model id (the latest two are enough)
+  std::map<std::int64_t, std::shared_ptr<model::StudentModel>> models_;
+};
+
+std::shared_ptr<model::StudentModel> RunExecution::loadModel(std::int64_t modelId) {
+  auto& slot = models_[modelId];
+  if (!slot) {
+    if (models_.size() > 3) // keep the working set small: the base and the last two rounds
+      models_.erase(models_.begin()->first == modelId ? std::next(models_.begin()) : models_.begin());
+    slot = model::StudentModel::load(repository_.modelPath(modelId), model::defaultDevice());
+    slot->setName("model:" + std::to_string(modelId));
+  }
+  return slot;
+}
+
+std::int64_t RunExecution::baseModel() {
+  model::EncoderContext context;
+  context.store = &store_;
+  context.corpus = run_.corpusName;
+  context.progress = forward("default student");
+  context.stop = stop_;
+  context.seed = config_.seed;
+  const std::filesystem::path directory = model::resolveModelDirectory(config_.student, context);
+  if (config_.student.rfind("model:", 0) == 0)
+    return std::stoll(config_.student.substr(6));
+  const std::string kind = config_.student == "default" ? "default" : "huggingface";
+  return model::registerModel(store_, directory, kind, directory.filename().string());
+}
+
+const std::vector<float>& RunExecution::corpusEmbeddings(std::int64_t modelId, model::StudentModel& model) {
+  auto found = embeddings_.find(modelId);
+  if (found != embeddings_.end())
+    return found->second;
+  if (embeddings_.size() > 2)
+    embeddings_.erase(embeddings_.begin());
+  const auto dimension = static_cast<std::int64_t>(model.config().hiddenSize);
+  const std::filesystem::path cache = std::filesystem::path(store_.path().string() + ".indexes") /
+                                      ("model" + std::to_string(modelId) + "-" + passageFingerprint_ + ".npy");
+  std::vector<float>& vectors = embeddings_[modelId];
+  if (std::filesystem::exists(cache)) {
+    try {
+      model::EmbeddingMatrixReader reader(cache);
+      if (reader.rows() == static_cast<std::int64_t>(passages_.size()) && reader.columns() == dimension) {
+        vectors.assign(reader.row(0), reader.row(0) + reader.rows() * reader.columns());
+        return vectors;
+      }
+    } catch (const Error&) {
+      // a damaged cache is rebuilt below
+    }
+  }
+  std::vector<std::string> texts;
+  texts.reserve(passages_.size());
+  for (const auto& passage : passages_)
+    texts.push_back(passage.text);
+  model::EncodeOptions options;
+  options.stop = stop_;
+  options.threads = config_.threads;
+  options.progress = forward("embed corpus");
+  vectors = model.encode(texts, model::TextRole::Passage, options);
+  throwIfStopped(stop_);
+  std::filesystem::create_directories(cache.parent_path());
+  const std::filesystem::path partial = cache.string() + ".partial";
+  {
+    model::EmbeddingMatrixWriter writer(partial, static_cast<std::int64_t>(passages_.size()), dimension);
+    for (std::size_t i = 0; i < passages_.size(); ++i)
+      writer.writeRow(static_cast<std::int64_t>(i), vectors.data() + i * static_cast<std::size_t>(dimension));
+    writer.close();
+  }
+  std::filesystem::rename(partial, cache);
+  return vectors;
+}
+
+index::DenseIndex RunExecution::denseIndex(std::int64_t modelId, model::StudentModel& model) {
+  const std::vector<float>& vectors = corpusEmbeddings(modelId, model);
+  std::vector<std::int64_t> ids;
+  ids.reserve(passages_.size());
+  for (const auto& passage : passages_)
+    ids.push_back(passage.id);
+  return index::DenseIndex::build(vectors, static_cast<int>(model.config().hiddenSize), ids);
+}
+
+EvaluationTarget RunExecution::evaluationTarget() {
+  const EvaluationConfig& e = config_.evaluation;
+  EvaluationTarget target;
+  if (!e.queriesPath.empty()) {
+    target.queriesFile = e.queriesPath;
+    target.qrelsFile = e.qrelsPath;
+    return target;
+  }
+  std::string name = e.querySet;
+  if (name.empty()) {
+    // The query set imported with the corpus (BEIR queries + qrels); none means a synthetic held-out set.
+    auto s = store_.prepare("SELECT name FROM query_sets WHERE corpus_id = ?1 AND origin = 'imported' ORDER BY id");
+    s.bind(1, run_.corpusId);
+    std::vector<std::string> imported;
+    while (s.step())
+      imported.push_back(s.columnText(0));
+    if (imported.size() > 1)
+      log("corpus has " + std::to_string(imported.size()) + " imported query sets; evaluating on the first, '" +
+          imported.front() + "' (set evaluation.query_set to choose)");
+    if (!imported.empty())
+      name = imported.front();
+  }
+  if (name.empty() || name == "synthetic") {
+    target.synthetic = true;
+    target.querySetId = corpus::tryFindQuerySetId(store_, run_.corpusId, holdoutQuerySetName());
+    target.split = "test";
+    return target;
+  }
+  target.querySetId = corpus::loadQuerySet(store_, run_.corpusId, name).id;
+  // Held-out queries only: a set with a test split is evaluated on it, never on its train/dev queries.
+  auto s = store_.prepare("SELECT COUNT(*) FROM queries WHERE query_set_id = ?1 AND split = 'test'");
+  s.bind(1, *target.querySetId);
+  if (s.step() && s.columnInt64(0) > 0)
+    target.split = "test";
+  return target;
+}
+
+// A stratified sample: filing types take turns, so small filing types are not drowned by large ones. Passages
+// already used as query sources by earlier rounds of this run (and the held-out set) are not drawn again.
+std::vector<std::int64_t> RunExecution::samplePassages(std::size_t count, std::uint64_t salt, int beforeRound) {
+  std::unordered_set<std::int64_t> used;
+  auto s = store_.prepare("SELECT q.source_passage_id FROM queries q JOIN rounds r ON r.id = q.round_id "
+                          "WHERE r.run_id = ?1 AND r.round_index < ?2 AND q.source_passage_id IS NOT NULL");
+  s.bind(1, run_.id).bind(2, beforeRound);
+  while (s.step())
+    used.insert(s.columnInt64(0));
+
+  std::map<std::string, std::vector<std::int64_t>> byType;
+  for (const auto& passage : passages_)
+    if (!passage.nearDuplicateOf && passage.tokenCount >= kMinSourceTokens && !used.count(passage.id))
+      byType[passage.filingType].push_back(passage.id);
+  std::mt19937_64 rng(config_.seed * 0x9E3779B97F4A7C15ULL + salt);
+  for (auto& [type, ids] : byType)
+    std::shuffle(ids.begin(), ids.end(), rng);
+  std::vector<std::int64_t> chosen;
+  for (std::size_t turn = 0; chosen.size() < count; ++turn) {
+    bool any = false;
+    for (auto& [type, ids] : byType)
+      if (turn < ids.size() && chosen.size() < count) {
+        chosen.push_back(ids[turn]);
+        any = true;
+      }
+    if (!any)
+      break;
+  }
+  return chosen;
+}
+
+std::vector<RunQuery> RunExecution::roundQueries(std::int64_t roundId, const std::string& querySet) {
+  auto s = store_.prepare("SELECT q.id, q.text, q.source_passage_id, q.split FROM queries q "
+                          "JOIN query_sets qs ON qs.id = q.query_set_id "
+                          "WHERE q.round_id = ?1 AND qs.corpus_id = ?2 AND qs.name = ?3 ORDER BY q.id");
+  s.bind(1, roundId).bind(2, run_.corpusId).bind(3, querySet);
+  std::vector<RunQuery> queries;
+  while (s.step())
+    queries.push_back({s.columnInt64(0), s.columnText(1), s.columnOptionalInt64(2).value_or(0), s.columnText(3)});
+  return queries;
+}
+
+void RunExecution::synthesise(const RoundRecord& round, const std::string& querySet, std::size_t count,
+                              std::size_t devCount, std::uint64_t salt, const std::string& split) {
+  const std::vector<std::int64_t> sample = samplePassages(count, salt, round.index);
+  if (sample.empty())
+    throw InputError("corpus '" + run_.corpusName + "' has no unused passages of at least " +
+                     std::to_string(kMinSourceTokens) + " tokens left to write queries for");
+  std::vector<teacher::QueryType> types;
+  for (const auto& name : config_.queryTypes)
+    types.push_back(teacher::parseQueryType(name));
+  const std::size_t dev = std::min(devCount, sample.size() / 2);
+  // dev first, then train: two calls so that each query carries its split from the start.
+  for (int part = 0; part < 2; ++part) {
+    teacher::QueryGenerationOptions options;
+    options.corpus = run_.corpusName;
+    options.querySet = querySet;
+    options.types = types;
+    options.roundId = round.id;
+    options.split = part == 0 ? "dev" : split;
+    options.passageIds.assign(sample.begin() + (part == 0 ? 0 : static_cast<std::ptrdiff_t>(dev)),
+                              part == 0 ? sample.begin() + static_cast<std::ptrdiff_t>(dev) : sample.end());
+    if (options.passageIds.empty())
+      continue;
+    options.count = static_cast<std::int64_t>(options.passageIds.size());
+    const auto result = teacher::generateQueries(store_, *teacher_, options, forward("synthesise"), stop_);
+    log("round " + std::to_string(round.index) + ": " + std::to_string(result.generated) + " " + options.split +
+        " queries written, " + std::to_string(result.existing) + " already there, " + std::to_string(result.failed) +
+        " failed" + (result.failures.empty() ? "" : " (first: " + result.failures.front().reason + ")"));
+  }
+}
+
+void RunExecution::retrieve(const RoundRecord& round, std::int64_t modelId) {
+  auto model = loadModel(modelId);
+  const index::DenseIndex index = denseIndex(modelId, *model);
+  const std::vector<RunQuery> queries = roundQueries(round.id, runQuerySetName());
+  std::vector<std::string> texts;
+  for (const auto& q : queries)
+    texts.push_back(q.text);
+  model::EncodeOptions options;
+  options.stop = stop_;
+  options.threads = config_.threads;
+  const std::vector<float> vectors = model->encode(texts, model::TextRole::Query, options);
+  throwIfStopped(stop_);
+  const int depth = std::max(config_.candidatesK, config_.filterTopK);
+  const auto hits = index.search(vectors, depth);
+
+  std::vector<CandidateRow> rows;
+  std::vector<std::pair<std::int64_t, std::string>> filtered;
+  for (std::size_t q = 0; q < queries.size(); ++q) {
+    int sourceRank = 0;
+    for (std::size_t r = 0; r < hits[q].size(); ++r)
+      if (hits[q][r].id == queries[q].sourcePassageId)
+        sourceRank = static_cast<int>(r) + 1;
+    if (sourceRank == 0 || sourceRank > config_.filterTopK) {
+      filtered.emplace_back(queries[q].id, "round " + std::to_string(round.index) +
+                                               ": source passage not in the student's top " +
+                                               std::to_string(config_.filterTopK));
+      continue;
+    }
+    for (std::size_t r = 0; r < hits[q].size(); ++r)
+      if (static_cast<int>(r) < config_.candidatesK || hits[q][r].id == queries[q].sourcePassageId)
+        rows.push_back({queries[q].id, hits[q][r].id, static_cast<int>(r) + 1, hits[q][r].score});
+  }
+  store_.transaction([&] {
+    repository_.replaceCandidates(round.id, rows);
+    auto mark = store_.prepare("UPDATE queries SET metadata_json = json_set(metadata_json, '$.filtered', ?2) "
+                               "WHERE id = ?1");
+    for (const auto& [id, reason] : filtered)
+      mark.bind(1, id).bind(2, reason).run();
+    repository_.completeStep(round.id, RoundStep::Retrieve);
+  });
+  log("round " + std::to_string(round.index) + ": kept " + std::to_string(queries.size() - filtered.size()) + " of " +
+      std::to_string(queries.size()) + " queries (source passage in the student's top " +
+      std::to_string(config_.filterTopK) + "), " + std::to_string(rows.size()) + " candidates");
+}
+
+// Judges every candidate of the round (cache first: pairs judged before are not paid for again).
+void RunExecution::judgeCandidates(const RoundRecord& round) {
+  const std::vector<CandidateRow> candidates = repository_.candidates(round.id);
+  std::unordered_map<std::int64_t, std::string> queryText;
+  for (const auto& q : roundQueries(round.id, runQuerySetName()))
+    queryText.emplace(q.id, q.text);
+  std::vector<teacher::JudgeRequest> requests;
+  requests.reserve(candidates.size());
+  for (const auto& c : candidates)
+    requests.push_back(
+        {queryText.at(c.queryId), passages_[passageIndex_.at(c.passageId)].text, c.queryId, c.passageId});
+  teacher::JudgmentCache cache(store_);
+  const auto result = cache.judge(*teacher_, requests, forward("judge"), stop_);
+  repository_.completeStep(round.id, RoundStep::Judge);
+  log("round " + std::to_string(round.index) + ": " + std::to_string(requests.size()) +
+      " pairs: " + std::to_string(result.judged) + " judged, " + std::to_string(result.cached) + " from the cache, " +
+      std::to_string(result.failed) + " failed; " + std::to_string(result.usage.calls) + " calls, " +
+      std::to_string(result.usage.inputTokens + result.usage.outputTokens) + " tokens");
+}
+
+void RunExecution::mine(const RoundRecord& round) {
+  const std::vector<CandidateRow> candidates = repository_.candidates(round.id);
+  std::unordered_map<std::int64_t, RunQuery> queries;
+  for (auto& q : roundQueries(round.id, runQuerySetName()))
+    queries.emplace(q.id, q);
+  teacher::JudgmentCache cache(store_);
+  HardExampleMiner miner(config_.mining, config_.seed);
+  std::vector<MinedRow> rows;
+  std::map<std::string, int> counts;
+  for (std::size_t start = 0; start < candidates.size();) {
+    std::size_t end = start;
+    while (end < candidates.size() && candidates[end].queryId == candidates[start].queryId)
+      ++end;
+    const RunQuery& query = queries.at(candidates[start].queryId);
+    std::vector<JudgedCandidate> judged;
+    std::vector<std::optional<int>> grades;
+    for (std::size_t i = start; i < end; ++i) {
+      const auto& c = candidates[i];
+      const auto judgment =
+          cache.lookup(*teacher_, query.text, contentHash(passages_[passageIndex_.at(c.passageId)].text));
+      JudgedCandidate j{c.passageId, c.rank, c.score, std::nullopt, std::nullopt, c.passageId == query.sourcePassageId};
+      if (judgment) {
+        j.grade = judgment->grade;
+        j.teacherScore = judgment->score;
+      }
+      judged.push_back(j);
+    }
+    const auto decisions = miner.mine(judged, static_cast<std::uint64_t>(query.id));
+    for (std::size_t i = 0; i < decisions.size(); ++i) {
+      rows.push_back({query.id, judged[i].passageId, decisions[i], judged[i].grade, judged[i].studentRank,
+                      judged[i].studentScore});
+      ++counts[toString(decisions[i].kind)];
+    }
+    start = end;
+  }
+  store_.transaction([&] {
+    repository_.replaceMined(round.id, rows);
+    repository_.completeStep(round.id, RoundStep::Mine);
+  });
+  std::string summary;
+  for (const auto& [kind, n] : counts)
+    summary += (summary.empty() ? "" : ", ") + std::to_string(n) + " " + kind;
+  log("round " + std::to_string(round.index) + ": mined " + summary);
+}
+
+std::int64_t RunExecution::train(const RoundRecord& round, std::int64_t modelId) {
+  // Examples: each kept query's judged list with the teacher's scores and the miner's decisions.
+  std::unordered_map<std::int64_t, RunQuery> queries;
+  for (auto& q : roundQueries(round.id, runQuerySetName()))
+    queries.emplace(q.id, q);
+  auto s = store_.prepare("SELECT m.query_id, m.passage_id, m.kind, j.grade, j.score FROM mined_examples m "
+                          "JOIN candidates c ON c.round_id = m.round_id AND c.query_id = m.query_id "
+                          "AND c.passage_id = m.passage_id "
+                          "LEFT JOIN judgments j ON j.query_id = m.query_id AND j.passage_id = m.passage_id "
+                          "AND j.status = 'ok' AND j.teacher_model = ?2 AND j.prompt_version = ?3 "
+                          "WHERE m.round_id = ?1 ORDER BY m.query_id, c.student_rank");
+  s.bind(1, round.id).bind(2, teacher_->model()).bind(3, teacher_->promptVersion());
+  std::map<std::int64_t, TrainingExample> examples;
+  const double maxGrade = teacher_->maxGrade();
+  while (s.step()) {
+    const std::int64_t queryId = s.columnInt64(0);
+    const std::int64_t passageId = s.columnInt64(1);
+    const std::string kind = s.columnText(2);
+    const auto grade = s.columnOptionalInt64(3);
+    const auto query = queries.find(queryId);
+    if (query == queries.end())
+      continue;
+    const bool isSource = passageId == query->second.sourcePassageId;
+    if (!grade && !isSource)
+      continue; // unjudged: the listwise loss has no target for it
+    TrainingExample& example = examples[queryId];
+    example.query = query->second.text;
+    const std::size_t at = example.passages.size();
+    example.passages.push_back(passages_[passageIndex_.at(passageId)].text);
+    double score = grade ? static_cast<double>(*grade) : maxGrade;
+    if (!s.columnIsNull(4))
+      score = s.columnDouble(4); // the teacher's finer score (logprob-weighted), when it has one
+    if (isSource)
+      score = maxGrade; // the query was written from it: a known positive
+    example.teacherScores.push_back(score);
+    if (kind == "hard_positive" || kind == "easy_positive")
+      example.positives.push_back(at);
+    else if (kind == "hard_negative" || kind == "easy_negative")
+      example.negatives.push_back(at);
+    else if (kind == "likely_false_negative" || kind == "ambiguous")
+      example.excluded.push_back(at);
+  }
+  std::vector<TrainingExample> trainSet, devSet;
+  for (auto& [queryId, example] : examples) {
+    if (example.passages.size() < 2)
+      continue;
+    (queries.at(queryId).split == "dev" ? devSet : trainSet).push_back(std::move(example));
+  }
+  if (trainSet.empty())
+    throw Error("round " + std::to_string(round.index) +
+                ": no training examples (every synthetic query was filtered out or failed); try more queries per "
+                "round or a larger filter_top_k");
+
+  auto student = loadModel(modelId)->clone();
+  std::shared_ptr<model::StudentModel> base;
+  if (config_.training.baseWeightAveraging > 0) {
+    const auto rounds = repository_.rounds(run_.id);
+    base = loadModel(*rounds.front().modelId);
+  }
+  repository_.replaceTrainingLog(round.id);
+  const auto onStep = [&](int step, int epoch, double loss, double learningRate, std::optional<double> dev) {
+    repository_.addTrainingStep(round.id, step, epoch, loss, learningRate, dev);
+    if (callbacks_.trainingLoss && !dev)
+      callbacks_.trainingLoss(round.index, step, loss);
+  };
+  log("round " + std::to_string(round.index) + ": training on " + std::to_string(trainSet.size()) + " queries (" +
+      std::to_string(devSet.size()) + " dev), loss " + toString(config_.training.loss));
+  const TrainingReport report =
+      trainStudent(*student, base.get(), trainSet, devSet, config_.training, maxGrade,
+                   config_.seed + static_cast<std::uint64_t>(round.index), onStep, forward("train"), stop_);
+  std::string devText;
+  if (report.devBefore)
+    devText = ", dev NDCG@5 " + std::to_string(*report.devBefore) + " -> " + std::to_string(*report.devAfter) +
+              (report.bestEpoch == 0 ? " (no epoch improved dev: the round keeps its starting weights)" : "");
+  log("round " + std::to_string(round.index) + ": " + std::to_string(report.steps) + " steps, loss " +
+      std::to_string(report.firstLoss) + " -> " + std::to_string(report.lastLoss) + devText);
+
+  const std::filesystem::path directory =
+      modelsDirectory() / ("run" + std::to_string(run_.id) + "-round" + std::to_string(round.index));
+  const std::filesystem::path partial = directory.string() + ".partial";
+  std::filesystem::remove_all(partial);
+  student->save(partial);
+  std::filesystem::remove_all(directory);
+  std::filesystem::rename(partial, directory);
+  const std::int64_t newModel =
+      model::registerModel(store_, directory, "checkpoint", directory.filename().string(), modelId);
+  store_.transaction([&] {
+    repository_.setRoundModel(round.id, newModel);
+    repository_.completeStep(round.id, RoundStep::Train);
+  });
+  return newModel;
+}
+
+// The held-out set's qrels grow with the passages each evaluated model puts in its top k: every one is judged by
+// the teacher (cache first), so no model is scored against passages nobody looked at. The source passage of each
+// held-out query is relevant with the top grade.
+void RunExecution::extendHoldoutQrels(const RoundRecord& round, std::int64_t modelId, bool withBm25Pool) {
+  const auto setId = corpus::tryFindQuerySetId(store_, run_.corpusId, holdoutQuerySetName());
+  if (!setId)
+    return;
+  const corpus::QuerySetRecord set = corpus::loadQuerySet(store_, *setId);
+  std::vector<std::string> texts;
+  for (const auto& q : set.queries)
+    texts.push_back(q.text);
+  auto model = loadModel(modelId);
+  const index::DenseIndex index = denseIndex(modelId, *model);
+  model::EncodeOptions options;
+  options.stop = stop_;
+  const auto vectors = model->encode(texts, model::TextRole::Query, options);
+  const int depth = withBm25Pool ? kHoldoutPoolDepth : config_.evaluation.k;
+  auto hits = index.search(vectors, depth);
+  if (withBm25Pool) {
+    std::vector<std::int64_t> ids;
+    std::vector<std::string> passageTexts;
+    for (const auto& p : passages_) {
+      ids.push_back(p.id);
+      passageTexts.push_back(p.text);
+    }
+    const auto bm25 = index::Bm25Index::build(ids, passageTexts, {}, forward("bm25 index"), stop_);
+    const auto bm25Hits = bm25.search(texts, kHoldoutPoolDepth);
+    for (std::size_t q = 0; q < hits.size(); ++q)
+      hits[q].insert(hits[q].end(), bm25Hits[q].begin(), bm25Hits[q].end());
+  }
+  std::vector<teacher::JudgeRequest> requests;
+  std::vector<std::int64_t> requestQuery;
+  for (std::size_t q = 0; q < set.queries.size(); ++q) {
+    std::set<std::int64_t> seen;
+    for (const auto& hit : hits[q])
+      if (seen.insert(hit.id).second) {
+        requests.push_back({set.queries[q].text, passages_[passageIndex_.at(hit.id)].text, set.queries[q].id, hit.id});
+        requestQuery.push_back(static_cast<std::int64_t>(q));
+      }
+  }
+  teacher::JudgmentCache cache(store_);
+  const auto judged = cache.judge(*teacher_, requests, forward("judge held-out pool"), stop_);
+  store_.transaction([&] {
+    auto upsert = store_.prepare("INSERT INTO qrels(query_id, record_key, grade) VALUES (?1, ?2, ?3) "
+                                 "ON CONFLICT(query_id, record_key) DO UPDATE SET grade = MAX(grade, excluded.grade)");
+    for (const auto& q : set.queries)
+      if (q.sourcePassageId && passageIndex_.count(*q.sourcePassageId))
+        upsert.bind(1, q.id)
+            .bind(2, passages_[passageIndex_.at(*q.sourcePassageId)].recordKey)
+            .bind(3, static_cast<int>(teacher_->maxGrade()))
+            .run();
+    for (std::size_t i = 0; i < requests.size(); ++i)
+      if (judged.judgments[i].ok)
+        upsert.bind(1, *requests[i].queryId)
+            .bind(2, passages_[passageIndex_.at(*requests[i].passageId)].recordKey)
+            .bind(3, judged.judgments[i].grade)
+            .run();
+  });
+  log("round " + std::to_string(round.index) + ": held-out pool " + std::to_string(requests.size()) + " pairs (" +
+      std::to_string(judged.judged) + " newly judged, " + std::to_string(judged.cached) + " cached)");
+}
+
+// The rank and score each mined pair has under the round's new student: did training move it the right way?
+void RunExecution::storeRankAfter(const RoundRecord& round, std::int64_t modelId, model::StudentModel& model) {
+  auto s =
+      store_.prepare("SELECT DISTINCT m.query_id, q.text FROM mined_examples m JOIN queries q ON q.id = m.query_id "
+                     "WHERE m.round_id = ?1 ORDER BY m.query_id");
+  s.bind(1, round.id);
+  std::vector<std::int64_t> queryIds;
+  std::vector<std::string> texts;
+  while (s.step()) {
+    queryIds.push_back(s.columnInt64(0));
+    texts.push_back(s.columnText(1));
+  }
+  if (queryIds.empty())
+    return;
+  const std::vector<float>& corpus = corpusEmbeddings(modelId, model);
+  model::EncodeOptions options;
+  options.stop = stop_;
+  const std::vector<float> vectors = model.encode(texts, model::TextRole::Query, options);
+  const auto dimension = static_cast<std::size_t>(model.config().hiddenSize);
+  const std::size_t n = passages_.size();
+  std::unordered_map<std::int64_t, std::size_t> row;
+  for (std::size_t i = 0; i < queryIds.size(); ++i)
+    row.emplace(queryIds[i], i);
+  std::vector<float> scores(n);
+  auto pairs = store_.prepare("SELECT query_id, passage_id FROM mined_examples WHERE round_id = ?1 ORDER BY query_id");
+  pairs.bind(1, round.id);
+  std::vector<std::tuple<std::int64_t, std::int64_t, int, double>> updates;
+  std::int64_t scoredQuery = -1;
+  while (pairs.step()) {
+    const std::int64_t queryId = pairs.columnInt64(0), passageId = pairs.columnInt64(1);
+    if (queryId != scoredQuery) {
+      const float* q = vectors.data() + row.at(queryId) * dimension;
+      for (std::size_t p = 0; p < n; ++p) {
+        const float* v = corpus.data() + p * dimension;
+        float dot = 0;
+        for (std::size_t d = 0; d < dimension; ++d)
+          dot += q[d] * v[d];
+        scores[p] = dot;
+      }
+      scoredQuery = queryId;
+    }
+    const std::size_t at = passageIndex_.at(passageId);
+    int rank = 1; // ties broken by passage id, as retrieval does
+    for (std::size_t p = 0; p < n; ++p)
+      if (scores[p] > scores[at] || (scores[p] == scores[at] && passages_[p].id < passageId))
+        ++rank;
+    updates.emplace_back(queryId, passageId, rank, scores[at]);
+  }
+  store_.transaction([&] {
+    for (const auto& [queryId, passageId, rank, score] : updates)
+      repository_.setRankAfter(round.id, queryId, passageId, rank, score);
+  });
+}
+
+void RunExecution::evaluate(const RoundRecord& round, std::int64_t modelId, const EvaluationTarget& target,
+                            bool withBm25) {
+  if (target.synthetic)
+    extendHoldoutQrels(round, modelId, round.index == 0);
+  auto model = loadModel(modelId);
+  const index::DenseIndex index = denseIndex(modelId, *model);
+  auto encoder = model::makeTextEncoder(model);
+  // A resumed step evaluates again: the earlier, interrupted attempt's rows go first (no duplicates).
+  store_.prepare("DELETE FROM evaluations WHERE run_id = ?1 AND round_index = ?2")
+      .bind(1, run_.id)
+      .bind(2, round.index)
+      .run();
+  eval::EvaluationRequest request;
+  request.corpusId = run_.corpusId;
+  request.querySetId = target.querySetId;
+  if (target.synthetic)
+    request.querySetId = corpus::tryFindQuerySetId(store_, run_.corpusId, holdoutQuerySetName());
+  request.split = target.split;
+  request.queriesFile = target.queriesFile;
+  request.qrelsFile = target.qrelsFile;
+  request.k = config_.evaluation.k;
+  request.runId = run_.id;
+  request.roundIndex = round.index;
+  request.progress = forward("evaluate");
+  request.stop = stop_;
+  request.retriever = eval::RetrieverKind::Dense;
+  request.encoder = encoder.get();
+  request.modelId = modelId;
+  request.prebuiltIndex = &index;
+  const auto dense = eval::evaluate(store_, request);
+  log("round " + std::to_string(round.index) + ": student MRR@" + std::to_string(request.k) + " " +
+      std::to_string(dense.table.groups.at(eval::kAllFilingTypes).mean.mrr) + ", NDCG@" + std::to_string(request.k) +
+      " " + std::to_string(dense.table.groups.at(eval::kAllFilingTypes).mean.ndcg) + " over " +
+      std::to_string(dense.table.groups.at(eval::kAllFilingTypes).queries) + " held-out queries");
+  if (withBm25) {
+    request.retriever = eval::RetrieverKind::Bm25;
+    request.encoder = nullptr;
+    request.modelId.reset();
+    request.prebuiltIndex = nullptr;
+    const auto bm25 = eval::evaluate(store_, request);
+    log("round 0: BM25 MRR@" + std::to_string(request.k) + " " +
+        std::to_string(bm25.table.groups.at(eval::kAllFilingTypes).mean.mrr));
+  }
+  if (round.index > 0)
+    storeRankAfter(round, modelId, *model);
+  store_.transaction([&] {
+    repository_.completeStep(round.id, RoundStep::Evaluate);
+    repository_.finishRound(round.id);
+  });
+}
+
+RunOutcome RunExecution::execute() {
+  const std::string tag = "run " + std::to_string(run_.id);
+  log(tag + " on corpus '" + run_.corpusName + "' (" + std::to_string(passages_.size()) + " passages), teacher " +
+      teacher_->kind() + "/" + teacher_->model() + ", student " + config_.student);
+  const EvaluationTarget target = evaluationTarget();
+  if (target.synthetic)
+    log("no human query set: evaluating on " + std::to_string(config_.evaluation.holdoutQueries) +
+        " held-out teacher queries (never trained on), judged by the teacher");
+
+  // Round 0: the base student (and BM25) on the held-out queries.
+  RoundRecord round = repository_.ensureRound(run_.id, 0);
+  std::int64_t model = round.modelId ? *round.modelId : baseModel();
+  if (!round.modelId)
+    repository_.setRoundModel(round.id, model);
+  if (target.synthetic && round.lastCompleted < RoundStep::Synthesise) {
+    progress("round 0", 0, 0, "held-out queries");
+    synthesise(round, holdoutQuerySetName(), static_cast<std::size_t>(config_.evaluation.holdoutQueries), 0,
+               0x686f6c646f7574ULL, "test");
+    store_.prepare("UPDATE queries SET split = 'test' WHERE round_id = ?1").bind(1, round.id).run();
+    repository_.completeStep(round.id, RoundStep::Synthesise);
+  }
+  if (round.lastCompleted < RoundStep::Evaluate)
+    evaluate(round, model, target, config_.evaluation.bm25Baseline);
+
+  for (int index = 1; index <= config_.rounds; ++index) {
+    throwIfStopped(stop_);
+    round = repository_.ensureRound(run_.id, index);
+    if (round.lastCompleted == RoundStep::Evaluate) {
+      model = *round.modelId;
+      continue;
+    }
+    const std::string label = "round " + std::to_string(index) + "/" + std::to_string(config_.rounds);
+    const auto step = [&](RoundStep s) { return round.lastCompleted < s; };
+    if (step(RoundStep::Synthesise)) {
+      progress(label, 0, 0, "synthesise");
+      const auto count = static_cast<std::size_t>(config_.queriesPerRound);
+      const auto dev = static_cast<std::size_t>(config_.training.devFraction * static_cast<double>(count) + 0.5);
+      synthesise(round, runQuerySetName(), count, dev, static_cast<std::uint64_t>(index), "train");
+      repository_.completeStep(round.id, RoundStep::Synthesise);
+    }
+    if (step(RoundStep::Retrieve)) {
+      progress(label, 1, 6, "retrieve");
+      retrieve(round, model);
+    }
+    if (step(RoundStep::Judge)) {
+      progress(label, 2, 6, "judge");
+      judgeCandidates(round);
+    }
+    if (step(RoundStep::Mine)) {
+      progress(label, 3, 6, "mine");
+      mine(round);
+    }
+    if (step(RoundStep::Train)) {
+      progress(label, 4, 6, "train");
+      model = train(round, model);
+    } else {
+      model = *round.modelId;
+    }
+    progress(label, 5, 6, "evaluate");
+    evaluate(round, model, target, false);
+  }
+  return loadRunOutcome(store_, run_.id);
+}
+
+} // namespace
+
+std::int64_t createRun(store::Store& store, const std::string& corpus, const RunConfig& config,
+                       const std::string& name) {
+  const std::int64_t corpusId = corpus::findCorpusId(store, corpus);
+  return RunRepository(store).createRun(corpusId, config, name);
+}
+
+RunOutcome executeRun(store::Store& store, std::int64_t runId, const RunCallbacks& callbacks, std::stop_token stop,
+                      const RunEnvironment& environment) {
+  RunRepository repository(store);
+  RunExecution execution(store, runId, callbacks, stop, environment);
+  repository.setRunStatus(runId, "running");
+  try {
+    RunOutcome outcome = execution.execute();
+    repository.setRunStatus(runId, "completed");
+    outcome.status = "completed";
+    return outcome;
+  } catch (const Cancelled&) {
+    repository.setRunStatus(runId, "paused");
+    throw;
+  } catch (...) {
+    repository.setRunStatus(runId, "failed");
+    throw;
+  }
+}
+
+RunOutcome loadRunOutcome(store::Store& store, std::int64_t runId) {
+  RunOutcome outcome;
+  outcome.runId = runId;
+  auto status = store.prepare("SELECT status FROM runs WHERE id = ?1");
+  status.bind(1, runId);
+  if (!status.step())
+    throw InputError("no run with id " + std::to_string(runId) + " in '" + store.path().string() + "'");
+  outcome.status = status.columnText(0);
+  RunRepository repository(store);
+  auto evaluations = store.prepare("SELECT id, retriever FROM evaluations WHERE run_id = ?1 AND round_index = ?2 "
+                                   "ORDER BY id");
+  for (const RoundRecord& round : repository.rounds(runId)) {
+    if (round.lastCompleted != RoundStep::Evaluate)
+      continue;
+    RoundMetrics metrics;
+    metrics.round = round.index;
+    metrics.modelId = round.modelId;
+    evaluations.reset();
+    evaluations.bind(1, runId).bind(2, round.index);
+    std::vector<std::pair<std::int64_t, std::string>> found;
+    while (evaluations.step())
+      found.emplace_back(evaluations.columnInt64(0), evaluations.columnText(1));
+    for (const auto& [id, retriever] : found) {
+      if (retriever == "dense")
+        metrics.dense = eval::loadMetrics(store, id);
+      else if (retriever == "bm25")
+        metrics.bm25 = eval::loadMetrics(store, id);
+    }
+    outcome.rounds.push_back(std::move(metrics));
+  }
+  return outcome;
+}
+
+RunConfig defaultRunConfig() {
+  return RunConfig{};
+}
+
+} // namespace distillery::pipeline

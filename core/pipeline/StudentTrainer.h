@@ -1,0 +1,58 @@
+#pragma once
+// Fine-tunes the student on one round's judged and mined examples, with the losses of the two papers:
+// listwise KL distillation of the teacher's grades over each query's candidate list plus a small InfoNCE term
+// (Tamber et al. 2025), or InfoNCE / triplet margin over mined positives and negatives with in-batch negatives
+// (Brenner et al. 2025). Early stopping on a dev split and weight averaging with the base model guard against
+// overfitting and forgetting. No torch in this header: the pipeline's orchestration includes it.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "core/pipeline/RunConfig.h"
+#include "core/util/Progress.h"
+
+namespace distillery::model {
+class StudentModel;
+}
+
+namespace distillery::pipeline {
+
+/// One query with its judged candidates, as training sees it.
+struct TrainingExample {
+  std::string query;
+  std::vector<std::string> passages;  // candidate texts (the listwise list)
+  std::vector<double> teacherScores;  // teacher's graded relevance per passage, 0..maxGrade
+  std::vector<std::size_t> positives; // indexes of mined positives (hard and easy)
+  std::vector<std::size_t> negatives; // indexes of mined negatives (hard and easy)
+  std::vector<std::size_t> excluded;  // likely false negatives and ambiguous ones: never negatives in InfoNCE
+};
+
+struct TrainingReport {
+  int steps = 0;
+  int epochs = 0;    // epochs run
+  int bestEpoch = 0; // 0: the starting weights were best on dev (kept)
+  double firstLoss = 0;
+  double lastLoss = 0;
+  std::optional<double> devBefore; // NDCG@5 of dev queries' judged lists, reranked by the student
+  std::optional<double> devAfter;
+  bool stoppedEarly = false;
+};
+
+/// Called after every optimiser step (devMetric only at the end of an epoch).
+using TrainingStepSink =
+    std::function<void(int step, int epoch, double loss, double learningRate, std::optional<double> devMetric)>;
+
+/// Trains student in place. base (may be null) is the model weight averaging pulls towards.
+/// Throws Cancelled when stop is requested (the student is then in an undefined state: do not save it).
+TrainingReport trainStudent(model::StudentModel& student, const model::StudentModel* base,
+                            const std::vector<TrainingExample>& train, const std::vector<TrainingExample>& dev,
+                            const TrainingConfig& config, double maxGrade, std::uint64_t seed,
+                            const TrainingStepSink& onStep, const ProgressCallback& progress, std::stop_token stop);
+
+/// NDCG@k of the student's ordering of each example's passages against the teacher's scores, averaged.
+double rerankNdcg(model::StudentModel& student, const std::vector<TrainingExample>& examples, int k = 5);
+
+} // namespace distillery::pipeline
