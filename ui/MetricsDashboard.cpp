@@ -21,36 +21,6 @@
 #include "core/store/Store.h"
 
 namespace distillery::ui {
-namespace {
-
-const QList<QColor> kSeriesColours{QColor(0x9e, 0x9e, 0x9e), QColor(0x2b, 0x7b, 0xb9), QColor(0xe6, 0x9f, 0x00),
-                                   QColor(0x1a, 0x98, 0x50), QColor(0xd7, 0x30, 0x27), QColor(0x75, 0x70, 0xb3)};
-
-QString typeLabel(const std::string& type) {
-  return type == "ALL" ? QCoreApplication::translate("distillery::ui::MetricsDashboard", "all")
-                       : QString::fromStdString(type);
-}
-
-void stylePlot(QCustomPlot* plot) {
-  plot->setMinimumHeight(220);
-  plot->legend->setVisible(true);
-  plot->legend->setFont(QFont(plot->font().family(), 8));
-  plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
-  plot->setNoAntialiasingOnDrag(true);
-  if (plot->plotLayout()->rowCount() == 1) {
-    plot->plotLayout()->insertRow(0);
-    plot->plotLayout()->addElement(0, 0,
-                                   new QCPTextElement(plot, QString(), QFont(plot->font().family(), 10, QFont::Bold)));
-  }
-}
-
-void setTitle(QCustomPlot* plot, const QString& title) {
-  if (auto* text = qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0)))
-    text->setText(title);
-}
-
-} // namespace
-
 MetricsDashboard::MetricsDashboard(QWidget* parent) : QWidget(parent) {
   run_ = new QComboBox(this);
   round_ = new QComboBox(this);
@@ -84,7 +54,7 @@ MetricsDashboard::MetricsDashboard(QWidget* parent) : QWidget(parent) {
   comparisonBars_ = new QCustomPlot(this);
   lines_ = new QCustomPlot(this);
   for (QCustomPlot* plot : {bars_, comparisonBars_, lines_})
-    stylePlot(plot);
+    charts::preparePlot(plot);
   for (QCustomPlot* plot : {bars_, comparisonBars_})
     connect(plot, &QCustomPlot::mouseMove, this, [this, plot](QMouseEvent* e) { showTooltip(plot, e); });
   comparisonBars_->hide();
@@ -222,89 +192,25 @@ void MetricsDashboard::redrawNow() {
 }
 
 void MetricsDashboard::drawBars(QCustomPlot* plot, std::int64_t runId, int round, const QString& title) {
-  plot->clearPlottables();
-  const std::string metric = metric_->currentData().toString().toStdString();
-  const int k = k_->currentData().toInt();
-  const std::vector<std::string> types = metrics_.filingTypes(runId);
-  struct Series {
-    QString name;
-    std::function<std::optional<MetricRecord>(const std::string&)> lookup;
-  };
-  std::vector<Series> series;
-  series.push_back({tr("BM25"), [&](const std::string& t) { return metrics_.baseline(runId, t, metric, k); }});
-  series.push_back(
-      {tr("round 0"), [&](const std::string& t) { return metrics_.find(runId, 0, "dense", t, metric, k); }});
-  if (round != 0)
-    series.push_back({tr("round %1").arg(round),
-                      [&, round](const std::string& t) { return metrics_.find(runId, round, "dense", t, metric, k); }});
-
-  auto* group = new QCPBarsGroup(plot);
-  group->setSpacingType(QCPBarsGroup::stAbsolute);
-  group->setSpacing(2);
-  double maxValue = 0;
-  const double width = 0.8 / static_cast<double>(series.size());
-  for (std::size_t s = 0; s < series.size(); ++s) {
-    auto* bars = new QCPBars(plot->xAxis, plot->yAxis);
-    bars->setName(series[s].name);
-    bars->setWidth(width);
-    bars->setBarsGroup(group);
-    const QColor colour = kSeriesColours[static_cast<int>(s) % kSeriesColours.size()];
-    bars->setBrush(colour);
-    bars->setPen(colour.darker(130));
-    QVector<BarInfo>& info = barInfo_[bars];
-    for (std::size_t t = 0; t < types.size(); ++t)
-      if (const auto record = series[s].lookup(types[t])) {
-        bars->addData(static_cast<double>(t + 1), record->value);
-        info.push_back({series[s].name, typeLabel(types[t]), record->value, record->queryCount});
-        maxValue = std::max(maxValue, record->value);
-      }
-  }
-  auto ticker = QSharedPointer<QCPAxisTickerText>::create();
-  for (std::size_t t = 0; t < types.size(); ++t)
-    ticker->addTick(static_cast<double>(t + 1), typeLabel(types[t]));
-  plot->xAxis->setTicker(ticker);
-  plot->xAxis->setRange(0.4, static_cast<double>(types.size()) + 0.6);
-  plot->yAxis->setRange(0, maxValue > 0 ? maxValue * 1.35 : 1.0); // headroom for the legend
-  plot->yAxis->setLabel(tr("%1@%2").arg(metric_->currentText()).arg(k));
-  setTitle(plot, title);
-  plot->replot(QCustomPlot::rpQueuedReplot);
+  const charts::MetricSpec metric{metric_->currentData().toString().toStdString(), k_->currentData().toInt(),
+                                  metric_->currentText()};
+  const charts::BarPoints points = charts::drawRoundComparisonBars(plot, metrics_, runId, round, metric, title);
+  for (auto it = points.begin(); it != points.end(); ++it)
+    barInfo_.insert(it.key(), it.value());
 }
 
 void MetricsDashboard::drawLines() {
-  lines_->clearGraphs();
   const std::string metric = metric_->currentData().toString().toStdString();
   const int k = k_->currentData().toInt();
   const std::int64_t runId = run_->currentData().toLongLong();
-  const std::vector<int> rounds = metrics_.rounds(runId);
-  const std::vector<std::string> types = metrics_.filingTypes(runId);
-  double maxValue = 0;
-  int colour = 1;
-  const auto addLine = [&](std::int64_t run, const std::string& type, const QString& name, Qt::PenStyle style) {
-    QCPGraph* graph = lines_->addGraph();
-    graph->setName(name);
-    graph->setPen(QPen(kSeriesColours[colour++ % kSeriesColours.size()], type == "ALL" ? 2.5 : 1.5, style));
-    graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
-    for (int r : metrics_.rounds(run))
-      if (const auto record = metrics_.find(run, r, "dense", type, metric, k)) {
-        graph->addData(r, record->value);
-        maxValue = std::max(maxValue, record->value);
-      }
-  };
-  for (const std::string& type : types)
-    addLine(runId, type, typeLabel(type), Qt::SolidLine);
+  std::vector<charts::RoundLine> lines;
+  for (const std::string& type : metrics_.filingTypes(runId))
+    lines.push_back({charts::filingTypeLabel(type), runId, type, metric});
   const std::int64_t compareId = compare_->currentData().toLongLong();
   if (compareId >= 0)
-    addLine(compareId, "ALL", tr("%1, all").arg(compare_->currentText()), Qt::DashLine);
-  auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
-  ticker->setTickStep(1.0);
-  ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
-  lines_->xAxis->setTicker(ticker);
-  lines_->xAxis->setLabel(tr("round"));
-  lines_->xAxis->setRange(-0.3, rounds.empty() ? 1.3 : rounds.back() + 0.3);
-  lines_->yAxis->setRange(0, maxValue > 0 ? maxValue * 1.15 : 1.0);
-  lines_->yAxis->setLabel(tr("%1@%2").arg(metric_->currentText()).arg(k));
-  setTitle(lines_, tr("Across rounds"));
-  lines_->replot(QCustomPlot::rpQueuedReplot);
+    lines.push_back({tr("%1, all").arg(compare_->currentText()), compareId, "ALL", metric, Qt::DashLine});
+  charts::drawRoundLines(lines_, metrics_, lines, k, tr("%1@%2").arg(metric_->currentText()).arg(k),
+                         tr("Across rounds"));
 }
 
 void MetricsDashboard::fillTable() {
@@ -349,10 +255,10 @@ QString MetricsDashboard::tooltipAt(QCustomPlot* plot, const QPointF& pixel) con
     if (selection.isEmpty())
       continue;
     const int index = selection.dataRange().begin();
-    const QVector<BarInfo> info = barInfo_.value(bars);
+    const QVector<charts::BarPoint> info = barInfo_.value(bars);
     if (index < 0 || index >= info.size())
       continue;
-    const BarInfo& b = info[index];
+    const charts::BarPoint& b = info[index];
     return tr("%1, %2: %3 = %4 over %5 queries")
         .arg(b.series, b.filingType, plot->yAxis->label())
         .arg(b.value, 0, 'f', 4)

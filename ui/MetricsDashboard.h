@@ -5,6 +5,7 @@
 #include <QHash>
 #include <QWidget>
 
+#include "ui/MetricCharts.h"
 #include "ui/MetricsData.h"
 
 class QComboBox;
@@ -55,12 +56,6 @@ signals:
   void errorOccurred(const QString& message);
 
 private:
-  struct BarInfo {
-    QString series;
-    QString filingType;
-    double value;
-    int queries;
-  };
   void fillRunBoxes();
   void fillRounds();
   void drawBars(QCustomPlot* plot, std::int64_t runId, int round, const QString& title);
@@ -81,7 +76,7 @@ private:
   QTableWidget* table_;
   QLabel* status_;
   QTimer* redrawTimer_;
-  QHash<const QCPBars*, QVector<BarInfo>> barInfo_;
+  charts::BarPoints barInfo_; // what each drawn bar shows, for tooltips
   int redrawCount_ = 0;
 };
 

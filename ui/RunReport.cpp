@@ -1,0 +1,899 @@
+#include "ui/RunReport.h"
+
+#include <QByteArray>
+#include <qcustomplot.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+
+#include "core/store/Store.h"
+#include "core/util/Error.h"
+#include "core/util/Time.h"
+#include "ui/MetricCharts.h"
+#include "ui/MetricsData.h"
+
+namespace distillery::ui {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// Table columns, in the order the report shows them.
+const std::vector<std::string> kMetricNames{"mrr", "ndcg", "dcg", "recall"};
+// Mined kinds in the miner's order of importance; kinds not listed follow alphabetically.
+const std::vector<std::string> kMinedKindOrder{
+    "hard_positive", "hard_negative", "easy_positive", "easy_negative", "likely_false_negative",
+    "excluded",      "ambiguous",     "unjudged",      "unsampled_easy"};
+constexpr int kDecimals = 4;        // table values and changes
+constexpr int kSummaryDecimals = 3; // the summary sentence
+
+// ---------------------------------------------------------------------------------------------------------------
+// Formatting (locale-free: QApplication sets the C locale from the environment, printf would follow it)
+
+std::string fixed(double value, int decimals = kDecimals) {
+  char buffer[64];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, decimals);
+  return std::string(buffer, result.ptr);
+}
+
+/// "+0.0410", "-0.0120", "±0.0000" (the change as it reads once rounded).
+std::string signedChange(double change, int decimals = kDecimals) {
+  const std::string magnitude = fixed(std::abs(change), decimals);
+  if (magnitude.find_first_not_of("0.") == std::string::npos)
+    return "\u00b1" + magnitude;
+  return (change > 0 ? "+" : "-") + magnitude;
+}
+
+std::string changeClass(double change) {
+  const std::string text = signedChange(change);
+  return text[0] == '+' ? "up" : text[0] == '-' ? "down" : "flat";
+}
+
+std::string htmlEscape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    default:
+      out += c;
+    }
+  }
+  return out;
+}
+
+/// A Markdown table cell: pipes escaped, line breaks flattened.
+std::string mdCell(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n' || c == '\r')
+      out += ' ';
+    else
+      out += c;
+  }
+  return out;
+}
+
+const std::string kMissing = "\u2014"; // em dash for a value that was not stored
+
+// ---------------------------------------------------------------------------------------------------------------
+// What the report shows, read from the store
+
+struct TrainingRow {
+  std::int64_t step = 0;
+  std::int64_t epoch = 0;
+  double loss = 0;
+  std::optional<double> learningRate;
+  std::optional<double> devMetric;
+};
+
+struct RoundInfo {
+  std::int64_t id = 0;
+  int index = 0;
+  std::string status;
+  std::string lastStep;
+  std::map<std::string, std::int64_t> queriesBySplit;
+  std::int64_t candidates = 0;
+  std::int64_t judgments = 0;
+  std::int64_t judgmentsFailed = 0;
+  std::optional<std::int64_t> judgmentsCached; // judged before the round started (unknown without a start time)
+  std::map<std::string, std::int64_t> mined;
+  std::vector<TrainingRow> training;
+};
+
+struct RunInfo {
+  std::int64_t id = 0;
+  std::string name;
+  std::string corpus;
+  std::string status;
+  std::string softwareVersion;
+  std::int64_t seed = 0;
+  std::string createdAt;
+  std::string startedAt;
+  std::string finishedAt;
+  std::optional<json> config; // redacted; empty when the stored text is not JSON
+  std::string querySet;       // the evaluation query set of the latest dense evaluation
+};
+
+struct ReportData {
+  RunInfo run;
+  std::vector<RoundInfo> rounds;
+  MetricTable metrics;
+  std::vector<std::string> filingTypes; // ALL first
+  std::vector<int> denseRounds;         // evaluated rounds of the student, ascending
+  int k = 5;
+  int baselineRound = 0;
+  int finalRound = 0;
+
+  std::optional<double> value(int round, const std::string& type, const std::string& metric) const {
+    if (const auto r = metrics.find(run.id, round, "dense", type, metric, k))
+      return r->value;
+    return std::nullopt;
+  }
+  std::optional<double> bm25(const std::string& type, const std::string& metric) const {
+    if (const auto r = metrics.baseline(run.id, type, metric, k))
+      return r->value;
+    return std::nullopt;
+  }
+  std::optional<double> change(const std::string& type, const std::string& metric) const {
+    const auto first = value(baselineRound, type, metric), last = value(finalRound, type, metric);
+    if (!first || !last || finalRound == baselineRound)
+      return std::nullopt;
+    return *last - *first;
+  }
+  int queries(int round, const std::string& type) const {
+    for (const std::string& metric : kMetricNames)
+      if (const auto r = metrics.find(run.id, round, "dense", type, metric, k))
+        return r->queryCount;
+    return 0;
+  }
+};
+
+std::string textOr(store::Statement& st, int column) {
+  return st.columnOptionalText(column).value_or("");
+}
+
+RunInfo loadRun(store::Store& store, std::int64_t runId) {
+  store::Statement st =
+      store.prepare("SELECT r.id, coalesce(r.name, ''), coalesce(c.name, ''), r.config_json, r.software_version, "
+                    "r.seed, r.status, r.created_at, r.started_at, r.finished_at "
+                    "FROM runs r LEFT JOIN corpora c ON c.id = r.corpus_id WHERE r.id = ?1");
+  st.bind(1, runId);
+  if (!st.step())
+    throw InputError("no run with id " + std::to_string(runId) + " in " + store.path().string());
+  RunInfo run;
+  run.id = st.columnInt64(0);
+  run.name = st.columnText(1);
+  run.corpus = st.columnText(2);
+  const json config = json::parse(st.columnText(3), nullptr, /*allow_exceptions=*/false);
+  if (!config.is_discarded())
+    run.config = redactSecrets(config);
+  run.softwareVersion = st.columnText(4);
+  run.seed = st.columnInt64(5);
+  run.status = st.columnText(6);
+  run.createdAt = textOr(st, 7);
+  run.startedAt = textOr(st, 8);
+  run.finishedAt = textOr(st, 9);
+
+  store::Statement set = store.prepare("SELECT qs.name FROM evaluations e JOIN query_sets qs ON qs.id = e.query_set_id "
+                                       "WHERE e.run_id = ?1 AND e.retriever = 'dense' ORDER BY e.id DESC LIMIT 1");
+  set.bind(1, runId);
+  if (set.step())
+    run.querySet = set.columnText(0);
+  return run;
+}
+
+std::vector<RoundInfo> loadRounds(store::Store& store, std::int64_t runId) {
+  std::vector<RoundInfo> rounds;
+  std::vector<std::optional<std::string>> startedAt;
+  {
+    store::Statement st = store.prepare("SELECT id, round_index, status, coalesce(last_completed_step, ''), started_at "
+                                        "FROM rounds WHERE run_id = ?1 ORDER BY round_index");
+    st.bind(1, runId);
+    while (st.step()) {
+      RoundInfo round;
+      round.id = st.columnInt64(0);
+      round.index = static_cast<int>(st.columnInt64(1));
+      round.status = st.columnText(2);
+      round.lastStep = st.columnText(3);
+      rounds.push_back(std::move(round));
+      startedAt.push_back(st.columnOptionalText(4));
+    }
+  }
+  store::Statement queries = store.prepare("SELECT split, count(*) FROM queries WHERE round_id = ?1 GROUP BY split");
+  store::Statement candidates = store.prepare("SELECT count(*) FROM candidates WHERE round_id = ?1");
+  // Judgments are shared through the cache (teacher, prompt, query text, passage hash), so a round's are the
+  // ones matching its candidates by text and hash, whichever query row first asked for them.
+  store::Statement judgments = store.prepare(
+      "SELECT count(DISTINCT j.id), count(DISTINCT CASE WHEN j.status = 'failed' THEN j.id END), "
+      "count(DISTINCT CASE WHEN j.created_at < ?2 THEN j.id END) "
+      "FROM candidates c JOIN queries q ON q.id = c.query_id JOIN passages p ON p.id = c.passage_id "
+      "JOIN judgments j ON j.query_text = q.text AND j.passage_hash = p.content_hash WHERE c.round_id = ?1");
+  store::Statement mined = store.prepare("SELECT kind, count(*) FROM mined_examples WHERE round_id = ?1 GROUP BY kind");
+  store::Statement training = store.prepare(
+      "SELECT step, epoch, loss, learning_rate, dev_metric FROM training_log WHERE round_id = ?1 ORDER BY step");
+  for (std::size_t i = 0; i < rounds.size(); ++i) {
+    RoundInfo& round = rounds[i];
+    queries.reset();
+    queries.bind(1, round.id);
+    while (queries.step())
+      round.queriesBySplit[queries.columnText(0)] = queries.columnInt64(1);
+    candidates.reset();
+    candidates.bind(1, round.id);
+    round.candidates = candidates.step() ? candidates.columnInt64(0) : 0;
+    judgments.reset();
+    judgments.bind(1, round.id).bind(2, startedAt[i]);
+    if (judgments.step()) {
+      round.judgments = judgments.columnInt64(0);
+      round.judgmentsFailed = judgments.columnInt64(1);
+      if (startedAt[i])
+        round.judgmentsCached = judgments.columnInt64(2);
+    }
+    mined.reset();
+    mined.bind(1, round.id);
+    while (mined.step())
+      round.mined[mined.columnText(0)] = mined.columnInt64(1);
+    training.reset();
+    training.bind(1, round.id);
+    while (training.step()) {
+      TrainingRow row{training.columnInt64(0), training.columnInt64(1), training.columnDouble(2), std::nullopt,
+                      std::nullopt};
+      if (!training.columnIsNull(3))
+        row.learningRate = training.columnDouble(3);
+      if (!training.columnIsNull(4))
+        row.devMetric = training.columnDouble(4);
+      round.training.push_back(row);
+    }
+  }
+  return rounds;
+}
+
+int chooseK(const ReportData& data, std::int64_t runId, int requested) {
+  std::set<int> ks;
+  for (const MetricRecord& r : data.metrics.records())
+    if (r.runId == runId && r.retriever == "dense")
+      ks.insert(r.k);
+  if (requested > 0) {
+    if (!ks.contains(requested)) {
+      std::string available;
+      for (int k : ks)
+        available += (available.empty() ? "" : ", ") + std::to_string(k);
+      throw InputError("run " + std::to_string(runId) + " has no metrics at k=" + std::to_string(requested) +
+                       " (evaluated at k=" + available + ")");
+    }
+    return requested;
+  }
+  return ks.contains(5) ? 5 : *ks.begin();
+}
+
+ReportData loadReportData(store::Store& store, std::int64_t runId, const RunReportOptions& options) {
+  ReportData data;
+  data.run = loadRun(store, runId);
+  store::Statement evaluations = store.prepare("SELECT count(*) FROM evaluations WHERE run_id = ?1");
+  evaluations.bind(1, runId);
+  if (!evaluations.step() || evaluations.columnInt64(0) == 0)
+    throw InputError("run " + std::to_string(runId) + " has no evaluations yet: nothing to report");
+  data.metrics = MetricTable::load(store);
+  data.denseRounds = data.metrics.rounds(runId, "dense");
+  if (data.denseRounds.empty())
+    throw InputError("run " + std::to_string(runId) + " has no stored metrics of the student yet: nothing to report");
+  data.k = chooseK(data, runId, options.k);
+  data.filingTypes = data.metrics.filingTypes(runId);
+  data.baselineRound = data.denseRounds.front();
+  data.finalRound = data.denseRounds.back();
+  data.rounds = loadRounds(store, runId);
+  return data;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Summary
+
+std::string roundName(int round) {
+  return "round " + std::to_string(round);
+}
+
+std::string metricTitle(const std::string& metric, int k) {
+  return charts::metricLabel(metric).toStdString() + "@" + std::to_string(k);
+}
+
+std::string summarySentence(const ReportData& d) {
+  const std::string mrr = metricTitle("mrr", d.k), ndcg = metricTitle("ndcg", d.k);
+  if (d.finalRound == d.baselineRound)
+    return "Only " + roundName(d.baselineRound) + " has been evaluated so far: no change to report yet.";
+  std::ostringstream out;
+  out << "Final round (" << d.finalRound << ") vs " << roundName(d.baselineRound) << ": ";
+  if (const auto change = d.change("ALL", "mrr"))
+    out << mrr << " " << signedChange(*change, kSummaryDecimals) << " overall";
+  else
+    out << mrr << " not evaluated overall";
+  int improved = 0, compared = 0;
+  for (const std::string& type : d.filingTypes)
+    if (type != "ALL")
+      if (const auto change = d.change(type, "ndcg")) {
+        ++compared;
+        improved += signedChange(*change, kSummaryDecimals)[0] == '+' ? 1 : 0;
+      }
+  if (compared > 0)
+    out << "; " << ndcg << " improved for " << improved << " of " << compared << " filing type"
+        << (compared == 1 ? "" : "s");
+  out << ".";
+  const auto finalNdcg = d.value(d.finalRound, "ALL", "ndcg");
+  const auto bm25Ndcg = d.bm25("ALL", "ndcg");
+  if (finalNdcg && bm25Ndcg)
+    out << " Against BM25 the final student's " << ndcg << " overall is "
+        << signedChange(*finalNdcg - *bm25Ndcg, kSummaryDecimals) << " (" << fixed(*finalNdcg, kSummaryDecimals)
+        << " vs " << fixed(*bm25Ndcg, kSummaryDecimals) << ").";
+  return out.str();
+}
+
+json optionalNumber(const std::optional<double>& value) {
+  return value ? json(*value) : json(nullptr);
+}
+
+json summaryJson(const ReportData& d) {
+  json types = json::object();
+  for (const std::string& type : d.filingTypes) {
+    json entry = {{"queries", d.queries(d.finalRound, type)}};
+    for (const std::string& metric : kMetricNames) {
+      const std::string key = metric + "@" + std::to_string(d.k);
+      entry[key] = {{"bm25", optionalNumber(d.bm25(type, metric))},
+                    {"round0", optionalNumber(d.value(d.baselineRound, type, metric))},
+                    {"final", optionalNumber(d.value(d.finalRound, type, metric))},
+                    {"change", optionalNumber(d.change(type, metric))}};
+    }
+    types[type] = entry;
+  }
+  return {{"k", d.k},
+          {"baseline_round", d.baselineRound},
+          {"final_round", d.finalRound},
+          {"sentence", summarySentence(d)},
+          {"filing_types", types}};
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Charts
+
+struct Chart {
+  std::string file; // name beside the report
+  std::string title;
+  QByteArray png;
+};
+
+std::vector<Chart> renderCharts(const ReportData& d, const RunReportOptions& options) {
+  std::vector<Chart> charts;
+  const auto render = [&](const std::string& file, const std::string& title, auto&& draw) {
+    QCustomPlot plot;
+    charts::preparePlot(&plot);
+    draw(&plot, QString::fromStdString(title));
+    QByteArray png = charts::renderPng(&plot, options.chartWidth, options.chartHeight);
+    if (png.isEmpty())
+      throw Error("could not render the chart " + file);
+    charts.push_back({file, title, std::move(png)});
+  };
+  for (const std::string metric : {"mrr", "ndcg"}) {
+    const charts::MetricSpec spec{metric, d.k, charts::metricLabel(metric)};
+    const std::string title = metricTitle(metric, d.k) + " per filing type: " + roundName(d.finalRound) + " vs " +
+                              roundName(d.baselineRound) + " vs BM25";
+    render("bars-" + metric + ".png", title, [&](QCustomPlot* plot, const QString& t) {
+      charts::drawRoundComparisonBars(plot, d.metrics, d.run.id, d.finalRound, spec, t);
+    });
+  }
+  render("rounds.png", metricTitle("mrr", d.k) + " and " + metricTitle("ndcg", d.k) + " across rounds (all queries)",
+         [&](QCustomPlot* plot, const QString& t) {
+           const std::vector<charts::RoundLine> lines{
+               {QString::fromStdString(metricTitle("mrr", d.k) + ", all"), d.run.id, "ALL", "mrr"},
+               {QString::fromStdString(metricTitle("ndcg", d.k) + ", all"), d.run.id, "ALL", "ndcg"}};
+           charts::drawRoundLines(plot, d.metrics, lines, d.k, QStringLiteral("score@%1").arg(d.k), t);
+         });
+  std::vector<charts::LossCurve> curves;
+  for (const RoundInfo& round : d.rounds) {
+    if (round.training.empty())
+      continue;
+    charts::LossCurve curve{QString::fromStdString(roundName(round.index)), {}, {}};
+    for (const TrainingRow& row : round.training) {
+      curve.steps.push_back(static_cast<double>(row.step));
+      curve.losses.push_back(row.loss);
+    }
+    curves.push_back(std::move(curve));
+  }
+  if (!curves.empty())
+    render("loss.png", "Training loss per round",
+           [&](QCustomPlot* plot, const QString& t) { charts::drawLossCurves(plot, curves, t); });
+  return charts;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shared content of both formats: tables as rows of cells, rendered to HTML or Markdown.
+
+struct Cell {
+  std::string text;
+  std::string cssClass; // up | down | flat for changes; empty otherwise
+};
+struct Table {
+  std::vector<std::string> header;
+  std::vector<std::vector<Cell>> rows;
+};
+
+Cell valueCell(const std::optional<double>& value) {
+  return {value ? fixed(*value) : kMissing, ""};
+}
+
+Cell changeCell(const std::optional<double>& change) {
+  if (!change)
+    return {kMissing, ""};
+  return {signedChange(*change), changeClass(*change)};
+}
+
+/// Final round beside round 0 and BM25 with the change, every metric, every filing type.
+Table comparisonTable(const ReportData& d) {
+  Table t;
+  t.header = {"Filing type", "Queries"};
+  const bool hasChange = d.finalRound != d.baselineRound;
+  for (const std::string& metric : kMetricNames) {
+    const std::string m = metricTitle(metric, d.k);
+    t.header.push_back(m + " BM25");
+    t.header.push_back(m + " " + roundName(d.baselineRound));
+    if (hasChange) {
+      t.header.push_back(m + " " + roundName(d.finalRound));
+      t.header.push_back(m + " change");
+    }
+  }
+  for (const std::string& type : d.filingTypes) {
+    std::vector<Cell> row{{type, ""}, {std::to_string(d.queries(d.finalRound, type)), ""}};
+    for (const std::string& metric : kMetricNames) {
+      row.push_back(valueCell(d.bm25(type, metric)));
+      row.push_back(valueCell(d.value(d.baselineRound, type, metric)));
+      if (hasChange) {
+        row.push_back(valueCell(d.value(d.finalRound, type, metric)));
+        row.push_back(changeCell(d.change(type, metric)));
+      }
+    }
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+/// One evaluated round of the student; later rounds show their change vs round 0 beside each value.
+Table roundTable(const ReportData& d, int round) {
+  Table t;
+  t.header = {"Filing type"};
+  for (const std::string& metric : kMetricNames) {
+    t.header.push_back(metricTitle(metric, d.k));
+    if (round != d.baselineRound)
+      t.header.push_back("change");
+  }
+  t.header.push_back("Queries");
+  for (const std::string& type : d.filingTypes) {
+    std::vector<Cell> row{{type, ""}};
+    for (const std::string& metric : kMetricNames) {
+      const auto value = d.value(round, type, metric);
+      row.push_back(valueCell(value));
+      if (round != d.baselineRound) {
+        const auto first = d.value(d.baselineRound, type, metric);
+        row.push_back(changeCell(value && first ? std::optional<double>(*value - *first) : std::nullopt));
+      }
+    }
+    row.push_back({std::to_string(d.queries(round, type)), ""});
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+Table countsTable(const ReportData& d) {
+  Table t;
+  t.header = {"Round",     "Status",           "Last completed step", "Train queries", "Dev queries",    "Candidates",
+              "Judgments", "Failed judgments", "Cached judgments",    "New judgments", "Training steps", "Final loss"};
+  for (const RoundInfo& r : d.rounds) {
+    const auto split = [&](const char* name) {
+      const auto it = r.queriesBySplit.find(name);
+      return std::to_string(it == r.queriesBySplit.end() ? 0 : it->second);
+    };
+    t.rows.push_back({{std::to_string(r.index), ""},
+                      {r.status, ""},
+                      {r.lastStep.empty() ? kMissing : r.lastStep, ""},
+                      {split("train"), ""},
+                      {split("dev"), ""},
+                      {std::to_string(r.candidates), ""},
+                      {std::to_string(r.judgments), ""},
+                      {std::to_string(r.judgmentsFailed), ""},
+                      {r.judgmentsCached ? std::to_string(*r.judgmentsCached) : kMissing, ""},
+                      {r.judgmentsCached ? std::to_string(r.judgments - *r.judgmentsCached) : kMissing, ""},
+                      {std::to_string(r.training.size()), ""},
+                      {r.training.empty() ? kMissing : fixed(r.training.back().loss), ""}});
+  }
+  return t;
+}
+
+std::vector<std::string> minedKinds(const ReportData& d) {
+  std::set<std::string> present;
+  for (const RoundInfo& r : d.rounds)
+    for (const auto& [kind, count] : r.mined)
+      present.insert(kind);
+  std::vector<std::string> kinds;
+  for (const std::string& kind : kMinedKindOrder)
+    if (present.erase(kind))
+      kinds.push_back(kind);
+  kinds.insert(kinds.end(), present.begin(), present.end());
+  return kinds;
+}
+
+Table minedTable(const ReportData& d) {
+  Table t;
+  const std::vector<std::string> kinds = minedKinds(d);
+  t.header = {"Round"};
+  t.header.insert(t.header.end(), kinds.begin(), kinds.end());
+  for (const RoundInfo& r : d.rounds) {
+    if (r.mined.empty())
+      continue;
+    std::vector<Cell> row{{std::to_string(r.index), ""}};
+    for (const std::string& kind : kinds) {
+      const auto it = r.mined.find(kind);
+      row.push_back({std::to_string(it == r.mined.end() ? 0 : it->second), ""});
+    }
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+Table trainingTable(const ReportData& d) {
+  Table t;
+  t.header = {"Round",      "Steps",       "Epochs",          "First loss",
+              "Final loss", "Lowest loss", "Best dev metric", "Final learning rate"};
+  for (const RoundInfo& r : d.rounds) {
+    if (r.training.empty())
+      continue;
+    double lowest = r.training.front().loss;
+    std::optional<double> bestDev;
+    std::int64_t epochs = 0;
+    for (const TrainingRow& row : r.training) {
+      lowest = std::min(lowest, row.loss);
+      epochs = std::max(epochs, row.epoch + 1);
+      if (row.devMetric)
+        bestDev = std::max(bestDev.value_or(*row.devMetric), *row.devMetric);
+    }
+    const auto& lr = r.training.back().learningRate;
+    std::ostringstream lrText;
+    if (lr)
+      lrText << *lr;
+    t.rows.push_back({{std::to_string(r.index), ""},
+                      {std::to_string(r.training.size()), ""},
+                      {std::to_string(epochs), ""},
+                      {fixed(r.training.front().loss), ""},
+                      {fixed(r.training.back().loss), ""},
+                      {fixed(lowest), ""},
+                      {bestDev ? fixed(*bestDev) : kMissing, ""},
+                      {lr ? lrText.str() : kMissing, ""}});
+  }
+  return t;
+}
+
+/// Header facts: label, value.
+std::vector<std::pair<std::string, std::string>> runFacts(const ReportData& d) {
+  const RunInfo& r = d.run;
+  std::vector<std::pair<std::string, std::string>> facts{{"Run", std::to_string(r.id)}};
+  if (!r.name.empty())
+    facts.emplace_back("Name", r.name);
+  facts.emplace_back("Corpus", r.corpus.empty() ? kMissing : r.corpus);
+  facts.emplace_back("Status", r.status);
+  facts.emplace_back("Software version", r.softwareVersion);
+  facts.emplace_back("Seed", std::to_string(r.seed));
+  facts.emplace_back("Created", r.createdAt.empty() ? kMissing : r.createdAt);
+  facts.emplace_back("Started", r.startedAt.empty() ? kMissing : r.startedAt);
+  facts.emplace_back("Finished", r.finishedAt.empty() ? kMissing : r.finishedAt);
+  if (r.config) {
+    if (const auto student = r.config->find("student"); student != r.config->end() && student->is_string())
+      facts.emplace_back("Student", student->get<std::string>());
+    if (const auto teacher = r.config->find("teacher"); teacher != r.config->end() && teacher->is_object()) {
+      const std::string kind = teacher->value("kind", std::string());
+      std::string text =
+          kind == "heuristic" ? "heuristic (extractive query writer and lexical grader, not an LLM)" : kind;
+      if (teacher->contains("model") && (*teacher)["model"].is_string())
+        text += ", model " + (*teacher)["model"].get<std::string>();
+      facts.emplace_back("Teacher", text);
+    }
+  }
+  if (!r.querySet.empty())
+    facts.emplace_back("Evaluation query set", r.querySet);
+  facts.emplace_back("Metrics at", "k = " + std::to_string(d.k));
+  return facts;
+}
+
+std::string configText(const ReportData& d) {
+  return d.run.config ? d.run.config->dump(2) : "(the stored config is not valid JSON; not shown)";
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// HTML
+
+void htmlTable(std::ostringstream& out, const Table& t) {
+  out << "<table>\n<thead><tr>";
+  for (const std::string& h : t.header)
+    out << "<th>" << htmlEscape(h) << "</th>";
+  out << "</tr></thead>\n<tbody>\n";
+  for (const auto& row : t.rows) {
+    out << "<tr>";
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      const char* tag = c == 0 ? "th" : "td";
+      out << "<" << tag;
+      if (!row[c].cssClass.empty())
+        out << " class=\"" << row[c].cssClass << "\"";
+      out << ">" << htmlEscape(row[c].text) << "</" << tag << ">";
+    }
+    out << "</tr>\n";
+  }
+  out << "</tbody>\n</table>\n";
+}
+
+void htmlChart(std::ostringstream& out, const std::vector<Chart>& charts, const std::string& file) {
+  for (const Chart& chart : charts)
+    if (chart.file == file)
+      out << "<figure><img alt=\"" << htmlEscape(chart.title) << "\" src=\"data:image/png;base64,"
+          << chart.png.toBase64().toStdString() << "\"><figcaption>" << htmlEscape(chart.title)
+          << "</figcaption></figure>\n";
+}
+
+std::string renderHtml(const ReportData& d, const std::vector<Chart>& charts) {
+  std::ostringstream out;
+  const std::string title =
+      "Distillery run " + std::to_string(d.run.id) + (d.run.name.empty() ? "" : ": " + d.run.name);
+  out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" << htmlEscape(title)
+      << "</title>\n<style>\n"
+         "body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1200px;padding:0 1em;color:#222}\n"
+         "table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:.9em}\n"
+         "th,td{border:1px solid #ccc;padding:3px 8px;text-align:right;white-space:nowrap}\n"
+         "thead th{background:#f0f3f6}tbody th{text-align:left}\n"
+         "table.facts th,table.facts td{text-align:left;white-space:normal}\n"
+         ".up{color:#1a7f37;font-weight:600}.down{color:#c62828;font-weight:600}.flat{color:#777}\n"
+         ".summary{font-size:1.1em;padding:.6em 1em;background:#f6f8fa;border-left:4px solid #2b7bb9}\n"
+         "figure{margin:1em 0}img{max-width:100%}figcaption{color:#555;font-size:.9em}\n"
+         "pre{background:#f6f8fa;padding:1em;overflow:auto;font-size:.85em}\n"
+         "footer{color:#777;font-size:.85em;margin-top:3em}\n"
+         "</style>\n</head>\n<body>\n<h1>"
+      << htmlEscape(title) << "</h1>\n<table class=\"facts\">\n";
+  for (const auto& [label, value] : runFacts(d))
+    out << "<tr><th>" << htmlEscape(label) << "</th><td>" << htmlEscape(value) << "</td></tr>\n";
+  out << "</table>\n<p class=\"summary\">" << htmlEscape(summarySentence(d)) << "</p>\n";
+
+  out << "<h2>Final " << htmlEscape(roundName(d.finalRound)) << " vs " << htmlEscape(roundName(d.baselineRound))
+      << " and BM25</h2>\n";
+  htmlTable(out, comparisonTable(d));
+  htmlChart(out, charts, "bars-mrr.png");
+  htmlChart(out, charts, "bars-ndcg.png");
+  htmlChart(out, charts, "rounds.png");
+
+  out << "<h2>Metrics per round (dense student)</h2>\n";
+  for (int round : d.denseRounds) {
+    out << "<h3>" << htmlEscape(roundName(round)) << "</h3>\n";
+    htmlTable(out, roundTable(d, round));
+  }
+
+  out << "<h2>What each round produced</h2>\n";
+  htmlTable(out, countsTable(d));
+  const Table mined = minedTable(d);
+  if (!mined.rows.empty()) {
+    out << "<h3>Mined examples per kind</h3>\n";
+    htmlTable(out, mined);
+  }
+  const Table training = trainingTable(d);
+  if (!training.rows.empty()) {
+    out << "<h2>Training</h2>\n";
+    htmlTable(out, training);
+    htmlChart(out, charts, "loss.png");
+  }
+  out << "<h2>Configuration</h2>\n<p>As recorded with the run; secret fields (API keys, authorization) are "
+         "removed.</p>\n<pre>"
+      << htmlEscape(configText(d)) << "</pre>\n<footer>Written by Distillery " << htmlEscape(DISTILLERY_VERSION)
+      << " at " << htmlEscape(nowIso8601()) << ".</footer>\n</body>\n</html>\n";
+  return out.str();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Markdown
+
+void mdTable(std::ostringstream& out, const Table& t) {
+  out << "|";
+  for (const std::string& h : t.header)
+    out << " " << mdCell(h) << " |";
+  out << "\n|";
+  for (std::size_t c = 0; c < t.header.size(); ++c)
+    out << (c == 0 ? " :--- |" : " ---: |");
+  out << "\n";
+  for (const auto& row : t.rows) {
+    out << "|";
+    for (const Cell& cell : row)
+      out << " " << mdCell(cell.text) << " |";
+    out << "\n";
+  }
+  out << "\n";
+}
+
+void mdChart(std::ostringstream& out, const std::vector<Chart>& charts, const std::string& file) {
+  for (const Chart& chart : charts)
+    if (chart.file == file)
+      out << "![" << mdCell(chart.title) << "](" << chart.file << ")\n\n";
+}
+
+std::string renderMarkdown(const ReportData& d, const std::vector<Chart>& charts) {
+  std::ostringstream out;
+  out << "# Distillery run " << d.run.id << (d.run.name.empty() ? "" : ": " + d.run.name) << "\n\n";
+  out << "| | |\n| :--- | :--- |\n";
+  for (const auto& [label, value] : runFacts(d))
+    out << "| " << mdCell(label) << " | " << mdCell(value) << " |\n";
+  out << "\n**" << summarySentence(d) << "**\n\n";
+  out << "## Final " << roundName(d.finalRound) << " vs " << roundName(d.baselineRound) << " and BM25\n\n";
+  mdTable(out, comparisonTable(d));
+  mdChart(out, charts, "bars-mrr.png");
+  mdChart(out, charts, "bars-ndcg.png");
+  mdChart(out, charts, "rounds.png");
+  out << "## Metrics per round (dense student)\n\n";
+  for (int round : d.denseRounds) {
+    out << "### " << roundName(round) << "\n\n";
+    mdTable(out, roundTable(d, round));
+  }
+  out << "## What each round produced\n\n";
+  mdTable(out, countsTable(d));
+  const Table mined = minedTable(d);
+  if (!mined.rows.empty()) {
+    out << "### Mined examples per kind\n\n";
+    mdTable(out, mined);
+  }
+  const Table training = trainingTable(d);
+  if (!training.rows.empty()) {
+    out << "## Training\n\n";
+    mdTable(out, training);
+    mdChart(out, charts, "loss.png");
+  }
+  out << "## Configuration\n\nAs recorded with the run; secret fields (API keys, authorization) are removed.\n\n"
+      << "```json\n"
+      << configText(d) << "\n```\n\n_Written by Distillery " << DISTILLERY_VERSION << " at " << nowIso8601() << "._\n";
+  return out.str();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Writing: everything staged under hidden temporary names first, then renamed into place.
+
+void writeFileOrThrow(const fs::path& path, const fs::path& shownAs, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out)
+    throw Error("cannot write " + shownAs.string() + ": " + std::strerror(errno));
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  if (!out)
+    throw Error("failed writing " + shownAs.string() + ": " + std::strerror(errno));
+}
+
+std::vector<fs::path> commitFiles(const fs::path& outDir,
+                                  const std::vector<std::pair<std::string, std::string>>& files) {
+  std::error_code ec;
+  fs::create_directories(outDir, ec);
+  if (ec || !fs::is_directory(outDir))
+    throw Error("cannot create the report folder " + outDir.string() + ": " +
+                (ec ? ec.message() : std::string("a file of that name exists")));
+  std::vector<fs::path> staged;
+  const auto discardStaged = [&] {
+    for (const fs::path& p : staged)
+      fs::remove(p, ec);
+  };
+  try {
+    for (const auto& [name, bytes] : files) {
+      const fs::path temporary = outDir / ("." + name + ".partial");
+      staged.push_back(temporary);
+      writeFileOrThrow(temporary, outDir / name, bytes);
+    }
+  } catch (...) {
+    discardStaged();
+    throw;
+  }
+  std::vector<fs::path> written;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const fs::path target = outDir / files[i].first;
+    fs::rename(staged[i], target, ec);
+    if (ec) {
+      staged.erase(staged.begin(), staged.begin() + static_cast<std::ptrdiff_t>(i));
+      discardStaged();
+      throw Error("cannot move the report into place at " + target.string() + ": " + ec.message());
+    }
+    written.push_back(target);
+  }
+  return written;
+}
+
+bool isSecretKey(const std::string& key) {
+  std::string normalised;
+  for (char c : key)
+    if (c != '_' && c != '-' && c != ' ')
+      normalised += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* secret : {"apikey", "authorization", "password", "passwd", "secret", "bearer", "credential",
+                             "accesskey", "privatekey", "cookie"})
+    if (normalised.find(secret) != std::string::npos)
+      return true;
+  return normalised.ends_with("token"); // access_token, auth_token; not max_tokens
+}
+
+bool looksLikeSecretValue(const std::string& value) {
+  std::string lower;
+  for (char c : value)
+    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower.find("bearer ") != std::string::npos || value.starts_with("sk-");
+}
+
+} // namespace
+
+ReportFormat reportFormatFromString(const std::string& text) {
+  if (text == "html")
+    return ReportFormat::Html;
+  if (text == "md" || text == "markdown")
+    return ReportFormat::Markdown;
+  if (text == "both")
+    return ReportFormat::Both;
+  throw InputError("unknown report format '" + text + "' (expected html, md or both)");
+}
+
+json redactSecrets(const json& value) {
+  if (value.is_object()) {
+    json result = json::object();
+    for (const auto& [key, item] : value.items())
+      if (!isSecretKey(key))
+        result[key] = redactSecrets(item);
+    return result;
+  }
+  if (value.is_array()) {
+    json result = json::array();
+    for (const json& item : value)
+      result.push_back(redactSecrets(item));
+    return result;
+  }
+  if (value.is_string() && looksLikeSecretValue(value.get<std::string>()))
+    return "[redacted]";
+  return value;
+}
+
+RunReportResult writeRunReport(store::Store& store, std::int64_t runId, const fs::path& outDir,
+                               const RunReportOptions& options) {
+  const ReportData data = loadReportData(store, runId, options);
+  const std::vector<Chart> charts = renderCharts(data, options);
+
+  // Charts first and the report files last, so a report file never points at a chart still missing.
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const Chart& chart : charts)
+    files.emplace_back(chart.file, chart.png.toStdString());
+  if (options.format != ReportFormat::Html)
+    files.emplace_back("report.md", renderMarkdown(data, charts));
+  if (options.format != ReportFormat::Markdown)
+    files.emplace_back("report.html", renderHtml(data, charts));
+
+  RunReportResult result;
+  result.files = commitFiles(outDir, files);
+  // A chart an earlier report of this folder wrote but this one has not (no training yet) would mislead.
+  for (const char* chart : {"bars-mrr.png", "bars-ndcg.png", "rounds.png", "loss.png"})
+    if (std::none_of(charts.begin(), charts.end(), [&](const Chart& c) { return c.file == chart; })) {
+      std::error_code ec;
+      fs::remove(outDir / chart, ec);
+    }
+  result.summary = summaryJson(data);
+  return result;
+}
+
+} // namespace distillery::ui

@@ -1,0 +1,46 @@
+#pragma once
+// The report of a distillation run: a self-contained HTML file (charts embedded as data: URIs, no external
+// CSS/JS), a Markdown file referencing the chart PNGs beside it, and those PNGs. Everything comes from the
+// store (run, rounds, evaluations + metrics, queries, candidates, judgments, mined examples, training log);
+// secrets in the run's config never reach any written file.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace distillery::store {
+class Store;
+}
+
+namespace distillery::ui {
+
+enum class ReportFormat { Html, Markdown, Both };
+/// "html" | "md" | "both"; throws InputError naming the value otherwise.
+ReportFormat reportFormatFromString(const std::string& text);
+
+struct RunReportOptions {
+  ReportFormat format = ReportFormat::Both;
+  int k = 0;            // metric cut-off; 0: the run's own (5 when evaluated at 5, else its smallest)
+  int chartWidth = 900; // PNG size in pixels
+  int chartHeight = 420;
+};
+
+struct RunReportResult {
+  std::vector<std::filesystem::path> files; // written, report files last
+  nlohmann::json summary;                   // final round vs round 0 per filing type (see summaryJson in the .cpp)
+};
+
+/// Writes the report of `runId` into `outDir` (created when missing). Files are written under temporary
+/// names and renamed into place only when all of them are complete, so a failure leaves no report that looks
+/// finished. Throws InputError for an unknown run or a run without evaluations, Error when outDir is unwritable.
+/// Needs a QApplication (the charts are QCustomPlot widgets; headless, use the offscreen platform).
+RunReportResult writeRunReport(store::Store& store, std::int64_t runId, const std::filesystem::path& outDir,
+                               const RunReportOptions& options = {});
+
+/// The JSON with every secret-looking field (api_key, authorization, password, token, ...) removed, and
+/// bearer tokens or "sk-" keys inside strings masked, so configs can be shown.
+nlohmann::json redactSecrets(const nlohmann::json& json);
+
+} // namespace distillery::ui
