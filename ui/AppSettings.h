@@ -20,10 +20,10 @@ struct AppSettings {
   int threads = 0;               // 0: all cores
   QString language;              // empty: follow the system locale; else "en", "de"
   int defaultRounds = 2;
-  int defaultQueriesPerRound = 200;
+  int defaultQueriesPerRound = 300;
   int defaultCandidatesK = 20;
-  double defaultLearningRate = 1e-4;
-  int defaultEpochs = 2;
+  double defaultLearningRate = 0; // 0: automatic (see RunConfig.h)
+  int defaultEpochs = 3;
   int defaultSeed = 42;
 
   static AppSettings load();

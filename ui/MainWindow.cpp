@@ -19,6 +19,10 @@
 #include "core/corpus/CorpusImporter.h"
 #include "core/corpus/DemoCorpus.h"
 #include "core/eval/Evaluator.h"
+#ifdef DISTILLERY_HAVE_PIPELINE
+#include "core/pipeline/DistillationRun.h"
+#include "core/pipeline/RunRepository.h"
+#endif
 #include "core/store/Store.h"
 #include "ui/AgreementPanel.h"
 #include "ui/AppSettings.h"
@@ -43,8 +47,34 @@ constexpr int kLayoutVersion = 1; // bump when panels change so an old saved lay
 const char* const kFileFilter = QT_TRANSLATE_NOOP("distillery::ui::MainWindow",
                                                   "Distillery experiments (*.distillery *.db *.sqlite);;All files (*)");
 
+#ifdef DISTILLERY_HAVE_PIPELINE
+// A run as a background job: its own store connection on the worker thread, the pipeline's log lines shown as
+// the job's log, Cancel leaving the run paused (resumable from the CLI with --resume). The teacher's API key
+// comes from the environment variable its config names.
+JobFunction pipelineRun(const QString& experimentPath, std::int64_t corpusId, const QString& runName,
+                        const nlohmann::json& config) {
+  return [path = experimentPath.toStdString(), corpusId, name = runName.toStdString(),
+          config](const ProgressCallback& progress, std::stop_token stop) {
+    auto store = store::Store::open(path, store::OpenMode::MustExist);
+    const pipeline::RunConfig runConfig = pipeline::parseRunConfig(config, "run config");
+    const std::int64_t runId = pipeline::RunRepository(store).createRun(corpusId, runConfig, name);
+    pipeline::RunCallbacks callbacks;
+    callbacks.progress = progress;
+    callbacks.log = [&progress, runId](const std::string& line) {
+      if (progress)
+        progress({"run " + std::to_string(runId), 0, 0, line});
+    };
+    pipeline::executeRun(store, runId, callbacks, stop);
+  };
+}
+#endif
+
 RunLauncher& runLauncher() {
+#ifdef DISTILLERY_HAVE_PIPELINE
+  static RunLauncher launcher = pipelineRun;
+#else
   static RunLauncher launcher;
+#endif
   return launcher;
 }
 

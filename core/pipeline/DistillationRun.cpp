@@ -434,33 +434,34 @@ std::int64_t RunExecution::train(const RoundRecord& round, std::int64_t modelId)
   std::unordered_map<std::int64_t, RunQuery> queries;
   for (auto& q : roundQueries(round.id, runQuerySetName()))
     queries.emplace(q.id, q);
-  auto s = store_.prepare("SELECT m.query_id, m.passage_id, m.kind, j.grade, j.score FROM mined_examples m "
+  auto s = store_.prepare("SELECT m.query_id, m.passage_id, m.kind FROM mined_examples m "
                           "JOIN candidates c ON c.round_id = m.round_id AND c.query_id = m.query_id "
-                          "AND c.passage_id = m.passage_id "
-                          "LEFT JOIN judgments j ON j.query_id = m.query_id AND j.passage_id = m.passage_id "
-                          "AND j.status = 'ok' AND j.teacher_model = ?2 AND j.prompt_version = ?3 "
-                          "WHERE m.round_id = ?1 ORDER BY m.query_id, c.student_rank");
-  s.bind(1, round.id).bind(2, teacher_->model()).bind(3, teacher_->promptVersion());
+                          "AND c.passage_id = m.passage_id WHERE m.round_id = ?1 ORDER BY m.query_id, c.student_rank");
+  s.bind(1, round.id);
+  teacher::JudgmentCache cache(store_);
   std::map<std::int64_t, TrainingExample> examples;
   const double maxGrade = teacher_->maxGrade();
   while (s.step()) {
     const std::int64_t queryId = s.columnInt64(0);
     const std::int64_t passageId = s.columnInt64(1);
     const std::string kind = s.columnText(2);
-    const auto grade = s.columnOptionalInt64(3);
     const auto query = queries.find(queryId);
     if (query == queries.end())
       continue;
     const bool isSource = passageId == query->second.sourcePassageId;
+    const std::string& passageText = passages_[passageIndex_.at(passageId)].text;
+    // Judgments are keyed by query text and passage content: identical queries share them.
+    const auto judgment = cache.lookup(*teacher_, query->second.text, contentHash(passageText));
+    const std::optional<int> grade = judgment ? std::optional<int>(judgment->grade) : std::nullopt;
     if (!grade && !isSource)
       continue; // unjudged: the listwise loss has no target for it
     TrainingExample& example = examples[queryId];
     example.query = query->second.text;
     const std::size_t at = example.passages.size();
-    example.passages.push_back(passages_[passageIndex_.at(passageId)].text);
+    example.passages.push_back(passageText);
     double score = grade ? static_cast<double>(*grade) : maxGrade;
-    if (!s.columnIsNull(4))
-      score = s.columnDouble(4); // the teacher's finer score (logprob-weighted), when it has one
+    if (judgment && judgment->score)
+      score = *judgment->score; // the teacher's finer score (logprob-weighted), when it has one
     if (isSource)
       score = maxGrade; // the query was written from it: a known positive
     example.teacherScores.push_back(score);
@@ -496,8 +497,12 @@ std::int64_t RunExecution::train(const RoundRecord& round, std::int64_t modelId)
   };
   log("round " + std::to_string(round.index) + ": training on " + std::to_string(trainSet.size()) + " queries (" +
       std::to_string(devSet.size()) + " dev), loss " + toString(config_.training.loss));
+  // (the learning rate is logged with every step in training_log)
+  TrainingConfig training = config_.training;
+  if (training.learningRate <= 0)
+    training.learningRate = config_.student == "default" ? 1e-3 : 2e-5;
   const TrainingReport report =
-      trainStudent(*student, base.get(), trainSet, devSet, config_.training, maxGrade,
+      trainStudent(*student, base.get(), trainSet, devSet, training, maxGrade,
                    config_.seed + static_cast<std::uint64_t>(round.index), onStep, forward("train"), stop_);
   std::string devText;
   if (report.devBefore)

@@ -161,7 +161,7 @@ RunConfig parseRunConfig(const json& root, const std::string& source) {
     tr.integer("epochs", c.training.epochs, 1, 100);
     tr.integer("batch_queries", c.training.batchQueries, 1, 1024);
     tr.integer("list_size", c.training.listSize, 2, 1000);
-    tr.number("learning_rate", c.training.learningRate, 1e-8, 1.0);
+    tr.number("learning_rate", c.training.learningRate, 0.0, 1.0);
     tr.number("weight_decay", c.training.weightDecay, 0.0, 1.0);
     tr.number("warmup_ratio", c.training.warmupRatio, 0.0, 0.9);
     tr.number("clip_norm", c.training.clipNorm, 0.0, 1000.0);

@@ -22,10 +22,12 @@ struct MiningConfig {
 
 struct TrainingConfig {
   TrainingLoss loss = TrainingLoss::Listwise;
-  int epochs = 2;
+  int epochs = 3;
   int batchQueries = 8; // queries per optimiser step
   int listSize = 20;    // candidates per query in the listwise loss
-  double learningRate = 1e-4;
+  // 0 = automatic: 1e-3 for the small default student trained from scratch, 2e-5 (a low rate that guards
+  // against forgetting) for a pretrained model directory.
+  double learningRate = 0;
   double weightDecay = 0.01;
   double warmupRatio = 0.1;
   double clipNorm = 1.0;
@@ -55,7 +57,7 @@ struct RunConfig {
   nlohmann::json teacher = {{"kind", "heuristic"}};
   EvaluationConfig evaluation;
   int rounds = 2;
-  int queriesPerRound = 200;
+  int queriesPerRound = 300;
   std::vector<std::string> queryTypes = {"question", "claim", "keyword", "title"};
   int candidatesK = 20; // candidates retrieved and judged per query
   int filterTopK = 20;  // a synthetic query is kept only if its source passage is in the top this

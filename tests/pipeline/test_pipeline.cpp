@@ -1,0 +1,209 @@
+// distillery-cli run as a user runs it: on a small demo corpus with a small student, checked through the
+// JSON it prints and the rows it leaves in the experiment store; killed with SIGKILL mid-step and resumed.
+#include <QJsonArray>
+#include <QTemporaryDir>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+
+#include "core/corpus/CorpusRepository.h"
+#include "core/model/DefaultStudent.h"
+#include "core/store/Store.h"
+#include "tests/support/TestSupport.h"
+
+using distillery::test::runCli;
+
+namespace {
+
+std::int64_t scalar(distillery::store::Store& store, const std::string& sql) {
+  auto s = store.prepare(sql);
+  return s.step() ? s.columnInt64(0) : -1;
+}
+
+QJsonObject allMetrics(const QJsonObject& round) {
+  return round["metrics"].toObject()["ALL"].toObject();
+}
+
+} // namespace
+
+class PipelineTest : public QObject {
+  Q_OBJECT
+
+  QTemporaryDir dir_;
+  QString demo_, studentDir_, config_;
+
+  QString path(const QString& name) const { return dir_.filePath(name); }
+
+  // A fresh experiment with the demo corpus imported.
+  QString freshStore(const QString& name) {
+    const QString store = path(name);
+    if (runCli({"init", "--store", store}).exitCode != 0)
+      qFatal("init failed");
+    const auto imported = runCli({"import", "--store", store, "--corpus", "demo", demo_});
+    if (imported.exitCode != 0)
+      qFatal("import failed: %s", imported.err.constData());
+    return store;
+  }
+
+  void writeConfig(const QString& file, const std::string& json) { std::ofstream(file.toStdString()) << json; }
+
+  // Starts a run, SIGKILLs it as soon as stderr shows `marker`, and returns whether it was killed in time.
+  bool killWhen(const QStringList& arguments, const QByteArray& marker) {
+    QProcess process;
+    process.start(QStringLiteral(DISTILLERY_CLI_PATH), arguments);
+    if (!process.waitForStarted())
+      return false;
+    QByteArray err;
+    while (process.state() == QProcess::Running) {
+      process.waitForReadyRead(50);
+      err += process.readAllStandardError();
+      if (err.contains(marker)) {
+        ::kill(static_cast<pid_t>(process.processId()), SIGKILL);
+        process.waitForFinished();
+        return true;
+      }
+    }
+    return false;
+  }
+
+private slots:
+  void initTestCase() {
+    QVERIFY(dir_.isValid());
+    demo_ = path("demo");
+    QCOMPARE_EQ(runCli({"demo-corpus", "--out", demo_, "--companies", "4", "--queries", "60"}).exitCode, 0);
+    // A small untrained student of the corpus's vocabulary: fast, and with everything still to learn.
+    const QString store = freshStore("vocab.distillery");
+    auto s = distillery::store::Store::open(store.toStdString(), distillery::store::OpenMode::MustExist);
+    std::vector<std::string> texts;
+    for (const auto& p : distillery::corpus::loadPassages(s, distillery::corpus::findCorpusId(s, "demo")))
+      texts.push_back(p.text);
+    distillery::model::DefaultStudentOptions options;
+    options.hiddenSize = 64;
+    options.intermediateSize = 128;
+    options.vocabularySize = 3000;
+    options.heads = 2;
+    options.layers = 1;
+    studentDir_ = path("student");
+    distillery::model::saveRandomStudent(texts, studentDir_.toStdString(), options);
+    config_ = path("run.json");
+    writeConfig(config_, R"({"student": ")" + studentDir_.toStdString() +
+                             R"(", "rounds": 2, "queries_per_round": 60, "k": 10, "filter_top_k": 50,
+                             "training": {"epochs": 3, "learning_rate": 0.002}})");
+  }
+
+  void runImprovesAndRecordsEveryStep() {
+    const QString store = freshStore("run.distillery");
+    const auto result = runCli({"run", "--store", store, "--corpus", "demo", "--config", config_, "--json"});
+    QVERIFY2(result.exitCode == 0, result.err.constData());
+    const QJsonObject json = result.json();
+    QCOMPARE_EQ(json["status"].toString(), QString("completed"));
+    const QJsonArray rounds = json["rounds"].toArray();
+    QCOMPARE_EQ(rounds.size(), 3);
+    for (int i = 0; i < 3; ++i) {
+      QCOMPARE_EQ(rounds[i].toObject()["round"].toInt(), i);
+      for (const char* key : {"mrr@5", "ndcg@5", "dcg@5", "recall@5"})
+        QVERIFY2(allMetrics(rounds[i].toObject()).contains(key), key);
+      QCOMPARE_EQ(allMetrics(rounds[i].toObject())["queries"].toInt(), 60);
+    }
+    QVERIFY(rounds[0].toObject().contains("bm25"));
+    // Distilling the teacher into an untrained student must help on the held-out human queries.
+    const double base = allMetrics(rounds[0].toObject())["ndcg@5"].toDouble();
+    const double final = allMetrics(rounds[2].toObject())["ndcg@5"].toDouble();
+    QVERIFY2(final > base, qPrintable(QString("NDCG@5 %1 -> %2").arg(base).arg(final)));
+
+    auto s = distillery::store::Store::open(store.toStdString(), distillery::store::OpenMode::MustExist);
+    QCOMPARE_EQ(scalar(s, "SELECT COUNT(*) FROM rounds WHERE status = 'completed' AND last_completed_step = "
+                          "'evaluate' AND model_id IS NOT NULL"),
+                3);
+    QVERIFY(scalar(s, "SELECT COUNT(*) FROM candidates") > 0);
+    QVERIFY(scalar(s, "SELECT COUNT(*) FROM mined_examples WHERE kind IN ('hard_positive','hard_negative')") > 0);
+    QCOMPARE_EQ(scalar(s, "SELECT COUNT(*) FROM mined_examples WHERE rank_after IS NULL"), 0);
+    QVERIFY(scalar(s, "SELECT COUNT(*) FROM training_log") > 0);
+    // Every candidate was judged, and the held-out human queries never entered training.
+    // (judgments are cached by query text and passage content, so identical queries share one row)
+    QCOMPARE_EQ(scalar(s, "SELECT COUNT(*) FROM candidates c JOIN queries q ON q.id = c.query_id "
+                          "JOIN passages p ON p.id = c.passage_id WHERE NOT EXISTS (SELECT 1 FROM judgments j "
+                          "WHERE j.query_text = q.text AND j.passage_hash = p.content_hash AND j.status = 'ok')"),
+                0);
+    QCOMPARE_EQ(scalar(s, "SELECT COUNT(*) FROM candidates c JOIN queries q ON q.id = c.query_id "
+                          "JOIN query_sets qs ON qs.id = q.query_set_id WHERE qs.name = 'demo'"),
+                0);
+    QCOMPARE_EQ(scalar(s, "SELECT COUNT(*) FROM runs WHERE software_version <> '' AND seed = 42"), 1);
+  }
+
+  void killedRunResumesWithoutPayingTwice() {
+    // Reference: an uninterrupted run.
+    const QString reference = freshStore("reference.distillery");
+    const auto straight = runCli({"run", "--store", reference, "--corpus", "demo", "--config", config_, "--json"});
+    QCOMPARE_EQ(straight.exitCode, 0);
+
+    const QString store = freshStore("killed.distillery");
+    const bool killedJudging = killWhen({"run", "--store", store, "--corpus", "demo", "--config", config_}, "(judge");
+    QVERIFY2(killedJudging, "the run finished before it could be killed while judging");
+    QVERIFY(killWhen({"run", "--store", store, "--resume", "1"}, "train ("));
+    const auto resumed = runCli({"run", "--store", store, "--resume", "1", "--json"});
+    QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
+
+    auto a = distillery::store::Store::open(reference.toStdString(), distillery::store::OpenMode::MustExist);
+    auto b = distillery::store::Store::open(store.toStdString(), distillery::store::OpenMode::MustExist);
+    QCOMPARE_EQ(scalar(b, "SELECT COUNT(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"), 0);
+    for (const char* sql :
+         {"SELECT COUNT(*) FROM judgments", "SELECT COUNT(*) FROM queries", "SELECT COUNT(*) FROM candidates",
+          "SELECT COUNT(*) FROM mined_examples", "SELECT COUNT(*) FROM evaluations", "SELECT COUNT(*) FROM metrics",
+          "SELECT COUNT(*) FROM training_log"})
+      QVERIFY2(scalar(a, sql) == scalar(b, sql), sql);
+    // Same seeds, same data: the resumed run ends where the uninterrupted one does.
+    const QJsonArray x = straight.json()["rounds"].toArray(), y = resumed.json()["rounds"].toArray();
+    QCOMPARE_EQ(x.size(), y.size());
+    for (int i = 0; i < x.size(); ++i)
+      QCOMPARE(allMetrics(y[i].toObject())["ndcg@5"].toDouble(), allMetrics(x[i].toObject())["ndcg@5"].toDouble());
+  }
+
+  void syntheticHoldoutIsNeverTrainedOn() {
+    const QString store = freshStore("holdout.distillery");
+    const QString config = path("holdout.json");
+    writeConfig(config, R"({"student": ")" + studentDir_.toStdString() +
+                            R"(", "rounds": 1, "queries_per_round": 40, "k": 10, "filter_top_k": 50,
+                            "evaluation": {"query_set": "synthetic", "holdout_queries": 30}})");
+    const auto result = runCli({"run", "--store", store, "--corpus", "demo", "--config", config, "--json"});
+    QVERIFY2(result.exitCode == 0, result.err.constData());
+    QCOMPARE_EQ(allMetrics(result.json()["rounds"].toArray()[0].toObject())["queries"].toInt(), 30);
+    auto s = distillery::store::Store::open(store.toStdString(), distillery::store::OpenMode::MustExist);
+    const std::string holdout = "(SELECT q.id FROM queries q JOIN query_sets qs ON qs.id = q.query_set_id "
+                                "WHERE qs.name = 'run-1-holdout')";
+    QCOMPARE_EQ(scalar(s, "SELECT COUNT(*) FROM queries WHERE id IN " + holdout + " AND split = 'test'"), 30);
+    QCOMPARE_EQ(scalar(s, "SELECT COUNT(*) FROM candidates WHERE query_id IN " + holdout), 0);
+    QVERIFY(scalar(s, "SELECT COUNT(*) FROM qrels WHERE query_id IN " + holdout) >= 30);
+    // No training query was written from a held-out query's source passage.
+    QCOMPARE_EQ(scalar(s, "SELECT COUNT(*) FROM queries t JOIN query_sets ts ON ts.id = t.query_set_id "
+                          "WHERE ts.name = 'run-1' AND t.source_passage_id IN (SELECT source_passage_id FROM "
+                          "queries WHERE id IN " +
+                              holdout + ")"),
+                0);
+  }
+
+  void badInputIsRefusedClearly() {
+    const QString store = freshStore("bad.distillery");
+    const QString config = path("bad.json");
+    writeConfig(config, R"({"rounds": 2, "trainig": {}})");
+    auto result = runCli({"run", "--store", store, "--corpus", "demo", "--config", config});
+    QCOMPARE_EQ(result.exitCode, 1);
+    QVERIFY2(result.err.contains("trainig") && result.err.contains("bad.json"), result.err.constData());
+    writeConfig(config, R"({"training": {"loss": "hinge"}})");
+    result = runCli({"run", "--store", store, "--corpus", "demo", "--config", config});
+    QCOMPARE_EQ(result.exitCode, 1);
+    QVERIFY2(result.err.contains("training.loss"), result.err.constData());
+    result = runCli({"run", "--store", store, "--resume", "7"});
+    QCOMPARE_EQ(result.exitCode, 1);
+    QVERIFY2(result.err.contains("no run with id 7"), result.err.constData());
+    result = runCli({"run", "--store", store, "--corpus", "nope"});
+    QCOMPARE_EQ(result.exitCode, 1);
+    QVERIFY2(result.err.contains("nope"), result.err.constData());
+    auto s = distillery::store::Store::open(store.toStdString(), distillery::store::OpenMode::MustExist);
+    QCOMPARE_EQ(scalar(s, "SELECT COUNT(*) FROM runs"), 0);
+  }
+};
+
+QTEST_GUILESS_MAIN(PipelineTest)
+#include "test_pipeline.moc"
