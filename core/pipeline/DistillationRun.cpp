@@ -727,33 +727,34 @@ RunOutcome RunExecution::execute() {
     }
     const std::string label = "round " + std::to_string(index) + "/" + std::to_string(config_.rounds);
     const auto step = [&](RoundStep s) { return round.lastCompleted < s; };
-    if (step(RoundStep::Synthesise)) {
-      progress(label, 0, 0, "synthesise");
-      const auto count = static_cast<std::size_t>(config_.queriesPerRound);
-      const auto dev = static_cast<std::size_t>(config_.training.devFraction * static_cast<double>(count) + 0.5);
-      synthesise(round, runQuerySetName(), count, dev, static_cast<std::uint64_t>(index), "train");
-      repository_.completeStep(round.id, RoundStep::Synthesise);
-    }
-    if (step(RoundStep::Retrieve)) {
-      progress(label, 1, 6, "retrieve");
-      retrieve(round, model);
-    }
-    if (step(RoundStep::Judge)) {
-      progress(label, 2, 6, "judge");
-      judgeCandidates(round);
-    }
-    if (step(RoundStep::Mine)) {
-      progress(label, 3, 6, "mine");
-      mine(round);
-    }
-    if (step(RoundStep::Train)) {
-      progress(label, 4, 6, "train");
-      model = train(round, model);
-    } else {
+    // Each step is timed: the log (and the benchmark) show where a round's time goes.
+    const auto timed = [&](const char* name, int position, auto&& work) {
+      progress(label, position, 6, name);
+      const double started = monotonicSeconds();
+      work();
+      const double seconds = monotonicSeconds() - started;
+      log("round " + std::to_string(index) + ": " + name + " took " + std::to_string(seconds) + " s");
+      if (callbacks_.stepFinished)
+        callbacks_.stepFinished(index, name, seconds);
+    };
+    if (step(RoundStep::Synthesise))
+      timed("synthesise", 0, [&] {
+        const auto count = static_cast<std::size_t>(config_.queriesPerRound);
+        const auto dev = static_cast<std::size_t>(config_.training.devFraction * static_cast<double>(count) + 0.5);
+        synthesise(round, runQuerySetName(), count, dev, static_cast<std::uint64_t>(index), "train");
+        repository_.completeStep(round.id, RoundStep::Synthesise);
+      });
+    if (step(RoundStep::Retrieve))
+      timed("retrieve", 1, [&] { retrieve(round, model); });
+    if (step(RoundStep::Judge))
+      timed("judge", 2, [&] { judgeCandidates(round); });
+    if (step(RoundStep::Mine))
+      timed("mine", 3, [&] { mine(round); });
+    if (step(RoundStep::Train))
+      timed("train", 4, [&] { model = train(round, model); });
+    else
       model = *round.modelId;
-    }
-    progress(label, 5, 6, "evaluate");
-    evaluate(round, model, target, false);
+    timed("evaluate", 5, [&] { evaluate(round, model, target, false); });
   }
   return loadRunOutcome(store_, run_.id);
 }

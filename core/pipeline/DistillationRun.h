@@ -26,6 +26,7 @@ struct RunCallbacks {
   ProgressCallback progress;                                          // the step in flight: items done / total
   std::function<void(const std::string& line)> log;                   // what happened, one line at a time
   std::function<void(int round, int step, double loss)> trainingLoss; // every optimiser step, for live curves
+  std::function<void(int round, const std::string& step, double seconds)> stepFinished; // wall time of each step
 };
 
 /// What the caller supplies beyond the stored config; never stored.

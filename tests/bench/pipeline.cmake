@@ -1,0 +1,1 @@
+distillery_add_benchmark(NAME bench_pipeline SOURCES bench_pipeline.cpp LIBS distillery_core_pipeline)
