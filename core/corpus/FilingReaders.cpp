@@ -185,7 +185,7 @@ ParsedDocument readEdgarFull(const std::filesystem::path& path, const SidecarMet
   const auto header = [&](std::string_view l, std::string_view key) -> std::optional<std::string> {
     const std::string_view t = trim(l);
     if (t.size() > key.size() && t.starts_with(key) && t[key.size()] == ':')
-      return std::string(trim(t.substr(key.size() + 1)));
+      return repairUtf8(trim(t.substr(key.size() + 1))); // header lines are not checked with the documents
     return std::nullopt;
   };
   std::string raw;
@@ -216,6 +216,7 @@ ParsedDocument readEdgarFull(const std::filesystem::path& path, const SidecarMet
         doc.externalId = *v;
       if (raw.starts_with("<DOCUMENT>")) {
         inDocument = true;
+        keepDocument = documentIndex == 0; // until its <TYPE> says otherwise (an exhibit may lack one)
         docType.clear();
         docDescription.clear();
         docText.clear();
@@ -244,12 +245,12 @@ ParsedDocument readEdgarFull(const std::filesystem::path& path, const SidecarMet
     }
     if (!inText) {
       if (raw.starts_with("<TYPE>")) {
-        docType = std::string(trim(raw.substr(6)));
+        docType = repairUtf8(trim(raw.substr(6))); // it names the exhibit's section
         // The main document and press-release / annual-report exhibits carry the prose; the rest
         // (graphics, XBRL, zip, PDF copies, consents) is skipped unread.
         keepDocument = documentIndex == 0 || docType.starts_with("EX-99") || docType.starts_with("EX-13");
       } else if (raw.starts_with("<DESCRIPTION>")) {
-        docDescription = std::string(trim(raw.substr(13)));
+        docDescription = repairUtf8(trim(raw.substr(13)));
       } else if (raw.starts_with("<TEXT>")) {
         inText = true;
       }

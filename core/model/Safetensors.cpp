@@ -165,7 +165,8 @@ std::vector<float> SafetensorsFile::toFloat32(const std::string& name) const {
   std::vector<float> out(count);
   // Little-endian data as the format prescribes; memcpy avoids unaligned reads.
   if (e.dtype == "F32") {
-    std::memcpy(out.data(), bytes, count * 4);
+    if (count > 0) // an empty tensor has no bytes (data() may be null)
+      std::memcpy(out.data(), bytes, count * 4);
   } else if (e.dtype == "F16" || e.dtype == "BF16") {
     const bool brain = e.dtype == "BF16";
     for (std::size_t i = 0; i < count; ++i) {

@@ -7,10 +7,8 @@
 namespace distillery::fuzz {
 namespace fs = std::filesystem;
 
-namespace {
-
 // Allocated once and never freed, so the exit handler that removes it can still read it.
-const fs::path& processScratchRoot() {
+const fs::path& scratchRoot() {
   static const fs::path* root = [] {
     std::error_code ec;
     const fs::path base = fs::is_directory("/dev/shm", ec) ? fs::path("/dev/shm") : fs::temp_directory_path();
@@ -19,17 +17,15 @@ const fs::path& processScratchRoot() {
     // Left-over scratch files of a crashed run are harmless, but a clean exit removes them.
     std::atexit([] {
       std::error_code ignored;
-      fs::remove_all(processScratchRoot(), ignored);
+      fs::remove_all(scratchRoot(), ignored);
     });
     return dir;
   }();
   return *root;
 }
 
-} // namespace
-
 fs::path freshScratchDir() {
-  const fs::path dir = processScratchRoot() / "input";
+  const fs::path dir = scratchRoot() / "input";
   std::error_code ec;
   fs::remove_all(dir, ec);
   fs::create_directories(dir);

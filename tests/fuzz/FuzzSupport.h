@@ -58,6 +58,8 @@ public:
                                                 ": invariant broken: " #condition);                                    \
   } while (false)
 
+/// This process's scratch directory (removed at exit); freshScratchDir() is a folder inside it.
+const std::filesystem::path& scratchRoot();
 /// An empty directory of this process (in /dev/shm when available: parsers that take paths stay fast).
 /// Each call empties it again.
 std::filesystem::path freshScratchDir();

@@ -45,7 +45,7 @@ for target in "${targets[@]}"; do
   set -e
   elapsed=$(($(date +%s) - t0))
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)
-  cov=$(grep -Eo '#[0-9]+ +(DONE|pulse|NEW|REDUCE|INITED) +cov: [0-9]+ ft: [0-9]+' "$log" | tail -1 | grep -Eo 'cov: [0-9]+ ft: [0-9]+' || true)
+  cov=$(grep -Eo '#[0-9]+[[:space:]]+(DONE|pulse|NEW|REDUCE|INITED)[[:space:]]+cov: [0-9]+ ft: [0-9]+' "$log" | tail -1 | grep -Eo 'cov: [0-9]+ ft: [0-9]+' || true)
   if [ $rc -eq 0 ]; then
     echo "fuzz_$target: ok, ${runs:-?} executions in ${elapsed}s, ${cov:-coverage ?}, corpus $(ls "$corpus" | wc -l) inputs"
   else
