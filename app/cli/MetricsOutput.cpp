@@ -18,10 +18,10 @@ nlohmann::json metricsJson(const eval::MetricsTable& table) {
   return metrics;
 }
 
-std::string metricsText(const eval::MetricsTable& table, std::int64_t evaluationId) {
+std::string metricsText(const eval::MetricsTable& table) {
   std::ostringstream text;
   const std::string suffix = "@" + std::to_string(table.k);
-  text << "evaluation " << evaluationId << "\n" << std::left << std::setw(16) << "filing type" << std::right;
+  text << std::left << std::setw(16) << "filing type" << std::right;
   for (const char* name : eval::kMetricNames)
     text << std::setw(12) << (std::string(name) + suffix);
   text << std::setw(10) << "queries"

@@ -1,6 +1,5 @@
 #pragma once
 // How eval and run print a metrics table: {"ALL": {"mrr@5": X, ...}, "10-K": {...}} and an aligned text table.
-#include <cstdint>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -10,6 +9,7 @@
 namespace distillery::cli {
 
 nlohmann::json metricsJson(const eval::MetricsTable& table);
-std::string metricsText(const eval::MetricsTable& table, std::int64_t evaluationId);
+/// The aligned table: a header row, then one row per filing type.
+std::string metricsText(const eval::MetricsTable& table);
 
 } // namespace distillery::cli

@@ -114,7 +114,7 @@ void runEval(CliContext& context, const EvalOptions& o) {
   if (!o.exportQrels.empty())
     writeFile(o.exportQrels, [&](std::ostream& out) { eval::exportTrecQrels(s, result.evaluationId, out); });
   printResult(context, {{"metrics", metricsJson(result.table)}, {"run_id", result.evaluationId}},
-              metricsText(result.table, result.evaluationId));
+              "evaluation " + std::to_string(result.evaluationId) + "\n" + metricsText(result.table));
 }
 
 void installEvalCommands(CLI::App& app, CliContext& context) {

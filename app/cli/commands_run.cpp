@@ -40,9 +40,9 @@ std::string outcomeText(const pipeline::RunOutcome& outcome) {
   std::ostringstream text;
   text << "run " << outcome.runId << " " << outcome.status << "\n";
   for (const auto& round : outcome.rounds) {
-    text << "\nround " << round.round << " (student)\n" << metricsText(round.dense, 0).substr(13);
+    text << "\nround " << round.round << " (student)\n" << metricsText(round.dense);
     if (round.bm25)
-      text << "\nround " << round.round << " (BM25 baseline)\n" << metricsText(*round.bm25, 0).substr(13);
+      text << "\nround " << round.round << " (BM25 baseline)\n" << metricsText(*round.bm25);
   }
   return text.str();
 }

@@ -116,7 +116,8 @@ private:
   void mine(const RoundRecord& round);
   std::int64_t train(const RoundRecord& round, std::int64_t modelId);
   void evaluate(const RoundRecord& round, std::int64_t modelId, const EvaluationTarget& target, bool withBm25);
-  void extendHoldoutQrels(const RoundRecord& round, std::int64_t modelId, bool withBm25Pool);
+  void extendHoldoutQrels(const RoundRecord& round, model::StudentModel& model, const index::DenseIndex& index,
+                          bool withBm25Pool);
   void storeRankAfter(const RoundRecord& round, std::int64_t modelId, model::StudentModel& model);
 
   store::Store& store_;
@@ -530,7 +531,8 @@ std::int64_t RunExecution::train(const RoundRecord& round, std::int64_t modelId)
 // The held-out set's qrels grow with the passages each evaluated model puts in its top k: every one is judged by
 // the teacher (cache first), so no model is scored against passages nobody looked at. The source passage of each
 // held-out query is relevant with the top grade.
-void RunExecution::extendHoldoutQrels(const RoundRecord& round, std::int64_t modelId, bool withBm25Pool) {
+void RunExecution::extendHoldoutQrels(const RoundRecord& round, model::StudentModel& model,
+                                      const index::DenseIndex& index, bool withBm25Pool) {
   const auto setId = corpus::tryFindQuerySetId(store_, run_.corpusId, holdoutQuerySetName());
   if (!setId)
     return;
@@ -538,11 +540,9 @@ void RunExecution::extendHoldoutQrels(const RoundRecord& round, std::int64_t mod
   std::vector<std::string> texts;
   for (const auto& q : set.queries)
     texts.push_back(q.text);
-  auto model = loadModel(modelId);
-  const index::DenseIndex index = denseIndex(modelId, *model);
   model::EncodeOptions options;
   options.stop = stop_;
-  const auto vectors = model->encode(texts, model::TextRole::Query, options);
+  const auto vectors = model.encode(texts, model::TextRole::Query, options);
   const int depth = withBm25Pool ? kHoldoutPoolDepth : config_.evaluation.k;
   auto hits = index.search(vectors, depth);
   if (withBm25Pool) {
@@ -645,10 +645,10 @@ void RunExecution::storeRankAfter(const RoundRecord& round, std::int64_t modelId
 
 void RunExecution::evaluate(const RoundRecord& round, std::int64_t modelId, const EvaluationTarget& target,
                             bool withBm25) {
-  if (target.synthetic)
-    extendHoldoutQrels(round, modelId, round.index == 0);
   auto model = loadModel(modelId);
-  const index::DenseIndex index = denseIndex(modelId, *model);
+  const index::DenseIndex index = denseIndex(modelId, *model); // one index serves the pool and the evaluation
+  if (target.synthetic)
+    extendHoldoutQrels(round, *model, index, round.index == 0);
   auto encoder = model::makeTextEncoder(model);
   // A resumed step evaluates again: the earlier, interrupted attempt's rows go first (no duplicates).
   store_.prepare("DELETE FROM evaluations WHERE run_id = ?1 AND round_index = ?2")
