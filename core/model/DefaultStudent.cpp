@@ -26,7 +26,62 @@ BertConfig defaultConfig(const DefaultStudentOptions& options, std::int64_t voca
   config.typeVocabSize = 2;
   config.hiddenAct = "gelu";
   config.pooling = Pooling::Mean;
+  if (options.lexicalStart)
+    config.layerNormEps = options.layerNormEps;
   return config;
+}
+
+/// Token ids of every passage without [CLS]/[SEP].
+std::vector<std::vector<std::int64_t>> tokenBodies(const text::WordPieceTokenizer& tokenizer,
+                                                   const std::vector<std::string>& passages) {
+  std::vector<std::vector<std::int64_t>> bodies;
+  bodies.reserve(passages.size());
+  for (const auto& passage : passages) {
+    auto ids = tokenizer.encodeIds(passage, 0);
+    bodies.emplace_back(ids.size() >= 2 ? ids.begin() + 1 : ids.end(), ids.size() >= 2 ? ids.end() - 1 : ids.end());
+  }
+  return bodies;
+}
+
+/// The lexical start (see the header): token t's embedding is a random direction of length idf(t) / max idf,
+/// with idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5)) over the passages (BM25's idf). Special tokens get
+/// length 0, tokens the corpus never uses the largest. Positions and token types add nothing at first.
+void applyLexicalStart(StudentModel& model, const std::vector<std::vector<std::int64_t>>& bodies, std::uint64_t seed) {
+  const auto vocabulary = model.config().vocabSize;
+  std::vector<double> documentFrequency(static_cast<std::size_t>(vocabulary), 0.0);
+  std::vector<std::int64_t> seenIn(static_cast<std::size_t>(vocabulary), -1);
+  for (std::size_t p = 0; p < bodies.size(); ++p)
+    for (const auto id : bodies[p])
+      if (id >= 0 && id < vocabulary && seenIn[static_cast<std::size_t>(id)] != static_cast<std::int64_t>(p)) {
+        seenIn[static_cast<std::size_t>(id)] = static_cast<std::int64_t>(p);
+        documentFrequency[static_cast<std::size_t>(id)] += 1;
+      }
+  const double n = static_cast<double>(bodies.size());
+  const double maxIdf = std::log(1 + (n + 0.5) / 0.5);
+  std::vector<float> scale(static_cast<std::size_t>(vocabulary));
+  for (std::size_t t = 0; t < scale.size(); ++t) {
+    const double df = documentFrequency[t];
+    scale[t] = static_cast<float>(std::log(1 + (n - df + 0.5) / (df + 0.5)) / maxIdf);
+  }
+  const auto& tokenizer = model.tokenizer();
+  for (const auto special : {tokenizer.clsId(), tokenizer.sepId(), tokenizer.padId()})
+    if (special >= 0 && special < vocabulary)
+      scale[static_cast<std::size_t>(special)] = 0;
+
+  torch::NoGradGuard noGrad;
+  auto generator = at::detail::createCPUGenerator(seed ^ 0x9e3779b97f4a7c15ULL);
+  const auto hidden = model.config().hiddenSize;
+  const auto directions = torch::randn({vocabulary, hidden}, generator, torch::kFloat32);
+  const auto lengths = torch::from_blob(scale.data(), {vocabulary, 1}, torch::kFloat32).clone();
+  for (auto& [name, tensor] : model.namedParameters()) {
+    if (name == "embeddings.word_embeddings.weight")
+      tensor.copy_((directions * lengths).to(tensor.device()));
+    else if (name == "embeddings.position_embeddings.weight" || name == "embeddings.token_type_embeddings.weight")
+      tensor.zero_();
+    else if (name.find(".attention.output.dense.") != std::string::npos ||
+             (name.find(".output.dense.") != std::string::npos && name.find("attention") == std::string::npos))
+      tensor.zero_(); // a layer's residual branches start at zero: the layer passes its input through
+  }
 }
 
 std::shared_ptr<StudentModel> untrainedStudent(const std::vector<std::string>& passages,
@@ -55,7 +110,9 @@ std::vector<std::int64_t> crop(const std::vector<std::int64_t>& tokens, std::int
 
 void saveRandomStudent(const std::vector<std::string>& passages, const std::filesystem::path& directory,
                        const DefaultStudentOptions& options) {
-  auto model = untrainedStudent(passages, options);
+  auto randomOptions = options;
+  randomOptions.lexicalStart = false;
+  auto model = untrainedStudent(passages, randomOptions);
   model->save(directory);
 }
 
@@ -64,19 +121,17 @@ DefaultStudentReport trainDefaultStudent(const std::vector<std::string>& passage
   const double started = monotonicSeconds();
   if (options.threads > 0)
     torch::set_num_threads(options.threads);
+  torch::manual_seed(options.seed); // dropout draws from the global generator
   auto model = untrainedStudent(passages, options);
   const auto& tokenizer = model->tokenizer();
   const auto cls = tokenizer.clsId(), sep = tokenizer.sepId();
   const auto bodyLimit = std::min(options.maxLength - 2, options.keyMaxTokens);
 
-  // Token ids of every passage without [CLS]/[SEP]; passages too short to crop twice are left out.
-  std::vector<std::vector<std::int64_t>> bodies;
-  for (const auto& passage : passages) {
-    auto ids = tokenizer.encodeIds(passage, 0);
-    if (ids.size() < 5)
-      continue;
-    bodies.emplace_back(ids.begin() + 1, ids.end() - 1);
-  }
+  auto bodies = tokenBodies(tokenizer, passages);
+  if (options.lexicalStart)
+    applyLexicalStart(*model, bodies, options.seed);
+  // Passages too short to crop twice are left out of the warm start.
+  std::erase_if(bodies, [](const auto& body) { return body.size() < 3; });
   if (bodies.size() < 2)
     throw InputError("the corpus has fewer than two passages with text; the default student needs more");
 
@@ -96,8 +151,6 @@ DefaultStudentReport trainDefaultStudent(const std::vector<std::string>& passage
   std::deque<double> recent;
   for (int step = 0; step < options.steps; ++step) {
     throwIfStopped(options.stop);
-    if (step > 20 && monotonicSeconds() - started > options.maxSeconds)
-      break;
     // Independent cropping: a short query-like span and a longer passage-like span of the same passage.
     std::vector<std::vector<std::int64_t>> queries, keys;
     for (std::size_t b = 0; b < batchSize; ++b) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <numeric>
 #include <random>
 #include <set>
 #include <unordered_map>
@@ -102,6 +103,7 @@ private:
   std::int64_t baseModel();
   EvaluationTarget evaluationTarget();
   std::vector<std::int64_t> samplePassages(std::size_t count, std::uint64_t salt, int beforeRound);
+  std::vector<std::string> devDistractors(int roundIndex) const;
   std::vector<RunQuery> roundQueries(std::int64_t roundId, const std::string& querySet);
 
   // Corpus embeddings of a stored model, cached beside the store so a resumed run does not re-embed.
@@ -430,6 +432,22 @@ void RunExecution::mine(const RoundRecord& round) {
   log("round " + std::to_string(round.index) + ": mined " + summary);
 }
 
+// The corpus sample that dev retrieval ranks the dev queries' judged passages among: large enough that a
+// student which pulls unrelated passages up is caught, small enough to embed every epoch.
+std::vector<std::string> RunExecution::devDistractors(int roundIndex) const {
+  constexpr std::size_t kDistractors = 2000;
+  std::vector<std::size_t> order(passages_.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::mt19937_64 random(config_.seed * 1000003ULL + static_cast<std::uint64_t>(roundIndex));
+  std::shuffle(order.begin(), order.end(), random);
+  order.resize(std::min(order.size(), kDistractors));
+  std::vector<std::string> texts;
+  texts.reserve(order.size());
+  for (const auto i : order)
+    texts.push_back(passages_[i].text);
+  return texts;
+}
+
 std::int64_t RunExecution::train(const RoundRecord& round, std::int64_t modelId) {
   // Examples: each kept query's judged list with the teacher's scores and the miner's decisions.
   std::unordered_map<std::int64_t, RunQuery> queries;
@@ -503,11 +521,12 @@ std::int64_t RunExecution::train(const RoundRecord& round, std::int64_t modelId)
   if (training.learningRate <= 0)
     training.learningRate = config_.student == "default" ? 1e-3 : 2e-5;
   const TrainingReport report =
-      trainStudent(*student, base.get(), trainSet, devSet, training, maxGrade,
+      trainStudent(*student, base.get(), trainSet, devSet, devDistractors(round.index), training, maxGrade,
                    config_.seed + static_cast<std::uint64_t>(round.index), onStep, forward("train"), stop_);
   std::string devText;
   if (report.devBefore)
-    devText = ", dev NDCG@5 " + std::to_string(*report.devBefore) + " -> " + std::to_string(*report.devAfter) +
+    devText = ", dev retrieval NDCG@5 " + std::to_string(*report.devBefore) + " -> " +
+              std::to_string(*report.devAfter) +
               (report.bestEpoch == 0 ? " (no epoch improved dev: the round keeps its starting weights)" : "");
   log("round " + std::to_string(round.index) + ": " + std::to_string(report.steps) + " steps, loss " +
       std::to_string(report.firstLoss) + " -> " + std::to_string(report.lastLoss) + devText);

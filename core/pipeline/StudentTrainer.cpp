@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numeric>
 #include <random>
+#include <unordered_map>
 
 #include "core/model/StudentModel.h"
 #include "core/model/TrainingLoop.h"
@@ -155,31 +156,69 @@ void restore(model::StudentModel& student, const std::vector<torch::Tensor>& wei
 
 } // namespace
 
-double rerankNdcg(model::StudentModel& student, const std::vector<TrainingExample>& examples, int k) {
+double retrievalNdcg(model::StudentModel& student, const std::vector<TrainingExample>& examples,
+                     const std::vector<std::string>& distractors, int k) {
   if (examples.empty())
     return 0.0;
+  // One pool: every example's judged passages and the distractors, each text once.
+  std::vector<std::string> pool;
+  std::unordered_map<std::string, std::size_t> poolIndex;
+  auto add = [&](const std::string& text) {
+    const auto [it, inserted] = poolIndex.emplace(text, pool.size());
+    if (inserted)
+      pool.push_back(text);
+    return it->second;
+  };
+  std::vector<std::unordered_map<std::size_t, double>> gains(examples.size());
+  std::vector<std::string> queries;
+  for (std::size_t q = 0; q < examples.size(); ++q) {
+    queries.push_back(examples[q].query);
+    for (std::size_t i = 0; i < examples[q].passages.size(); ++i) {
+      auto& gain = gains[q][add(examples[q].passages[i])];
+      gain = std::max(gain, examples[q].teacherScores[i]);
+    }
+  }
+  for (const auto& text : distractors)
+    add(text);
+
+  model::EncodeOptions options;
+  options.maxLength = kTrainingMaxLength;
+  const auto dimension = student.config().hiddenSize;
+  const auto poolRows = student.encode(pool, model::TextRole::Passage, options);
+  const auto queryRows = student.encode(queries, model::TextRole::Query, options);
   torch::NoGradGuard noGrad;
+  const auto passages = torch::from_blob(const_cast<float*>(poolRows.data()),
+                                         {static_cast<std::int64_t>(pool.size()), dimension}, torch::kFloat32);
+  const auto queryMatrix = torch::from_blob(const_cast<float*>(queryRows.data()),
+                                            {static_cast<std::int64_t>(queries.size()), dimension}, torch::kFloat32);
+  const auto scores = queryMatrix.matmul(passages.t()).contiguous();
+  const auto width = static_cast<std::size_t>(pool.size());
   double sum = 0;
-  for (const TrainingExample& example : examples) {
-    auto query = student.embed({example.query}, model::TextRole::Query, false, kTrainingMaxLength);
-    auto passages = student.embed(example.passages, model::TextRole::Passage, false, kTrainingMaxLength);
-    auto scores = passages.matmul(query[0]).contiguous();
-    std::vector<std::size_t> order(example.passages.size());
-    std::iota(order.begin(), order.end(), 0);
-    const float* s = scores.data_ptr<float>();
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return s[a] > s[b]; });
-    std::vector<double> ordered;
-    for (std::size_t i : order)
-      ordered.push_back(example.teacherScores[i]);
-    sum += ndcgAt(ordered, example.teacherScores, k);
+  for (std::size_t q = 0; q < examples.size(); ++q) {
+    const float* row = scores.data_ptr<float>() + q * width;
+    std::vector<std::size_t> order(width);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    const auto top = std::min<std::size_t>(static_cast<std::size_t>(k), width);
+    // Ties broken by pool position, so the figure is deterministic.
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(top), order.end(),
+                      [&](std::size_t a, std::size_t b) { return row[a] != row[b] ? row[a] > row[b] : a < b; });
+    std::vector<double> ranked, judged;
+    for (std::size_t r = 0; r < top; ++r) {
+      const auto found = gains[q].find(order[r]);
+      ranked.push_back(found == gains[q].end() ? 0.0 : found->second);
+    }
+    for (const auto& [index, gain] : gains[q])
+      judged.push_back(gain);
+    sum += ndcgAt(ranked, judged, k);
   }
   return sum / static_cast<double>(examples.size());
 }
 
 TrainingReport trainStudent(model::StudentModel& student, const model::StudentModel* base,
                             const std::vector<TrainingExample>& train, const std::vector<TrainingExample>& dev,
-                            const TrainingConfig& config, double maxGrade, std::uint64_t seed,
-                            const TrainingStepSink& onStep, const ProgressCallback& progress, std::stop_token stop) {
+                            const std::vector<std::string>& devDistractors, const TrainingConfig& config,
+                            double maxGrade, std::uint64_t seed, const TrainingStepSink& onStep,
+                            const ProgressCallback& progress, std::stop_token stop) {
   TrainingReport report;
   if (train.empty())
     return report;
@@ -197,7 +236,7 @@ TrainingReport trainStudent(model::StudentModel& student, const model::StudentMo
   std::optional<double> bestDev;
   std::vector<torch::Tensor> bestWeights;
   if (!dev.empty()) {
-    bestDev = rerankNdcg(student, dev);
+    bestDev = retrievalNdcg(student, dev, devDistractors);
     report.devBefore = bestDev;
     bestWeights = snapshot(student);
   }
@@ -263,7 +302,7 @@ TrainingReport trainStudent(model::StudentModel& student, const model::StudentMo
     report.epochs = epoch;
     if (dev.empty())
       continue;
-    const double devMetric = rerankNdcg(student, dev);
+    const double devMetric = retrievalNdcg(student, dev, devDistractors);
     if (onStep)
       onStep(report.steps, epoch, report.lastLoss, loop.learningRateAt(loop.stepsDone()), devMetric);
     if (devMetric > *bestDev) {

@@ -36,7 +36,7 @@ struct TrainingReport {
   int bestEpoch = 0; // 0: the starting weights were best on dev (kept)
   double firstLoss = 0;
   double lastLoss = 0;
-  std::optional<double> devBefore; // NDCG@5 of dev queries' judged lists, reranked by the student
+  std::optional<double> devBefore; // retrievalNdcg of the dev queries with the starting weights
   std::optional<double> devAfter;
   bool stoppedEarly = false;
 };
@@ -45,14 +45,20 @@ struct TrainingReport {
 using TrainingStepSink =
     std::function<void(int step, int epoch, double loss, double learningRate, std::optional<double> devMetric)>;
 
-/// Trains student in place. base (may be null) is the model weight averaging pulls towards.
+/// Trains student in place. base (may be null) is the model weight averaging pulls towards. After each epoch
+/// the dev queries are retrieved (retrievalNdcg with devDistractors) and the best epoch's weights are kept -
+/// the starting weights if no epoch beats them, so a round never leaves the student worse on dev retrieval.
 /// Throws Cancelled when stop is requested (the student is then in an undefined state: do not save it).
 TrainingReport trainStudent(model::StudentModel& student, const model::StudentModel* base,
                             const std::vector<TrainingExample>& train, const std::vector<TrainingExample>& dev,
-                            const TrainingConfig& config, double maxGrade, std::uint64_t seed,
-                            const TrainingStepSink& onStep, const ProgressCallback& progress, std::stop_token stop);
+                            const std::vector<std::string>& devDistractors, const TrainingConfig& config,
+                            double maxGrade, std::uint64_t seed, const TrainingStepSink& onStep,
+                            const ProgressCallback& progress, std::stop_token stop);
 
-/// NDCG@k of the student's ordering of each example's passages against the teacher's scores, averaged.
-double rerankNdcg(model::StudentModel& student, const std::vector<TrainingExample>& examples, int k = 5);
+/// NDCG@k of retrieval from a pool of every example's judged passages plus distractors (e.g. a sample of the
+/// corpus), with the teacher's scores as gains, averaged over examples. Unlike reranking each list alone,
+/// this sees when training pulls unrelated passages up - what the held-out evaluation will see.
+double retrievalNdcg(model::StudentModel& student, const std::vector<TrainingExample>& examples,
+                     const std::vector<std::string>& distractors, int k = 5);
 
 } // namespace distillery::pipeline
