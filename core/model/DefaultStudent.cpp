@@ -26,8 +26,13 @@ BertConfig defaultConfig(const DefaultStudentOptions& options, std::int64_t voca
   config.typeVocabSize = 2;
   config.hiddenAct = "gelu";
   config.pooling = Pooling::Mean;
-  if (options.lexicalStart)
+  if (options.lexicalStart) {
     config.layerNormEps = options.layerNormEps;
+    // Dropout on a bag of token vectors costs a random number per token and dimension every step (most of a
+    // training step's time) and regularises little that the cropping and the dev split do not already.
+    config.hiddenDropout = 0.0;
+    config.attentionDropout = 0.0;
+  }
   return config;
 }
 

@@ -18,7 +18,7 @@ namespace distillery::model {
 namespace {
 
 // Bump when the default student's recipe changes, so older checkpoints are not reused.
-constexpr const char* kDefaultRecipe = "default-student-v3";
+constexpr const char* kDefaultRecipe = "default-student-v4";
 
 std::string safeFileName(const std::string& name) {
   std::string out;
