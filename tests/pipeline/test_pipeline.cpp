@@ -130,6 +130,17 @@ private slots:
                           "JOIN query_sets qs ON qs.id = q.query_set_id WHERE qs.name = 'demo'"),
                 0);
     QCOMPARE_EQ(scalar(s, "SELECT COUNT(*) FROM runs WHERE software_version <> '' AND seed = 42"), 1);
+
+    // The report of the real run shows the final round's figures per filing type.
+    const QString out = path("report");
+    const auto report = runCli({"report", "--store", store, "--run", "1", "--out", out, "--json"}, 120000);
+    QVERIFY2(report.exitCode == 0, report.err.constData());
+    QFile html(out + "/report.html");
+    QVERIFY(html.open(QIODevice::ReadOnly));
+    const QByteArray text = html.readAll();
+    QVERIFY2(text.contains("<td>" + QByteArray::number(final, 'f', 4) + "</td>"), QByteArray::number(final, 'f', 4));
+    for (const QString& type : rounds[2].toObject()["metrics"].toObject().keys())
+      QVERIFY2(text.contains("<th>" + type.toUtf8() + "</th>"), qPrintable(type));
   }
 
   void killedRunResumesWithoutPayingTwice() {
