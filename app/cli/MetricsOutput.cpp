@@ -27,12 +27,18 @@ std::string metricsText(const eval::MetricsTable& table) {
   text << std::setw(10) << "queries"
        << "\n"
        << std::fixed << std::setprecision(4);
-  for (const auto& [group, summary] : table.groups) {
+  auto row = [&](const std::string& group, const auto& summary) {
     text << std::left << std::setw(16) << group << std::right;
     for (const char* name : eval::kMetricNames)
       text << std::setw(12) << eval::metricValue(summary.mean, name);
     text << std::setw(10) << summary.queries << "\n";
-  }
+  };
+  // Filing types in order, the overall row last (a total line, not a filing type sorted among them).
+  for (const auto& [group, summary] : table.groups)
+    if (group != "ALL")
+      row(group, summary);
+  if (const auto all = table.groups.find("ALL"); all != table.groups.end())
+    row(all->first, all->second);
   return text.str();
 }
 
