@@ -1,5 +1,7 @@
 #include "core/corpus/HtmlText.h"
 
+#include "core/util/Utf8.h"
+
 #include <gumbo.h>
 
 #include <algorithm>
@@ -167,7 +169,9 @@ std::string htmlToText(std::string_view html) {
   TextBuilder text;
   walk(output->root, text, 0);
   gumbo_destroy_output(&kGumboDefaultOptions, output);
-  return text.take();
+  // gumbo encodes an out-of-range numeric reference (&#8217222...;) as bytes that are not UTF-8.
+  std::string result = text.take();
+  return isValidUtf8(result) ? result : repairUtf8(result);
 }
 
 bool looksLikeHtml(std::string_view text) {

@@ -1,5 +1,6 @@
 #include "core/pipeline/RunConfig.h"
 
+#include <cmath>
 #include <fstream>
 #include <set>
 
@@ -39,7 +40,19 @@ public:
   }
 
   void integer(const char* key, int& target, int lo, int hi) {
-    read(key, target);
+    seen_.insert(key);
+    auto it = object_.find(key);
+    if (it != object_.end() && !it->is_null()) {
+      if (!it->is_number())
+        fail(name(key), std::string("has the wrong type (") + it->type_name() + ")");
+      // Checked as a double first: converting an out-of-range number straight to int is undefined.
+      const double value = it->get<double>();
+      if (value != std::floor(value))
+        fail(name(key), "must be a whole number");
+      if (value < lo || value > hi)
+        fail(name(key), "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+      target = static_cast<int>(value);
+    }
     if (target < lo || target > hi)
       fail(name(key), "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
   }

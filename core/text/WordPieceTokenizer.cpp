@@ -343,7 +343,10 @@ void WordPieceTokenizer::wordPieceIds(const std::string& word, std::vector<std::
 
 std::vector<std::int64_t> WordPieceTokenizer::encodeIds(std::string_view text, int maxLength) const {
   std::vector<std::int64_t> ids{clsId_};
-  const std::size_t limit = maxLength > 2 ? static_cast<std::size_t>(maxLength - 1) : SIZE_MAX;
+  if (maxLength == 1)
+    return ids; // no room for [SEP]
+  // Room for [CLS] and the words; [SEP] is appended after (maxLength 2 leaves no word).
+  const std::size_t limit = maxLength > 0 ? static_cast<std::size_t>(maxLength - 1) : SIZE_MAX;
   for (const auto& word : preTokenize(text)) {
     wordPieceIds(word, ids);
     if (ids.size() >= limit)

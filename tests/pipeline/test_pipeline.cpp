@@ -205,6 +205,15 @@ private slots:
     result = runCli({"run", "--store", store, "--corpus", "demo", "--config", config});
     QCOMPARE_EQ(result.exitCode, 1);
     QVERIFY2(result.err.contains("training.loss"), result.err.constData());
+    // Numbers that do not fit an int (a fuzz finding: converting them was undefined) and fractions.
+    writeConfig(config, R"({"queries_per_round": 2007777777777777777777777777777777})");
+    result = runCli({"run", "--store", store, "--corpus", "demo", "--config", config});
+    QCOMPARE_EQ(result.exitCode, 1);
+    QVERIFY2(result.err.contains("'queries_per_round' must be between"), result.err.constData());
+    writeConfig(config, R"({"rounds": 1.5})");
+    result = runCli({"run", "--store", store, "--corpus", "demo", "--config", config});
+    QCOMPARE_EQ(result.exitCode, 1);
+    QVERIFY2(result.err.contains("'rounds' must be a whole number"), result.err.constData());
     result = runCli({"run", "--store", store, "--resume", "7"});
     QCOMPARE_EQ(result.exitCode, 1);
     QVERIFY2(result.err.contains("no run with id 7"), result.err.constData());
