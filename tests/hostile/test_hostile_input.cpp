@@ -3,7 +3,8 @@
 // tokens, safetensors headers claiming terabytes, a 100 MB LLM reply and one that tries to leak the API key.
 // Each must end in a clear error or graceful handling within bounded memory (peak RSS of the CLI measured with
 // wait4) and time, leave the store passing PRAGMA integrity_check, and store nothing it should not.
-// Every file is generated here at run time into a temporary directory.
+// Every file is generated here at run time into a temporary directory. (Literals with an odd number of quotes are
+// escaped rather than raw: moc mis-tokenises such raw strings and then finds no test class.)
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -212,7 +213,7 @@ private slots:
     QDir().mkpath(folder);
     {
       FileWriter big(folder + "/records.jsonl");
-      big << R"({"_id": "huge", "text": ")";
+      big << "{\"_id\": \"huge\", \"text\": \"";
       big.repeat("revenue ", bytes / 8);
       big << "\"}\n"
           << R"({"_id": "after", "text": "A normal record after the huge line is still imported."})"
@@ -268,9 +269,9 @@ private slots:
     writeText(folder + "/binary.txt", std::string("Item 1. Business\0\0\0\x01\x02 more", 26));
     std::string records;
     for (int i = 0; i < 200; ++i) // past the 8 KB the binary sniffer reads
-      records += R"({"_id": "r)" + std::to_string(i) + R"(", "text": "Record )" + std::to_string(i) +
-                 R"( about quarterly revenue and margins."})" + "\n";
-    records += std::string(R"({"_id": "raw", "text": "raw NUL )") + '\0' + R"( inside"})" + "\n";
+      records += "{\"_id\": \"r" + std::to_string(i) + R"(", "text": "Record )" + std::to_string(i) +
+                 " about quarterly revenue and margins.\"}" + "\n";
+    records += std::string("{\"_id\": \"raw\", \"text\": \"raw NUL ") + '\0' + " inside\"}" + "\n";
     records += R"({"_id": "escaped", "text": "escaped NUL \u0000 inside a record"})"
                "\n";
     writeText(folder + "/records.jsonl", records);
@@ -443,7 +444,7 @@ private slots:
       const std::string content = request.lastUserContent();
       if (content.find("huge reply") != std::string::npos)
         return FakeReply{200,
-                         distillery::test::chatCompletionBody(R"({"grade": 2, "rationale": ")" + hundredMb + "\"}"),
+                         distillery::test::chatCompletionBody("{\"grade\": 2, \"rationale\": \"" + hundredMb + "\"}"),
                          {},
                          0,
                          false};
