@@ -1,1 +1,2 @@
 distillery_add_benchmark(NAME bench_pipeline SOURCES bench_pipeline.cpp LIBS distillery_core_pipeline)
+target_compile_definitions(bench_pipeline PRIVATE ${DISTILLERY_SOURCE_DIR_DEFINITION})
