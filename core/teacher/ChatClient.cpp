@@ -352,12 +352,72 @@ void ChatClient::recordTokenUsage(std::int64_t estimatedTokens, std::int64_t act
   impl_->tokenLimit.adjust(static_cast<double>(actualTokens - estimatedTokens));
 }
 
+namespace {
+
+// The four hex digits at text[at..at+4) as a number, or -1.
+long hex4(std::string_view text, std::size_t at) {
+  if (at + 4 > text.size())
+    return -1;
+  long value = 0;
+  for (std::size_t i = at; i < at + 4; ++i) {
+    const char c = text[i];
+    const int digit = std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
+                      : (c >= 'a' && c <= 'f')                    ? c - 'a' + 10
+                      : (c >= 'A' && c <= 'F')                    ? c - 'A' + 10
+                                                                  : -1;
+    if (digit < 0)
+      return -1;
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+// Where an occurrence of key that starts at `at` ends, each character written as itself or as a JSON escape at any
+// depth of quoting ("\u0073", "\\u0073", "\/"); npos when there is none.
+std::size_t endOfKeyAt(std::string_view text, std::size_t at, std::string_view key) {
+  std::size_t p = at;
+  for (const char c : key) {
+    if (p < text.size() && text[p] == c) {
+      ++p;
+      continue;
+    }
+    std::size_t q = p;
+    while (q < text.size() && text[q] == '\\')
+      ++q;
+    if (q == p || q >= text.size())
+      return std::string_view::npos;
+    if (text[q] == 'u' && hex4(text, q + 1) == static_cast<unsigned char>(c))
+      p = q + 5;
+    else if (text[q] == '/' && c == '/')
+      p = q + 1;
+    else
+      return std::string_view::npos;
+  }
+  return p;
+}
+
+} // namespace
+
 std::string scrubSecret(std::string text, const std::string& key) {
   if (key.empty())
     return text;
   for (std::size_t at = text.find(key); at != std::string::npos; at = text.find(key, at))
     text.replace(at, key.size(), "***");
-  return text;
+  // A key written with JSON escapes is not in the bytes, but it is in what any reader decodes. It is replaced where it
+  // stands, so that JSON stays JSON (the transport scrubs whole response bodies before they are parsed).
+  if (text.find('\\') == std::string::npos)
+    return text;
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t end = (text[i] == key[0] || text[i] == '\\') ? endOfKeyAt(text, i, key) : std::string::npos;
+    if (end != std::string::npos) {
+      out += "***";
+      i = end;
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
 }
 
 std::string ChatClient::scrub(std::string text) const {

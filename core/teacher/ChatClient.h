@@ -36,7 +36,8 @@ struct ChatOutcome {
   double latencyMs = 0.0; // first send to final answer, waits for retries included
 };
 
-/// text with every occurrence of key replaced by "***" (text unchanged when key is empty).
+/// text with every occurrence of key replaced by "***" (text unchanged when key is empty), also where the key is written
+/// with JSON escapes ("\u0073k-...", at any depth of quoting); the rest of the text keeps its bytes.
 std::string scrubSecret(std::string text, const std::string& key);
 
 /// The host of a URL, lower-case and without brackets ("[::1]" -> "::1"); empty when the URL cannot be parsed.

@@ -566,6 +566,8 @@ private slots:
     QVERIFY2(!r.out.contains(key), "key on stdout");
     QVERIFY2(!r.err.contains(key), "key on stderr");
     QVERIFY2(!distillery::test::storeBytes(store).contains(key), "key in the store or its WAL");
+    // Nor in an escaped form: all of the key but its first letter would be there if a "\\u0073k-..." were kept.
+    QVERIFY2(!distillery::test::storeBytes(store).contains(key.mid(1)), "escaped key in the store or its WAL");
     auto s = distillery::store::Store::open(store.toStdString());
     const QByteArray judgments = describeJudgments(store);
     QVERIFY2(s.queryInt64("SELECT count(*) FROM judgments WHERE grade = 1") == 1, judgments.constData());

@@ -326,11 +326,25 @@ private slots:
     const auto judgments = judgeWith(test::fastOpenAiConfig(server.baseUrl()), pairs(2));
     QVERIFY(judgments[0].ok);
     QCOMPARE(judgments[0].rationale, std::string("key: ***"));
+    // The raw answer held the key only escaped: the escaped key is replaced where it stands.
+    const std::string keyTail = std::string(test::kPlantedKey).substr(1);
+    QVERIFY2(judgments[0].rawResponse.find(keyTail) == std::string::npos, judgments[0].rawResponse.c_str());
+    QVERIFY2(judgments[0].rawResponse.find("\"key: ***\"") != std::string::npos, judgments[0].rawResponse.c_str());
     QVERIFY(judgments[1].ok);
     QVERIFY2(judgments[1].rationale.size() < 5000 &&
                  judgments[1].rationale.find("more bytes not kept") != std::string::npos,
              std::to_string(judgments[1].rationale.size()).c_str());
     QVERIFY(judgments[1].rawResponse.size() < 70000);
+  }
+
+  void scrubsKeysHiddenInJsonEscapes() {
+    const std::string key = "sk-a/b";
+    QCOMPARE(scrubSecret("a sk-a/b b", key), std::string("a *** b"));
+    // Escaped letters, at one and two depths of quoting, are replaced where they stand; other escapes keep their bytes.
+    QCOMPARE(scrubSecret(R"({"r": "x \u0073k-a\/b \n y"})", key), std::string(R"({"r": "x *** \n y"})"));
+    QCOMPARE(scrubSecret(R"(\\u0073\\u006B-a/b and \u0041)", key), std::string(R"(*** and \u0041)"));
+    // Near misses and malformed escapes are copied as they are.
+    QCOMPARE(scrubSecret(R"(\u0073k-a/c \u00 \q sk-)", key), std::string(R"(\u0073k-a/c \u00 \q sk-)"));
   }
 
   void judgesManyInFlightOnOneHandle() {
