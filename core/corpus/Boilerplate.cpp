@@ -128,8 +128,7 @@ bool LineBoilerplate::keeps(std::string_view line) const {
   const std::string_view t = trim(line);
   if (isTableOfContentsLine(t))
     return false;
-  const std::string l = lowerAscii(t);
-  if ((l.starts_with("page ") || l.starts_with("-")) && looksLikePageNumber(t))
+  if ((startsWithLower(t, "page ") || t.starts_with("-")) && looksLikePageNumber(t))
     return false;
   if (looksLikeTrailingNumberLine(t) && !allDigits(t)) {
     const std::string key = footerKey(t);

@@ -7,6 +7,28 @@
 namespace distillery::corpus {
 namespace {
 
+// ASCII only, and without the C library's locale lookup per character (filing text is UTF-8, whose bytes past
+// 0x7F no locale folds anyway); these rules run on every line of every filing.
+inline char asciiLower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+}
+inline bool asciiDigit(unsigned char c) {
+  return c >= '0' && c <= '9';
+}
+inline bool asciiAlpha(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// Case-insensitive equality with a lower-case literal.
+bool equalsLower(std::string_view s, std::string_view lower) {
+  if (s.size() != lower.size())
+    return false;
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if (asciiLower(s[i]) != lower[i])
+      return false;
+  return true;
+}
+
 bool isRomanNumeral(std::string_view s) {
   if (s.empty() || s.size() > 5)
     return false;
@@ -18,15 +40,20 @@ bool isRomanNumeral(std::string_view s) {
 
 std::string lowerAscii(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (char& c : out)
+    c = asciiLower(c);
   return out;
+}
+
+bool startsWithLower(std::string_view s, std::string_view lowerPrefix) {
+  return s.size() >= lowerPrefix.size() && equalsLower(s.substr(0, lowerPrefix.size()), lowerPrefix);
 }
 
 std::string footerKey(std::string_view line) {
   std::string key;
   bool lastSpace = true, lastDigit = false;
   for (unsigned char c : trim(line)) {
-    if (std::isdigit(c)) {
+    if (asciiDigit(c)) {
       if (!lastDigit)
         key += '#';
       lastDigit = true;
@@ -34,12 +61,12 @@ std::string footerKey(std::string_view line) {
       continue;
     }
     lastDigit = false;
-    if (std::isspace(c)) {
+    if (isAsciiSpace(c)) {
       if (!lastSpace)
         key += ' ';
       lastSpace = true;
     } else {
-      key += static_cast<char>(std::tolower(c));
+      key += asciiLower(static_cast<char>(c));
       lastSpace = false;
     }
   }
@@ -77,10 +104,14 @@ bool looksLikeNumberedFooter(std::string_view line) {
 }
 
 bool isTableOfContentsLine(std::string_view line) {
-  const std::string l = lowerAscii(trim(line));
-  return l == "table of contents" || l == "index" || l == "table of contents (continued)" ||
-         l == "(table of contents)" || l == "return to table of contents" || l == "back to table of contents" ||
-         l == "back to contents";
+  const std::string_view t = trim(line);
+  if (t.size() < 5 || t.size() > 29) // the shortest and longest of the phrases below
+    return false;
+  for (std::string_view phrase : {"table of contents", "index", "table of contents (continued)", "(table of contents)",
+                                  "return to table of contents", "back to table of contents", "back to contents"})
+    if (equalsLower(t, phrase))
+      return true;
+  return false;
 }
 
 bool startsWithItemWord(std::string_view line) {
@@ -135,8 +166,8 @@ bool looksLikeTitle(std::string_view line) {
 }
 
 bool isContentsHeading(std::string_view line) {
-  const std::string l = lowerAscii(trim(line));
-  return l == "table of contents" || l == "contents" || l == "index";
+  const std::string_view t = trim(line);
+  return equalsLower(t, "table of contents") || equalsLower(t, "contents") || equalsLower(t, "index");
 }
 
 } // namespace distillery::corpus

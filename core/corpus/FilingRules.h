@@ -7,6 +7,8 @@
 namespace distillery::corpus {
 
 std::string lowerAscii(std::string_view s);
+/// Case-insensitive (ASCII) s.starts_with(lowerPrefix); lowerPrefix is lower case.
+bool startsWithLower(std::string_view s, std::string_view lowerPrefix);
 /// Lower case, digit runs as '#', single spaces: "Apple Inc. | Q3 2022 Form 10-Q | 14" and the same
 /// footer on page 15 compare equal.
 std::string footerKey(std::string_view line);

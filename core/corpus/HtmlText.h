@@ -24,7 +24,7 @@ constexpr int kMaxHtmlDepth = 256;
 class HtmlTextStream {
 public:
   using TextCallback = std::function<void(std::string_view text)>;
-  explicit HtmlTextStream(TextCallback onText, std::size_t pieceBytes = 4 << 20);
+  explicit HtmlTextStream(TextCallback onText, std::size_t pieceBytes = 1 << 20);
 
   /// Any split of the HTML: tags and comments may span calls.
   void add(std::string_view html);

@@ -22,9 +22,8 @@ PassageWriter::PassageWriter(store::Store& store, std::int64_t corpusId, const I
       updateDocument_(store.prepare("UPDATE documents SET external_id = ?, title = ?, filing_type = ?, company = ?, "
                                     "cik = ?, filing_date = ?, period = ?, source_path = ?, content_hash = ?, "
                                     "metadata_json = ?, imported_at = ? WHERE id = ?")),
-      insertPassage_(
-          store.prepare("INSERT INTO passages(id, document_id, corpus_id, record_key, section, ordinal, "
-                        "text, token_count, content_hash, near_duplicate_of) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
+      insertPassages_(kPassagesPerStatement) {
+  pending_.reserve(kPassagesPerStatement);
   auto existing = store.prepare("SELECT id, content_hash, text FROM passages WHERE corpus_id = ? ORDER BY id");
   existing.bind(1, corpusId);
   while (existing.step()) {
@@ -72,7 +71,8 @@ void PassageWriter::beginDocument(const DocumentInfo& doc, const std::string& re
   insertDocument_.run();
   documentId_ = store_.lastInsertId();
   ++summary_.documents;
-  nextPassageId_ = store_.queryInt64("SELECT COALESCE(MAX(id), 0) + 1 FROM passages");
+  // Passages held back are not in the table yet: their ids stay taken.
+  nextPassageId_ = std::max(nextPassageId_, store_.queryInt64("SELECT COALESCE(MAX(id), 0) + 1 FROM passages"));
   recordKey_ = recordKey;
   keepExactDuplicates_ = keepExactDuplicates;
   ordinal_ = 0;
@@ -96,29 +96,58 @@ void PassageWriter::addPassage(const Chunk& chunk) {
     ++summary_.nearDuplicatesFlagged;
   if (passageByHash_.emplace(hash, id).second)
     documentHashes_.push_back(hash);
-  insertPassage_.reset();
-  insertPassage_.bind(1, id)
-      .bind(2, documentId_)
-      .bind(3, corpusId_)
-      .bind(4, recordKey_.empty() ? "p" + std::to_string(id) : recordKey_)
-      .bind(5, chunk.section)
-      .bind(6, ordinal_++)
-      .bind(7, chunk.text)
-      .bind(8, chunk.tokenCount)
-      .bind(9, hash)
-      .bind(10, duplicateOf);
-  insertPassage_.run();
+  pending_.push_back({id, documentId_, recordKey_.empty() ? "p" + std::to_string(id) : recordKey_, chunk.section,
+                      ordinal_++, chunk.text, chunk.tokenCount, std::move(hash), duplicateOf});
+  if (pending_.size() == kPassagesPerStatement)
+    flush();
   ++summary_.passages;
   ++documentPassages_;
 }
 
+store::Statement& PassageWriter::insertStatement(std::size_t rows) {
+  std::optional<store::Statement>& statement = insertPassages_[rows - 1];
+  if (!statement) {
+    std::string sql = "INSERT INTO passages(id, document_id, corpus_id, record_key, section, ordinal, text, "
+                      "token_count, content_hash, near_duplicate_of) VALUES ";
+    for (std::size_t row = 0; row < rows; ++row)
+      sql += row == 0 ? "(?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?)";
+    statement.emplace(store_.prepare(sql));
+  }
+  return *statement;
+}
+
+void PassageWriter::flush() {
+  if (pending_.empty())
+    return;
+  store::Statement& insert = insertStatement(pending_.size());
+  insert.reset();
+  int base = 0; // parameters of a row: base + 1 .. base + 10
+  for (const PendingPassage& p : pending_) {
+    insert.bind(base + 1, p.id)
+        .bind(base + 2, p.documentId)
+        .bind(base + 3, corpusId_)
+        .bind(base + 4, p.recordKey)
+        .bind(base + 5, p.section)
+        .bind(base + 6, p.ordinal)
+        .bind(base + 7, p.text)
+        .bind(base + 8, p.tokenCount)
+        .bind(base + 9, p.contentHash)
+        .bind(base + 10, p.duplicateOf);
+    base += 10;
+  }
+  insert.run();
+  pending_.clear();
+}
+
 void PassageWriter::renameSection(const std::string& from, const std::string& to) {
+  flush();
   auto rename = store_.prepare("UPDATE passages SET section = ? WHERE document_id = ? AND section = ?");
   rename.bind(1, to).bind(2, documentId_).bind(3, from);
   rename.run();
 }
 
 void PassageWriter::finishDocument(const DocumentInfo& doc) {
+  flush(); // before the document's savepoint is released: a later document's rollback must not take them
   updateDocument_.reset();
   bindMetadata(updateDocument_, doc);
   updateDocument_.bind(12, documentId_);
@@ -127,6 +156,7 @@ void PassageWriter::finishDocument(const DocumentInfo& doc) {
 }
 
 void PassageWriter::abandonDocument() {
+  std::erase_if(pending_, [&](const PendingPassage& p) { return p.documentId == documentId_; });
   summary_.documents = countsAtBegin_.documents;
   summary_.passages = countsAtBegin_.passages;
   summary_.exactDuplicatesRemoved = countsAtBegin_.exactDuplicatesRemoved;
