@@ -44,8 +44,8 @@ public:
 /// What one document may hold in memory at once, whatever the size of its file.
 struct ReadLimits {
   std::size_t maxValueBytes = 64u << 20;    // a JSON string (an EDGAR item), a JSONL record, a line of text
-  std::size_t htmlPieceBytes = 1u << 20;    // HTML goes through the parser in pieces of about this size
-  std::size_t spillMemoryBytes = 16u << 20; // converted text kept in memory between passes; more goes to a temp file
+  std::size_t htmlPieceBytes = 512u << 10;  // HTML goes through the parser in pieces of about this size
+  std::size_t spillMemoryBytes = 4u << 20;  // converted text kept in memory between passes; more goes to a temp file
   std::size_t maxMetadataBytes = 64u << 10; // larger metadata fields are dropped (with a warning)
 };
 
