@@ -34,10 +34,21 @@ void ItemSectionSplitter::addLine(std::string_view line) {
     if (label == currentLabel_)
       return; // a running page header ("PART II Item 1A") repeats the item it is in
     currentLabel_ = label;
-    if (title.empty())
+    if (title.empty()) {
       pendingLabel_ = label;
-    else
-      begin(cleanHeading(label + ". " + title));
+      return;
+    }
+    // "Item 8.01 Other Events. The board declared a dividend ...": the heading's paragraph runs on in its line
+    // (HTML filings often put both in one <p>); it is the section's first text, not part of its name.
+    std::string body;
+    if (const std::size_t end = title.find(". "); end != std::string::npos && end > 0) {
+      body = std::string(trim(std::string_view(title).substr(end + 2)));
+      if (!body.empty())
+        title.resize(end);
+    }
+    begin(cleanHeading(label + ". " + title));
+    if (!body.empty())
+      sink_.addText(body);
     return;
   }
   sink_.addText(line);

@@ -152,7 +152,8 @@ void PassageWriter::finishDocument(const DocumentInfo& doc) {
   bindMetadata(updateDocument_, doc);
   updateDocument_.bind(12, documentId_);
   updateDocument_.run();
-  summary_.filingTypes[doc.filingType] += documentPassages_;
+  if (documentPassages_ > 0)
+    summary_.filingTypes[doc.filingType] += documentPassages_;
 }
 
 void PassageWriter::abandonDocument() {
@@ -172,7 +173,8 @@ void PassageWriter::write(const DocumentInfo& doc, const std::vector<Chunk>& chu
   beginDocument(doc, recordKey, keepExactDuplicates);
   for (const Chunk& chunk : chunks)
     addPassage(chunk);
-  summary_.filingTypes[doc.filingType] += documentPassages_; // the row already has the final metadata
+  if (documentPassages_ > 0) // the row already has the final metadata
+    summary_.filingTypes[doc.filingType] += documentPassages_;
 }
 
 } // namespace distillery::corpus

@@ -450,6 +450,52 @@ private slots:
     QVERIFY2(budget.err.contains("max tokens"), budget.err.constData());
   }
 
+  // issue 3: with --chunk-beir a record becomes several passages, and evaluation still ranks records (the
+  // best passage stands for its record), so qrels by BEIR _id keep working.
+  void chunkedBeirEvaluatesRecordsThroughTheCli() {
+    const fs::path folder = fs::path(dir_.path().toStdString()) / "beir-eval";
+    std::string corpus;
+    std::string longText;
+    for (int i = 0; i < 40; ++i)
+      longText += "Paragraph " + std::to_string(i) + " covers warehouse leases and freight costs in the region. ";
+    longText += "The impairment of goodwill in the retail segment was 41 million dollars.";
+    corpus += nlohmann::json{{"_id", "long"}, {"text", longText}}.dump() + "\n";
+    for (int i = 0; i < 5; ++i)
+      corpus +=
+          nlohmann::json{{"_id", "short" + std::to_string(i)},
+                         {"text", "Short record " + std::to_string(i) + " about interest rate swaps and hedging."}}
+              .dump() +
+          "\n";
+    writeFile(folder / "corpus.jsonl", corpus);
+    writeFile(folder / "queries.jsonl", "{\"_id\": \"q1\", \"text\": \"goodwill impairment retail segment\"}\n"
+                                        "{\"_id\": \"q2\", \"text\": \"warehouse leases freight\"}\n");
+    writeFile(folder / "qrels" / "test.tsv", "query-id\tcorpus-id\tscore\nq1\tlong\t2\nq2\tlong\t1\n");
+    const QString store = QString::fromStdString((folder / "x.db").string());
+    const auto imported =
+        distillery::test::runCli({"import", "--store", store, "--corpus", "chunked", "--chunk-beir", "--max-tokens",
+                                  "48", "--overlap", "8", "--json", QString::fromStdString(folder.string())});
+    QCOMPARE(imported.exitCode, 0);
+    QCOMPARE(imported.json()["documents"].toInt(), 6);
+    QVERIFY(imported.json()["passages"].toInt() > 10); // the long record became many passages
+    QCOMPARE(imported.json()["queries"].toInt(), 2);
+    const QString run = QString::fromStdString((folder / "run.trec").string());
+    const auto evaluated =
+        distillery::test::runCli({"eval", "--store", store, "--corpus", "chunked", "--query-set", "chunked",
+                                  "--retriever", "bm25", "--k", "5", "--export-run", run, "--json"});
+    QVERIFY2(evaluated.exitCode == 0, evaluated.err.constData());
+    const QJsonObject all = evaluated.json()["metrics"].toObject()["ALL"].toObject();
+    QCOMPARE(all["mrr@5"].toDouble(), 1.0);
+    QCOMPARE(all["recall@5"].toDouble(), 1.0);
+    // The run ranks records, each once, by their BEIR ids.
+    std::ifstream in(run.toStdString());
+    std::multiset<std::string> q1Records;
+    for (std::string qid, q0, docid, rank, score, tag; in >> qid >> q0 >> docid >> rank >> score >> tag;)
+      if (qid == "q1")
+        q1Records.insert(docid);
+    QVERIFY(q1Records.count("long") == 1);
+    QCOMPARE(std::set<std::string>(q1Records.begin(), q1Records.end()).size(), q1Records.size());
+  }
+
 private:
   QTemporaryDir dir_;
   fs::path storePath_;
