@@ -243,6 +243,34 @@ private slots:
              std::int64_t(0));
   }
 
+  // Streaming writes an item's passages before the rest of its file is read: a file that breaks after that must
+  // still leave nothing behind, neither rows nor duplicate-detection entries that would hide the same text later.
+  void aFileThatBreaksHalfWayLeavesNothing() {
+    const fs::path folder = fs::path(dir_.path().toStdString()) / "halfway";
+    std::string item;
+    for (int i = 0; i < 80; ++i)
+      item += "Paragraph " + std::to_string(i) + " explains why freight costs rose and margins narrowed this year.\n";
+    const std::string items =
+        "{\"filing_type\": \"10-K\", \"company\": \"HALF CO\", \"item_7\": " + nlohmann::json(item).dump() +
+        ", \"item_8\": \"Financial statements follow.\"";
+    writeFile(folder / "a-broken.json", items + ", \"item_9\": tru}");
+    writeFile(folder / "b-deep.json", items + ", \"exhibits\": " + std::string(500, '[') + std::string(500, ']') + "}");
+    writeFile(folder / "c-good.json", items + "}");
+    auto store = store::Store::open(storePath_, store::OpenMode::CreateIfMissing);
+    const ImportSummary summary = importPaths(store, optionsFor("half"), {folder});
+    const SkippedInput* broken = findSkipped(summary, "a-broken.json");
+    QVERIFY(broken && broken->reason.starts_with("invalid JSON"));
+    const SkippedInput* deep = findSkipped(summary, "b-deep.json");
+    QVERIFY2(deep && deep->reason == "JSON nested deeper than 100 levels (line 1)", deep ? deep->reason.c_str() : "");
+    QCOMPARE(summary.documents, std::int64_t(1)); // c-good.json, whose passages were not taken for duplicates
+    QCOMPARE(summary.exactDuplicatesRemoved, std::int64_t(0));
+    QVERIFY(summary.passages > 3);
+    QCOMPARE(summary.filingTypes.at("10-K"), summary.passages);
+    QCOMPARE(store.queryInt64("SELECT COUNT(*) FROM documents"), std::int64_t(1));
+    QCOMPARE(store.queryInt64("SELECT COUNT(*) FROM passages"), summary.passages);
+    QCOMPARE(store.queryInt64("SELECT COUNT(*) FROM passages WHERE near_duplicate_of IS NOT NULL"), std::int64_t(0));
+  }
+
   void cancelKeepsCompleteDocuments() {
     DISTILLERY_REQUIRE_SHARED_DATA("filings/edgar-8k");
     auto store = store::Store::open(storePath_, store::OpenMode::CreateIfMissing);
