@@ -142,13 +142,16 @@ std::string lookupString(const nlohmann::json& record, const std::string& dotted
   return value->is_string() ? value->get<std::string>() : value->dump();
 }
 
+/// Thrown from inside a reader when a stop is requested: the document in flight is dropped, not finished.
+struct ImportStopped {};
+
 // Receives a streamed document and writes it in its own savepoint: rolled back (and forgotten by the writer)
-// when the reader throws half-way.
+// when the reader throws half-way, or when a stop is requested while a large file is being read.
 class StoreDocumentSink : public DocumentSink {
 public:
   StoreDocumentSink(ImportBatch& batch, PassageWriter& writer, const ChunkingOptions& chunking, ImportSummary& summary,
-                    std::uint64_t fileBytes)
-      : batch_(batch), writer_(writer), summary_(summary), fileBytes_(fileBytes),
+                    std::uint64_t fileBytes, std::stop_token stop)
+      : batch_(batch), writer_(writer), summary_(summary), fileBytes_(fileBytes), stop_(std::move(stop)),
         chunker_(chunking, [this](Chunk&& chunk) { writer_.addPassage(chunk); }) {}
   ~StoreDocumentSink() override { abandon(); }
 
@@ -164,7 +167,11 @@ public:
     return true;
   }
   void beginSection(const std::string& name) override { chunker_.beginSection(name); }
-  void addText(std::string_view lines) override { chunker_.addText(lines); }
+  void addText(std::string_view lines) override {
+    if (++calls_ % 4096 == 0 && stop_.stop_requested())
+      throw ImportStopped{};
+    chunker_.addText(lines);
+  }
   void endSection() override { chunker_.endSection(); }
   void unnameLeadSection(const std::string& leadName) override {
     chunker_.endSection();
@@ -197,8 +204,10 @@ private:
   PassageWriter& writer_;
   ImportSummary& summary_;
   std::uint64_t fileBytes_;
+  std::stop_token stop_;
   SectionChunker chunker_;
   bool inDocument_ = false;
+  std::uint64_t calls_ = 0;
 };
 
 struct ImportJob {
@@ -366,9 +375,12 @@ private:
 
   // One document streamed from its file into the store; a reader error leaves nothing of it behind.
   template <typename Stream> void importDocument(const ImportJob& job, Stream&& stream) {
-    StoreDocumentSink sink(*batch_, *writer_, options_.chunking, summary_, job.bytes);
+    StoreDocumentSink sink(*batch_, *writer_, options_.chunking, summary_, job.bytes, stop_);
     try {
       stream(sink);
+    } catch (const ImportStopped&) {
+      sink.abandon();
+      summary_.cancelled = true;
     } catch (...) {
       sink.abandon();
       throw;

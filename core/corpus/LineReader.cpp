@@ -58,7 +58,7 @@ bool LineReader::next() {
       return true;
     }
     lineBytes_ += length;
-    if (!tooLong_ && lineBytes_ > maxLineBytes_) {
+    if (longLines_ == LongLines::Skip && !tooLong_ && lineBytes_ > maxLineBytes_) {
       tooLong_ = true;
       std::string().swap(carry_); // give the memory back now, not at the next line
     }

@@ -9,8 +9,13 @@
 #include "core/corpus/Boilerplate.h"
 #include "core/corpus/FilingReaders.h"
 #include "core/corpus/ItemSectionSplitter.h"
+#include "core/corpus/TextViews.h"
 
 namespace distillery::corpus {
+
+/// Longest piece of a line the text readers take at once: a longer line (a one-line HTML filing) comes in pieces,
+/// which HTML conversion joins again and plain text treats as lines.
+constexpr std::size_t kLinePieceBytes = 1 << 20;
 
 /// Reads a whole file once in pieces: throws UnreadableInput for an empty or binary file, or one with more than
 /// 1% invalid UTF-8 ("not text"); else returns the hash of its bytes as repaired (U+FFFD for each bad byte),
@@ -28,12 +33,7 @@ void applySidecar(DocumentInfo& info, const std::filesystem::path& path, const S
 /// Splits a line of paged text at form feeds; a "<PAGE>" line (old full-submission text) is a page break too.
 template <typename OnLine, typename OnBreak>
 void forEachPagePart(std::string_view line, OnLine&& onLine, OnBreak&& onBreak) {
-  std::string_view trimmed = line;
-  while (!trimmed.empty() && (trimmed.back() == '\r' || trimmed.back() == ' ' || trimmed.back() == '\t'))
-    trimmed.remove_suffix(1);
-  while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\t'))
-    trimmed.remove_prefix(1);
-  if (trimmed == "<PAGE>" || trimmed == "<page>") {
+  if (const std::string_view trimmed = trim(line); trimmed == "<PAGE>" || trimmed == "<page>") {
     onBreak();
     return;
   }

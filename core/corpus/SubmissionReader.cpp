@@ -13,6 +13,7 @@
 #include "core/util/Hash.h"
 #include "core/util/Utf8.h"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 
@@ -133,7 +134,7 @@ public:
 
   void run(const std::filesystem::path& path) {
     const bool sgml = isSgmlSubmission(path);
-    LineReader reader(path, limits_.maxValueBytes, LineReader::LongLines::Split);
+    LineReader reader(path, std::min(limits_.maxValueBytes, kLinePieceBytes), LineReader::LongLines::Split);
     ContentHasher hasher;
     bool blank = true;
     if (!sgml)

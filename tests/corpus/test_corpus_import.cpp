@@ -175,6 +175,25 @@ private slots:
     QVERIFY(!sawGraphic);
   }
 
+  // Inline-XBRL filings often come as one enormous line: it is read in pieces, and none of it may go missing.
+  void aOneLineHtmlFilingOfMegabytesKeepsAllItsText() {
+    const fs::path file = fs::path(dir_.path().toStdString()) / "oneline" / "filing.htm";
+    std::string html = "<html><body><p>FORM 10-K</p><p>ITEM 7. MANAGEMENT'S DISCUSSION</p>";
+    for (int i = 0; html.size() < (5u << 20); ++i)
+      html += "<p>Paragraph " + std::to_string(i) + " on revenue, costs and the outlook of the segment.</p>";
+    html += "<p>The last paragraph of the filing names the auditor.</p></body></html>";
+    writeFile(file, html);
+    auto store = store::Store::open(storePath_, store::OpenMode::CreateIfMissing);
+    const ImportSummary summary = importPaths(store, optionsFor("oneline"), {file});
+    QVERIFY(summary.skipped.empty());
+    QCOMPARE(summary.documents, std::int64_t(1));
+    QCOMPARE(store.queryInt64("SELECT COUNT(*) FROM passages WHERE text LIKE '%the filing names the auditor%' AND "
+                              "section = 'Item 7. MANAGEMENT''S DISCUSSION'"),
+             std::int64_t(1));
+    QCOMPARE(store.queryInt64("SELECT COUNT(*) FROM passages WHERE text LIKE '%Paragraph 40000 on revenue%'"),
+             std::int64_t(1));
+  }
+
   void badInputsAreSkippedWithReasonsAndNothingHalfWritten() {
     const fs::path folder = fs::path(dir_.path().toStdString()) / "bad";
     writeFile(folder / "good.json",
@@ -295,6 +314,25 @@ private slots:
     QCOMPARE(rest.unchangedDocuments, cancelled.documents);
     QCOMPARE(store.queryInt64("SELECT COUNT(*) FROM documents") + static_cast<std::int64_t>(rest.skipped.size()),
              std::int64_t(12));
+  }
+
+  // A stop lands inside a large file, not only between files: the file in flight is dropped whole.
+  void cancelStopsInsideALargeFile() {
+    const fs::path file = fs::path(dir_.path().toStdString()) / "long" / "long.txt";
+    std::string text = "FORM 10-K\n";
+    for (int i = 0; i < 20'000; ++i)
+      text += "Line " + std::to_string(i) + " of a long filing about revenue, margins and cash.\n";
+    writeFile(file, text);
+    auto store = store::Store::open(storePath_, store::OpenMode::CreateIfMissing);
+    std::stop_source stop;
+    const ImportSummary summary = importPaths(
+        store, optionsFor("long"), {file}, [&](const Progress&) { stop.request_stop(); }, stop.get_token());
+    QVERIFY(summary.cancelled);
+    QCOMPARE(summary.documents, std::int64_t(0));
+    QCOMPARE(store.queryInt64("SELECT COUNT(*) FROM documents") + store.queryInt64("SELECT COUNT(*) FROM passages"),
+             std::int64_t(0));
+    const ImportSummary again = importPaths(store, optionsFor("long"), {file});
+    QCOMPARE(again.documents, std::int64_t(1));
   }
 
   void beirImportsPassagesAndQuerySet() {
