@@ -47,7 +47,6 @@ public:
   }
 
   bool tooDeep() const { return tooDeep_; }
-  int depth() const { return depth_; }
 
 private:
   bool deeper() {

@@ -474,8 +474,12 @@ private:
           doc.period = lookupString(*record, "metadata.period");
         doc.sourcePath = where;
         doc.contentHash = contentHash(line);
-        if (const nlohmann::json* metadata = lookup(*record, "metadata"); metadata && metadata->is_object())
-          doc.metadata = *metadata;
+        if (const nlohmann::json* metadata = lookup(*record, "metadata"); metadata && metadata->is_object()) {
+          if (const std::size_t bytes = metadata->dump().size(); bytes > ReadLimits{}.maxMetadataBytes)
+            summary_.warnings.push_back({where, "metadata dropped: " + std::to_string(bytes) + " bytes"});
+          else
+            doc.metadata = *metadata;
+        }
         const std::string section = lookupString(*record, "metadata.section");
         if (writer_->documentExists(doc.contentHash)) {
           ++summary_.unchangedDocuments;
