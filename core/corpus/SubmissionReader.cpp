@@ -246,8 +246,7 @@ private:
       } else if (raw.starts_with("<TEXT>")) {
         inText_ = true;
         if (keepDocument_ && !body_)
-          startBody(documentIndex_ == 0,
-                    "Exhibit " + docType_.substr(3) + (docDescription_.empty() ? "" : " (" + docDescription_ + ")"));
+          startBody(documentIndex_ == 0, documentIndex_ == 0 ? std::string() : exhibitName());
       }
       return;
     }
@@ -257,6 +256,13 @@ private:
     }
     if (keepDocument_)
       addContent(raw, endsLine);
+  }
+
+  // "Exhibit 99.1 (PRESS RELEASE)": only EX-99 and EX-13 exhibits are kept, so the type has its "EX-" prefix (the
+  // main document may have no <TYPE> at all, and then needs no name).
+  std::string exhibitName() const {
+    return "Exhibit " + docType_.substr(std::min<std::size_t>(3, docType_.size())) +
+           (docDescription_.empty() ? "" : " (" + docDescription_ + ")");
   }
 
   void headerLine(std::string_view raw) {
