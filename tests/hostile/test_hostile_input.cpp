@@ -235,15 +235,6 @@ private slots:
     distillery::test::plantApiKey();
   }
 
-  // Cases whose fixes live on another branch are listed in DISTILLERY_HOSTILE_PENDING by tests/hostile/CMakeLists.txt
-  // and skipped, loudly, until that branch is merged; DISTILLERY_HOSTILE_RUN_PENDING=1 runs them anyway.
-  void init() {
-    const QStringList pending = QString(DISTILLERY_HOSTILE_PENDING).split(',', Qt::SkipEmptyParts);
-    if (pending.contains(QTest::currentTestFunction()) && qEnvironmentVariableIsEmpty("DISTILLERY_HOSTILE_RUN_PENDING"))
-      QSKIP("pending: its fix is on the corpus branch (core/corpus); drop it from DISTILLERY_HOSTILE_PENDING in "
-            "tests/hostile/CMakeLists.txt once that is merged");
-  }
-
   void gigabyteSingleLineIsHandledInBoundedMemory() {
     const std::uint64_t bytes = hugeLineBytes();
     const QString folder = path("huge-line");
