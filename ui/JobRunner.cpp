@@ -67,7 +67,9 @@ void JobRunner::start() {
 
 void JobRunner::reportFromWorker(const Progress& progress) {
   std::unique_lock lock(mutex_);
-  latest_ = progress;
+  // A report without stage and counts only carries a log line: the progress shown stays.
+  if (!progress.stage.empty() || progress.done != 0 || progress.total != 0)
+    latest_ = progress;
   if (!progress.message.empty() && progress.message != lastMessage_) {
     lastMessage_ = progress.message;
     pendingLog_ << QString::fromStdString(progress.message);

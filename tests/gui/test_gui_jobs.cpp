@@ -23,6 +23,7 @@
 #include "ui/MainWindow.h"
 #include "ui/MetricsDashboard.h"
 #include "ui/MetricsData.h"
+#include "ui/TrainingLossFeed.h"
 #include <qcustomplot.h>
 
 using namespace distillery;
@@ -206,6 +207,33 @@ private slots:
         .run();
     panel.refreshLoss();
     QCOMPARE(panel.lossPointCount(), 21); // appended, not reloaded
+  }
+
+  void liveLossIsDrawnThrottledWhileTheJobRuns() {
+    JobManager manager;
+    JobsPanel panel(&manager);
+    auto feed = std::make_shared<TrainingLossFeed>();
+    std::atomic<bool> release{false};
+    JobRunner* job = manager.launch(
+        QStringLiteral("run"), QStringLiteral("trainer"),
+        [feed = feed.get(), &release](const ProgressCallback&, std::stop_token stop) {
+          for (int step = 0; step < 5000; ++step) // as fast as a trainer could ever report
+            feed->append(1, step, 1.0 / (1.0 + step));
+          while (!release && !stop.stop_requested())
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+          for (int step = 0; step < 700; ++step)
+            feed->append(2, step, 0.5);
+        },
+        {}, feed);
+    QCOMPARE(panel.table()->currentIndex().row(), 0); // the new job is followed
+    QTRY_COMPARE(panel.lossPointCount(), 5000);       // every point drawn while the job still runs
+    QVERIFY(job->isActive());
+    QVERIFY2(panel.lossRedrawCount() <= 5, qPrintable(QString::number(panel.lossRedrawCount()))); // coalesced
+    QVERIFY(panel.lossPlot()->xAxis->label().contains(QStringLiteral("round 1")));
+    release = true;
+    QVERIFY(job->waitForFinished(10000));
+    QTRY_COMPARE(panel.lossPointCount(), 700); // round 2 starts its own curve
+    QVERIFY(panel.lossPlot()->xAxis->label().contains(QStringLiteral("round 2")));
   }
 
   void closingAsksAndWaitsForJobsToStop() {
