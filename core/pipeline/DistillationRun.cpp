@@ -827,11 +827,11 @@ RunOutcome executeRun(store::Store& store, std::int64_t runId, const RunCallback
   RunExecution execution(store, runId, callbacks, stop, environment);
   repository.setRunStatus(runId, "running");
   try {
-    const bool stoppedEarly = execution.execute();
-    const std::string status = stoppedEarly ? "paused" : "completed";
-    repository.setRunStatus(runId, status);
+    // Stopped at the step limit with steps left: paused. The limit reached with the run's last step: completed.
+    const bool paused = execution.execute() && nextStep(store, runId).has_value();
+    repository.setRunStatus(runId, paused ? "paused" : "completed");
     RunOutcome outcome = loadRunOutcome(store, runId);
-    if (stoppedEarly && callbacks.log && outcome.next)
+    if (paused && callbacks.log && outcome.next)
       callbacks.log("run " + std::to_string(runId) + " paused after " + std::to_string(environment.maxSteps) +
                     " step(s); next: " + describe(*outcome.next));
     return outcome;
