@@ -95,9 +95,16 @@ void JobRunner::deliver() {
     latest = latest_;
     lines.swap(pendingLog_);
   }
+  const QString stage = QString::fromStdString(latest.stage);
+  if (stage != stage_ || latest.total != total_ || !stageClock_.isValid()) {
+    // A new stage (a run's next step, say) has its own pace: the ETA is measured from its start.
+    stageClock_.start();
+    stageStartDone_ = latest.done;
+    stageStartPausedMs_ = pausedMs_;
+  }
   done_ = latest.done;
   total_ = latest.total;
-  stage_ = QString::fromStdString(latest.stage);
+  stage_ = stage;
   for (const QString& line : lines) {
     log_ << line;
     emit logged(line);
@@ -181,10 +188,15 @@ double JobRunner::elapsedSeconds() const {
 }
 
 double JobRunner::etaSeconds() const {
-  const double elapsed = elapsedSeconds();
-  if (total_ <= 0 || done_ <= 0 || elapsed <= 0 || !isActive())
+  if (total_ <= 0 || done_ <= stageStartDone_ || !isActive() || !stageClock_.isValid())
     return -1;
-  return elapsed * double(total_ - done_) / double(done_);
+  qint64 paused = pausedMs_ - stageStartPausedMs_;
+  if (state_ == State::Paused)
+    paused += pausedClock_.elapsed();
+  const double seconds = double(stageClock_.elapsed() - paused) / 1000.0;
+  if (seconds <= 0)
+    return -1;
+  return seconds * double(total_ - done_) / double(done_ - stageStartDone_);
 }
 
 bool JobRunner::waitForFinished(int timeoutMs) {

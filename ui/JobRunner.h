@@ -42,7 +42,7 @@ public:
   QString error() const { return error_; }
   QStringList log() const { return log_; }
   double elapsedSeconds() const;
-  /// Seconds left at the current rate; negative when unknown.
+  /// Seconds left in the current stage at the rate since it began; negative when unknown.
   double etaSeconds() const;
   static QString stateName(State state);
   /// Live training loss of a run job (shared with its worker); nullptr for other jobs.
@@ -95,6 +95,9 @@ private:
   QStringList log_;
   QElapsedTimer clock_;
   qint64 pausedMs_ = 0;
+  QElapsedTimer stageClock_; // since the current stage (or its total) began
+  std::int64_t stageStartDone_ = 0;
+  qint64 stageStartPausedMs_ = 0;
   QElapsedTimer pausedClock_;
 };
 

@@ -489,20 +489,22 @@ JobRunner* MainWindow::launchRun(std::int64_t runId, int maxSteps) {
     return startRun(runId, maxSteps);
   auto* keys = new ApiKeyStore(this);
   statusBar()->showMessage(tr("Reading the teacher's API key from the keychain..."));
-  connect(keys, &ApiKeyStore::readFinished, this,
-          [this, keys, runId, maxSteps](bool ok, const QString& key, const QString& error) {
-            keys->deleteLater();
-            statusBar()->clearMessage();
-            if (!ok || key.isEmpty()) {
-              showError(
-                  tr("No API key"),
-                  tr("The run's teacher needs an API key, but the OS keychain gave none (%1). Enter it in Settings > "
-                     "Preferences, or name an environment variable there.")
-                      .arg(ok ? tr("no key stored") : error));
-              return;
-            }
-            startRun(runId, maxSteps, key.toStdString());
-          });
+  connect(
+      keys, &ApiKeyStore::readFinished, this,
+      [this, keys, runId, maxSteps, experiment = session_->path()](bool ok, const QString& key, const QString& error) {
+        keys->deleteLater();
+        statusBar()->clearMessage();
+        if (!session_->isOpen() || session_->path() != experiment)
+          return; // another experiment was opened meanwhile: its run of that id is not the one asked for
+        if (!ok || key.isEmpty()) {
+          showError(tr("No API key"),
+                    tr("The run's teacher needs an API key, but the OS keychain gave none (%1). Enter it in Settings > "
+                       "Preferences, or name an environment variable there.")
+                        .arg(ok ? tr("no key stored") : error));
+          return;
+        }
+        startRun(runId, maxSteps, key.toStdString());
+      });
   keys->read();
   return nullptr;
 }

@@ -12,10 +12,13 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "core/store/Store.h"
 #include "ui/CorpusBrowser.h"
+#include "ui/CorpusModels.h"
 #include "ui/ExperimentSession.h"
 #include "ui/JobManager.h"
 #include "ui/JobsPanel.h"
@@ -38,12 +41,14 @@ bool save(QWidget* window, const QString& dir, const QString& name) {
   return ok;
 }
 
-void raise(ui::MainWindow& window, const QString& objectName) {
+QDockWidget* raise(ui::MainWindow& window, const QString& objectName) {
   for (QDockWidget* dock : window.docks())
     if (dock->objectName() == objectName) {
       dock->show();
       dock->raise();
+      return dock;
     }
+  return nullptr;
 }
 
 bool finished(ui::JobRunner* job, int timeoutMs) {
@@ -57,7 +62,8 @@ bool finished(ui::JobRunner* job, int timeoutMs) {
 
 // The demo distillation, launched and watched through the window; screenshots of the jobs panel while it trains.
 bool runDemo(ui::MainWindow& window, const QString& outDir, int& failures) {
-  raise(window, QStringLiteral("jobsDock"));
+  QDockWidget* jobs = raise(window, QStringLiteral("jobsDock"));
+  window.resizeDocks({jobs}, {520}, Qt::Vertical); // room for the log and the loss curve
   if (!finished(window.importDemoCorpus(), 300000))
     return false;
   const std::int64_t corpusId = window.session().store().queryInt64("SELECT id FROM corpora WHERE name = 'demo'");
@@ -70,9 +76,10 @@ bool runDemo(ui::MainWindow& window, const QString& outDir, int& failures) {
   QTest::qWaitFor(
       [&] {
         ui::TrainingLossFeed* feed = job->lossFeed();
-        if (!job->isActive() || !feed || feed->size() < 40)
+        if (!job->isActive() || !feed)
           return !job->isActive();
-        return feed->pointsSince(feed->size() - 1).back().round == 2;
+        const std::vector<ui::TrainingLossFeed::Point> points = feed->pointsSince(0);
+        return std::count_if(points.begin(), points.end(), [](const auto& p) { return p.round == 2; }) >= 20;
       },
       1800000);
   job->pause();
@@ -81,6 +88,7 @@ bool runDemo(ui::MainWindow& window, const QString& outDir, int& failures) {
   if (!finished(job, 1800000))
     return false;
   failures += !save(&window, outDir, QStringLiteral("jobs-finished"));
+  window.resizeDocks({jobs}, {240}, Qt::Vertical);
   return true;
 }
 
@@ -115,7 +123,16 @@ int main(int argc, char** argv) {
   raise(window, QStringLiteral("corpusDock"));
   window.corpusBrowser()->searchField()->setText(QStringLiteral("goodwill impairment"));
   window.corpusBrowser()->applyFilter();
-  window.corpusBrowser()->passageTable()->selectRow(0);
+  // The first hit that a query was written from, or that was mined: its view lists them.
+  ui::PassageTableModel* passages = window.corpusBrowser()->passageModel();
+  int shown = 0;
+  for (int row = 0; row < passages->rowCount(); ++row)
+    if (window.session().store().queryInt64("SELECT count(*) FROM mined_examples WHERE passage_id = " +
+                                            std::to_string(passages->keyAt(row))) > 0) {
+      shown = row;
+      break;
+    }
+  window.corpusBrowser()->passageTable()->selectRow(shown);
   failures += !save(&window, outDir, QStringLiteral("corpus-browser"));
 
   // Spot-check labels as an analyst gives them: keys 0-3 on the selected pair (the inspector moves on by itself).

@@ -91,6 +91,36 @@ private slots:
     QCOMPARE(int(reached), 400);
   }
 
+  void etaFollowsTheCurrentStage() {
+    // A slow first stage, then a fast one (a run's steps differ like that): the ETA is the fast stage's.
+    std::atomic<bool> release{false};
+    std::atomic<int> reached{0};
+    JobRunner job(QStringLiteral("test"), QStringLiteral("stages"),
+                  [&](const ProgressCallback& progress, std::stop_token stop) {
+                    for (int i = 1; i <= 5; ++i) {
+                      std::this_thread::sleep_for(std::chrono::milliseconds(80));
+                      report(progress, {"slow", i, 5, {}});
+                    }
+                    report(progress, {"fast", 1, 1000, {}});
+                    std::this_thread::sleep_for(std::chrono::milliseconds(100)); // the GUI sees the stage start
+                    for (int i = 2; i <= 11; ++i) {
+                      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                      report(progress, {"fast", i, 1000, {}});
+                    }
+                    reached = 11;
+                    while (!release && !stop.stop_requested())
+                      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                  });
+    job.start();
+    QTRY_VERIFY(reached == 11 && job.done() == 11);
+    const double wholeJob = job.elapsedSeconds() * (1000 - 11) / 11.0; // what a whole-job rate would predict
+    QVERIFY(job.etaSeconds() > 0);
+    QVERIFY2(job.etaSeconds() < 0.6 * wholeJob,
+             qPrintable(QStringLiteral("%1 vs %2").arg(job.etaSeconds()).arg(wholeJob)));
+    release = true;
+    QVERIFY(job.waitForFinished(5000));
+  }
+
   void cancelStopsRunningAndPausedJobs() {
     std::atomic<int> reached{0};
     JobRunner running(QStringLiteral("test"), QStringLiteral("long"), counting(100000, &reached, 1));

@@ -24,6 +24,7 @@
 #include "core/model/DefaultStudent.h"
 #include "core/store/Store.h"
 #include "tests/teacher/FakeChatServer.h"
+#include "ui/AppSettings.h"
 #include "ui/ExperimentSession.h"
 #include "ui/JobManager.h"
 #include "ui/JobsPanel.h"
@@ -276,6 +277,32 @@ private slots:
     for (int i = 0; i < window.dashboard()->barPlot()->plottableCount(); ++i)
       names << window.dashboard()->barPlot()->plottable(i)->name();
     QVERIFY2(names.contains(QString::fromStdString(series)), qPrintable(names.join(QLatin1Char(','))));
+  }
+
+  void aRemoteTeacherWaitsForTheKeychain() {
+    // Settings keep the key in the keychain and the run's teacher names no variable: the run starts only with a key.
+    AppSettings settings = AppSettings::load();
+    settings.keySource = AppSettings::KeySource::Keychain;
+    settings.save();
+    MainWindow window;
+    QVERIFY(window.openExperiment(freshExperiment(QStringLiteral("keychain.distillery"))));
+    QSignalSpy errors(&window, &MainWindow::errorShown);
+    nlohmann::json config = config_;
+    config["teacher"] = {
+        {"kind", "openai"}, {"base_url", "http://127.0.0.1:9/v1"}, {"model", "fake-model"}, {"api_key_env", ""}};
+    const std::int64_t runId = window.createRun(corpusId_, QStringLiteral("keyed"), config);
+    QVERIFY(runId > 0);
+    QVERIFY(!window.launchRun(runId)); // not before the keychain answered
+    QTRY_VERIFY_WITH_TIMEOUT(errors.count() > 0 || window.jobs().rowCount() > 0, 30000);
+    if (window.jobs().rowCount() > 0) {
+      window.jobs().cancelAllAndWait();
+      QSKIP("this machine's keychain holds a teacher key: the run started with it");
+    }
+    QCOMPARE(errors.at(0).at(0).toString(), QStringLiteral("No API key"));
+    QVERIFY(errors.at(0).at(1).toString().contains(QStringLiteral("keychain")));
+    QCOMPARE(window.session().store().queryInt64("SELECT count(*) FROM runs WHERE status = 'pending'"), 1);
+    settings.keySource = AppSettings::KeySource::Environment;
+    settings.save();
   }
 
   void apiKeyReachesTheTeacherButNeverTheStoreOrTheLog() {
