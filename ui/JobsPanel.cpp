@@ -305,7 +305,7 @@ void JobsPanel::refreshLoss() {
       loss_->replot(QCustomPlot::rpQueuedReplot);
     }
   } catch (const std::exception&) {
-    // A busy or migrating store: try again on the next tick.
+    // A busy or migrating store: the next refresh (a job finishing, another experiment) reads it again.
   }
 }
 
