@@ -122,6 +122,7 @@ void JobRunner::finishFromWorker(State state, const QString& error) {
         if (thread_.joinable())
           thread_.join(); // the worker has returned from its function; joining is immediate
         error_ = error;
+        finishedSeconds_ = elapsedSeconds(); // the clock stops with the job
         const QString line = state == State::Failed
                                  ? tr("failed: %1").arg(error)
                                  : tr("%1 after %2 s").arg(stateName(state)).arg(elapsedSeconds(), 0, 'f', 1);
@@ -179,6 +180,8 @@ void JobRunner::setState(State state) {
 }
 
 double JobRunner::elapsedSeconds() const {
+  if (finishedSeconds_ >= 0)
+    return finishedSeconds_;
   if (!clock_.isValid())
     return 0;
   qint64 paused = pausedMs_;

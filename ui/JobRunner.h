@@ -95,7 +95,8 @@ private:
   QStringList log_;
   QElapsedTimer clock_;
   qint64 pausedMs_ = 0;
-  QElapsedTimer stageClock_; // since the current stage (or its total) began
+  double finishedSeconds_ = -1; // the elapsed time, frozen when the job ended
+  QElapsedTimer stageClock_;    // since the current stage (or its total) began
   std::int64_t stageStartDone_ = 0;
   qint64 stageStartPausedMs_ = 0;
   QElapsedTimer pausedClock_;

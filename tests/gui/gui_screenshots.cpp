@@ -62,9 +62,7 @@ bool finished(ui::JobRunner* job, int timeoutMs) {
 
 // The demo distillation, launched and watched through the window; screenshots of the jobs panel while it trains.
 bool runDemo(ui::MainWindow& window, const QString& outDir, int& failures) {
-  QDockWidget* corpus = raise(window, QStringLiteral("corpusDock"));
-  QDockWidget* jobs = raise(window, QStringLiteral("jobsDock"));
-  window.resizeDocks({corpus, jobs}, {300, 600}, Qt::Vertical); // room for the log and the loss curve
+  raise(window, QStringLiteral("jobsDock"));
   if (!finished(window.importDemoCorpus(), 300000))
     return false;
   const std::int64_t corpusId = window.session().store().queryInt64("SELECT id FROM corpora WHERE name = 'demo'");
@@ -89,7 +87,6 @@ bool runDemo(ui::MainWindow& window, const QString& outDir, int& failures) {
   if (!finished(job, 1800000))
     return false;
   failures += !save(&window, outDir, QStringLiteral("jobs-finished"));
-  window.resizeDocks({corpus, jobs}, {600, 240}, Qt::Vertical);
   return true;
 }
 

@@ -72,6 +72,9 @@ private slots:
     QCOMPARE(job.total(), 50);
     QVERIFY(job.log().contains(QStringLiteral("step 50")));
     QVERIFY(job.log().contains(QStringLiteral("step 10")));
+    const double elapsed = job.elapsedSeconds();
+    QTest::qWait(120);
+    QCOMPARE(job.elapsedSeconds(), elapsed); // a finished job's time stands still
   }
 
   void pauseHoldsTheWorkerAndResumeFinishes() {
