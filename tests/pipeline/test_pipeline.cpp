@@ -171,6 +171,58 @@ private slots:
       QCOMPARE(allMetrics(y[i].toObject())["ndcg@5"].toDouble(), allMetrics(x[i].toObject())["ndcg@5"].toDouble());
   }
 
+  void stepByStepStopsAfterEachStepAndGoesOn() {
+    // An analyst advancing a run one step at a time (--steps 1) to inspect each step's results.
+    const QString store = freshStore("steps.distillery");
+    const QString config = path("steps.json");
+    writeConfig(config, R"({"student": ")" + studentDir_.toStdString() +
+                            R"(", "rounds": 1, "queries_per_round": 30, "k": 10, "filter_top_k": 50,
+                            "training": {"epochs": 1}})");
+    auto first = runCli({"run", "--store", store, "--corpus", "demo", "--config", config, "--steps", "1", "--json"});
+    QVERIFY2(first.exitCode == 0, first.err.constData());
+    QCOMPARE_EQ(first.json()["status"].toString(), QString("paused"));
+    QCOMPARE_EQ(first.json()["rounds"].toArray().size(), 1); // round 0 evaluated, nothing of round 1 yet
+    QVERIFY2(first.err.contains("--resume 1"), first.err.constData());
+    auto s = distillery::store::Store::open(store.toStdString(), distillery::store::OpenMode::MustExist);
+    const std::string round1 = "(SELECT id FROM rounds WHERE run_id = 1 AND round_index = 1)";
+    QCOMPARE_EQ(scalar(s, "SELECT COUNT(*) FROM queries WHERE round_id IN " + round1), 0);
+    // What each step leaves in the store, checked before the next step runs.
+    const std::vector<std::pair<QString, std::string>> steps = {
+        {"synthesise", "SELECT COUNT(*) FROM queries WHERE round_id IN " + round1},
+        {"retrieve", "SELECT COUNT(*) FROM candidates WHERE round_id IN " + round1},
+        {"judge", "SELECT COUNT(*) FROM candidates c JOIN queries q ON q.id = c.query_id JOIN passages p ON "
+                  "p.id = c.passage_id JOIN judgments j ON j.query_text = q.text AND j.passage_hash = p.content_hash "
+                  "WHERE c.round_id IN " +
+                      round1},
+        {"mine", "SELECT COUNT(*) FROM mined_examples WHERE round_id IN " + round1},
+        {"train", "SELECT COUNT(*) FROM training_log WHERE round_id IN " + round1},
+        {"evaluate", "SELECT COUNT(*) FROM evaluations WHERE run_id = 1 AND round_index = 1"},
+    };
+    QCOMPARE_EQ(first.json()["next_step"].toObject()["step"].toString(), steps.front().first);
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      QCOMPARE_EQ(scalar(s, steps[i].second), 0); // not done before its turn
+      const auto result = runCli({"run", "--store", store, "--resume", "1", "--steps", "1", "--json"});
+      QVERIFY2(result.exitCode == 0, result.err.constData());
+      QVERIFY2(scalar(s, steps[i].second) > 0, qPrintable(steps[i].first));
+      QVERIFY2(result.err.contains(steps[i].first.toUtf8() + " took"), result.err.constData());
+      const bool last = i + 1 == steps.size();
+      QCOMPARE_EQ(result.json()["status"].toString(), QString(last ? "completed" : "paused"));
+      QCOMPARE_EQ(
+          scalar(s, "SELECT COUNT(*) FROM runs WHERE status = '" + std::string(last ? "completed" : "paused") + "'"),
+          1);
+      if (!last)
+        QCOMPARE_EQ(result.json()["next_step"].toObject()["step"].toString(), steps[i + 1].first);
+      else
+        QVERIFY(!result.json().contains("next_step"));
+      if (i + 1 < steps.size()) // the next step's table is still empty
+        QCOMPARE_EQ(scalar(s, steps[i + 1].second), 0);
+    }
+    QCOMPARE_EQ(scalar(s, "SELECT COUNT(*) FROM rounds WHERE run_id = 1 AND last_completed_step = 'evaluate'"), 2);
+    const auto zero = runCli({"run", "--store", store, "--resume", "1", "--steps", "0"});
+    QCOMPARE_EQ(zero.exitCode, 2); // bad usage, named
+    QVERIFY2(zero.err.contains("--steps"), zero.err.constData());
+  }
+
   void syntheticHoldoutIsNeverTrainedOn() {
     const QString store = freshStore("holdout.distillery");
     const QString config = path("holdout.json");
