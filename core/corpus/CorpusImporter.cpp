@@ -449,8 +449,12 @@ private:
       }
       commit();
     } catch (...) {
+      // SQLite itself rolls back on a full disk; a second ROLLBACK would fail and hide the reason.
       if (inTransaction)
-        store_.exec("ROLLBACK");
+        try {
+          store_.exec("ROLLBACK");
+        } catch (const std::exception&) {
+        }
       throw;
     }
   }
