@@ -99,11 +99,10 @@ private slots:
     QVERIFY(dir_.isValid());
     seed_ = crashSeed();
     qInfo().noquote() << "kill points from" << seedText(seed_);
-    demo_ = path("demo");
-    QCOMPARE(runCli({"demo-corpus", "--out", demo_, "--companies", "2", "--queries", "20"}).exitCode, 0);
-    student_ = path("student");
-    imported_ = importedExperiment(path("imported.distillery"), demo_);
-    saveSmallStudent(imported_, "demo", student_, 32);
+    const SmallDistillation prepared = prepareSmallDistillation(dir_.path());
+    demo_ = prepared.corpus;
+    imported_ = prepared.experiment;
+    student_ = prepared.student;
   }
 
   void queriesAreStoredInTheOrderTheyWereAskedFor() {

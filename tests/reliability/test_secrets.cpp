@@ -83,11 +83,10 @@ private slots:
   void initTestCase() {
     QVERIFY(dir_.isValid());
     plantApiKey();
-    demo_ = path("demo");
-    QCOMPARE(runCli({"demo-corpus", "--out", demo_, "--companies", "2", "--queries", "10"}).exitCode, 0);
-    student_ = path("student");
-    imported_ = importedExperiment(path("imported.distillery"), demo_);
-    saveSmallStudent(imported_, "demo", student_, 32);
+    const SmallDistillation prepared = prepareSmallDistillation(dir_.path(), 10);
+    demo_ = prepared.corpus;
+    imported_ = prepared.experiment;
+    student_ = prepared.student;
   }
 
   void anEchoingEndpointNeverGetsTheKeyStored() {

@@ -74,13 +74,12 @@ class StoreFaultsTest : public QObject {
 private slots:
   void initTestCase() {
     QVERIFY(dir_.isValid());
-    demo_ = path("demo");
+    const SmallDistillation prepared = prepareSmallDistillation(dir_.path());
+    demo_ = prepared.corpus;
+    imported_ = prepared.experiment;
+    student_ = prepared.student;
     more_ = path("more");
-    QCOMPARE(runCli({"demo-corpus", "--out", demo_, "--companies", "2", "--queries", "20"}).exitCode, 0);
     QCOMPARE(runCli({"demo-corpus", "--out", more_, "--companies", "6", "--queries", "20", "--seed", "7"}).exitCode, 0);
-    student_ = path("student");
-    imported_ = importedExperiment(path("imported.distillery"), demo_);
-    saveSmallStudent(imported_, "demo", student_, 32);
     config_ =
         writeSmallRunConfig(path("run.json"), student_, {{"kind", "heuristic"}}, {{"query_set", "demo"}}, 1, 20, 10, 2);
   }

@@ -52,6 +52,25 @@ inline void saveSmallStudent(const QString& experiment, const QString& corpus, c
   model::saveRandomStudent(texts, directory.toStdString(), options);
 }
 
+/// What the distillation suites start from, in one folder: a demo corpus, the experiment it was imported into (copy
+/// it for each case) and a small student of its vocabulary.
+struct SmallDistillation {
+  QString corpus;     // demo-corpus folder
+  QString experiment; // with the corpus imported as 'demo'
+  QString student;    // model directory
+};
+
+inline SmallDistillation prepareSmallDistillation(const QString& folder, int queries = 20) {
+  SmallDistillation prepared{folder + "/demo", folder + "/imported.distillery", folder + "/student"};
+  const auto written =
+      runCli({"demo-corpus", "--out", prepared.corpus, "--companies", "2", "--queries", QString::number(queries)});
+  if (written.exitCode != 0)
+    qFatal("demo-corpus failed: %s", written.err.constData());
+  importedExperiment(prepared.experiment, prepared.corpus);
+  saveSmallStudent(prepared.experiment, "demo", prepared.student, 32);
+  return prepared;
+}
+
 /// Writes a run config for a small student: `rounds` rounds of `queries` synthetic queries with k candidates each,
 /// every query kept (filter_top_k 50), on one thread so that sums come out the same in every process.
 inline QString writeSmallRunConfig(const QString& file, const QString& student, const nlohmann::json& teacher,
