@@ -1,9 +1,10 @@
 #pragma once
-// Kills distillery-cli at seeded random points of its work and resumes it, to check that a crash loses at most
-// the step in flight. A kill point is a moment of an uninterrupted reference run, named by the stage the
-// reference was in (its stderr line with the numbers taken out, and the round it belongs to) and the time since
-// that stage began; a killed process is SIGKILLed that long after it reaches the same stage or a later one. So a
-// seed gives the same stages and offsets on every machine, however fast it is.
+// Kills distillery-cli at seeded random points of its work and resumes it, to check that a crash loses at most the
+// step in flight. A kill point is a moment of an uninterrupted reference run, named by the stage the reference was in
+// (its stderr line with the numbers taken out, and the round it belongs to) and the time since that stage began; a
+// killed process is SIGKILLed that long after it reaches the same stage or a later one. Or it is a teacher call: the
+// process dies once the endpoint has received that many calls, with calls in flight. So a seed gives the same stages
+// and offsets on every machine, however fast it is.
 #include <QByteArray>
 #include <QElapsedTimer>
 #include <QList>
