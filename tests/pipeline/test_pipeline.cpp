@@ -3,15 +3,14 @@
 #include <QJsonArray>
 #include <QTemporaryDir>
 
-#include <csignal>
 #include <filesystem>
 #include <fstream>
 
-#include "core/corpus/CorpusRepository.h"
-#include "core/model/DefaultStudent.h"
 #include "core/store/Store.h"
+#include "tests/support/ExperimentFixtures.h"
 #include "tests/support/TestSupport.h"
 
+using distillery::test::killWhen;
 using distillery::test::runCli;
 
 namespace {
@@ -36,56 +35,17 @@ class PipelineTest : public QObject {
   QString path(const QString& name) const { return dir_.filePath(name); }
 
   // A fresh experiment with the demo corpus imported.
-  QString freshStore(const QString& name) {
-    const QString store = path(name);
-    if (runCli({"init", "--store", store}).exitCode != 0)
-      qFatal("init failed");
-    const auto imported = runCli({"import", "--store", store, "--corpus", "demo", demo_});
-    if (imported.exitCode != 0)
-      qFatal("import failed: %s", imported.err.constData());
-    return store;
-  }
+  QString freshStore(const QString& name) { return distillery::test::importedExperiment(path(name), demo_); }
 
   void writeConfig(const QString& file, const std::string& json) { std::ofstream(file.toStdString()) << json; }
-
-  // Starts a run, SIGKILLs it as soon as stderr shows `marker`, and returns whether it was killed in time.
-  bool killWhen(const QStringList& arguments, const QByteArray& marker) {
-    QProcess process;
-    process.start(QStringLiteral(DISTILLERY_CLI_PATH), arguments);
-    if (!process.waitForStarted())
-      return false;
-    QByteArray err;
-    while (process.state() == QProcess::Running) {
-      process.waitForReadyRead(50);
-      err += process.readAllStandardError();
-      if (err.contains(marker)) {
-        ::kill(static_cast<pid_t>(process.processId()), SIGKILL);
-        process.waitForFinished();
-        return true;
-      }
-    }
-    return false;
-  }
 
 private slots:
   void initTestCase() {
     QVERIFY(dir_.isValid());
     demo_ = path("demo");
     QCOMPARE_EQ(runCli({"demo-corpus", "--out", demo_, "--companies", "4", "--queries", "60"}).exitCode, 0);
-    // A small untrained student of the corpus's vocabulary: fast, and with everything still to learn.
-    const QString store = freshStore("vocab.distillery");
-    auto s = distillery::store::Store::open(store.toStdString(), distillery::store::OpenMode::MustExist);
-    std::vector<std::string> texts;
-    for (const auto& p : distillery::corpus::loadPassages(s, distillery::corpus::findCorpusId(s, "demo")))
-      texts.push_back(p.text);
-    distillery::model::DefaultStudentOptions options;
-    options.hiddenSize = 64;
-    options.intermediateSize = 128;
-    options.vocabularySize = 3000;
-    options.heads = 2;
-    options.layers = 1;
     studentDir_ = path("student");
-    distillery::model::saveRandomStudent(texts, studentDir_.toStdString(), options);
+    distillery::test::saveSmallStudent(freshStore("vocab.distillery"), "demo", studentDir_);
     config_ = path("run.json");
     writeConfig(config_, R"({"student": ")" + studentDir_.toStdString() +
                              R"(", "rounds": 2, "queries_per_round": 60, "k": 10, "filter_top_k": 50,
