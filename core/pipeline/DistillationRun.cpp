@@ -517,6 +517,14 @@ std::int64_t RunExecution::train(const RoundRecord& round, std::int64_t modelId)
       continue;
     (queries.at(queryId).split == "dev" ? devSet : trainSet).push_back(std::move(example));
   }
+  if (trainSet.empty() && !devSet.empty()) {
+    // Few kept queries can all fall in the dev split; training on them beats failing the round.
+    log("round " + std::to_string(round.index) +
+        ": every kept query is in the dev split; training on them, without "
+        "early stopping");
+    trainSet = std::move(devSet);
+    devSet.clear();
+  }
   if (trainSet.empty())
     throw Error("round " + std::to_string(round.index) +
                 ": no training examples (every synthetic query was filtered out or failed); try more queries per "
