@@ -2,10 +2,22 @@
 // Dense inner-product search over L2-normalised vectors, on faiss. The header keeps faiss out so that
 // eval, pipeline and ui code can use it without faiss' headers.
 //
-// Exact search (IndexFlatIP) is the default; above `approximateAbove` vectors, or when asked, an HNSW
-// graph (inner-product metric) is used instead. Search is always one batched faiss call for all
-// queries. A filter restricts the search to a set of ids through a faiss IDSelector, so the k results
-// are the best k among the allowed ids (not the best k overall, filtered afterwards).
+// Kinds: exact (IndexFlatIP, the default), IVF (approximate: k-means lists, probe count calibrated to a
+// recall target on the data; chosen automatically from `approximateAbove` vectors) and HNSW (approximate,
+// by option only). Search is one batched call for all queries: faiss' BLAS path for exact search, one
+// BLAS product per probed list for IVF, faiss' parallel graph walk for HNSW. A filter restricts the
+// search to a set of ids, so the k results are the best k among the allowed ids (not the best k overall,
+// filtered afterwards); see search().
+//
+// Why these defaults (measured by tests/bench/bench_index.cpp, figures in the README): exact search is one
+// BLAS product and served ~1,100 queries/s per core over 100k x 384 vectors, i.e. ~1 s per 1,000 queries
+// per million vectors. An IVF index costs about as much to build as exact search of `lists` (4 sqrt(n))
+// queries, and each distillation round re-embeds the corpus, so it only pays for itself on large corpora;
+// on random vectors (no cluster structure) it needs most lists for recall@10 0.95 and is then no faster
+// than exact search, which is why Auto keeps exact search when calibration says so. HNSW over 384-d
+// vectors walks memory one vector at a time (~300 ns per distance here, against ~9 ns inside BLAS) and
+// was slower than exact search at every setting with recall@10 >= 0.95 on random vectors, so Auto never
+// picks it; it stays available, and indexes saved with it still load.
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -18,21 +30,27 @@
 namespace distillery::index {
 
 enum class DenseIndexKind {
-  Auto,  // Exact below approximateAbove vectors, Hnsw from there on
+  Auto,  // Exact below approximateAbove vectors; from there Ivf, unless calibration finds it no faster
   Exact, // faiss IndexFlatIP: brute force, exact
+  Ivf,   // faiss IndexIVFFlat with METRIC_INNER_PRODUCT, searched with BLAS: approximate
   Hnsw,  // faiss IndexHNSWFlat with METRIC_INNER_PRODUCT: approximate
 };
 
 std::string toString(DenseIndexKind kind);
-/// Parses "auto", "exact" (or "flat"), "hnsw"; throws InputError naming the value otherwise.
+/// Parses "auto", "exact" (or "flat"), "ivf", "hnsw"; throws InputError naming the value otherwise.
 DenseIndexKind denseIndexKindFromString(const std::string& text);
 
 struct DenseIndexOptions {
   DenseIndexKind kind = DenseIndexKind::Auto;
-  std::int64_t approximateAbove = 500000; // Auto switches to HNSW from this many vectors
-  int hnswM = 32;                         // graph degree: memory vs recall
-  int hnswEfConstruction = 200;           // build-time beam width
-  int hnswEfSearch = 256;                 // search-time beam width (raised to k when smaller)
+  std::int64_t approximateAbove = 1000000; // Auto considers IVF from this many vectors (see above)
+  // IVF
+  std::int64_t ivfLists = 0;  // 0: 4 sqrt(n)
+  std::int64_t ivfProbes = 0; // 0: calibrated to targetRecall on the data
+  double targetRecall = 0.95; // recall@10 against exact search that the calibration aims for
+  // HNSW
+  int hnswM = 32;              // graph degree: memory vs recall
+  int hnswEfConstruction = 64; // build-time beam: 200 cost 7x the build CPU of 64 for +0.03 recall (measured)
+  int hnswEfSearch = 256;      // search-time beam width (raised to k when smaller)
 };
 
 class DenseIndex {
@@ -55,7 +73,10 @@ public:
 
   /// Batched search: queries is row-major nq x dimension(). Returns nq hit lists, each sorted by score
   /// descending then id ascending, at most k long (shorter when fewer vectors, or allowed ids, exist).
-  /// allowedIds, when given, restricts the results to those ids.
+  /// allowedIds, when given, restricts the results to those ids: exactly (a BLAS scan of the allowed
+  /// rows) on exact indexes, and on approximate ones whenever that scans fewer rows than the approximate
+  /// search would; otherwise the approximate search itself only admits allowed rows, searching wider
+  /// (probes, or HNSW's beam, divided by the allowed share) so as many allowed candidates are seen.
   std::vector<HitList> search(const float* queries, std::int64_t nq, int k,
                               const std::unordered_set<std::int64_t>* allowedIds = nullptr) const;
   std::vector<HitList> search(const std::vector<float>& queries, int k,
@@ -63,10 +84,15 @@ public:
 
   std::int64_t size() const;
   int dimension() const;
-  DenseIndexKind kind() const; // Exact or Hnsw, never Auto
+  DenseIndexKind kind() const; // Exact, Ivf or Hnsw, never Auto
   const std::vector<std::int64_t>& ids() const;
-  /// Changes the HNSW search beam width (no effect on exact indexes).
+  /// Changes the HNSW search beam width (no effect on other kinds).
   void setEfSearch(int efSearch);
+  /// IVF: the lists a query scans (calibrated or given at build, saved with the index) and how many lists
+  /// there are; 0 for other kinds. setProbes has no effect on other kinds.
+  std::int64_t probes() const;
+  std::int64_t lists() const;
+  void setProbes(std::int64_t probes);
 
 private:
   struct Impl;
