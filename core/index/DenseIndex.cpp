@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
 #include <unordered_map>
 
 #include "core/index/IvfSearch.h"
@@ -84,6 +85,7 @@ struct DenseIndex::Impl {
   std::vector<std::int64_t> ids;
   DenseIndexKind kind = DenseIndexKind::Exact;
   int efSearch = 256;
+  mutable std::mutex graphMutex;     // HNSW: faiss reads the beam width from the index itself (searchGraph)
   std::vector<const float*> ivfRows; // IVF: where each row position's vector lives in its list
   mutable std::unordered_map<std::int64_t, std::int64_t> positionOfId; // built on first filtered search
 
@@ -130,6 +132,20 @@ struct DenseIndex::Impl {
     collect(scores, labels, fetch, results);
   }
 
+  // HNSW's parallel graph walk with a beam of `beam` (and only the selector's rows admitted, when given).
+  // faiss 1.7.3 sizes the beam from the index's own efSearch and reads SearchParametersHNSW::efSearch only
+  // in its stopping rule (measured: parameter 512 with the field at 256 gave the recall of 256), so the
+  // field is set for each search, under a lock because search() is const and may run concurrently.
+  void searchGraph(const float* queries, std::int64_t nq, std::int64_t fetch, int beam,
+                   const faiss::IDSelector* selector, std::vector<HitList>& results) const {
+    faiss::SearchParametersHNSW params;
+    params.efSearch = std::max<int>(beam, static_cast<int>(fetch));
+    params.sel = const_cast<faiss::IDSelector*>(selector); // faiss only reads it
+    const std::lock_guard<std::mutex> lock(graphMutex);
+    static_cast<faiss::IndexHNSW&>(*index).hnsw.efSearch = params.efSearch;
+    searchFaiss(queries, nq, fetch, &params, results);
+  }
+
   // Exact search over the allowed rows only, gathered block by block into a dense matrix and scanned with
   // BLAS. (faiss' own ID-selector path for flat search scores each row with its scalar loop: 25-40x slower,
   // measured, and the slower the more rows are allowed.)
@@ -170,11 +186,8 @@ struct DenseIndex::Impl {
       RowMask mask(static_cast<std::size_t>(rows()));
       for (std::int64_t position : allowed)
         mask.allow(position);
-      faiss::IDSelectorBitmap selector(static_cast<std::size_t>(rows()), mask.data());
-      faiss::SearchParametersHNSW params;
-      params.sel = &selector;
-      params.efSearch = static_cast<int>(std::max<double>(std::ceil(efSearch / share), static_cast<double>(fetch)));
-      searchFaiss(queries, nq, fetch, &params, results);
+      const faiss::IDSelectorBitmap selector(static_cast<std::size_t>(rows()), mask.data());
+      searchGraph(queries, nq, fetch, static_cast<int>(std::ceil(efSearch / share)), &selector, results);
       return;
     }
     searchAllowedRows(queries, nq, static_cast<std::size_t>(fetch), allowed, results);
@@ -276,9 +289,7 @@ std::vector<HitList> DenseIndex::search(const float* queries, std::int64_t nq, i
       results = searchIvf(impl_->ivf(), queries, nq, static_cast<std::size_t>(std::min(n, wanted)),
                           static_cast<std::int64_t>(impl_->ivf().nprobe), nullptr);
     } else if (impl_->kind == DenseIndexKind::Hnsw) {
-      faiss::SearchParametersHNSW params;
-      params.efSearch = std::max<int>(impl_->efSearch, static_cast<int>(std::min(n, wanted)));
-      impl_->searchFaiss(queries, nq, std::min(n, wanted), &params, results);
+      impl_->searchGraph(queries, nq, std::min(n, wanted), impl_->efSearch, nullptr, results);
     } else {
       impl_->searchFaiss(queries, nq, std::min(n, wanted), nullptr, results);
     }

@@ -7,10 +7,11 @@
 //  - the HNSW index: build time, then queries/s and recall@10 at several beam widths;
 //  - what DenseIndexKind::Auto builds for these vectors when approximateAbove is below their count.
 // The calibrated probe count is marked with *. Times are wall clock and CPU time of all threads.
-// Usage: bench_index [vectors] [queries] [threads] [random|clustered] [hnsw|no-hnsw]
-// "clustered" draws every vector around one of 1,000 random topic directions (noise of the same norm as
-// the direction), so that neighbours share a topic as real embeddings' do; random vectors have no
-// structure at all and are the hardest case for any approximate index.
+// Usage: bench_index [vectors=100000] [queries=1000] [threads=N] [data=random|clustered] [noise=1]
+//                    [lists=0 (the default 4 sqrt(n))] [hnsw=yes|no]
+// data=clustered draws every vector around one of 1,000 random topic directions, plus noise of `noise`
+// times the direction's norm, so that neighbours share a topic as real embeddings' do; random vectors
+// have no structure at all and are the hardest case for any approximate index.
 #include <faiss/IndexFlat.h>
 #include <faiss/impl/IDSelector.h>
 #include <omp.h>
@@ -46,10 +47,10 @@ void normalise(float* row) {
     row[j] *= scale;
 }
 
-std::vector<float> unitVectors(std::int64_t n, unsigned seed, const std::vector<float>* topics) {
+std::vector<float> unitVectors(std::int64_t n, unsigned seed, const std::vector<float>* topics, float noiseNorm = 1) {
   std::mt19937 rng(seed);
   std::normal_distribution<float> normal;
-  const float noise = 1.0f / std::sqrt(static_cast<float>(kDimension)); // noise norm ~1, as the topic's
+  const float noise = noiseNorm / std::sqrt(static_cast<float>(kDimension)); // per coordinate
   std::vector<float> v(static_cast<std::size_t>(n) * kDimension);
   for (std::int64_t i = 0; i < n; ++i) {
     float* row = v.data() + i * kDimension;
@@ -114,23 +115,38 @@ double recallAt10(const std::vector<HitList>& approximate, const std::vector<Hit
   return total ? static_cast<double>(found) / static_cast<double>(total) : 0.0;
 }
 
+// key=value arguments; anything missing keeps its default.
+std::string argument(int argc, char** argv, const std::string& key, const std::string& fallback) {
+  for (int i = 1; i < argc; ++i)
+    if (std::strncmp(argv[i], (key + "=").c_str(), key.size() + 1) == 0)
+      return argv[i] + key.size() + 1;
+  return fallback;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0); // figures appear as they are measured, even into a file
-  const std::int64_t n = argc > 1 ? std::atoll(argv[1]) : 100000;
-  const std::int64_t nq = argc > 2 ? std::atoll(argv[2]) : 1000;
-  if (argc > 3)
-    omp_set_num_threads(std::atoi(argv[3]));
-  const bool clustered = argc > 4 && std::strcmp(argv[4], "clustered") == 0;
-  const bool withHnsw = !(argc > 5 && std::strcmp(argv[5], "no-hnsw") == 0);
-  std::printf("bench_index: %lld %s vectors, %lld queries, d=%d, k=%d, %d threads\n", static_cast<long long>(n),
-              clustered ? "clustered" : "random", static_cast<long long>(nq), kDimension, kTopK, omp_get_max_threads());
+  const std::int64_t n = std::stoll(argument(argc, argv, "vectors", "100000"));
+  const std::int64_t nq = std::stoll(argument(argc, argv, "queries", "1000"));
+  if (const std::string threads = argument(argc, argv, "threads", ""); !threads.empty())
+    omp_set_num_threads(std::stoi(threads));
+  const bool clustered = argument(argc, argv, "data", "random") == "clustered";
+  const float noise = std::stof(argument(argc, argv, "noise", "1"));
+  const std::int64_t lists = std::stoll(argument(argc, argv, "lists", "0"));
+  const bool withHnsw = argument(argc, argv, "hnsw", "yes") == "yes";
+  if (clustered)
+    std::printf("bench_index: %lld vectors around %d topics (noise %.2f x the topic's norm), ",
+                static_cast<long long>(n), kTopics, noise);
+  else
+    std::printf("bench_index: %lld random vectors, ", static_cast<long long>(n));
+  std::printf("%lld queries, d=%d, k=%d, %d threads\n", static_cast<long long>(nq), kDimension, kTopK,
+              omp_get_max_threads());
   std::vector<float> topics;
   if (clustered)
     topics = unitVectors(kTopics, 7, nullptr);
-  const auto base = unitVectors(n, 1, clustered ? &topics : nullptr);
-  const auto queries = unitVectors(nq, 2, clustered ? &topics : nullptr);
+  const auto base = unitVectors(n, 1, clustered ? &topics : nullptr, noise);
+  const auto queries = unitVectors(nq, 2, clustered ? &topics : nullptr, noise);
   std::vector<std::int64_t> ids(static_cast<std::size_t>(n));
   for (std::int64_t i = 0; i < n; ++i)
     ids[static_cast<std::size_t>(i)] = 10 * i + 3; // not positions, as passage ids are not
@@ -147,8 +163,8 @@ int main(int argc, char** argv) {
   std::vector<HitList> truth;
   const Timing exactTime = best(3, [&] { truth = exact.search(queries.data(), nq, kTopK); });
   std::printf("exact  faiss IndexFlatIP direct : %s\n", rate(nq, rawTime).c_str());
-  std::printf("exact  DenseIndex               : %s, %.2fx the time of faiss direct\n", rate(nq, exactTime).c_str(),
-              exactTime.wall / rawTime.wall);
+  std::printf("exact  DenseIndex               : %s, %.2fx the time of faiss direct (%.2fx its CPU time)\n",
+              rate(nq, exactTime).c_str(), exactTime.wall / rawTime.wall, exactTime.cpu / rawTime.cpu);
 
   // Filtered exact search: DenseIndex scans the allowed rows with BLAS; faiss' ID selector, for comparison.
   for (int every : {10, 2}) {
@@ -169,20 +185,37 @@ int main(int argc, char** argv) {
                 rate(nq, viaScan).c_str(), rate(few, viaSelector).c_str());
   }
 
+  // A filter wide enough for the approximate indexes to search within it (their narrower filters are scanned
+  // exactly, as above): 70% of the rows.
+  std::unordered_set<std::int64_t> wide;
+  for (std::int64_t i = 0; i < n; ++i)
+    if (i % 10 < 7)
+      wide.insert(ids[static_cast<std::size_t>(i)]);
+  std::vector<HitList> wideTruth;
+  const Timing wideExact = best(3, [&] { wideTruth = exact.search(queries.data(), nq, kTopK, &wide); });
+  std::printf("exact  70%% filter, DenseIndex   : %s\n", rate(nq, wideExact).c_str());
+  auto searchWide = [&](const char* label, const DenseIndex& index) {
+    std::vector<HitList> approximate;
+    const Timing t = best(3, [&] { approximate = index.search(queries.data(), nq, kTopK, &wide); });
+    std::printf("%s 70%% filter: %s, %5.2fx exact, recall@10 %.4f\n", label, rate(nq, t).c_str(),
+                wideExact.wall / t.wall, recallAt10(approximate, wideTruth));
+  };
+
   // IVF: build with calibration, then a sweep of probe counts.
   DenseIndexOptions ivfOptions;
   ivfOptions.kind = DenseIndexKind::Ivf;
+  ivfOptions.ivfLists = lists;
   std::optional<DenseIndex> built;
   const Timing ivfBuild =
       best(1, [&] { built = DenseIndex::build(base.data(), n, kDimension, ids.data(), ivfOptions); });
   DenseIndex& ivf = *built;
-  const std::int64_t calibrated = ivf.probes(), lists = ivf.lists();
+  const std::int64_t calibrated = ivf.probes(), ivfLists = ivf.lists();
   std::printf("ivf    build (%lld lists, k-means + adding + calibration): %s; calibrated probes %lld (%.1f%%)\n",
-              static_cast<long long>(lists), duration(ivfBuild).c_str(), static_cast<long long>(calibrated),
-              100.0 * static_cast<double>(calibrated) / static_cast<double>(lists));
+              static_cast<long long>(ivfLists), duration(ivfBuild).c_str(), static_cast<long long>(calibrated),
+              100.0 * static_cast<double>(calibrated) / static_cast<double>(ivfLists));
   std::vector<std::int64_t> sweep = {calibrated};
   for (double share : {0.01, 0.02, 0.05, 0.1, 0.2, 0.5})
-    if (const auto probes = std::max<std::int64_t>(1, std::llround(share * static_cast<double>(lists)));
+    if (const auto probes = std::max<std::int64_t>(1, std::llround(share * static_cast<double>(ivfLists)));
         probes != calibrated)
       sweep.push_back(probes);
   for (std::int64_t probes : sweep) {
@@ -190,13 +223,17 @@ int main(int argc, char** argv) {
     std::vector<HitList> approximate;
     const Timing t = best(3, [&] { approximate = ivf.search(queries.data(), nq, kTopK); });
     std::printf("ivf    probes %4lld (%5.1f%%)%s: %s, %5.2fx exact, recall@10 %.4f\n", static_cast<long long>(probes),
-                100.0 * static_cast<double>(probes) / static_cast<double>(lists), probes == calibrated ? "*" : " ",
+                100.0 * static_cast<double>(probes) / static_cast<double>(ivfLists), probes == calibrated ? "*" : " ",
                 rate(nq, t).c_str(), exactTime.wall / t.wall, recallAt10(approximate, truth));
   }
+
+  ivf.setProbes(calibrated);
+  searchWide("ivf    calibrated probes,", ivf);
 
   // What Auto builds for these vectors once they are above its threshold.
   DenseIndexOptions autoOptions;
   autoOptions.approximateAbove = 1;
+  autoOptions.ivfLists = lists;
   DenseIndexKind chosen = DenseIndexKind::Auto;
   const Timing autoTime =
       best(1, [&] { chosen = DenseIndex::build(base.data(), n, kDimension, ids.data(), autoOptions).kind(); });
@@ -212,6 +249,7 @@ int main(int argc, char** argv) {
   DenseIndex& hnsw = *built;
   std::printf("hnsw   build (M=%d, efConstruction=%d): %s\n", hnswOptions.hnswM, hnswOptions.hnswEfConstruction,
               duration(hnswBuild).c_str());
+  searchWide("hnsw   efSearch 256,", hnsw);
   for (int ef : {64, 128, 256, 512, 1024}) {
     hnsw.setEfSearch(ef);
     std::vector<HitList> approximate;
