@@ -13,6 +13,13 @@ namespace {
 constexpr int kCalibrationTopK = 10;
 constexpr std::int64_t kCalibrationSamples = 256;
 
+// Rows of the index are easier queries than real ones: their neighbours are near-duplicate chunks
+// (mean top-1 similarity 0.74 on the default student's embeddings of 93k filing passages) where a
+// question is far from every passage (0.37 for TAT-QA questions), and nearer neighbours sit in fewer
+// lists. Measured there, sample recall 0.984 came with query recall 0.944 and 0.988 with 0.968, so the
+// samples must miss 4x fewer neighbours than the queries may: for a 0.95 target, 0.9875.
+constexpr double kSampleMissesPerQueryMiss = 0.25;
+
 // Recall@10 of approximate lists against exact ones, each of 11 rows that may include the query's own
 // row, which is left out of both.
 double sampleRecall(const std::vector<HitList>& approximate, const std::vector<HitList>& exact,
@@ -158,10 +165,11 @@ ProbeCalibration calibrateProbes(const faiss::IndexIVFFlat& index, const float* 
       sortAndTruncate(hits, keep);
     return sampleRecall(approximate, exact, self);
   };
+  const double sampleTarget = 1.0 - (1.0 - targetRecall) * kSampleMissesPerQueryMiss;
   // Double until the target is met, then narrow the last doubling down to within an eighth.
   std::int64_t failing = 0, passing = 1;
   double passingRecall = recallAt(passing);
-  while (passingRecall < targetRecall && passing < lists) {
+  while (passingRecall < sampleTarget && passing < lists) {
     failing = passing;
     passing = std::min(lists, passing * 2);
     passingRecall = recallAt(passing);
@@ -169,7 +177,7 @@ ProbeCalibration calibrateProbes(const faiss::IndexIVFFlat& index, const float* 
   while (passing - failing > std::max<std::int64_t>(1, passing / 8)) {
     const std::int64_t middle = (failing + passing) / 2;
     const double recall = recallAt(middle);
-    if (recall >= targetRecall) {
+    if (recall >= sampleTarget) {
       passing = middle;
       passingRecall = recall;
     } else {

@@ -6,7 +6,8 @@
 // scores list entries one by one with its scalar loop.
 //
 // The probe count is calibrated on the data itself: rows of the index serve as queries (each excluding
-// itself), and the smallest probe count whose recall@10 against exact search reaches the target is kept.
+// itself), and the smallest probe count whose recall@10 against exact search reaches the target (made
+// stricter, as rows are easier queries than real ones) is kept.
 // How many probes a recall needs depends entirely on how clustered the vectors are (random vectors
 // need most lists; real embeddings few), so no fixed default could be right for both.
 //
@@ -43,8 +44,9 @@ struct ProbeCalibration {
   double scannedShare = 0; // probes / lists: the share of rows a query scans
 };
 
-/// The smallest probe count (to within 1/8) with sample recall@10 >= targetRecall, from up to 256 rows
-/// spread evenly over the index; `vectors` are the n rows in position order.
+/// The smallest probe count (to within 1/8) at which up to 256 rows spread evenly over the index, used
+/// as queries, reach a recall@10 that real queries' targetRecall needs (see kSampleMissesPerQueryMiss);
+/// `vectors` are the n rows in position order.
 ProbeCalibration calibrateProbes(const faiss::IndexIVFFlat& index, const float* vectors, std::int64_t n,
                                  double targetRecall);
 

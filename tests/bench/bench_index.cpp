@@ -7,8 +7,9 @@
 //  - the HNSW index: build time, then queries/s and recall@10 at several beam widths;
 //  - what DenseIndexKind::Auto builds for these vectors when approximateAbove is below their count.
 // The calibrated probe count is marked with *. Times are wall clock and CPU time of all threads.
-// Usage: bench_index [vectors=100000] [queries=1000] [threads=N] [data=random|clustered] [noise=1]
-//                    [lists=0 (the default 4 sqrt(n))] [hnsw=yes|no]
+// Usage: bench_index [vectors=100000|FILE.npy] [queries=1000|FILE.npy] [threads=N] [data=random|clustered]
+//                    [noise=1] [lists=0 (the default)] [hnsw=yes|no]
+// With .npy files (written by `distillery-cli embed`), passages and queries are real embeddings.
 // data=clustered draws every vector around one of 1,000 random topic directions, plus noise of `noise`
 // times the direction's norm, so that neighbours share a topic as real embeddings' do; random vectors
 // have no structure at all and are the hardest case for any approximate index.
@@ -29,35 +30,36 @@
 #include <vector>
 
 #include "core/index/DenseIndex.h"
+#include "core/model/EmbeddingMatrixFile.h"
 
 using namespace distillery::index;
 
 namespace {
 
-constexpr int kDimension = 384;
+constexpr int kRandomDimension = 384;
 constexpr int kTopK = 10;
 constexpr int kTopics = 1000;
 
-void normalise(float* row) {
+void normalise(float* row, int dimension) {
   double norm = 0;
-  for (int j = 0; j < kDimension; ++j)
+  for (int j = 0; j < dimension; ++j)
     norm += static_cast<double>(row[j]) * row[j];
   const float scale = static_cast<float>(1.0 / std::sqrt(norm));
-  for (int j = 0; j < kDimension; ++j)
+  for (int j = 0; j < dimension; ++j)
     row[j] *= scale;
 }
 
 std::vector<float> unitVectors(std::int64_t n, unsigned seed, const std::vector<float>* topics, float noiseNorm = 1) {
   std::mt19937 rng(seed);
   std::normal_distribution<float> normal;
-  const float noise = noiseNorm / std::sqrt(static_cast<float>(kDimension)); // per coordinate
-  std::vector<float> v(static_cast<std::size_t>(n) * kDimension);
+  const float noise = noiseNorm / std::sqrt(static_cast<float>(kRandomDimension)); // per coordinate
+  std::vector<float> v(static_cast<std::size_t>(n) * kRandomDimension);
   for (std::int64_t i = 0; i < n; ++i) {
-    float* row = v.data() + i * kDimension;
-    const float* topic = topics ? topics->data() + (rng() % kTopics) * kDimension : nullptr;
-    for (int j = 0; j < kDimension; ++j)
+    float* row = v.data() + i * kRandomDimension;
+    const float* topic = topics ? topics->data() + (rng() % kTopics) * kRandomDimension : nullptr;
+    for (int j = 0; j < kRandomDimension; ++j)
       row[j] = topic ? topic[j] + noise * normal(rng) : normal(rng);
-    normalise(row);
+    normalise(row, kRandomDimension);
   }
   return v;
 }
@@ -96,6 +98,13 @@ std::string rate(std::int64_t queries, const Timing& timing) {
   return text;
 }
 
+// How many times faster than `reference`, by wall clock and by CPU time.
+std::string speedup(const Timing& reference, const Timing& timing) {
+  char text[48];
+  std::snprintf(text, sizeof text, "%5.2fx (CPU %5.2fx)", reference.wall / timing.wall, reference.cpu / timing.cpu);
+  return text;
+}
+
 std::string duration(const Timing& timing) {
   char text[64];
   std::snprintf(text, sizeof text, "%.1f s (%.1f s CPU)", timing.wall, timing.cpu);
@@ -123,43 +132,72 @@ std::string argument(int argc, char** argv, const std::string& key, const std::s
   return fallback;
 }
 
+// Rows of an .npy float32 matrix (distillery-cli embed writes them), normalised.
+std::vector<float> embeddings(const std::string& path, int& dimension) {
+  const distillery::model::EmbeddingMatrixReader matrix(path);
+  dimension = static_cast<int>(matrix.columns());
+  std::vector<float> v(matrix.row(0), matrix.row(0) + matrix.rows() * matrix.columns());
+  for (std::int64_t i = 0; i < matrix.rows(); ++i)
+    normalise(v.data() + i * matrix.columns(), dimension);
+  return v;
+}
+
+bool endsWith(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0); // figures appear as they are measured, even into a file
-  const std::int64_t n = std::stoll(argument(argc, argv, "vectors", "100000"));
-  const std::int64_t nq = std::stoll(argument(argc, argv, "queries", "1000"));
+  const std::string vectorsArgument = argument(argc, argv, "vectors", "100000");
+  const std::string queriesArgument = argument(argc, argv, "queries", "1000");
   if (const std::string threads = argument(argc, argv, "threads", ""); !threads.empty())
     omp_set_num_threads(std::stoi(threads));
   const bool clustered = argument(argc, argv, "data", "random") == "clustered";
   const float noise = std::stof(argument(argc, argv, "noise", "1"));
   const std::int64_t lists = std::stoll(argument(argc, argv, "lists", "0"));
   const bool withHnsw = argument(argc, argv, "hnsw", "yes") == "yes";
-  if (clustered)
-    std::printf("bench_index: %lld vectors around %d topics (noise %.2f x the topic's norm), ",
-                static_cast<long long>(n), kTopics, noise);
-  else
-    std::printf("bench_index: %lld random vectors, ", static_cast<long long>(n));
-  std::printf("%lld queries, d=%d, k=%d, %d threads\n", static_cast<long long>(nq), kDimension, kTopK,
-              omp_get_max_threads());
-  std::vector<float> topics;
-  if (clustered)
-    topics = unitVectors(kTopics, 7, nullptr);
-  const auto base = unitVectors(n, 1, clustered ? &topics : nullptr, noise);
-  const auto queries = unitVectors(nq, 2, clustered ? &topics : nullptr, noise);
+  int dimension = kRandomDimension;
+  std::vector<float> base, queries;
+  if (endsWith(vectorsArgument, ".npy")) {
+    int queryDimension = 0;
+    base = embeddings(vectorsArgument, dimension);
+    queries = embeddings(queriesArgument, queryDimension);
+    if (queryDimension != dimension) {
+      std::fprintf(stderr, "bench_index: %s has %d columns, %s has %d\n", queriesArgument.c_str(), queryDimension,
+                   vectorsArgument.c_str(), dimension);
+      return 1;
+    }
+    std::printf("bench_index: %s, ", vectorsArgument.c_str());
+  } else {
+    std::vector<float> topics;
+    if (clustered)
+      topics = unitVectors(kTopics, 7, nullptr);
+    base = unitVectors(std::stoll(vectorsArgument), 1, clustered ? &topics : nullptr, noise);
+    queries = unitVectors(std::stoll(queriesArgument), 2, clustered ? &topics : nullptr, noise);
+    if (clustered)
+      std::printf("bench_index: vectors around %d topics (noise %.2f x the topic's norm), ", kTopics, noise);
+    else
+      std::printf("bench_index: random vectors, ");
+  }
+  const std::int64_t n = static_cast<std::int64_t>(base.size()) / dimension;
+  const std::int64_t nq = static_cast<std::int64_t>(queries.size()) / dimension;
+  std::printf("%lld x %lld queries, d=%d, k=%d, %d threads\n", static_cast<long long>(n), static_cast<long long>(nq),
+              dimension, kTopK, omp_get_max_threads());
   std::vector<std::int64_t> ids(static_cast<std::size_t>(n));
   for (std::int64_t i = 0; i < n; ++i)
     ids[static_cast<std::size_t>(i)] = 10 * i + 3; // not positions, as passage ids are not
 
   // Exact: faiss directly, then the wrapper.
-  faiss::IndexFlatIP raw(kDimension);
+  faiss::IndexFlatIP raw(dimension);
   raw.add(n, base.data());
   std::vector<float> distances(static_cast<std::size_t>(nq) * kTopK);
   std::vector<faiss::Index::idx_t> labels(static_cast<std::size_t>(nq) * kTopK);
   const Timing rawTime = best(3, [&] { raw.search(nq, queries.data(), kTopK, distances.data(), labels.data()); });
   DenseIndexOptions exactOptions;
   exactOptions.kind = DenseIndexKind::Exact;
-  const DenseIndex exact = DenseIndex::build(base.data(), n, kDimension, ids.data(), exactOptions);
+  const DenseIndex exact = DenseIndex::build(base.data(), n, dimension, ids.data(), exactOptions);
   std::vector<HitList> truth;
   const Timing exactTime = best(3, [&] { truth = exact.search(queries.data(), nq, kTopK); });
   std::printf("exact  faiss IndexFlatIP direct : %s\n", rate(nq, rawTime).c_str());
@@ -197,8 +235,8 @@ int main(int argc, char** argv) {
   auto searchWide = [&](const char* label, const DenseIndex& index) {
     std::vector<HitList> approximate;
     const Timing t = best(3, [&] { approximate = index.search(queries.data(), nq, kTopK, &wide); });
-    std::printf("%s 70%% filter: %s, %5.2fx exact, recall@10 %.4f\n", label, rate(nq, t).c_str(),
-                wideExact.wall / t.wall, recallAt10(approximate, wideTruth));
+    std::printf("%s 70%% filter: %s, %s exact's, recall@10 %.4f\n", label, rate(nq, t).c_str(),
+                speedup(wideExact, t).c_str(), recallAt10(approximate, wideTruth));
   };
 
   // IVF: build with calibration, then a sweep of probe counts.
@@ -207,7 +245,7 @@ int main(int argc, char** argv) {
   ivfOptions.ivfLists = lists;
   std::optional<DenseIndex> built;
   const Timing ivfBuild =
-      best(1, [&] { built = DenseIndex::build(base.data(), n, kDimension, ids.data(), ivfOptions); });
+      best(1, [&] { built = DenseIndex::build(base.data(), n, dimension, ids.data(), ivfOptions); });
   DenseIndex& ivf = *built;
   const std::int64_t calibrated = ivf.probes(), ivfLists = ivf.lists();
   std::printf("ivf    build (%lld lists, k-means + adding + calibration): %s; calibrated probes %lld (%.1f%%)\n",
@@ -222,9 +260,9 @@ int main(int argc, char** argv) {
     ivf.setProbes(probes);
     std::vector<HitList> approximate;
     const Timing t = best(3, [&] { approximate = ivf.search(queries.data(), nq, kTopK); });
-    std::printf("ivf    probes %4lld (%5.1f%%)%s: %s, %5.2fx exact, recall@10 %.4f\n", static_cast<long long>(probes),
+    std::printf("ivf    probes %4lld (%5.1f%%)%s: %s, %s exact's, recall@10 %.4f\n", static_cast<long long>(probes),
                 100.0 * static_cast<double>(probes) / static_cast<double>(ivfLists), probes == calibrated ? "*" : " ",
-                rate(nq, t).c_str(), exactTime.wall / t.wall, recallAt10(approximate, truth));
+                rate(nq, t).c_str(), speedup(exactTime, t).c_str(), recallAt10(approximate, truth));
   }
 
   ivf.setProbes(calibrated);
@@ -236,7 +274,7 @@ int main(int argc, char** argv) {
   autoOptions.ivfLists = lists;
   DenseIndexKind chosen = DenseIndexKind::Auto;
   const Timing autoTime =
-      best(1, [&] { chosen = DenseIndex::build(base.data(), n, kDimension, ids.data(), autoOptions).kind(); });
+      best(1, [&] { chosen = DenseIndex::build(base.data(), n, dimension, ids.data(), autoOptions).kind(); });
   std::printf("auto   (approximateAbove below n) builds %s in %s\n", toString(chosen).c_str(),
               duration(autoTime).c_str());
 
@@ -245,7 +283,7 @@ int main(int argc, char** argv) {
   DenseIndexOptions hnswOptions;
   hnswOptions.kind = DenseIndexKind::Hnsw;
   const Timing hnswBuild =
-      best(1, [&] { built = DenseIndex::build(base.data(), n, kDimension, ids.data(), hnswOptions); });
+      best(1, [&] { built = DenseIndex::build(base.data(), n, dimension, ids.data(), hnswOptions); });
   DenseIndex& hnsw = *built;
   std::printf("hnsw   build (M=%d, efConstruction=%d): %s\n", hnswOptions.hnswM, hnswOptions.hnswEfConstruction,
               duration(hnswBuild).c_str());
@@ -254,8 +292,8 @@ int main(int argc, char** argv) {
     hnsw.setEfSearch(ef);
     std::vector<HitList> approximate;
     const Timing t = best(1, [&] { approximate = hnsw.search(queries.data(), nq, kTopK); });
-    std::printf("hnsw   efSearch %4d         : %s, %5.2fx exact, recall@10 %.4f\n", ef, rate(nq, t).c_str(),
-                exactTime.wall / t.wall, recallAt10(approximate, truth));
+    std::printf("hnsw   efSearch %4d         : %s, %s exact's, recall@10 %.4f\n", ef, rate(nq, t).c_str(),
+                speedup(exactTime, t).c_str(), recallAt10(approximate, truth));
   }
   return 0;
 }
