@@ -9,15 +9,18 @@
 // search to a set of ids, so the k results are the best k among the allowed ids (not the best k overall,
 // filtered afterwards); see search().
 //
-// Why these defaults (measured by tests/bench/bench_index.cpp, figures in the README): exact search is one
-// BLAS product and served ~1,100 queries/s per core over 100k x 384 vectors, i.e. ~1 s per 1,000 queries
-// per million vectors. An IVF index costs about as much to build as exact search of `lists` (4 sqrt(n))
-// queries, and each distillation round re-embeds the corpus, so it only pays for itself on large corpora;
-// on random vectors (no cluster structure) it needs most lists for recall@10 0.95 and is then no faster
-// than exact search, which is why Auto keeps exact search when calibration says so. HNSW over 384-d
-// vectors walks memory one vector at a time (~300 ns per distance here, against ~9 ns inside BLAS) and
-// was slower than exact search at every setting with recall@10 >= 0.95 on random vectors, so Auto never
-// picks it; it stays available, and indexes saved with it still load.
+// Why these defaults (tests/bench/bench_index.cpp; figures and commands in the README): exact search is
+// one BLAS product, ~1,150 queries per CPU-second over 100k x 384 vectors (~9 CPU-s per 1,000 queries per
+// million vectors). Building an IVF index (k-means, adding, calibration) cost 12-13 CPU-s there, as much as
+// 12,000-15,000 exact queries, while an evaluation or a distillation round (which re-embeds the corpus, so needs
+// a new index) runs a few thousand queries at most: below 1M vectors exact search is the cheaper choice,
+// and exact. From 1M, IVF pays only where the vectors have cluster structure: for recall@10 0.95 it probed
+// 0.2% of the lists of clustered vectors (27x faster than exact), but 90% of them for random vectors and
+// 42% for the default student's embeddings of real filings (1.4x), so Auto falls back to exact search
+// when calibration needs over a fifth of the lists. HNSW walks memory one vector at a time and, even with
+// a vectorised distance, was slower than exact search at every beam width on 100k random vectors (0.59x
+// its speed at efSearch 64 with recall@10 0.13, 0.04x at 1024 with 0.82), and its build cost 256 CPU-s,
+// so Auto never picks it; it stays available, and indexes saved with it still load.
 #include <cstdint>
 #include <filesystem>
 #include <memory>
