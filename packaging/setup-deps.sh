@@ -14,6 +14,8 @@ PACKAGES=(
   libqcustomplot-dev qtkeychain-qt6-dev libgl-dev libxkbcommon-dev
   # tests, benchmarks, screenshots
   libbenchmark-dev libgtest-dev xvfb xauth python3
+  # hostile-input test (writes a gzip bomb) and the TLS test (makes a self-signed certificate, serves it)
+  zlib1g-dev openssl
   # packaging checks (.desktop, AppStream metainfo, .deb)
   desktop-file-utils appstream lintian
 )

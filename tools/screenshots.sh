@@ -2,8 +2,9 @@
 # Takes the README screenshots of every workbench panel under Xvfb and writes them to docs/screenshots/.
 # Usage: tools/screenshots.sh [BUILD_DIR] [EXPERIMENT]
 #   BUILD_DIR   a configured build directory (default: build/release)
-#   EXPERIMENT  an experiment to show (e.g. one made by `distillery-cli` demo and run commands); without it
-#               the seeded demo experiment of the GUI tests is used, plus the built-in demo corpus.
+#   EXPERIMENT  an experiment to show as it is; without it the tool makes a real demo run through the window
+#               (import the demo corpus, a two-round distillation with the default student), which takes a few
+#               minutes on two cores.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build/release}

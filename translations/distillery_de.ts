@@ -282,6 +282,38 @@
             <source>training step (run %1, round %2)</source>
             <translation>Trainingsschritt (Lauf %1, Runde %2)</translation>
         </message>
+        <message>
+            <source>Next step</source>
+            <translation>Nächster Schritt</translation>
+        </message>
+        <message>
+            <source>Run only the selected run's next step, then pause it to inspect the results</source>
+            <translation>Nur den nächsten Schritt des gewählten Laufs ausführen und ihn dann anhalten, um die Ergebnisse zu prüfen</translation>
+        </message>
+        <message>
+            <source>Resume run</source>
+            <translation>Lauf fortsetzen</translation>
+        </message>
+        <message>
+            <source>Run every step the selected run has left</source>
+            <translation>Alle verbleibenden Schritte des gewählten Laufs ausführen</translation>
+        </message>
+        <message>
+            <source>Runs</source>
+            <translation>Läufe</translation>
+        </message>
+        <message>
+            <source>Evaluate BM25...</source>
+            <translation>BM25 auswerten...</translation>
+        </message>
+        <message>
+            <source>Evaluate model...</source>
+            <translation>Modell auswerten...</translation>
+        </message>
+        <message>
+            <source>training step (round %1, live)</source>
+            <translation>Trainingsschritt (Runde %1, live)</translation>
+        </message>
     </context>
     <context>
         <name>distillery::ui::MainWindow</name>
@@ -458,18 +490,6 @@
             <translation>Name des Korpus:</translation>
         </message>
         <message>
-            <source>Runs are not available</source>
-            <translation>Läufe sind nicht verfügbar</translation>
-        </message>
-        <message>
-            <source>This build has no pipeline to run; use distillery-cli run.</source>
-            <translation>Diese Version enthält keine Pipeline; verwenden Sie distillery-cli run.</translation>
-        </message>
-        <message>
-            <source>Run %1</source>
-            <translation>Lauf %1</translation>
-        </message>
-        <message>
             <source>Open or create an experiment before starting a run.</source>
             <translation>Öffnen oder erstellen Sie ein Experiment, bevor Sie einen Lauf starten.</translation>
         </message>
@@ -576,6 +596,94 @@ Verwenden Sie Datei &gt; Neues Experiment oder Datei &gt; Experiment öffnen.</t
         <message>
             <source>Corpus:</source>
             <translation>Korpus:</translation>
+        </message>
+        <message>
+            <source>Run next &amp;step of the selected run</source>
+            <translation>Nächsten &amp;Schritt des gewählten Laufs ausführen</translation>
+        </message>
+        <message>
+            <source>Re&amp;sume the selected run</source>
+            <translation>Gewählten Lauf &amp;fortsetzen</translation>
+        </message>
+        <message>
+            <source>Evaluate a stored &amp;model...</source>
+            <translation>Gespeichertes &amp;Modell auswerten...</translation>
+        </message>
+        <message>
+            <source>Evaluate model %1 on %2</source>
+            <translation>Modell %1 auf %2 auswerten</translation>
+        </message>
+        <message>
+            <source>Evaluate a stored model</source>
+            <translation>Gespeichertes Modell auswerten</translation>
+        </message>
+        <message>
+            <source>model %1: %2 (%3)</source>
+            <translation>Modell %1: %2 (%3)</translation>
+        </message>
+        <message>
+            <source>No stored model</source>
+            <translation>Kein gespeichertes Modell</translation>
+        </message>
+        <message>
+            <source>The experiment has no student model yet: a run stores one per round.</source>
+            <translation>Das Experiment hat noch kein Schülermodell: Ein Lauf speichert eines pro Runde.</translation>
+        </message>
+        <message>
+            <source>Model:</source>
+            <translation>Modell:</translation>
+        </message>
+        <message>
+            <source>Cannot create the run</source>
+            <translation>Der Lauf kann nicht angelegt werden</translation>
+        </message>
+        <message>
+            <source>Run is busy</source>
+            <translation>Lauf ist beschäftigt</translation>
+        </message>
+        <message>
+            <source>Run %1 is already being executed by a job.</source>
+            <translation>Lauf %1 wird bereits von einem Auftrag ausgeführt.</translation>
+        </message>
+        <message>
+            <source>Cannot start the run</source>
+            <translation>Der Lauf kann nicht gestartet werden</translation>
+        </message>
+        <message>
+            <source>Run %1 %2: next step</source>
+            <translation>Lauf %1 %2: nächster Schritt</translation>
+        </message>
+        <message>
+            <source>Run %1 %2: %3 steps</source>
+            <translation>Lauf %1 %2: %3 Schritte</translation>
+        </message>
+        <message>
+            <source>Run %1 %2</source>
+            <translation>Lauf %1 %2</translation>
+        </message>
+        <message>
+            <source>Reading the teacher's API key from the keychain...</source>
+            <translation>Der API-Schlüssel des Lehrers wird aus dem Schlüsselbund gelesen...</translation>
+        </message>
+        <message>
+            <source>No API key</source>
+            <translation>Kein API-Schlüssel</translation>
+        </message>
+        <message>
+            <source>The run's teacher needs an API key, but the OS keychain gave none (%1). Enter it in Settings &gt; Preferences, or name an environment variable there.</source>
+            <translation>Der Lehrer des Laufs braucht einen API-Schlüssel, aber der Schlüsselbund des Systems lieferte keinen (%1). Geben Sie ihn unter Einstellungen &gt; Voreinstellungen ein oder nennen Sie dort eine Umgebungsvariable.</translation>
+        </message>
+        <message>
+            <source>no key stored</source>
+            <translation>kein Schlüssel gespeichert</translation>
+        </message>
+        <message>
+            <source>No run selected</source>
+            <translation>Kein Lauf ausgewählt</translation>
+        </message>
+        <message>
+            <source>Select a run in the Jobs panel's run list first.</source>
+            <translation>Wählen Sie zuerst einen Lauf in der Laufliste des Auftragsbereichs.</translation>
         </message>
         <message>
             <source>Distillery experiments (*.distillery *.db *.sqlite);;All files (*)</source>
@@ -685,24 +793,12 @@ Verwenden Sie Datei &gt; Neues Experiment oder Datei &gt; Experiment öffnen.</t
             <translation>%1 gespeicherte Metrikwerte</translation>
         </message>
         <message>
-            <source>BM25</source>
-            <translation>BM25</translation>
-        </message>
-        <message>
-            <source>round 0</source>
-            <translation>Runde 0</translation>
-        </message>
-        <message>
             <source>%1@%2</source>
             <translation>%1@%2</translation>
         </message>
         <message>
             <source>%1, all</source>
             <translation>%1, alle</translation>
-        </message>
-        <message>
-            <source>round</source>
-            <translation>Runde</translation>
         </message>
         <message>
             <source>Across rounds</source>
@@ -727,10 +823,6 @@ Verwenden Sie Datei &gt; Neues Experiment oder Datei &gt; Experiment öffnen.</t
         <message>
             <source>evaluations outside runs</source>
             <translation>Evaluationen außerhalb von Läufen</translation>
-        </message>
-        <message>
-            <source>all</source>
-            <translation>alle</translation>
         </message>
     </context>
     <context>
@@ -1126,6 +1218,109 @@ Verwenden Sie Datei &gt; Neues Experiment oder Datei &gt; Experiment öffnen.</t
         <message>
             <source>The experiment has no corpus yet: import one first (File &gt; Import corpus).</source>
             <translation>Das Experiment hat noch kein Korpus: Importieren Sie zuerst eines (Datei &gt; Korpus importieren).</translation>
+        </message>
+        <message>
+            <source>Step by step: pause after each step to inspect it (Next step goes on)</source>
+            <translation>Schritt für Schritt: nach jedem Schritt anhalten, um ihn zu prüfen (Nächster Schritt setzt fort)</translation>
+        </message>
+    </context>
+    <context>
+        <name>distillery::ui::RunsModel</name>
+        <message>
+            <source>round 0: held-out queries</source>
+            <translation>Runde 0: zurückgehaltene Anfragen</translation>
+        </message>
+        <message>
+            <source>round 0: baseline evaluation</source>
+            <translation>Runde 0: Auswertung der Ausgangslage</translation>
+        </message>
+        <message>
+            <source>round %1: %2</source>
+            <translation>Runde %1: %2</translation>
+        </message>
+        <message>
+            <source>running</source>
+            <translation>läuft</translation>
+        </message>
+        <message>
+            <source>interrupted</source>
+            <translation>unterbrochen</translation>
+        </message>
+        <message>
+            <source>%1 of %2</source>
+            <translation>%1 von %2</translation>
+        </message>
+        <message>
+            <source>none (complete)</source>
+            <translation>keiner (abgeschlossen)</translation>
+        </message>
+        <message>
+            <source>Next step runs this step alone; Resume runs every step left.</source>
+            <translation>„Nächster Schritt“ führt nur diesen Schritt aus; „Lauf fortsetzen“ alle verbleibenden.</translation>
+        </message>
+        <message>
+            <source>Run</source>
+            <translation>Lauf</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>Name</translation>
+        </message>
+        <message>
+            <source>Corpus</source>
+            <translation>Korpus</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>Status</translation>
+        </message>
+        <message>
+            <source>Rounds done</source>
+            <translation>Fertige Runden</translation>
+        </message>
+        <message>
+            <source>Next step</source>
+            <translation>Nächster Schritt</translation>
+        </message>
+        <message>
+            <source>evaluate</source>
+            <translation>auswerten</translation>
+        </message>
+        <message>
+            <source>synthesise queries</source>
+            <translation>Anfragen erzeugen</translation>
+        </message>
+        <message>
+            <source>retrieve candidates</source>
+            <translation>Kandidaten abrufen</translation>
+        </message>
+        <message>
+            <source>judge</source>
+            <translation>bewerten</translation>
+        </message>
+        <message>
+            <source>mine pairs</source>
+            <translation>Paare auswählen</translation>
+        </message>
+        <message>
+            <source>train</source>
+            <translation>trainieren</translation>
+        </message>
+        <message>
+            <source>pending</source>
+            <translation>wartend</translation>
+        </message>
+        <message>
+            <source>paused</source>
+            <translation>angehalten</translation>
+        </message>
+        <message>
+            <source>completed</source>
+            <translation>abgeschlossen</translation>
+        </message>
+        <message>
+            <source>failed</source>
+            <translation>fehlgeschlagen</translation>
         </message>
     </context>
     <context>

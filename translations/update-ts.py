@@ -24,6 +24,13 @@ def ui_classes():
     return names
 
 
+def write_ts(tree, ts_path):
+    ET.indent(tree, space="    ")
+    with open(ts_path, "wb") as out:
+        out.write(b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n')
+        tree.write(out, encoding="utf-8")
+
+
 def rename_contexts(ts_path, qualify):
     tree = ET.parse(ts_path)
     root = tree.getroot()
@@ -41,18 +48,46 @@ def rename_contexts(ts_path, qualify):
             root.remove(context)
         else:
             merged[name.text] = context
-    ET.indent(tree, space="    ")
-    with open(ts_path, "wb") as out:
-        out.write(b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n')
-        tree.write(out, encoding="utf-8")
+    write_ts(tree, ts_path)
+
+
+def finished_translations(ts_path):
+    """(short context, source) -> translation of every finished message."""
+    done = {}
+    for context in ET.parse(ts_path).getroot().findall("context"):
+        name = context.findtext("name")
+        short = name[len(PREFIX):] if name.startswith(PREFIX) else name
+        for message in context.findall("message"):
+            translation = message.find("translation")
+            if translation is not None and translation.get("type") is None and translation.text:
+                done[(short, message.findtext("source"))] = translation.text
+    return done
+
+
+def keep_finished(ts_path, done):
+    """Strings marked with QT_TRANSLATE_NOOP("distillery::ui::X", ...) come back from lupdate under the qualified
+    context while their translation sat under the short one: lupdate copies it but marks it unfinished. A string
+    whose translation is unchanged stays finished."""
+    tree = ET.parse(ts_path)
+    for context in tree.getroot().findall("context"):
+        name = context.findtext("name")
+        short = name[len(PREFIX):] if name.startswith(PREFIX) else name
+        for message in context.findall("message"):
+            translation = message.find("translation")
+            if (translation is not None and translation.get("type") == "unfinished" and translation.text
+                    and done.get((short, message.findtext("source"))) == translation.text):
+                del translation.attrib["type"]
+    write_ts(tree, ts_path)
 
 
 def main():
     for ts in sorted((ROOT / "translations").glob("distillery_*.ts")):
+        done = finished_translations(ts)
         rename_contexts(ts, qualify=False)
         subprocess.run([LUPDATE, "-silent", "-no-obsolete", "-locations", "none", str(ROOT / "ui"),
                         str(ROOT / "app" / "gui"), "-ts", str(ts)], check=True)
         rename_contexts(ts, qualify=True)
+        keep_finished(ts, done)
         print("updated", ts.relative_to(ROOT))
 
 

@@ -22,8 +22,10 @@ void JobManager::setStore(store::Store* store) {
   jobIds_.clear(); // ids belong to the previous experiment's jobs table
 }
 
-JobRunner* JobManager::launch(const QString& kind, const QString& title, JobFunction work, const QString& paramsJson) {
+JobRunner* JobManager::launch(const QString& kind, const QString& title, JobFunction work, const QString& paramsJson,
+                              std::shared_ptr<TrainingLossFeed> lossFeed) {
   auto* job = new JobRunner(kind, title, std::move(work), nullptr);
+  job->setLossFeed(std::move(lossFeed));
   beginInsertRows({}, int(jobs_.size()), int(jobs_.size()));
   jobs_.append(job);
   endInsertRows();

@@ -5,6 +5,8 @@
 #include <QAbstractTableModel>
 #include <QList>
 
+#include <memory>
+
 #include "ui/JobRunner.h"
 
 namespace distillery::store {
@@ -12,6 +14,8 @@ class Store;
 }
 
 namespace distillery::ui {
+
+class TrainingLossFeed;
 
 class JobManager : public QAbstractTableModel {
   Q_OBJECT
@@ -22,8 +26,10 @@ public:
 
   void setStore(store::Store* store);
 
-  /// Starts work in the background now; the runner belongs to the manager.
-  JobRunner* launch(const QString& kind, const QString& title, JobFunction work, const QString& paramsJson = {});
+  /// Starts work in the background now; the runner belongs to the manager. A run job passes the feed its worker
+  /// appends training losses to, so the jobs panel finds it when the job appears.
+  JobRunner* launch(const QString& kind, const QString& title, JobFunction work, const QString& paramsJson = {},
+                    std::shared_ptr<TrainingLossFeed> lossFeed = {});
   JobRunner* jobAt(int row) const { return jobs_.value(row); }
   int activeCount() const;
   /// Requests a stop of every active job and waits (processing events) until all stopped.

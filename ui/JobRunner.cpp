@@ -67,7 +67,9 @@ void JobRunner::start() {
 
 void JobRunner::reportFromWorker(const Progress& progress) {
   std::unique_lock lock(mutex_);
-  latest_ = progress;
+  // A report without stage and counts only carries a log line: the progress shown stays.
+  if (!progress.stage.empty() || progress.done != 0 || progress.total != 0)
+    latest_ = progress;
   if (!progress.message.empty() && progress.message != lastMessage_) {
     lastMessage_ = progress.message;
     pendingLog_ << QString::fromStdString(progress.message);
@@ -93,9 +95,16 @@ void JobRunner::deliver() {
     latest = latest_;
     lines.swap(pendingLog_);
   }
+  const QString stage = QString::fromStdString(latest.stage);
+  if (stage != stage_ || latest.total != total_ || !stageClock_.isValid()) {
+    // A new stage (a run's next step, say) has its own pace: the ETA is measured from its start.
+    stageClock_.start();
+    stageStartDone_ = latest.done;
+    stageStartPausedMs_ = pausedMs_;
+  }
   done_ = latest.done;
   total_ = latest.total;
-  stage_ = QString::fromStdString(latest.stage);
+  stage_ = stage;
   for (const QString& line : lines) {
     log_ << line;
     emit logged(line);
@@ -113,6 +122,7 @@ void JobRunner::finishFromWorker(State state, const QString& error) {
         if (thread_.joinable())
           thread_.join(); // the worker has returned from its function; joining is immediate
         error_ = error;
+        finishedSeconds_ = elapsedSeconds(); // the clock stops with the job
         const QString line = state == State::Failed
                                  ? tr("failed: %1").arg(error)
                                  : tr("%1 after %2 s").arg(stateName(state)).arg(elapsedSeconds(), 0, 'f', 1);
@@ -170,6 +180,8 @@ void JobRunner::setState(State state) {
 }
 
 double JobRunner::elapsedSeconds() const {
+  if (finishedSeconds_ >= 0)
+    return finishedSeconds_;
   if (!clock_.isValid())
     return 0;
   qint64 paused = pausedMs_;
@@ -179,10 +191,15 @@ double JobRunner::elapsedSeconds() const {
 }
 
 double JobRunner::etaSeconds() const {
-  const double elapsed = elapsedSeconds();
-  if (total_ <= 0 || done_ <= 0 || elapsed <= 0 || !isActive())
+  if (total_ <= 0 || done_ <= stageStartDone_ || !isActive() || !stageClock_.isValid())
     return -1;
-  return elapsed * double(total_ - done_) / double(done_);
+  qint64 paused = pausedMs_ - stageStartPausedMs_;
+  if (state_ == State::Paused)
+    paused += pausedClock_.elapsed();
+  const double seconds = double(stageClock_.elapsed() - paused) / 1000.0;
+  if (seconds <= 0)
+    return -1;
+  return seconds * double(total_ - done_) / double(done_ - stageStartDone_);
 }
 
 bool JobRunner::waitForFinished(int timeoutMs) {

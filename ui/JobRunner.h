@@ -1,7 +1,8 @@
 #pragma once
 // The generic job adapter: runs a core function `void(ProgressCallback, std::stop_token)` on a worker
 // thread and turns its progress into (throttled) signals on the GUI thread. Pause blocks the worker
-// inside its next progress report; cancel requests a stop through the stop token and wakes it.
+// inside its next progress report; cancel requests a stop through the stop token and wakes it. A report with
+// a message but no stage and no counts is a log line only.
 #include <QElapsedTimer>
 #include <QObject>
 #include <QString>
@@ -9,6 +10,7 @@
 
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <stop_token>
 #include <thread>
@@ -16,6 +18,8 @@
 #include "core/util/Progress.h"
 
 namespace distillery::ui {
+
+class TrainingLossFeed;
 
 using JobFunction = std::function<void(const ProgressCallback&, std::stop_token)>;
 
@@ -38,9 +42,12 @@ public:
   QString error() const { return error_; }
   QStringList log() const { return log_; }
   double elapsedSeconds() const;
-  /// Seconds left at the current rate; negative when unknown.
+  /// Seconds left in the current stage at the rate since it began; negative when unknown.
   double etaSeconds() const;
   static QString stateName(State state);
+  /// Live training loss of a run job (shared with its worker); nullptr for other jobs.
+  void setLossFeed(std::shared_ptr<TrainingLossFeed> feed) { lossFeed_ = std::move(feed); }
+  TrainingLossFeed* lossFeed() const { return lossFeed_.get(); }
 
   /// Waits (processing events) until the job finished or timeoutMs passed; true when finished.
   bool waitForFinished(int timeoutMs = 30000);
@@ -66,6 +73,7 @@ private:
   const QString kind_;
   const QString title_;
   JobFunction work_;
+  std::shared_ptr<TrainingLossFeed> lossFeed_;
   std::jthread thread_;
   std::stop_source stop_;
 
@@ -87,6 +95,10 @@ private:
   QStringList log_;
   QElapsedTimer clock_;
   qint64 pausedMs_ = 0;
+  double finishedSeconds_ = -1; // the elapsed time, frozen when the job ended
+  QElapsedTimer stageClock_;    // since the current stage (or its total) began
+  std::int64_t stageStartDone_ = 0;
+  qint64 stageStartPausedMs_ = 0;
   QElapsedTimer pausedClock_;
 };
 

@@ -18,13 +18,12 @@
 
 #include "core/corpus/CorpusImporter.h"
 #include "core/corpus/DemoCorpus.h"
-#include "core/eval/Evaluator.h"
-#ifdef DISTILLERY_HAVE_PIPELINE
 #include "core/pipeline/DistillationRun.h"
 #include "core/pipeline/RunRepository.h"
-#endif
 #include "core/store/Store.h"
+#include "core/util/Error.h"
 #include "ui/AgreementPanel.h"
+#include "ui/ApiKeyStore.h"
 #include "ui/AppSettings.h"
 #include "ui/CorpusBrowser.h"
 #include "ui/ExperimentSession.h"
@@ -32,10 +31,11 @@
 #include "ui/JobsPanel.h"
 #include "ui/MetricsDashboard.h"
 #include "ui/PairInspector.h"
-#ifdef DISTILLERY_HAVE_PIPELINE
 #include "ui/RunConfigDialog.h"
-#endif
+#include "ui/RunJobs.h"
+#include "ui/RunsModel.h"
 #include "ui/SettingsDialog.h"
+#include "ui/TrainingLossFeed.h"
 
 namespace distillery::ui {
 namespace {
@@ -46,37 +46,6 @@ const char* const kStateKey = "window/state";
 constexpr int kLayoutVersion = 1; // bump when panels change so an old saved layout is not restored
 const char* const kFileFilter = QT_TRANSLATE_NOOP("distillery::ui::MainWindow",
                                                   "Distillery experiments (*.distillery *.db *.sqlite);;All files (*)");
-
-#ifdef DISTILLERY_HAVE_PIPELINE
-// A run as a background job: its own store connection on the worker thread, the pipeline's log lines shown as
-// the job's log, Cancel leaving the run paused (resumable from the CLI with --resume). The teacher's API key
-// comes from the environment variable its config names.
-JobFunction pipelineRun(const QString& experimentPath, std::int64_t corpusId, const QString& runName,
-                        const nlohmann::json& config) {
-  return [path = experimentPath.toStdString(), corpusId, name = runName.toStdString(),
-          config](const ProgressCallback& progress, std::stop_token stop) {
-    auto store = store::Store::open(path, store::OpenMode::MustExist);
-    const pipeline::RunConfig runConfig = pipeline::parseRunConfig(config, "run config");
-    const std::int64_t runId = pipeline::RunRepository(store).createRun(corpusId, runConfig, name);
-    pipeline::RunCallbacks callbacks;
-    callbacks.progress = progress;
-    callbacks.log = [&progress, runId](const std::string& line) {
-      if (progress)
-        progress({"run " + std::to_string(runId), 0, 0, line});
-    };
-    pipeline::executeRun(store, runId, callbacks, stop);
-  };
-}
-#endif
-
-RunLauncher& runLauncher() {
-#ifdef DISTILLERY_HAVE_PIPELINE
-  static RunLauncher launcher = pipelineRun;
-#else
-  static RunLauncher launcher;
-#endif
-  return launcher;
-}
 
 QString describe(const corpus::ImportSummary& s) {
   QStringList types;
@@ -169,6 +138,11 @@ void MainWindow::createPanels() {
   connect(jobsPanel_, &JobsPanel::importRequested, this, &MainWindow::importCorpusDialog);
   connect(jobsPanel_, &JobsPanel::demoRequested, this, &MainWindow::importDemoCorpus);
   connect(jobsPanel_, &JobsPanel::runRequested, this, &MainWindow::newRunDialog);
+  connect(jobsPanel_, &JobsPanel::bm25Requested, this, &MainWindow::evaluateBm25Dialog);
+  connect(jobsPanel_, &JobsPanel::modelEvaluationRequested, this, &MainWindow::evaluateModelDialog);
+  connect(jobsPanel_, &JobsPanel::nextStepRequested, this, [this](std::int64_t run) { launchRun(run, 1); });
+  connect(jobsPanel_, &JobsPanel::resumeRequested, this, [this](std::int64_t run) { launchRun(run, 0); });
+  connect(jobsPanel_->runsModel(), &RunsModel::errorOccurred, this, panelError);
 }
 
 void MainWindow::createMenus() {
@@ -191,7 +165,14 @@ void MainWindow::createMenus() {
   QMenu* run = menuBar()->addMenu(tr("&Run"));
   QAction* newRun = run->addAction(tr("&New run..."), this, &MainWindow::newRunDialog);
   newRun->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+  QAction* nextStep =
+      run->addAction(tr("Run next &step of the selected run"), this, &MainWindow::runSelectedRunNextStep);
+  nextStep->setShortcut(QKeySequence(Qt::Key_F8));
+  QAction* resume = run->addAction(tr("Re&sume the selected run"), this, &MainWindow::resumeSelectedRun);
+  resume->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+  run->addSeparator();
   run->addAction(tr("Evaluate &BM25 baseline..."), this, &MainWindow::evaluateBm25Dialog);
+  run->addAction(tr("Evaluate a stored &model..."), this, &MainWindow::evaluateModelDialog);
   QAction* cancelAll = run->addAction(tr("&Cancel all jobs"), this, [this] { jobs_->cancelAllAndWait(); });
   cancelAll->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
 
@@ -348,7 +329,7 @@ void MainWindow::importCorpusDialog() {
     importCorpus(paths, name.trimmed());
 }
 
-JobRunner* MainWindow::evaluateBm25(std::int64_t corpusId) {
+JobRunner* MainWindow::launchEvaluation(std::int64_t corpusId, std::optional<std::int64_t> modelId) {
   if (!session_->isOpen())
     return nullptr;
   store::Statement st = session_->store().prepare(
@@ -363,29 +344,28 @@ JobRunner* MainWindow::evaluateBm25(std::int64_t corpusId) {
     return nullptr;
   }
   const std::int64_t querySet = st.columnInt64(0);
-  const std::string experiment = session_->path().toStdString();
+  const QString setName = QString::fromStdString(st.columnText(1));
+  nlohmann::json params = {{"corpus_id", corpusId}, {"retriever", modelId ? "dense" : "bm25"}};
+  if (modelId)
+    params["model_id"] = *modelId;
   return jobs_->launch(
-      QStringLiteral("evaluate"), tr("Evaluate BM25 on %1").arg(QString::fromStdString(st.columnText(1))),
-      [experiment, corpusId, querySet](const ProgressCallback& progress, std::stop_token stop) {
-        store::Store store = store::Store::open(experiment, store::OpenMode::MustExist);
-        eval::EvaluationRequest request;
-        request.corpusId = corpusId;
-        request.querySetId = querySet;
-        request.retriever = eval::RetrieverKind::Bm25;
-        request.progress = progress;
-        request.stop = stop;
-        const eval::EvaluationResult result = eval::evaluate(store, request);
-        report(progress, {"evaluate", 1, 1,
-                          "evaluation " + std::to_string(result.evaluationId) + " stored (" +
-                              std::to_string(result.queries.size()) + " queries)"});
-      },
-      QString::fromStdString(nlohmann::json{{"corpus_id", corpusId}, {"retriever", "bm25"}}.dump()));
+      QStringLiteral("evaluate"),
+      modelId ? tr("Evaluate model %1 on %2").arg(*modelId).arg(setName) : tr("Evaluate BM25 on %1").arg(setName),
+      evaluationJob({session_->path(), corpusId, querySet, modelId}), QString::fromStdString(params.dump()));
 }
 
-void MainWindow::evaluateBm25Dialog() {
+JobRunner* MainWindow::evaluateBm25(std::int64_t corpusId) {
+  return launchEvaluation(corpusId, std::nullopt);
+}
+
+JobRunner* MainWindow::evaluateModel(std::int64_t corpusId, std::int64_t modelId) {
+  return launchEvaluation(corpusId, modelId);
+}
+
+std::optional<std::int64_t> MainWindow::chooseCorpus(const QString& title) {
   if (!session_->isOpen()) {
     showError(tr("No experiment open"), tr("Open or create an experiment first."));
-    return;
+    return std::nullopt;
   }
   QStringList names;
   QList<std::int64_t> ids;
@@ -396,30 +376,159 @@ void MainWindow::evaluateBm25Dialog() {
   }
   if (ids.isEmpty()) {
     showError(tr("Nothing to evaluate"), tr("The experiment has no corpus yet: import one first."));
-    return;
+    return std::nullopt;
   }
   bool ok = true;
-  const QString chosen = ids.size() == 1
-                             ? names.first()
-                             : QInputDialog::getItem(this, tr("Evaluate BM25"), tr("Corpus:"), names, 0, false, &ok);
+  const QString chosen =
+      ids.size() == 1 ? names.first() : QInputDialog::getItem(this, title, tr("Corpus:"), names, 0, false, &ok);
+  if (!ok)
+    return std::nullopt;
+  return ids.value(int(names.indexOf(chosen)));
+}
+
+void MainWindow::evaluateBm25Dialog() {
+  if (const auto corpus = chooseCorpus(tr("Evaluate BM25")))
+    evaluateBm25(*corpus);
+}
+
+void MainWindow::evaluateModelDialog() {
+  const auto corpus = chooseCorpus(tr("Evaluate a stored model"));
+  if (!corpus)
+    return;
+  QStringList labels;
+  QList<std::int64_t> ids;
+  store::Statement st = session_->store().prepare("SELECT id, name, kind FROM models ORDER BY id DESC");
+  while (st.step()) {
+    ids << st.columnInt64(0);
+    labels << tr("model %1: %2 (%3)")
+                  .arg(st.columnInt64(0))
+                  .arg(QString::fromStdString(st.columnText(1)), QString::fromStdString(st.columnText(2)));
+  }
+  if (ids.isEmpty()) {
+    showError(tr("No stored model"), tr("The experiment has no student model yet: a run stores one per round."));
+    return;
+  }
+  bool ok = false;
+  const QString chosen =
+      QInputDialog::getItem(this, tr("Evaluate a stored model"), tr("Model:"), labels, 0, false, &ok);
   if (ok)
-    evaluateBm25(ids.value(int(names.indexOf(chosen))));
+    evaluateModel(*corpus, ids.value(int(labels.indexOf(chosen))));
 }
 
-void MainWindow::setRunLauncher(RunLauncher launcher) {
-  runLauncher() = std::move(launcher);
+std::int64_t MainWindow::createRun(std::int64_t corpusId, const QString& name, const nlohmann::json& config) {
+  if (!session_->isOpen())
+    return 0;
+  try {
+    const pipeline::RunConfig runConfig = pipeline::parseRunConfig(config, "run config");
+    const std::int64_t runId =
+        pipeline::RunRepository(session_->store()).createRun(corpusId, runConfig, name.toStdString());
+    jobsPanel_->runsModel()->refresh();
+    jobsPanel_->selectRun(runId);
+    return runId;
+  } catch (const std::exception& e) {
+    showError(tr("Cannot create the run"), QString::fromUtf8(e.what()));
+    return 0;
+  }
 }
 
-JobRunner* MainWindow::startRun(std::int64_t corpusId, const QString& name, const nlohmann::json& config) {
+JobRunner* MainWindow::runJob(std::int64_t runId) const {
+  JobRunner* job = runJobs_.value(runId);
+  return job && job->isActive() ? job : nullptr;
+}
+
+JobRunner* MainWindow::startRun(std::int64_t runId, int maxSteps, std::optional<std::string> apiKey) {
   if (!session_->isOpen())
     return nullptr;
-  if (!runLauncher()) {
-    showError(tr("Runs are not available"), tr("This build has no pipeline to run; use distillery-cli run."));
+  if (runJob(runId)) {
+    showError(tr("Run is busy"), tr("Run %1 is already being executed by a job.").arg(runId));
     return nullptr;
   }
-  JobFunction work = runLauncher()(session_->path(), corpusId, name, config);
-  return jobs_->launch(QStringLiteral("run"), tr("Run %1").arg(name), std::move(work),
-                       QString::fromStdString(config.dump()));
+  QString name;
+  try {
+    store::Statement st = session_->store().prepare("SELECT coalesce(name, '') FROM runs WHERE id = ?1");
+    st.bind(1, runId);
+    if (!st.step())
+      throw InputError("no run with id " + std::to_string(runId) + " in '" + session_->path().toStdString() + "'");
+    name = QString::fromStdString(st.columnText(0));
+  } catch (const std::exception& e) {
+    showError(tr("Cannot start the run"), QString::fromUtf8(e.what()));
+    return nullptr;
+  }
+  auto feed = std::make_shared<TrainingLossFeed>();
+  RunJobRequest request{session_->path(), runId, maxSteps, std::move(apiKey), feed};
+  const QString title = maxSteps == 1  ? tr("Run %1 %2: next step").arg(runId).arg(name)
+                        : maxSteps > 1 ? tr("Run %1 %2: %3 steps").arg(runId).arg(name).arg(maxSteps)
+                                       : tr("Run %1 %2").arg(runId).arg(name);
+  // The job's recorded parameters: which run and how far, never the key.
+  const QString params = QString::fromStdString(nlohmann::json{{"run_id", runId}, {"max_steps", maxSteps}}.dump());
+  JobRunner* job =
+      jobs_->launch(QStringLiteral("run"), title.trimmed(), runPipelineJob(std::move(request)), params, feed);
+  runJobs_.insert(runId, job);
+  connect(job, &JobRunner::stateChanged, this, &MainWindow::updateActiveRuns);
+  updateActiveRuns();
+  return job;
+}
+
+JobRunner* MainWindow::launchRun(std::int64_t runId, int maxSteps) {
+  if (!session_->isOpen())
+    return nullptr;
+  const AppSettings settings = AppSettings::load();
+  bool needsKey = false;
+  try {
+    store::Statement st = session_->store().prepare(
+        "SELECT coalesce(json_extract(config_json, '$.teacher.kind'), 'heuristic'), "
+        "coalesce(json_extract(config_json, '$.teacher.api_key_env'), '') FROM runs WHERE id = ?1");
+    st.bind(1, runId);
+    // A remote teacher that names no environment variable takes its key from the keychain, if the user keeps it
+    // there.
+    needsKey = st.step() && st.columnText(0) != "heuristic" && st.columnText(1).empty() &&
+               settings.keySource == AppSettings::KeySource::Keychain;
+  } catch (const std::exception&) {
+  }
+  if (!needsKey)
+    return startRun(runId, maxSteps);
+  auto* keys = new ApiKeyStore(this);
+  statusBar()->showMessage(tr("Reading the teacher's API key from the keychain..."));
+  connect(
+      keys, &ApiKeyStore::readFinished, this,
+      [this, keys, runId, maxSteps, experiment = session_->path()](bool ok, const QString& key, const QString& error) {
+        keys->deleteLater();
+        statusBar()->clearMessage();
+        if (!session_->isOpen() || session_->path() != experiment)
+          return; // another experiment was opened meanwhile: its run of that id is not the one asked for
+        if (!ok || key.isEmpty()) {
+          showError(tr("No API key"),
+                    tr("The run's teacher needs an API key, but the OS keychain gave none (%1). Enter it in Settings > "
+                       "Preferences, or name an environment variable there.")
+                        .arg(ok ? tr("no key stored") : error));
+          return;
+        }
+        startRun(runId, maxSteps, key.toStdString());
+      });
+  keys->read();
+  return nullptr;
+}
+
+void MainWindow::updateActiveRuns() {
+  QSet<std::int64_t> active;
+  for (auto it = runJobs_.begin(); it != runJobs_.end(); ++it)
+    if (it.value() && it.value()->isActive())
+      active.insert(it.key());
+  jobsPanel_->runsModel()->setActiveRuns(active);
+}
+
+void MainWindow::resumeSelectedRun() {
+  if (const std::int64_t run = jobsPanel_->selectedRunId())
+    launchRun(run, 0);
+  else
+    showError(tr("No run selected"), tr("Select a run in the Jobs panel's run list first."));
+}
+
+void MainWindow::runSelectedRunNextStep() {
+  if (const std::int64_t run = jobsPanel_->selectedRunId())
+    launchRun(run, 1);
+  else
+    showError(tr("No run selected"), tr("Select a run in the Jobs panel's run list first."));
 }
 
 void MainWindow::newRunDialog() {
@@ -427,13 +536,11 @@ void MainWindow::newRunDialog() {
     showError(tr("No experiment open"), tr("Open or create an experiment before starting a run."));
     return;
   }
-#ifdef DISTILLERY_HAVE_PIPELINE
   RunConfigDialog dialog(session_->store(), AppSettings::load(), this);
-  if (dialog.exec() == QDialog::Accepted && dialog.isValid())
-    startRun(dialog.corpusId(), dialog.runName(), dialog.config());
-#else
-  showError(tr("Runs are not available"), tr("This build has no pipeline to run; use distillery-cli run."));
-#endif
+  if (dialog.exec() != QDialog::Accepted || !dialog.isValid())
+    return;
+  if (const std::int64_t run = createRun(dialog.corpusId(), dialog.runName(), dialog.config()))
+    launchRun(run, dialog.stepByStep() ? 1 : 0);
 }
 
 void MainWindow::showSettings() {

@@ -1,11 +1,15 @@
 #pragma once
 // The workbench window: an experiment open at a time, its panels as dock widgets (layout remembered),
 // background jobs in the status bar, and a close that waits for running jobs to stop cleanly.
+#include <QHash>
 #include <QMainWindow>
+#include <QPointer>
 #include <QStringList>
 
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 
 #include "ui/JobRunner.h"
 
@@ -22,11 +26,6 @@ class JobManager;
 class JobsPanel;
 class MetricsDashboard;
 class PairInspector;
-
-/// What a "New run" launches: given the experiment file, corpus, run name and validated run config,
-/// the work to run in the background (it opens its own store connection on the worker thread).
-using RunLauncher = std::function<JobFunction(const QString& experimentPath, std::int64_t corpusId,
-                                              const QString& runName, const nlohmann::json& config)>;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -54,10 +53,18 @@ public:
   JobRunner* importDemoCorpus();
   /// Evaluates BM25 on a corpus's imported query set in the background (the baseline the dashboard shows).
   JobRunner* evaluateBm25(std::int64_t corpusId);
-  /// Starts a run in the background through the registered launcher; nullptr when none is registered.
-  JobRunner* startRun(std::int64_t corpusId, const QString& name, const nlohmann::json& config);
-  /// How runs are launched (the pipeline registers itself; tests pass their own).
-  static void setRunLauncher(RunLauncher launcher);
+  /// Evaluates a stored student (dense retrieval) on the corpus's query set with judgments, outside any run.
+  JobRunner* evaluateModel(std::int64_t corpusId, std::int64_t modelId);
+  /// Stores a new run of the corpus with a validated config; its id, or 0 after showing why not.
+  std::int64_t createRun(std::int64_t corpusId, const QString& name, const nlohmann::json& config);
+  /// Executes (or resumes) a stored run in the background, stopping paused after maxSteps steps when it is not 0.
+  /// The API key goes to the teacher in memory only. nullptr (after showing why) when the run cannot start.
+  JobRunner* startRun(std::int64_t runId, int maxSteps = 0, std::optional<std::string> apiKey = {});
+  /// startRun with the teacher's key read from the OS keychain first when the settings keep it there and the
+  /// run's teacher needs one; returns the job, or nullptr when it starts once the keychain answered (or not).
+  JobRunner* launchRun(std::int64_t runId, int maxSteps = 0);
+  /// The job now executing the run, if any.
+  JobRunner* runJob(std::int64_t runId) const;
   /// Replaces the "jobs are running, cancel them?" question (tests); the default asks with a dialog.
   void setCloseConfirmation(std::function<bool(int runningJobs)> confirm) { confirmClose_ = std::move(confirm); }
 
@@ -67,6 +74,10 @@ public slots:
   void importCorpusDialog();
   void newRunDialog();
   void evaluateBm25Dialog();
+  void evaluateModelDialog();
+  /// Resumes the run selected in the jobs panel (every step left), or advances it by one step.
+  void resumeSelectedRun();
+  void runSelectedRunNextStep();
   void showSettings();
   void showAbout();
   void resetLayout();
@@ -87,6 +98,11 @@ private:
   void updateJobStatus();
   void setPanelsStore();
   void onJobFinished(JobRunner* job, JobRunner::State state);
+  void updateActiveRuns();
+  /// The corpus to work on: the only one, else the user's choice; nullopt when none or cancelled.
+  std::optional<std::int64_t> chooseCorpus(const QString& title);
+  /// Evaluates BM25 (no model) or a stored model on the corpus's first query set with judgments.
+  JobRunner* launchEvaluation(std::int64_t corpusId, std::optional<std::int64_t> modelId);
   void showError(const QString& title, const QString& message);
   QDockWidget* addPanel(QWidget* panel, const QString& title, const QString& objectName, Qt::DockWidgetArea area);
 
@@ -104,6 +120,7 @@ private:
   QList<QDockWidget*> docks_;
   QByteArray defaultState_;
   std::function<bool(int)> confirmClose_;
+  QHash<std::int64_t, QPointer<JobRunner>> runJobs_; // run id -> the job executing it
 };
 
 } // namespace distillery::ui

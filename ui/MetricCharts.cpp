@@ -79,6 +79,12 @@ BarPoints drawRoundComparisonBars(QCustomPlot* plot, const MetricTable& metrics,
     series.push_back({QCoreApplication::translate(kContext, "round %1").arg(round), [&](const std::string& t) {
                         return metrics.find(runId, round, "dense", t, metric.name, metric.k);
                       }});
+  if (runId == 0) // outside runs: every stored model evaluated on its own is a series too
+    for (const std::string& retriever : metrics.retrievers(0))
+      if (retriever != "bm25" && retriever != "dense")
+        series.push_back({QString::fromStdString(retriever), [&metrics, retriever, metric](const std::string& t) {
+                            return metrics.find(0, 0, retriever, t, metric.name, metric.k);
+                          }});
 
   BarPoints points;
   auto* group = new QCPBarsGroup(plot);

@@ -49,7 +49,8 @@ void preparePlot(QCustomPlot* plot);
 void setPlotTitle(QCustomPlot* plot, const QString& title);
 
 /// Bars per filing type of the run (ALL first): the BM25 baseline, round 0 and, unless it is 0, `round`.
-/// Filing types without a value for a series leave a gap. Returns what each drawn bar shows.
+/// Outside runs (runId 0) each stored model evaluated on its own is a series too. Filing types without a value for
+/// a series leave a gap. Returns what each drawn bar shows.
 BarPoints drawRoundComparisonBars(QCustomPlot* plot, const MetricTable& metrics, std::int64_t runId, int round,
                                   const MetricSpec& metric, const QString& title);
 

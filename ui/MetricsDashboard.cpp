@@ -152,12 +152,14 @@ void MetricsDashboard::fillRunBoxes() {
 
 void MetricsDashboard::fillRounds() {
   const int current = round_->currentData().isValid() ? round_->currentData().toInt() : -1;
+  // Whoever watched the latest round keeps watching the latest one as a run evaluates new rounds.
+  const bool followLatest = round_->currentIndex() < 0 || round_->currentIndex() == round_->count() - 1;
   {
     const QSignalBlocker block(round_);
     round_->clear();
     for (int r : metrics_.rounds(run_->currentData().toLongLong()))
       round_->addItem(tr("round %1").arg(r), r);
-    const int index = round_->findData(current);
+    const int index = followLatest ? -1 : round_->findData(current);
     round_->setCurrentIndex(index >= 0 ? index : round_->count() - 1); // latest round by default
   }
   scheduleRedraw();

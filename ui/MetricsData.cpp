@@ -24,7 +24,10 @@ MetricTable::MetricTable(std::vector<MetricRecord> records) {
 MetricTable MetricTable::load(store::Store& store) {
   std::vector<MetricRecord> records;
   store::Statement st = store.prepare(
-      "SELECT coalesce(m.run_id, e.run_id, 0), coalesce(m.round_index, e.round_index, 0), e.retriever, m.filing_type, "
+      "SELECT coalesce(m.run_id, e.run_id, 0), coalesce(m.round_index, e.round_index, 0), "
+      // A stored model evaluated outside any run is its own series: "dense model 3".
+      "CASE WHEN coalesce(m.run_id, e.run_id) IS NULL AND e.model_id IS NOT NULL AND e.retriever <> 'bm25' "
+      "THEN e.retriever || ' model ' || e.model_id ELSE e.retriever END, m.filing_type, "
       "m.name, m.k, m.value, m.query_count FROM metrics m JOIN evaluations e ON e.id = m.evaluation_id "
       "ORDER BY m.evaluation_id, m.id");
   while (st.step())
@@ -64,6 +67,15 @@ std::vector<std::string> MetricTable::filingTypes(std::int64_t runId) const {
     result.push_back("ALL");
   result.insert(result.end(), types.begin(), types.end());
   return result;
+}
+
+std::vector<std::string> MetricTable::retrievers(std::int64_t runId) const {
+  std::vector<std::string> names;
+  for (const MetricRecord& r : records_)
+    if (r.runId == runId && std::find(names.begin(), names.end(), r.retriever) == names.end())
+      names.push_back(r.retriever);
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 std::vector<int> MetricTable::rounds(std::int64_t runId, const std::string& retriever) const {

@@ -17,7 +17,7 @@ namespace distillery::ui {
 struct MetricRecord {
   std::int64_t runId = 0; // 0 when the evaluation belongs to no run (e.g. a baseline)
   int roundIndex = 0;
-  std::string retriever;  // dense | bm25 | hybrid | ...
+  std::string retriever;  // dense | bm25 | hybrid | ...; "dense model 3" for a model evaluated outside runs
   std::string filingType; // "ALL" for the average over every query
   std::string name;       // mrr | dcg | ndcg | recall
   int k = 0;
@@ -43,6 +43,8 @@ public:
   /// Dense rounds evaluated for the run, ascending.
   std::vector<int> rounds(std::int64_t runId, const std::string& retriever = "dense") const;
   std::vector<int> ks() const;
+  /// Retrievers with a value for the run, sorted.
+  std::vector<std::string> retrievers(std::int64_t runId) const;
 
 private:
   std::vector<MetricRecord> records_;

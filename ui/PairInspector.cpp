@@ -216,6 +216,8 @@ void PairInspector::fillRuns() {
 
 void PairInspector::fillRounds() {
   const qlonglong current = round_->currentData().toLongLong();
+  // On the latest round, stay on the latest as a run adds rounds (step by step, the round being inspected).
+  const bool followLatest = round_->currentIndex() < 0 || round_->currentIndex() == round_->count() - 1;
   {
     const QSignalBlocker block(round_);
     round_->clear();
@@ -228,7 +230,7 @@ void PairInspector::fillRounds() {
         round_->addItem(tr("round %1 (%2 pairs)").arg(st.columnInt64(1)).arg(st.columnInt64(2)),
                         qlonglong(st.columnInt64(0)));
     }
-    const int index = round_->findData(current);
+    const int index = followLatest ? -1 : round_->findData(current);
     round_->setCurrentIndex(index >= 0 ? index : round_->count() - 1);
   }
   applyFilter();

@@ -91,6 +91,8 @@ RunConfigDialog::RunConfigDialog(store::Store& store, const AppSettings& default
   form->addRow(QString(), bm25_);
   form->addRow(tr("Seed:"), seed_);
   form->addRow(tr("Threads:"), threads_);
+  stepByStep_ = new QCheckBox(tr("Step by step: pause after each step to inspect it (Next step goes on)"), this);
+  form->addRow(QString(), stepByStep_);
 
   message_ = new QLabel(this);
   message_->setWordWrap(true);
@@ -160,6 +162,10 @@ QString RunConfigDialog::validationMessage() const {
 
 nlohmann::json RunConfigDialog::config() const {
   return pipeline::toJson(pipeline::parseRunConfig(buildJson(), "run dialog"));
+}
+
+bool RunConfigDialog::stepByStep() const {
+  return stepByStep_->isChecked();
 }
 
 std::int64_t RunConfigDialog::corpusId() const {

@@ -31,6 +31,9 @@ public:
   std::int64_t corpusId() const;
   QString runName() const;
   bool isValid() const { return valid_; }
+  /// Start by running one step only (the run then pauses; Next step in the jobs panel goes on).
+  bool stepByStep() const;
+  QCheckBox* stepByStepBox() const { return stepByStep_; }
   QString validationMessage() const;
 
   QSpinBox* roundsBox() const { return rounds_; }
@@ -57,6 +60,7 @@ private:
   QCheckBox* bm25_;
   QSpinBox* seed_;
   QSpinBox* threads_;
+  QCheckBox* stepByStep_;
   QLabel* message_;
   QDialogButtonBox* buttons_;
   nlohmann::json teacher_;

@@ -2,8 +2,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <string>
 
 namespace distillery::cli {
 
@@ -32,9 +34,18 @@ void printProgress(const std::string& stage, long long done, long long total) {
       std::fprintf(stderr, "\r%s: %lld   ", stage.c_str(), done);
     if (total > 0 && done >= total)
       std::fputc('\n', stderr);
-  } else if (total <= 0 || done == total || done % std::max(1LL, total / 10) == 0) {
-    // Not a terminal (a log file, a test): a line at every tenth, so logs stay short.
-    std::fprintf(stderr, "%s: %lld/%lld\n", stage.c_str(), done, total);
+  } else {
+    // Not a terminal (a log file, a test): a line as each tenth is passed, so logs stay short. (Counts that jump,
+    // such as bytes, rarely land on a tenth exactly.)
+    static std::string lastStage;
+    static long long lastTenth = -1;
+    const long long tenth = total > 0 ? done * 10 / total : -1;
+    if (stage != lastStage)
+      lastTenth = -1;
+    if (total <= 0 || done == total || tenth > lastTenth)
+      std::fprintf(stderr, "%s: %lld/%lld\n", stage.c_str(), done, total);
+    lastStage = stage;
+    lastTenth = std::max(lastTenth, tenth);
   }
 }
 

@@ -22,6 +22,7 @@ struct ImportArguments {
   int overlapTokens = 32;
   bool chunkBeir = false;
   std::uint64_t maxFileBytes = 1ull << 30;
+  std::uint64_t maxRecordBytes = 64ull << 20;
   std::string idField = "_id", textField = "text", titleField = "title", filingTypeField = "filing_type",
               companyField = "company", periodField = "period";
 };
@@ -86,6 +87,9 @@ void installCorpusCommands(CLI::App& app, CliContext& context) {
   import->add_option("--overlap", args->overlapTokens, "Tokens repeated from the previous passage of a section");
   import->add_flag("--chunk-beir", args->chunkBeir, "Chunk BEIR records too (they stay one passage by default)");
   import->add_option("--max-file-bytes", args->maxFileBytes, "Skip files larger than this");
+  import->add_option("--max-record-bytes", args->maxRecordBytes,
+                     "Most of one file held in memory at once: longer JSONL records are skipped, a longer "
+                     "EDGAR-CORPUS item skips its file");
   import->add_option("--id-field", args->idField, "JSONL: field of the record id (dotted paths reach into objects)");
   import->add_option("--text-field", args->textField, "JSONL: field of the text");
   import->add_option("--title-field", args->titleField, "JSONL: field of the title");
@@ -102,6 +106,7 @@ void installCorpusCommands(CLI::App& app, CliContext& context) {
   options.chunking.overlapTokens = args->overlapTokens;
   options.chunkBeirRecords = args->chunkBeir;
   options.maxFileBytes = args->maxFileBytes;
+  options.maxRecordBytes = args->maxRecordBytes;
   options.jsonlFields = {args->idField,         args->textField,    args->titleField,
                          args->filingTypeField, args->companyField, args->periodField};
   std::vector<std::filesystem::path> paths(args->paths.begin(), args->paths.end());

@@ -61,7 +61,8 @@ template <typename Writer> void writeFile(const std::string& path, Writer&& writ
     throw InputError("failed writing " + path);
 }
 
-// --model: a model directory, `default` (trained on the corpus the first time) or `model:<id>`.
+// --model: a model directory, `default` (trained on the corpus the first time) or `model:<id>`. The model is
+// registered in the experiment when it is not yet, so that the stored evaluation names the model it measured.
 std::unique_ptr<model::TextEncoder> openModel(const std::string& spec, store::Store& s, const std::string& corpus,
                                               std::optional<std::int64_t>& modelId) {
   model::EncoderContext context;
@@ -69,10 +70,11 @@ std::unique_ptr<model::TextEncoder> openModel(const std::string& spec, store::St
   context.corpus = corpus;
   context.progress = [](const Progress& p) { printProgress(p.stage, p.done, p.total); };
   const std::filesystem::path directory = model::resolveModelDirectory(spec, context);
-  store::Statement select = s.prepare("SELECT id FROM models WHERE path = ?1 ORDER BY id DESC LIMIT 1");
-  select.bind(1, directory.string());
-  if (select.step())
-    modelId = select.columnInt64(0);
+  if (spec.rfind("model:", 0) == 0)
+    modelId = std::stoll(spec.substr(6)); // resolveModelDirectory has checked the id exists
+  else
+    modelId = model::registerModel(s, directory, spec == "default" ? "default" : "huggingface",
+                                   directory.filename().string());
   return model::openEncoder(directory.string(), context);
 }
 
@@ -137,7 +139,9 @@ void installEvalCommands(CLI::App& app, CliContext& context) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--filter", o->filter,
                   "Restrict passages: filing_type=10-K, company=NAME, document=ID (comma-separated)");
-  cmd->add_option("--index", o->index, "Dense index: auto, exact or hnsw")->capture_default_str();
+  cmd->add_option("--index", o->index,
+                  "Dense index: auto (exact below 1M passages, then IVF where it pays), exact, ivf or hnsw")
+      ->capture_default_str();
   cmd->add_option("--bm25-k1", o->k1, "BM25 k1")->capture_default_str();
   cmd->add_option("--bm25-b", o->b, "BM25 b")->capture_default_str();
   cmd->add_option("--export-run", o->exportRun, "Also write the ranking as a TREC run file");

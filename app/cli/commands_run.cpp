@@ -21,6 +21,7 @@ struct RunOptions {
   std::string config;
   std::int64_t resume = 0;
   std::string name;
+  int steps = 0;
 };
 
 nlohmann::json outcomeJson(const pipeline::RunOutcome& outcome) {
@@ -33,12 +34,20 @@ nlohmann::json outcomeJson(const pipeline::RunOutcome& outcome) {
       entry["bm25"] = metricsJson(*round.bm25);
     rounds.push_back(entry);
   }
-  return {{"run_id", outcome.runId}, {"status", outcome.status}, {"rounds", rounds}};
+  nlohmann::json json = {{"run_id", outcome.runId}, {"status", outcome.status}, {"rounds", rounds}};
+  if (outcome.next)
+    json["next_step"] = {{"round", outcome.next->round},
+                         {"step", pipeline::toString(outcome.next->step)},
+                         {"description", pipeline::describe(*outcome.next)}};
+  return json;
 }
 
 std::string outcomeText(const pipeline::RunOutcome& outcome) {
   std::ostringstream text;
-  text << "run " << outcome.runId << " " << outcome.status << "\n";
+  text << "run " << outcome.runId << " " << outcome.status;
+  if (outcome.next)
+    text << " (next: " << pipeline::describe(*outcome.next) << ")";
+  text << "\n";
   for (const auto& round : outcome.rounds) {
     text << "\nround " << round.round << " (student)\n" << metricsText(round.dense);
     if (round.bm25)
@@ -71,10 +80,15 @@ void runCommand(const RunOptions& options, CliContext& context) {
     printProgress(p.message.empty() ? p.stage : p.stage + " (" + p.message + ")", p.done, p.total);
   };
   callbacks.log = [](const std::string& line) { std::cerr << line << "\n"; };
+  pipeline::RunEnvironment environment;
+  environment.maxSteps = options.steps;
   InterruptScope interrupt;
   try {
-    const auto outcome = pipeline::executeRun(store, runId, callbacks, interrupt.token());
+    const auto outcome = pipeline::executeRun(store, runId, callbacks, interrupt.token(), environment);
     printResult(context, outcomeJson(outcome), outcomeText(outcome));
+    if (outcome.status == "paused")
+      std::cerr << "run " << runId << " paused; continue it with: distillery-cli run --store " << options.store
+                << " --resume " << runId << " [--steps N]\n";
   } catch (const Cancelled&) {
     std::cerr << "run " << runId << " paused; continue it with: distillery-cli run --store " << options.store
               << " --resume " << runId << "\n";
@@ -96,6 +110,10 @@ void install(CLI::App& app, CliContext& context) {
   run->add_option("--resume", options->resume, "Continue this run from its last completed step")
       ->check(CLI::PositiveNumber);
   run->add_option("--name", options->name, "A name for the new run");
+  run->add_option("--steps", options->steps,
+                  "Stop (paused) after this many steps (synthesise, retrieve, judge, mine, train, evaluate), to "
+                  "inspect their results before going on with --resume")
+      ->check(CLI::PositiveNumber);
   addJsonFlag(run, context);
   run->callback([options, &context] { runCommand(*options, context); });
 }

@@ -13,13 +13,6 @@ bool isWordByte(unsigned char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
 }
 
-// A piece of a section that is never split further unless it alone exceeds the budget.
-struct Unit {
-  std::string_view text;
-  char joinBefore; // '\n' keeps lines (table rows) apart; ' ' joins pieces of one line
-  int tokens;
-};
-
 std::vector<std::string_view> splitWords(std::string_view s) {
   std::vector<std::string_view> words;
   std::size_t i = 0;
@@ -49,28 +42,6 @@ std::vector<std::string_view> splitSentences(std::string_view line) {
   sentences.push_back(trim(line.substr(start)));
   std::erase_if(sentences, [](std::string_view s) { return s.empty(); });
   return sentences;
-}
-
-void addUnitsOfLine(std::string_view line, int maxTokens, std::vector<Unit>& units) {
-  const int lineTokens = estimateTokens(line);
-  if (lineTokens <= maxTokens) {
-    units.push_back({line, '\n', lineTokens});
-    return;
-  }
-  char join = '\n';
-  for (std::string_view sentence : splitSentences(line)) {
-    const int sentenceTokens = estimateTokens(sentence);
-    if (sentenceTokens <= maxTokens) {
-      units.push_back({sentence, join, sentenceTokens});
-      join = ' ';
-      continue;
-    }
-    // A run-on "sentence" (a long table line, a list without full stops): windows of words.
-    for (std::string_view word : splitWords(sentence)) {
-      units.push_back({word, join, estimateTokens(word)});
-      join = ' ';
-    }
-  }
 }
 
 // The trailing words of text whose estimated tokens fit in budget, for the next chunk's overlap.
@@ -139,47 +110,94 @@ void validateChunkingOptions(const ChunkingOptions& options) {
     throw InputError("chunking: min tokens must be between 0 and max tokens, got " + std::to_string(options.minTokens));
 }
 
-std::vector<Chunk> chunkSections(const std::vector<Section>& sections, const ChunkingOptions& options) {
+SectionChunker::SectionChunker(const ChunkingOptions& options, ChunkCallback emit)
+    : options_(options), emit_(std::move(emit)) {
   validateChunkingOptions(options);
-  std::vector<Chunk> chunks;
-  for (const Section& section : sections) {
-    std::vector<Unit> units;
-    std::string_view rest = section.text;
-    while (!rest.empty()) {
-      const std::size_t end = rest.find('\n');
-      const std::string_view line = trim(rest.substr(0, end));
-      rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
-      if (!line.empty())
-        addUnitsOfLine(line, options.maxTokens, units);
-    }
+}
 
-    std::string current;
-    int currentTokens = 0;
-    bool currentHasNewText = false; // a chunk of nothing but the previous overlap is not emitted
-    const auto emit = [&] {
-      if (currentHasNewText && currentTokens >= options.minTokens)
-        chunks.push_back({section.name, current, estimateTokens(current)});
-      current = tailWithin(current, options.overlapTokens);
-      currentTokens = estimateTokens(current);
-      currentHasNewText = false;
-    };
-    for (const Unit& unit : units) {
-      if (!current.empty() && currentTokens + unit.tokens > options.maxTokens) {
-        emit();
-        if (currentTokens + unit.tokens > options.maxTokens) { // overlap plus a big unit: drop the overlap
-          current.clear();
-          currentTokens = 0;
-        }
-      }
-      if (!current.empty())
-        current += unit.joinBefore;
-      current.append(unit.text);
-      currentTokens += unit.tokens;
-      currentHasNewText = true;
-    }
-    if (currentHasNewText)
-      emit();
+void SectionChunker::beginSection(const std::string& name) {
+  endSection();
+  section_ = name;
+  inSection_ = true;
+}
+
+void SectionChunker::addText(std::string_view lines) {
+  while (!lines.empty()) {
+    const std::size_t end = lines.find('\n');
+    const std::string_view line = trim(lines.substr(0, end));
+    lines = end == std::string_view::npos ? std::string_view{} : lines.substr(end + 1);
+    if (!line.empty())
+      addLine(line);
   }
+}
+
+void SectionChunker::endSection() {
+  if (inSection_ && currentHasNewText_)
+    emitCurrent();
+  inSection_ = false;
+  current_.clear(); // the overlap never crosses into the next section
+  currentTokens_ = 0;
+  currentHasNewText_ = false;
+}
+
+// A line that fits the budget is one unit (table rows stay whole); a longer one is split into
+// sentences, and a run-on "sentence" (a long table line, a list without full stops) into words.
+void SectionChunker::addLine(std::string_view line) {
+  const int lineTokens = estimateTokens(line);
+  if (lineTokens <= options_.maxTokens) {
+    addUnit(line, '\n', lineTokens);
+    return;
+  }
+  char join = '\n';
+  for (std::string_view sentence : splitSentences(line)) {
+    const int sentenceTokens = estimateTokens(sentence);
+    if (sentenceTokens <= options_.maxTokens) {
+      addUnit(sentence, join, sentenceTokens);
+      join = ' ';
+      continue;
+    }
+    for (std::string_view word : splitWords(sentence)) {
+      addUnit(word, join, estimateTokens(word));
+      join = ' ';
+    }
+  }
+}
+
+// joinBefore: '\n' keeps lines (table rows) apart; ' ' joins pieces of one line.
+void SectionChunker::addUnit(std::string_view text, char joinBefore, int tokens) {
+  if (!current_.empty() && currentTokens_ + tokens > options_.maxTokens) {
+    emitCurrent();
+    if (currentTokens_ + tokens > options_.maxTokens) { // overlap plus a big unit: drop the overlap
+      current_.clear();
+      currentTokens_ = 0;
+    }
+  }
+  if (!current_.empty())
+    current_ += joinBefore;
+  current_.append(text);
+  currentTokens_ += tokens;
+  currentHasNewText_ = true;
+}
+
+void SectionChunker::emitCurrent() {
+  std::string overlap = tailWithin(current_, options_.overlapTokens);
+  if (currentHasNewText_ && currentTokens_ >= options_.minTokens) {
+    const int tokens = estimateTokens(current_);
+    emit_({section_, std::move(current_), tokens});
+  }
+  current_ = std::move(overlap);
+  currentTokens_ = estimateTokens(current_);
+  currentHasNewText_ = false;
+}
+
+std::vector<Chunk> chunkSections(const std::vector<Section>& sections, const ChunkingOptions& options) {
+  std::vector<Chunk> chunks;
+  SectionChunker chunker(options, [&](Chunk&& chunk) { chunks.push_back(std::move(chunk)); });
+  for (const Section& section : sections) {
+    chunker.beginSection(section.name);
+    chunker.addText(section.text);
+  }
+  chunker.endSection();
   return chunks;
 }
 

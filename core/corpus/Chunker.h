@@ -7,6 +7,7 @@
 // On the 600 reference sentences of bert-base-uncased the estimate is within ~8% on average and its
 // total within ~3% (tests/corpus checks it), good enough for a budget; the student truncates anyway.
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,5 +41,43 @@ std::vector<Chunk> chunkSections(const std::vector<Section>& sections, const Chu
 
 /// Validates options; throws InputError naming the bad field.
 void validateChunkingOptions(const ChunkingOptions& options);
+
+/// Where a document's text goes as it is read: section by section, a few lines at a time, so that no
+/// reader has to hold a whole filing (a 200 MB text file is one section when it has no item headings).
+class SectionSink {
+public:
+  virtual ~SectionSink() = default;
+  /// Ends the current section (if any) and starts one.
+  virtual void beginSection(const std::string& name) = 0;
+  /// One or more whole lines of the current section, separated by '\n'.
+  virtual void addText(std::string_view lines) = 0;
+  virtual void endSection() = 0;
+};
+
+/// chunkSections as a stream: chunks leave through the callback as soon as they are full; the result is
+/// the same as chunkSections over the whole sections.
+class SectionChunker : public SectionSink {
+public:
+  using ChunkCallback = std::function<void(Chunk&&)>;
+  /// Throws InputError for bad options (see validateChunkingOptions).
+  SectionChunker(const ChunkingOptions& options, ChunkCallback emit);
+
+  void beginSection(const std::string& name) override;
+  void addText(std::string_view lines) override;
+  void endSection() override;
+
+private:
+  void addLine(std::string_view line);
+  void addUnit(std::string_view text, char joinBefore, int tokens);
+  void emitCurrent();
+
+  ChunkingOptions options_;
+  ChunkCallback emit_;
+  bool inSection_ = false;
+  std::string section_;
+  std::string current_;
+  int currentTokens_ = 0;
+  bool currentHasNewText_ = false; // a chunk of nothing but the previous overlap is not emitted
+};
 
 } // namespace distillery::corpus

@@ -1,9 +1,11 @@
 #include "core/corpus/CorpusImporter.h"
 
+#include "core/corpus/BoundedJson.h"
 #include "core/corpus/CorpusRepository.h"
 #include "core/corpus/FilingReaders.h"
 #include "core/corpus/FilingText.h"
-#include "core/corpus/NearDuplicateIndex.h"
+#include "core/corpus/LineReader.h"
+#include "core/corpus/PassageWriter.h"
 #include "core/store/Store.h"
 #include "core/util/Error.h"
 #include "core/util/Hash.h"
@@ -19,7 +21,77 @@ namespace distillery::corpus {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr int kRecordsPerTransaction = 500; // JSONL/BEIR records are committed in batches of whole records
+// Documents are committed in batches: each COMMIT flushes a full-text index segment and writes the WAL (a batch
+// per document cost a tenth more import time on the real filings). Inside a batch each document has its own savepoint,
+// so a file that turns out bad half-way is rolled back alone and no half-written document is ever committed; a crash
+// loses at most the batch in flight, whole documents that the next import adds again (by content hash).
+constexpr std::uint64_t kBatchBytes = 4u << 20; // of input
+constexpr int kBatchDocuments = 500;
+
+class ImportBatch {
+public:
+  ImportBatch(store::Store& store, PassageWriter& writer) : store_(store), writer_(writer) {}
+  ~ImportBatch() { rollback(); }
+  ImportBatch(const ImportBatch&) = delete;
+  ImportBatch& operator=(const ImportBatch&) = delete;
+
+  void beginDocument() {
+    open();
+    writer_.flush(); // records' passages held back belong before the savepoint, not to this document
+    store_.exec("SAVEPOINT document");
+  }
+  void keepDocument(std::uint64_t bytes) {
+    store_.exec("RELEASE document");
+    added(bytes);
+  }
+  /// Called while an exception is on its way: a failing store must not replace it with another.
+  void dropDocument() noexcept {
+    try {
+      store_.exec("ROLLBACK TO document");
+      store_.exec("RELEASE document");
+    } catch (const std::exception&) {
+    }
+  }
+  /// For records written whole (JSONL, BEIR), which need no savepoint of their own.
+  void open() {
+    if (!open_)
+      store_.exec("BEGIN IMMEDIATE");
+    open_ = true;
+  }
+  /// A document or record was written; commits when the batch is full. True when it committed.
+  bool added(std::uint64_t bytes) {
+    bytes_ += bytes;
+    if (bytes_ < kBatchBytes && ++documents_ < kBatchDocuments)
+      return false;
+    commit();
+    return true;
+  }
+  void commit() {
+    if (open_) {
+      writer_.flush();
+      store_.exec("COMMIT");
+    }
+    open_ = false;
+    bytes_ = 0;
+    documents_ = 0;
+  }
+  void rollback() noexcept {
+    if (!open_)
+      return;
+    open_ = false;
+    try {
+      store_.exec("ROLLBACK");
+    } catch (const std::exception&) {
+    }
+  }
+
+private:
+  store::Store& store_;
+  PassageWriter& writer_;
+  bool open_ = false;
+  std::uint64_t bytes_ = 0;
+  int documents_ = 0;
+};
 
 std::string lowerExtension(const fs::path& path) {
   std::string ext = path.extension().string();
@@ -70,109 +142,72 @@ std::string lookupString(const nlohmann::json& record, const std::string& dotted
   return value->is_string() ? value->get<std::string>() : value->dump();
 }
 
-// Inserts documents and their passages; removes exact duplicates and flags near-duplicates against
-// everything the corpus already holds. Callers wrap each document (or batch of records) in a transaction.
-class PassageWriter {
+/// Thrown from inside a reader when a stop is requested: the document in flight is dropped, not finished.
+struct ImportStopped {};
+
+// Receives a streamed document and writes it in its own savepoint: rolled back (and forgotten by the writer)
+// when the reader throws half-way, or when a stop is requested while a large file is being read.
+class StoreDocumentSink : public DocumentSink {
 public:
-  PassageWriter(store::Store& store, std::int64_t corpusId, const ImportOptions& options, ImportSummary& summary)
-      : store_(store), corpusId_(corpusId), summary_(summary), nearDuplicates_(options.nearDuplicateThreshold),
-        documentExists_(store.prepare("SELECT 1 FROM documents WHERE corpus_id = ? AND content_hash = ?")),
-        insertDocument_(store.prepare(
-            "INSERT INTO documents(corpus_id, external_id, title, filing_type, company, cik, filing_date, period, "
-            "source_path, content_hash, metadata_json, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")),
-        insertPassage_(
-            store.prepare("INSERT INTO passages(id, document_id, corpus_id, record_key, section, ordinal, "
-                          "text, token_count, content_hash, near_duplicate_of) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
-    // Seed duplicate detection with the passages already in the corpus (a re-import or a second folder).
-    auto existing = store.prepare("SELECT id, content_hash, text FROM passages WHERE corpus_id = ? ORDER BY id");
-    existing.bind(1, corpusId);
-    while (existing.step()) {
-      const std::int64_t id = existing.columnInt64(0);
-      passageByHash_.emplace(existing.columnText(1), id);
-      nearDuplicates_.findOrAdd(id, existing.columnText(2));
+  StoreDocumentSink(ImportBatch& batch, PassageWriter& writer, const ChunkingOptions& chunking, ImportSummary& summary,
+                    std::uint64_t fileBytes, std::stop_token stop)
+      : batch_(batch), writer_(writer), summary_(summary), fileBytes_(fileBytes), stop_(std::move(stop)),
+        chunker_(chunking, [this](Chunk&& chunk) { writer_.addPassage(chunk); }) {}
+  ~StoreDocumentSink() override { abandon(); }
+
+  bool beginDocument(const DocumentInfo& info) override {
+    if (writer_.documentExists(info.contentHash)) {
+      addWarnings(info);
+      ++summary_.unchangedDocuments;
+      return false;
     }
+    batch_.beginDocument();
+    inDocument_ = true;
+    writer_.beginDocument(info, "", false);
+    return true;
+  }
+  void beginSection(const std::string& name) override { chunker_.beginSection(name); }
+  void addText(std::string_view lines) override {
+    if (++calls_ % 4096 == 0 && stop_.stop_requested())
+      throw ImportStopped{};
+    chunker_.addText(lines);
+  }
+  void endSection() override { chunker_.endSection(); }
+  void unnameLeadSection(const std::string& leadName) override {
+    chunker_.endSection();
+    writer_.renameSection(leadName, "");
+  }
+  void endDocument(const DocumentInfo& info) override {
+    chunker_.endSection();
+    writer_.finishDocument(info);
+    inDocument_ = false;
+    batch_.keepDocument(fileBytes_);
+    addWarnings(info);
   }
 
-  bool documentExists(const std::string& hash) {
-    documentExists_.reset();
-    documentExists_.bind(1, corpusId_).bind(2, hash);
-    const bool exists = documentExists_.step();
-    documentExists_.reset();
-    return exists;
-  }
-
-  /// recordKey empty: each passage gets "p<id>". keepExactDuplicates: records referenced by qrels must
-  /// stay, so their duplicates are flagged rather than dropped.
-  void write(const ParsedDocument& doc, const std::vector<Chunk>& chunks, const std::string& recordKey,
-             bool keepExactDuplicates) {
-    insertDocument_.reset();
-    insertDocument_.bind(1, corpusId_);
-    rebindDocument(doc);
-    insertDocument_.run();
-    const std::int64_t documentId = store_.lastInsertId();
-    ++summary_.documents;
-
-    std::int64_t nextId = store_.queryInt64("SELECT COALESCE(MAX(id), 0) + 1 FROM passages");
-    int ordinal = 0;
-    for (const Chunk& chunk : chunks) {
-      const std::string hash = contentHash(chunk.text);
-      std::optional<std::int64_t> duplicateOf;
-      if (const auto it = passageByHash_.find(hash); it != passageByHash_.end()) {
-        if (!keepExactDuplicates) {
-          ++summary_.exactDuplicatesRemoved;
-          continue;
-        }
-        duplicateOf = it->second;
-      }
-      const std::int64_t id = nextId++;
-      if (auto near = nearDuplicates_.findOrAdd(id, chunk.text); near && !duplicateOf)
-        duplicateOf = near;
-      if (duplicateOf)
-        ++summary_.nearDuplicatesFlagged;
-      passageByHash_.emplace(hash, id);
-      insertPassage_.reset();
-      insertPassage_.bind(1, id)
-          .bind(2, documentId)
-          .bind(3, corpusId_)
-          .bind(4, recordKey.empty() ? "p" + std::to_string(id) : recordKey)
-          .bind(5, chunk.section)
-          .bind(6, ordinal++)
-          .bind(7, chunk.text)
-          .bind(8, chunk.tokenCount)
-          .bind(9, hash)
-          .bind(10, duplicateOf);
-      insertPassage_.run();
-      ++summary_.passages;
-      ++summary_.filingTypes[doc.filingType];
-    }
+  /// The reader failed after beginDocument: nothing of the document stays.
+  void abandon() noexcept {
+    if (!inDocument_)
+      return;
+    inDocument_ = false;
+    batch_.dropDocument();
+    writer_.abandonDocument();
   }
 
 private:
-  static std::optional<std::string> nullIfEmpty(const std::string& s) {
-    return s.empty() ? std::nullopt : std::optional<std::string>(s);
-  }
-  void rebindDocument(const ParsedDocument& doc) {
-    insertDocument_.bind(2, doc.externalId)
-        .bind(3, doc.title)
-        .bind(4, doc.filingType)
-        .bind(5, nullIfEmpty(doc.company))
-        .bind(6, nullIfEmpty(doc.cik))
-        .bind(7, nullIfEmpty(doc.filingDate))
-        .bind(8, nullIfEmpty(doc.period))
-        .bind(9, doc.sourcePath)
-        .bind(10, doc.contentHash)
-        .bind(11, doc.metadata.dump())
-        .bind(12, nowIso8601());
+  void addWarnings(const DocumentInfo& info) {
+    for (const std::string& warning : info.warnings)
+      summary_.warnings.push_back({info.sourcePath, warning});
   }
 
-  store::Store& store_;
-  std::int64_t corpusId_;
+  ImportBatch& batch_;
+  PassageWriter& writer_;
   ImportSummary& summary_;
-  NearDuplicateIndex nearDuplicates_;
-  std::unordered_map<std::string, std::int64_t> passageByHash_;
-  store::Statement documentExists_;
-  store::Statement insertDocument_;
-  store::Statement insertPassage_;
+  std::uint64_t fileBytes_;
+  std::stop_token stop_;
+  SectionChunker chunker_;
+  bool inDocument_ = false;
+  std::uint64_t calls_ = 0;
 };
 
 struct ImportJob {
@@ -197,6 +232,8 @@ public:
       totalBytes_ += job.bytes;
     PassageWriter writer(store_, summary_.corpusId, options_, summary_);
     writer_ = &writer;
+    ImportBatch batch(store_, writer);
+    batch_ = &batch;
     for (const ImportJob& job : jobs_) {
       if (stop_.stop_requested()) {
         summary_.cancelled = true;
@@ -207,6 +244,7 @@ public:
       importOne(job);
       doneBytes_ += job.bytes;
     }
+    batch.commit(); // also after a cancel: what was fully imported stays
     if (!summary_.cancelled)
       report(progress_, {"import", static_cast<std::int64_t>(totalBytes_), static_cast<std::int64_t>(totalBytes_), ""});
     summary_.seconds = monotonicSeconds() - started;
@@ -295,13 +333,15 @@ private:
     try {
       switch (job.format) {
       case ImportFormat::EdgarJson:
-        importDocument(job.path, [&] { return readEdgarJson(job.path); });
+        importDocument(job, [&](DocumentSink& sink) { streamEdgarJson(job.path, readLimits(), sink); });
         break;
       case ImportFormat::EdgarFull:
-        importDocument(job.path, [&] { return readEdgarFull(job.path, sidecarOf(job.path)); });
+        importDocument(job,
+                       [&](DocumentSink& sink) { streamEdgarFull(job.path, sidecarOf(job.path), readLimits(), sink); });
         break;
       case ImportFormat::Text:
-        importDocument(job.path, [&] { return readPlainText(job.path, sidecarOf(job.path)); });
+        importDocument(job,
+                       [&](DocumentSink& sink) { streamPlainText(job.path, sidecarOf(job.path), readLimits(), sink); });
         break;
       case ImportFormat::Beir:
         importBeir(job.path);
@@ -327,19 +367,39 @@ private:
     return it->second;
   }
 
-  template <typename Read> void importDocument(const fs::path& path, Read&& read) {
-    ParsedDocument doc = read();
-    for (const std::string& warning : doc.warnings)
-      summary_.warnings.push_back({path.string(), warning});
-    if (writer_->documentExists(doc.contentHash)) {
-      ++summary_.unchangedDocuments;
-      return;
-    }
-    const std::vector<Chunk> chunks = chunkSections(doc.sections, options_.chunking);
-    store_.transaction([&] { writer_->write(doc, chunks, "", false); });
+  ReadLimits readLimits() const {
+    ReadLimits limits;
+    limits.maxValueBytes = static_cast<std::size_t>(std::max<std::uint64_t>(options_.maxRecordBytes, 1024));
+    return limits;
   }
 
-  // One JSON line: a record, or a reason it cannot be one.
+  // One document streamed from its file into the store; a reader error leaves nothing of it behind.
+  template <typename Stream> void importDocument(const ImportJob& job, Stream&& stream) {
+    StoreDocumentSink sink(*batch_, *writer_, options_.chunking, summary_, job.bytes, stop_);
+    try {
+      stream(sink);
+    } catch (const ImportStopped&) {
+      sink.abandon();
+      summary_.cancelled = true;
+    } catch (...) {
+      sink.abandon();
+      throw;
+    }
+  }
+
+  // The next line of a JSON lines file, or false at its end; a line over the record limit is skipped unread.
+  bool nextRecordLine(LineReader& lines, const fs::path& path) {
+    while (lines.next()) {
+      if (!lines.tooLong())
+        return true;
+      summary_.skipped.push_back({path.string() + ":" + std::to_string(lines.lineNumber()),
+                                  "line of " + std::to_string(lines.lineBytes()) + " bytes is longer than the " +
+                                      std::to_string(options_.maxRecordBytes) + "-byte limit of one record"});
+    }
+    return false;
+  }
+
+  // One JSON line: a record, or a reason it cannot be one. The line is repaired in place (its hash is of the repair).
   std::optional<nlohmann::json> parseRecordLine(const fs::path& path, std::int64_t lineNumber, std::string& line) {
     const std::string where = path.string() + ":" + std::to_string(lineNumber);
     if (!isValidUtf8(line)) {
@@ -349,9 +409,9 @@ private:
     }
     nlohmann::json record;
     try {
-      record = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::exception& e) { // parse_error, or out_of_range for a number like 1e999
-      summary_.skipped.push_back({where, std::string("invalid JSON: ") + e.what()});
+      record = parseBoundedJson(line);
+    } catch (const UnreadableInput& e) {
+      summary_.skipped.push_back({where, e.what()});
       return std::nullopt;
     }
     if (!record.is_object()) {
@@ -366,27 +426,19 @@ private:
   void importRecords(const fs::path& file, const fs::path& reportedPath, bool beir) {
     if (sniffBinary(file))
       throw UnreadableInput("binary file");
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-      throw UnreadableInput("cannot open file");
+    LineReader lines(file, options_.maxRecordBytes);
     const JsonlFieldMapping beirFields{"_id", "text", "title", "filing_type", "company", "period"};
     const JsonlFieldMapping& fields = beir ? beirFields : options_.jsonlFields;
     ChunkingOptions recordChunking = options_.chunking;
     recordChunking.minTokens = 1; // a short record is still a record
     std::string line;
-    std::int64_t lineNumber = 0, inBatch = 0, records = 0;
+    std::int64_t lineNumber = 0;
     std::uint64_t bytesRead = 0;
-    bool inTransaction = false;
-    const auto commit = [&] {
-      if (inTransaction)
-        store_.exec("COMMIT");
-      inTransaction = false;
-      inBatch = 0;
-    };
-    try {
-      while (std::getline(in, line)) {
-        ++lineNumber;
-        bytesRead += line.size() + 1;
+    {
+      while (nextRecordLine(lines, reportedPath)) {
+        line.assign(lines.line());
+        lineNumber = lines.lineNumber();
+        bytesRead = lines.bytesRead();
         if (line.find_first_not_of(" \t\r") == std::string::npos)
           continue;
         if (stop_.stop_requested()) {
@@ -402,7 +454,7 @@ private:
           summary_.skipped.push_back({where, "record has no text (field '" + fields.text + "')"});
           continue;
         }
-        ParsedDocument doc;
+        DocumentInfo doc;
         doc.externalId = lookupString(*record, fields.id);
         if (beir && doc.externalId.empty()) {
           summary_.skipped.push_back({where, "BEIR record without _id"});
@@ -422,8 +474,12 @@ private:
           doc.period = lookupString(*record, "metadata.period");
         doc.sourcePath = where;
         doc.contentHash = contentHash(line);
-        if (const nlohmann::json* metadata = lookup(*record, "metadata"); metadata && metadata->is_object())
-          doc.metadata = *metadata;
+        if (const nlohmann::json* metadata = lookup(*record, "metadata"); metadata && metadata->is_object()) {
+          if (const std::size_t bytes = metadata->dump().size(); bytes > ReadLimits{}.maxMetadataBytes)
+            summary_.warnings.push_back({where, "metadata dropped: " + std::to_string(bytes) + " bytes"});
+          else
+            doc.metadata = *metadata;
+        }
         const std::string section = lookupString(*record, "metadata.section");
         if (writer_->documentExists(doc.contentHash)) {
           ++summary_.unchangedDocuments;
@@ -435,28 +491,18 @@ private:
         } else {
           chunks = chunkSections({{section, text}}, recordChunking);
         }
-        if (!inTransaction) {
-          store_.exec("BEGIN IMMEDIATE");
-          inTransaction = true;
-        }
+        batch_->open();
         writer_->write(doc, chunks, doc.externalId, true);
-        ++records;
-        if (++inBatch >= kRecordsPerTransaction) {
-          commit();
+        if (batch_->added(lines.lineBytes() + 1))
           report(progress_, {"import", static_cast<std::int64_t>(doneBytes_ + bytesRead),
                              static_cast<std::int64_t>(totalBytes_), file.string()});
-        }
       }
-      commit();
-    } catch (...) {
-      if (inTransaction)
-        store_.exec("ROLLBACK");
-      throw;
     }
   }
 
   void importBeir(const fs::path& dir) {
     importRecords(dir / "corpus.jsonl", dir / "corpus.jsonl", true);
+    batch_->commit(); // the query set is written in a transaction of its own
     if (summary_.cancelled)
       return;
     importBeirQueries(dir);
@@ -485,11 +531,11 @@ private:
     std::unordered_map<std::string, PendingQuery> queries;
     std::vector<std::string> order;
     {
-      std::ifstream in(dir / "queries.jsonl", std::ios::binary);
+      LineReader lines(dir / "queries.jsonl", options_.maxRecordBytes);
       std::string line;
-      std::int64_t lineNumber = 0;
-      while (std::getline(in, line)) {
-        ++lineNumber;
+      while (nextRecordLine(lines, dir / "queries.jsonl")) {
+        const std::int64_t lineNumber = lines.lineNumber();
+        line.assign(lines.line());
         if (line.find_first_not_of(" \t\r") == std::string::npos)
           continue;
         auto record = parseRecordLine(dir / "queries.jsonl", lineNumber, line);
@@ -509,11 +555,11 @@ private:
     std::int64_t unknownQueries = 0;
     for (const fs::path& file : qrelFiles) {
       const std::string split = file.stem().string();
-      std::ifstream in(file, std::ios::binary);
+      LineReader lines(file, options_.maxRecordBytes);
       std::string line;
-      std::int64_t lineNumber = 0;
-      while (std::getline(in, line)) {
-        ++lineNumber;
+      while (nextRecordLine(lines, file)) {
+        const std::int64_t lineNumber = lines.lineNumber();
+        line.assign(lines.line());
         if (!line.empty() && line.back() == '\r')
           line.pop_back();
         std::vector<std::string> cells;
@@ -633,6 +679,7 @@ private:
   std::vector<ImportJob> jobs_;
   std::map<fs::path, SidecarMetadata> sidecars_;
   PassageWriter* writer_ = nullptr;
+  ImportBatch* batch_ = nullptr;
   std::uint64_t totalBytes_ = 0;
   std::uint64_t doneBytes_ = 0;
 };

@@ -49,6 +49,9 @@ struct ImportOptions {
   ChunkingOptions chunking;                // token budget and overlap of passages
   bool chunkBeirRecords = false;           // BEIR records stay one passage unless asked
   std::uint64_t maxFileBytes = 1ull << 30; // larger files are skipped, never read
+  // The most of one file held in memory at once: a JSONL/BEIR record (longer lines are skipped), an EDGAR-CORPUS
+  // item (a longer one skips its file), a piece of a long text line. Memory use follows this, not file sizes.
+  std::uint64_t maxRecordBytes = 64ull << 20;
   JsonlFieldMapping jsonlFields;
   double nearDuplicateThreshold = 0.85; // estimated Jaccard of 5-word shingles to flag a near-duplicate
 };

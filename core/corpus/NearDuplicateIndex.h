@@ -20,6 +20,8 @@ public:
   std::optional<std::int64_t> findOrAdd(std::int64_t id, std::string_view text);
 
   std::size_t size() const { return ids_.size(); }
+  /// Forgets the texts added after the first `size` (a document whose import was rolled back).
+  void truncate(std::size_t size);
 
   static constexpr int kHashes = 64;
   static constexpr int kBands = 16; // 16 bands of 4 rows: pairs above ~0.6 Jaccard almost always collide
@@ -27,6 +29,7 @@ public:
 private:
   using Signature = std::vector<std::uint32_t>;
   Signature signature(std::string_view text) const;
+  static std::vector<std::uint64_t> bandKeys(const std::uint32_t* signature);
 
   double threshold_;
   std::vector<std::int64_t> ids_;

@@ -1,6 +1,7 @@
 #include "core/model/BertConfig.h"
 
 #include "core/util/Error.h"
+#include "core/util/JsonNumber.h"
 
 #include <nlohmann/json.hpp>
 
@@ -8,11 +9,17 @@
 #include <cctype>
 #include <fstream>
 #include <sstream>
+#include <type_traits>
 
 namespace distillery::model {
 namespace {
 
 nlohmann::json readJson(const std::filesystem::path& path) {
+  constexpr std::uintmax_t kMaxConfigBytes = 16u << 20; // real ones are a few hundred bytes
+  std::error_code error;
+  if (const auto size = std::filesystem::file_size(path, error); !error && size > kMaxConfigBytes)
+    throw InputError(path.string() + ": " + std::to_string(size >> 20) +
+                     " MB is far larger than a model config can be");
   std::ifstream in(path, std::ios::binary);
   if (!in)
     throw InputError("cannot read " + path.string());
@@ -32,10 +39,14 @@ template <typename T>
 T field(const nlohmann::json& json, const char* name, T fallback, const std::filesystem::path& path) {
   if (!json.contains(name) || json[name].is_null())
     return fallback;
-  try {
-    return json[name].get<T>();
-  } catch (const nlohmann::json::exception&) {
-    throw InputError(path.string() + ": field " + name + " has the wrong type");
+  if constexpr (std::is_same_v<T, std::int64_t>) { // range-checked first: 5e20 converted to int64 is undefined
+    return jsonWholeNumber(json[name], INT64_MIN, INT64_MAX, path.string() + ": field " + name);
+  } else {
+    try {
+      return json[name].get<T>();
+    } catch (const nlohmann::json::exception&) {
+      throw InputError(path.string() + ": field " + name + " has the wrong type");
+    }
   }
 }
 
@@ -66,6 +77,27 @@ void BertConfig::validate(const std::string& where) const {
   positive(intermediateSize, "intermediate_size");
   positive(maxPositions, "max_position_embeddings");
   positive(typeVocabSize, "type_vocab_size");
+  // Ceilings far above any BERT (bert-large: 1,024 hidden, 24 layers), so that a hostile config.json cannot make
+  // a random initialisation allocate terabytes; the parameter count is estimated in double to avoid overflow.
+  auto atMost = [&](std::int64_t value, std::int64_t ceiling, const char* name) {
+    if (value > ceiling)
+      throw InputError(where + ": field " + name + " is " + std::to_string(value) + ", more than the " +
+                       std::to_string(ceiling) + " this build supports");
+  };
+  atMost(vocabSize, 10'000'000, "vocab_size");
+  atMost(hiddenSize, 65'536, "hidden_size");
+  atMost(layers, 1'000, "num_hidden_layers");
+  atMost(heads, 1'024, "num_attention_heads");
+  atMost(intermediateSize, 1'048'576, "intermediate_size");
+  atMost(maxPositions, 1'048'576, "max_position_embeddings");
+  atMost(typeVocabSize, 1'024, "type_vocab_size");
+  const double hidden = static_cast<double>(hiddenSize);
+  const double parameters =
+      hidden * static_cast<double>(vocabSize + maxPositions + typeVocabSize) +
+      static_cast<double>(layers) * (4 * hidden * hidden + 2 * hidden * static_cast<double>(intermediateSize));
+  if (parameters > 4e9)
+    throw InputError(where + ": the architecture has about " + std::to_string(static_cast<std::int64_t>(parameters)) +
+                     " parameters, more than the 4,000,000,000 this build loads");
   if (hiddenSize % heads != 0)
     throw InputError(where + ": hidden_size " + std::to_string(hiddenSize) +
                      " is not divisible by num_attention_heads " + std::to_string(heads));
@@ -146,9 +178,12 @@ BertConfig BertConfig::load(const std::filesystem::path& directory) {
     }
   }
   const auto sbertPath = directory / "sentence_bert_config.json";
-  if (std::filesystem::exists(sbertPath))
-    config.maxSequenceLength = std::min(config.maxPositions, field<std::int64_t>(readJson(sbertPath), "max_seq_length",
-                                                                                 config.maxPositions, sbertPath));
+  if (std::filesystem::exists(sbertPath)) {
+    const auto length = field<std::int64_t>(readJson(sbertPath), "max_seq_length", config.maxPositions, sbertPath);
+    if (length < 1)
+      throw InputError(sbertPath.string() + ": field max_seq_length must be positive, got " + std::to_string(length));
+    config.maxSequenceLength = std::min(config.maxPositions, length);
+  }
   return config;
 }
 

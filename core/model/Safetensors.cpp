@@ -8,6 +8,7 @@
 #include <bit>
 #include <cstring>
 #include <fstream>
+#include <optional>
 
 namespace distillery::model {
 namespace {
@@ -49,13 +50,22 @@ float halfToFloat(std::uint16_t h) {
   return std::bit_cast<float>(bits);
 }
 
+std::optional<std::int64_t> checkedElementCount(const std::vector<std::int64_t>& shape) {
+  std::int64_t count = 1;
+  for (const auto d : shape)
+    if (d < 0 || __builtin_mul_overflow(count, d, &count))
+      return std::nullopt;
+  return count;
+}
+
 } // namespace
 
 std::int64_t SafetensorsEntry::elementCount() const {
-  std::int64_t count = 1;
-  for (const auto d : shape)
-    count *= d;
-  return count;
+  // read() refuses shapes whose byte size overflows, so this holds for every entry of a file it accepted.
+  const auto count = checkedElementCount(shape);
+  if (!count)
+    throw InputError("tensor shape overflows 64 bits");
+  return *count;
 }
 
 SafetensorsFile SafetensorsFile::read(const std::filesystem::path& path) {
@@ -108,9 +118,11 @@ SafetensorsFile SafetensorsFile::read(const std::filesystem::path& path) {
     if (!value["shape"].is_array())
       throw InputError(tensor + ": shape is not an array");
     for (const auto& d : value["shape"]) {
-      if (!d.is_number_integer() || d.get<std::int64_t>() < 0)
-        throw InputError(tensor + ": shape " + value["shape"].dump() + " has a negative or non-integer dimension");
-      entry.shape.push_back(d.get<std::int64_t>());
+      // Unsigned: neither negative nor a double (5e20), and checked against INT64_MAX before converting.
+      if (!d.is_number_unsigned() || d.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))
+        throw InputError(tensor + ": shape " + value["shape"].dump() +
+                         " has a negative, non-integer or huge dimension");
+      entry.shape.push_back(static_cast<std::int64_t>(d.get<std::uint64_t>()));
     }
     const auto& offsets = value["data_offsets"];
     if (!offsets.is_array() || offsets.size() != 2 || !offsets[0].is_number_unsigned() ||
@@ -121,7 +133,11 @@ SafetensorsFile SafetensorsFile::read(const std::filesystem::path& path) {
     if (begin > end || end > dataSize)
       throw InputError(tensor + ": data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) +
                        "] lie outside the " + std::to_string(dataSize) + " data bytes (truncated or corrupt file)");
-    const auto expected = static_cast<std::uint64_t>(entry.elementCount()) * dtypeSize(entry.dtype);
+    // Checked products: 2^62 x 8 elements wrap to 0 and would pass for an empty tensor.
+    const auto count = checkedElementCount(entry.shape);
+    std::uint64_t expected = 0;
+    if (!count || __builtin_mul_overflow(static_cast<std::uint64_t>(*count), dtypeSize(entry.dtype), &expected))
+      throw InputError(tensor + ": shape " + value["shape"].dump() + " has more elements than 64 bits can count");
     if (end - begin != expected)
       throw InputError(tensor + ": " + std::to_string(end - begin) + " bytes for shape " + value["shape"].dump() +
                        " of " + entry.dtype + " (needs " + std::to_string(expected) + ")");

@@ -52,12 +52,30 @@ struct EvaluationTarget {
   bool synthetic = false; // the run's own held-out teacher queries
 };
 
+std::vector<std::string> importedQuerySets(store::Store& store, std::int64_t corpusId) {
+  auto s = store.prepare("SELECT name FROM query_sets WHERE corpus_id = ?1 AND origin = 'imported' ORDER BY id");
+  s.bind(1, corpusId);
+  std::vector<std::string> names;
+  while (s.step())
+    names.push_back(s.columnText(0));
+  return names;
+}
+
+// Whether round 0 first writes a held-out set of teacher queries (the corpus has no human query set to use).
+bool evaluatesOnSyntheticHoldout(store::Store& store, const RunRecord& run) {
+  const EvaluationConfig& e = run.config.evaluation;
+  if (!e.queriesPath.empty())
+    return false;
+  return e.querySet == "synthetic" || (e.querySet.empty() && importedQuerySets(store, run.corpusId).empty());
+}
+
 // The run's shared state while it executes.
 class RunExecution {
 public:
   RunExecution(store::Store& store, std::int64_t runId, const RunCallbacks& callbacks, std::stop_token stop,
                const RunEnvironment& environment)
-      : store_(store), repository_(store), callbacks_(callbacks), stop_(std::move(stop)) {
+      : store_(store), repository_(store), callbacks_(callbacks), stop_(std::move(stop)),
+        maxSteps_(environment.maxSteps) {
     run_ = repository_.loadRun(runId);
     config_ = run_.config;
     teacher::TeacherConfig teacherConfig = teacher::TeacherConfig::fromJson(config_.teacher);
@@ -79,9 +97,13 @@ public:
       torch::set_num_threads(config_.threads);
   }
 
-  RunOutcome execute();
+  /// Runs to the end, or until maxSteps steps have completed; true when it stopped early (the run pauses).
+  bool execute();
 
 private:
+  // Counts a completed step; true when the caller asked for no more in this call.
+  bool stepLimitReached() { return maxSteps_ > 0 && ++completedSteps_ >= maxSteps_; }
+
   void log(const std::string& line) {
     if (callbacks_.log)
       callbacks_.log(line);
@@ -126,6 +148,8 @@ private:
   RunRepository repository_;
   const RunCallbacks& callbacks_;
   std::stop_token stop_;
+  const int maxSteps_;
+  int completedSteps_ = 0;
   RunRecord run_;
   RunConfig config_;
   std::unique_ptr<teacher::Teacher> teacher_;
@@ -224,11 +248,7 @@ EvaluationTarget RunExecution::evaluationTarget() {
   std::string name = e.querySet;
   if (name.empty()) {
     // The query set imported with the corpus (BEIR queries + qrels); none means a synthetic held-out set.
-    auto s = store_.prepare("SELECT name FROM query_sets WHERE corpus_id = ?1 AND origin = 'imported' ORDER BY id");
-    s.bind(1, run_.corpusId);
-    std::vector<std::string> imported;
-    while (s.step())
-      imported.push_back(s.columnText(0));
+    const std::vector<std::string> imported = importedQuerySets(store_, run_.corpusId);
     if (imported.size() > 1)
       log("corpus has " + std::to_string(imported.size()) + " imported query sets; evaluating on the first, '" +
           imported.front() + "' (set evaluation.query_set to choose)");
@@ -497,6 +517,14 @@ std::int64_t RunExecution::train(const RoundRecord& round, std::int64_t modelId)
       continue;
     (queries.at(queryId).split == "dev" ? devSet : trainSet).push_back(std::move(example));
   }
+  if (trainSet.empty() && !devSet.empty()) {
+    // Few kept queries can all fall in the dev split; training on them beats failing the round.
+    log("round " + std::to_string(round.index) +
+        ": every kept query is in the dev split; training on them, without "
+        "early stopping");
+    trainSet = std::move(devSet);
+    devSet.clear();
+  }
   if (trainSet.empty())
     throw Error("round " + std::to_string(round.index) +
                 ": no training examples (every synthetic query was filtered out or failed); try more queries per "
@@ -713,7 +741,7 @@ void RunExecution::evaluate(const RoundRecord& round, std::int64_t modelId, cons
   });
 }
 
-RunOutcome RunExecution::execute() {
+bool RunExecution::execute() {
   const std::string tag = "run " + std::to_string(run_.id);
   log(tag + " on corpus '" + run_.corpusName + "' (" + std::to_string(passages_.size()) + " passages), teacher " +
       teacher_->kind() + "/" + teacher_->model() + ", student " + config_.student);
@@ -733,9 +761,14 @@ RunOutcome RunExecution::execute() {
                0x686f6c646f7574ULL, "test");
     store_.prepare("UPDATE queries SET split = 'test' WHERE round_id = ?1").bind(1, round.id).run();
     repository_.completeStep(round.id, RoundStep::Synthesise);
+    if (stepLimitReached())
+      return true;
   }
-  if (round.lastCompleted < RoundStep::Evaluate)
+  if (round.lastCompleted < RoundStep::Evaluate) {
     evaluate(round, model, target, config_.evaluation.bm25Baseline);
+    if (stepLimitReached())
+      return true;
+  }
 
   for (int index = 1; index <= config_.rounds; ++index) {
     throwIfStopped(stop_);
@@ -744,38 +777,46 @@ RunOutcome RunExecution::execute() {
       model = *round.modelId;
       continue;
     }
+    if (round.lastCompleted >= RoundStep::Train)
+      model = *round.modelId; // trained before a pause or crash; otherwise the previous round's model
     const std::string label = "round " + std::to_string(index) + "/" + std::to_string(config_.rounds);
-    const auto step = [&](RoundStep s) { return round.lastCompleted < s; };
-    // Each step is timed: the log (and the benchmark) show where a round's time goes.
-    const auto timed = [&](const char* name, int position, auto&& work) {
-      progress(label, position, 6, name);
-      const double started = monotonicSeconds();
-      work();
-      const double seconds = monotonicSeconds() - started;
-      log("round " + std::to_string(index) + ": " + name + " took " + std::to_string(seconds) + " s");
-      if (callbacks_.stepFinished)
-        callbacks_.stepFinished(index, name, seconds);
+    struct StepWork {
+      RoundStep step;
+      const char* name;
+      std::function<void()> work;
     };
-    if (step(RoundStep::Synthesise))
-      timed("synthesise", 0, [&] {
-        const auto count = static_cast<std::size_t>(config_.queriesPerRound);
-        const auto dev = static_cast<std::size_t>(config_.training.devFraction * static_cast<double>(count) + 0.5);
-        synthesise(round, runQuerySetName(), count, dev, static_cast<std::uint64_t>(index), "train");
-        repository_.completeStep(round.id, RoundStep::Synthesise);
-      });
-    if (step(RoundStep::Retrieve))
-      timed("retrieve", 1, [&] { retrieve(round, model); });
-    if (step(RoundStep::Judge))
-      timed("judge", 2, [&] { judgeCandidates(round); });
-    if (step(RoundStep::Mine))
-      timed("mine", 3, [&] { mine(round); });
-    if (step(RoundStep::Train))
-      timed("train", 4, [&] { model = train(round, model); });
-    else
-      model = *round.modelId;
-    timed("evaluate", 5, [&] { evaluate(round, model, target, false); });
+    const StepWork steps[] = {
+        {RoundStep::Synthesise, "synthesise",
+         [&] {
+           const auto count = static_cast<std::size_t>(config_.queriesPerRound);
+           const auto dev = static_cast<std::size_t>(config_.training.devFraction * static_cast<double>(count) + 0.5);
+           synthesise(round, runQuerySetName(), count, dev, static_cast<std::uint64_t>(index), "train");
+           repository_.completeStep(round.id, RoundStep::Synthesise);
+         }},
+        {RoundStep::Retrieve, "retrieve", [&] { retrieve(round, model); }},
+        {RoundStep::Judge, "judge", [&] { judgeCandidates(round); }},
+        {RoundStep::Mine, "mine", [&] { mine(round); }},
+        {RoundStep::Train, "train", [&] { model = train(round, model); }},
+        {RoundStep::Evaluate, "evaluate", [&] { evaluate(round, model, target, false); }},
+    };
+    for (std::size_t position = 0; position < std::size(steps); ++position) {
+      const StepWork& s = steps[position];
+      if (round.lastCompleted >= s.step)
+        continue;
+      throwIfStopped(stop_);
+      // Each step is timed: the log (and the benchmark) show where a round's time goes.
+      progress(label, static_cast<std::int64_t>(position), static_cast<std::int64_t>(std::size(steps)), s.name);
+      const double started = monotonicSeconds();
+      s.work();
+      const double seconds = monotonicSeconds() - started;
+      log("round " + std::to_string(index) + ": " + s.name + " took " + std::to_string(seconds) + " s");
+      if (callbacks_.stepFinished)
+        callbacks_.stepFinished(index, s.name, seconds);
+      if (stepLimitReached())
+        return true;
+    }
   }
-  return loadRunOutcome(store_, run_.id);
+  return false;
 }
 
 } // namespace
@@ -788,13 +829,19 @@ std::int64_t createRun(store::Store& store, const std::string& corpus, const Run
 
 RunOutcome executeRun(store::Store& store, std::int64_t runId, const RunCallbacks& callbacks, std::stop_token stop,
                       const RunEnvironment& environment) {
+  if (environment.maxSteps < 0)
+    throw InputError("the number of steps to run must be positive, not " + std::to_string(environment.maxSteps));
   RunRepository repository(store);
   RunExecution execution(store, runId, callbacks, stop, environment);
   repository.setRunStatus(runId, "running");
   try {
-    RunOutcome outcome = execution.execute();
-    repository.setRunStatus(runId, "completed");
-    outcome.status = "completed";
+    // Stopped at the step limit with steps left: paused. The limit reached with the run's last step: completed.
+    const bool paused = execution.execute() && nextStep(store, runId).has_value();
+    repository.setRunStatus(runId, paused ? "paused" : "completed");
+    RunOutcome outcome = loadRunOutcome(store, runId);
+    if (paused && callbacks.log && outcome.next)
+      callbacks.log("run " + std::to_string(runId) + " paused after " + std::to_string(environment.maxSteps) +
+                    " step(s); next: " + describe(*outcome.next));
     return outcome;
   } catch (const Cancelled&) {
     repository.setRunStatus(runId, "paused");
@@ -803,6 +850,31 @@ RunOutcome executeRun(store::Store& store, std::int64_t runId, const RunCallback
     repository.setRunStatus(runId, "failed");
     throw;
   }
+}
+
+std::string describe(const PendingStep& step) {
+  const std::string round = "round " + std::to_string(step.round) + ": ";
+  if (step.round == 0)
+    return round + (step.step == RoundStep::Synthesise ? "held-out queries" : "baseline evaluation");
+  return round + toString(step.step);
+}
+
+std::optional<PendingStep> nextStep(store::Store& store, std::int64_t runId) {
+  RunRepository repository(store);
+  const RunRecord run = repository.loadRun(runId);
+  const std::vector<RoundRecord> rounds = repository.rounds(runId);
+  for (int index = 0; index <= run.config.rounds; ++index) {
+    const auto found =
+        std::find_if(rounds.begin(), rounds.end(), [&](const RoundRecord& r) { return r.index == index; });
+    const RoundStep last = found == rounds.end() ? RoundStep::None : found->lastCompleted;
+    if (last == RoundStep::Evaluate)
+      continue;
+    if (index == 0)
+      return PendingStep{0, last == RoundStep::None && evaluatesOnSyntheticHoldout(store, run) ? RoundStep::Synthesise
+                                                                                               : RoundStep::Evaluate};
+    return PendingStep{index, static_cast<RoundStep>(static_cast<int>(last) + 1)};
+  }
+  return std::nullopt;
 }
 
 RunOutcome loadRunOutcome(store::Store& store, std::int64_t runId) {
@@ -835,6 +907,7 @@ RunOutcome loadRunOutcome(store::Store& store, std::int64_t runId) {
     }
     outcome.rounds.push_back(std::move(metrics));
   }
+  outcome.next = nextStep(store, runId);
   return outcome;
 }
 

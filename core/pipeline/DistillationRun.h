@@ -4,7 +4,9 @@
 // top filter_top_k, retrieves K candidates, has the teacher judge them, mines hard positives and negatives,
 // trains the student and evaluates it on the held-out queries. Each step commits its results together with the
 // round's last_completed_step, so a killed process resumes at the step in flight, and teacher calls already
-// made are read back from the judgment cache instead of being paid for twice.
+// made are read back from the judgment cache instead of being paid for twice. A caller may also advance a run
+// one step (or a few) at a time: the run is left paused after them and the next call goes on from there, so an
+// analyst can inspect the queries before they are judged, the judgments before they are mined, and so on.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -14,6 +16,7 @@
 
 #include "core/eval/Metrics.h"
 #include "core/pipeline/RunConfig.h"
+#include "core/pipeline/RunRepository.h"
 #include "core/util/Progress.h"
 
 namespace distillery::store {
@@ -32,7 +35,16 @@ struct RunCallbacks {
 /// What the caller supplies beyond the stored config; never stored.
 struct RunEnvironment {
   std::optional<std::string> apiKey; // e.g. from the GUI's keychain; else the teacher's api_key_env variable
+  int maxSteps = 0; // stop after this many steps have completed (0: run to the end); the run is left 'paused'
 };
+
+/// The step a run executes next: the first step not yet completed of its first unfinished round.
+struct PendingStep {
+  int round = 0;
+  RoundStep step = RoundStep::None;
+};
+/// "round 1: judge", "round 0: baseline evaluation" (round 0 synthesises only a held-out set, then evaluates).
+std::string describe(const PendingStep& step);
 
 struct RoundMetrics {
   int round = 0;
@@ -45,6 +57,7 @@ struct RunOutcome {
   std::int64_t runId = 0;
   std::string status; // completed | paused | failed | running
   std::vector<RoundMetrics> rounds;
+  std::optional<PendingStep> next; // what a resumed call does first; none when the run is complete
 };
 
 /// Records a new run of corpus with config (its software version and seed too). InputError for an unknown corpus.
@@ -53,11 +66,15 @@ std::int64_t createRun(store::Store& store, const std::string& corpus, const Run
 
 /// Executes the run, resuming after the last completed step of each round. On stop the run is left 'paused'
 /// and Cancelled is thrown; on an error it is left 'failed' and the error rethrown. Both resume with this call.
+/// With environment.maxSteps it returns (status 'paused', `next` set) once that many steps have completed.
 RunOutcome executeRun(store::Store& store, std::int64_t runId, const RunCallbacks& callbacks, std::stop_token stop,
                       const RunEnvironment& environment = {});
 
-/// The stored metrics of every evaluated round.
+/// The stored metrics of every evaluated round, and the step the run would execute next.
 RunOutcome loadRunOutcome(store::Store& store, std::int64_t runId);
+
+/// The step the run executes next, from its stored rounds; none when every round is evaluated.
+std::optional<PendingStep> nextStep(store::Store& store, std::int64_t runId);
 
 /// The config used when the user gives none: the stored experiment defaults do not exist yet, so RunConfig{}.
 RunConfig defaultRunConfig();

@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "core/store/SqliteFailure.h"
 #include "core/store/StoreError.h"
 
 namespace distillery::store {
@@ -11,7 +12,8 @@ namespace distillery::store {
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
   const int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr);
   if (rc != SQLITE_OK)
-    throw StoreError("cannot prepare SQL (" + std::string(sqlite3_errmsg(db)) + "): " + std::string(sql));
+    throw StoreError(describeFileFailure(db, rc).value_or("cannot prepare SQL (" + std::string(sqlite3_errmsg(db)) +
+                                                          "): " + std::string(sql)));
 }
 
 Statement::~Statement() {
@@ -67,10 +69,11 @@ bool Statement::step() {
     return true;
   if (rc == SQLITE_DONE)
     return false;
-  const std::string message = sqlite3_errmsg(db_);
   const char* sql = sqlite3_sql(stmt_);
+  const std::string message =
+      describeFileFailure(db_, rc).value_or(sqlite3_errmsg(db_) + std::string(" (in: ") + (sql ? sql : "?") + ")");
   sqlite3_reset(stmt_);
-  throw StoreError(message + " (in: " + (sql ? sql : "?") + ")");
+  throw StoreError(message);
 }
 
 void Statement::run() {

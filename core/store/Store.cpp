@@ -1,8 +1,11 @@
 #include "core/store/Store.h"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <utility>
+
+#include "core/store/SqliteFailure.h"
 
 namespace distillery::store {
 namespace {
@@ -12,6 +15,18 @@ constexpr int kApplicationId = 0x4453544C;
 
 std::string describe(const std::filesystem::path& path) {
   return "'" + path.string() + "'";
+}
+
+// A file without write permission is opened read-only, even by root, whom the system lets write anything: the user
+// protected it, so commands that only read work and commands that write fail clearly instead of changing it.
+bool writeProtected(const std::filesystem::path& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::perms perms = fs::status(path, ec).permissions();
+  if (ec)
+    return false;
+  return ::access(path.c_str(), W_OK) != 0 ||
+         (perms & (fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write)) == fs::perms::none;
 }
 
 bool tableExists(sqlite3* db, const char* name) {
@@ -59,8 +74,13 @@ Store Store::open(const std::filesystem::path& path, OpenMode mode, const std::v
   if (creating && mode == OpenMode::MustExist)
     throw StoreError("cannot open experiment " + describe(path) + ": the file is empty, not an experiment");
 
+  const bool readOnly = exists && writeProtected(path);
+  if (readOnly && creating)
+    throw StoreError("cannot create experiment " + describe(path) + ": the file is read-only");
+
   sqlite3* raw = nullptr;
-  const int flags = SQLITE_OPEN_READWRITE | (exists ? 0 : SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
+  const int flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | (exists ? 0 : SQLITE_OPEN_CREATE) |
+                    SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   Store store(raw, path); // owns raw even when opening failed
   if (rc != SQLITE_OK)
@@ -87,7 +107,8 @@ Store Store::open(const std::filesystem::path& path, OpenMode mode, const std::v
                        std::to_string(newest));
   }
 
-  store.exec("PRAGMA journal_mode=WAL");
+  if (!readOnly)
+    store.exec("PRAGMA journal_mode=WAL"); // persistent: a read-only experiment already has it
   store.exec("PRAGMA foreign_keys=ON");
   store.exec("PRAGMA synchronous=NORMAL");
   store.migrate(migrations);
@@ -98,6 +119,10 @@ void Store::migrate(const std::vector<Migration>& migrations) {
   const int from = tableExists(db_, "schema_version") ? schemaVersion() : 0;
   if (!migrations.empty() && from >= migrations.back().version)
     return;
+  if (sqlite3_db_readonly(db_, "main") == 1)
+    throw StoreError("cannot open experiment " + describe(path_) + ": it has schema version " + std::to_string(from) +
+                     " and must be migrated to version " + std::to_string(migrations.back().version) +
+                     ", but the file is read-only");
   // All pending steps in one transaction: a failure anywhere leaves the file at its old version.
   transaction([&] {
     if (from == 0) {
@@ -130,10 +155,10 @@ Statement Store::prepare(std::string_view sql) const {
 void Store::exec(std::string_view sql) {
   char* error = nullptr;
   const std::string text(sql);
-  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+  if (const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error); rc != SQLITE_OK) {
     std::string message = error ? error : sqlite3_errmsg(db_);
     sqlite3_free(error);
-    throw StoreError(message + " (in: " + text.substr(0, 200) + ")");
+    throw StoreError(describeFileFailure(db_, rc).value_or(message + " (in: " + text.substr(0, 200) + ")"));
   }
 }
 
@@ -174,8 +199,16 @@ Store::TransactionGuard::TransactionGuard(Store& store) : store_(store), outermo
 void Store::TransactionGuard::commit() {
   done_ = true;
   --store_.transactionDepth_;
-  if (outermost_)
+  if (!outermost_)
+    return;
+  try {
     store_.exec("COMMIT");
+  } catch (const StoreError&) {
+    // A COMMIT that fails (disk full) may leave the transaction open; later statements must not join it.
+    if (!sqlite3_get_autocommit(store_.db_))
+      sqlite3_exec(store_.db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
 }
 
 Store::TransactionGuard::~TransactionGuard() {

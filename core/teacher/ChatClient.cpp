@@ -1,6 +1,7 @@
 #include "core/teacher/ChatClient.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <deque>
@@ -73,12 +74,31 @@ struct Pending {
 struct Transfer {
   Pending request;
   std::string response;
+  std::size_t maxResponseBytes = 0;
+  bool responseTooLarge = false;
   char errorBuffer[CURL_ERROR_SIZE] = {};
 };
 
 size_t appendBody(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
-  return size * count;
+  auto* transfer = static_cast<Transfer*>(user);
+  const std::size_t bytes = size * count;
+  if (transfer->response.size() + bytes > transfer->maxResponseBytes) {
+    transfer->responseTooLarge = true;
+    return 0; // anything but `bytes` makes libcurl abort the transfer (CURLE_WRITE_ERROR)
+  }
+  transfer->response.append(data, bytes);
+  return bytes;
+}
+
+std::string lowercase(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return text;
+}
+
+std::string withoutBrackets(std::string host) {
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  return host;
 }
 
 bool isDroppedConnection(CURLcode code) {
@@ -105,6 +125,30 @@ std::string snippet(const std::string& body) {
 
 } // namespace
 
+std::string hostOfUrl(const std::string& url) {
+  // libcurl's own parser, so the host compared is the host libcurl connects to (user@host, [v6], ports).
+  CURLU* parsed = curl_url();
+  if (!parsed)
+    return {};
+  std::string host;
+  char* part = nullptr;
+  if (curl_url_set(parsed, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
+      curl_url_get(parsed, CURLUPART_HOST, &part, 0) == CURLUE_OK && part) {
+    host = withoutBrackets(lowercase(part));
+    curl_free(part);
+  }
+  curl_url_cleanup(parsed);
+  return host;
+}
+
+bool verifiesCertificates(const std::string& url, const std::vector<std::string>& insecureHosts) {
+  const std::string host = hostOfUrl(url);
+  if (host.empty())
+    return true;
+  return std::none_of(insecureHosts.begin(), insecureHosts.end(),
+                      [&](const std::string& listed) { return withoutBrackets(lowercase(listed)) == host; });
+}
+
 struct ChatClient::Impl {
   ChatEndpoint endpoint;
   std::string url;
@@ -117,6 +161,7 @@ struct ChatClient::Impl {
   TokenBucket requestLimit;
   TokenBucket tokenLimit;
   std::mt19937_64 random{std::random_device{}()};
+  bool verifyCertificates = true; // decided once: every request goes to the one url, and redirects are not followed
 
   explicit Impl(ChatEndpoint e)
       : endpoint(std::move(e)), requestLimit(endpoint.requestsPerMinute), tokenLimit(endpoint.tokensPerMinute) {
@@ -125,6 +170,7 @@ struct ChatClient::Impl {
     while (!url.empty() && url.back() == '/')
       url.pop_back();
     url += "/chat/completions";
+    verifyCertificates = verifiesCertificates(url, endpoint.insecureTlsHosts);
     multi = curl_multi_init();
     if (!multi)
       throw Error("teacher: cannot create a libcurl multi handle");
@@ -183,15 +229,18 @@ struct ChatClient::Impl {
     curl_easy_setopt(easy, CURLOPT_POSTFIELDS, transfer->request.body.c_str());
     curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(transfer->request.body.size()));
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+    transfer->maxResponseBytes = endpoint.maxResponseBytes;
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, appendBody);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer->response);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());
+    // Refused at once when Content-Length says too much; appendBody bounds the decompressed size either way.
+    curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(endpoint.maxResponseBytes));
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer->errorBuffer);
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(endpoint.timeoutSeconds * 1000));
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(std::min(endpoint.timeoutSeconds, 30.0) * 1000));
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, endpoint.verifyTls ? 1L : 0L);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, endpoint.verifyTls ? 2L : 0L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, verifyCertificates ? 1L : 0L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, verifyCertificates ? 2L : 0L);
     curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(easy, CURLOPT_USERAGENT, "Distillery/" DISTILLERY_VERSION);
     curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
@@ -246,7 +295,12 @@ struct ChatClient::Impl {
       onComplete(request.tag, std::move(outcome));
       return;
     }
-    if (code == CURLE_OK) {
+    if (transfer->responseTooLarge || code == CURLE_FILESIZE_EXCEEDED) {
+      // The same request would get the same flood: not retried, and nothing of it is kept.
+      transfer->response.clear();
+      reason = "response larger than the " + std::to_string(endpoint.maxResponseBytes) +
+               " bytes allowed (max_response_bytes); not read further";
+    } else if (code == CURLE_OK) {
       retryable = status == 429 || status >= 500;
       reason = "HTTP " + std::to_string(status) + (status == 429 ? " (rate limited)" : "") + ": " +
                snippet(transfer->response);
@@ -298,13 +352,76 @@ void ChatClient::recordTokenUsage(std::int64_t estimatedTokens, std::int64_t act
   impl_->tokenLimit.adjust(static_cast<double>(actualTokens - estimatedTokens));
 }
 
-std::string ChatClient::scrub(std::string text) const {
-  const std::string& key = impl_->endpoint.apiKey;
+namespace {
+
+// The four hex digits at text[at..at+4) as a number, or -1.
+long hex4(std::string_view text, std::size_t at) {
+  if (at + 4 > text.size())
+    return -1;
+  long value = 0;
+  for (std::size_t i = at; i < at + 4; ++i) {
+    const char c = text[i];
+    const int digit = std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
+                      : (c >= 'a' && c <= 'f')                    ? c - 'a' + 10
+                      : (c >= 'A' && c <= 'F')                    ? c - 'A' + 10
+                                                                  : -1;
+    if (digit < 0)
+      return -1;
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+// Where an occurrence of key that starts at `at` ends, each character written as itself or as a JSON escape at any
+// depth of quoting ("\u0073", "\\u0073", "\/"); npos when there is none.
+std::size_t endOfKeyAt(std::string_view text, std::size_t at, std::string_view key) {
+  std::size_t p = at;
+  for (const char c : key) {
+    if (p < text.size() && text[p] == c) {
+      ++p;
+      continue;
+    }
+    std::size_t q = p;
+    while (q < text.size() && text[q] == '\\')
+      ++q;
+    if (q == p || q >= text.size())
+      return std::string_view::npos;
+    if (text[q] == 'u' && hex4(text, q + 1) == static_cast<unsigned char>(c))
+      p = q + 5;
+    else if (text[q] == '/' && c == '/')
+      p = q + 1;
+    else
+      return std::string_view::npos;
+  }
+  return p;
+}
+
+} // namespace
+
+std::string scrubSecret(std::string text, const std::string& key) {
   if (key.empty())
     return text;
   for (std::size_t at = text.find(key); at != std::string::npos; at = text.find(key, at))
     text.replace(at, key.size(), "***");
-  return text;
+  // A key written with JSON escapes is not in the bytes, but it is in what any reader decodes. It is replaced where it
+  // stands, so that JSON stays JSON (the transport scrubs whole response bodies before they are parsed).
+  if (text.find('\\') == std::string::npos)
+    return text;
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t end = (text[i] == key[0] || text[i] == '\\') ? endOfKeyAt(text, i, key) : std::string::npos;
+    if (end != std::string::npos) {
+      out += "***";
+      i = end;
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
+}
+
+std::string ChatClient::scrub(std::string text) const {
+  return scrubSecret(std::move(text), impl_->endpoint.apiKey);
 }
 
 void ChatClient::run(const Completion& onComplete, std::stop_token stop) {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <stop_token>
 #include <string>
+#include <vector>
 
 #include "core/teacher/TeacherConfig.h"
 
@@ -17,7 +18,8 @@ struct ChatEndpoint {
   std::string baseUrl; // .../v1; "/chat/completions" is appended
   std::string apiKey;  // sent as a Bearer token; never logged, scrubbed from every recorded text
   double timeoutSeconds = 60.0;
-  bool verifyTls = true;
+  std::vector<std::string> insecureTlsHosts; // hosts whose certificate is not checked; every other host's is
+  std::size_t maxResponseBytes = kDefaultMaxResponseBytes; // a longer answer is refused, not read on
   int concurrency = 8;
   double requestsPerMinute = 0.0; // 0 = unlimited
   double tokensPerMinute = 0.0;   // 0 = unlimited
@@ -33,6 +35,16 @@ struct ChatOutcome {
   int attempts = 0;
   double latencyMs = 0.0; // first send to final answer, waits for retries included
 };
+
+/// text with every occurrence of key replaced by "***" (text unchanged when key is empty), also where the key is written
+/// with JSON escapes ("\u0073k-...", at any depth of quoting); the rest of the text keeps its bytes.
+std::string scrubSecret(std::string text, const std::string& key);
+
+/// The host of a URL, lower-case and without brackets ("[::1]" -> "::1"); empty when the URL cannot be parsed.
+std::string hostOfUrl(const std::string& url);
+/// Whether requests to url check the server's TLS certificate: always, unless url's host is one of insecureHosts
+/// (compared case-insensitively, exactly: "example.com" does not cover "api.example.com").
+bool verifiesCertificates(const std::string& url, const std::vector<std::string>& insecureHosts);
 
 class ChatClient {
 public:

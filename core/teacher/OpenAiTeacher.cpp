@@ -29,9 +29,23 @@ struct OpenAiTeacher::CallResult {
 namespace {
 
 constexpr std::size_t kMaxPassageChars = 12000; // bounds the cost of one call on a pathological passage
+// What is kept of an answer: far more than a usable one needs, and what a failed huge one is worth inspecting.
+constexpr std::size_t kMaxStoredResponseBytes = 64 * 1024;
+constexpr std::size_t kMaxStoredRationaleBytes = 4000;
+constexpr std::size_t kMaxEchoedAnswerBytes = 4000; // of an unusable answer, shown to the model in the strict retry
+
+/// The text cut to at most `limit` bytes at a UTF-8 character boundary, marked when cut.
+std::string clip(const std::string& text, std::size_t limit) {
+  if (text.size() <= limit)
+    return text;
+  std::size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+    --cut;
+  return text.substr(0, cut) + " [... " + std::to_string(text.size() - cut) + " more bytes not kept]";
+}
 
 std::string clipPassage(const std::string& text) {
-  return text.size() <= kMaxPassageChars ? text : text.substr(0, kMaxPassageChars) + " [...]";
+  return clip(text, kMaxPassageChars);
 }
 
 std::int64_t estimateTokens(const nlohmann::json& messages, int maxTokens) {
@@ -64,7 +78,8 @@ void OpenAiTeacher::runCalls(const std::vector<CallSpec>& specs, const std::stri
   endpoint.baseUrl = config_.baseUrl;
   endpoint.apiKey = apiKey_;
   endpoint.timeoutSeconds = config_.timeoutSeconds;
-  endpoint.verifyTls = config_.verifyTls;
+  endpoint.insecureTlsHosts = config_.tlsInsecureHosts;
+  endpoint.maxResponseBytes = config_.maxResponseBytes;
   endpoint.concurrency = config_.concurrency;
   endpoint.requestsPerMinute = config_.requestsPerMinute;
   endpoint.tokensPerMinute = config_.tokensPerMinute;
@@ -137,7 +152,9 @@ void OpenAiTeacher::runCalls(const std::vector<CallSpec>& specs, const std::stri
     if (completion.inputTokens + completion.outputTokens > 0)
       client.recordTokenUsage(state.estimate, completion.inputTokens + completion.outputTokens);
     const std::string problem = completion.ok ? specs[index].problemOf(completion.content) : completion.problem;
-    result.content = completion.ok ? completion.content : outcome.body;
+    // The body was scrubbed as bytes; the decoded content is scrubbed again, since a key the model wrote with JSON
+    // escapes ("\u0073k-...") only appears once decoded.
+    result.content = completion.ok ? client.scrub(completion.content) : outcome.body;
     if (problem.empty()) {
       result.ok = true;
       result.logprobs = completion.logprobs;
@@ -147,7 +164,7 @@ void OpenAiTeacher::runCalls(const std::vector<CallSpec>& specs, const std::stri
     if (!state.strictTried) {
       // One more chance with the stricter wording, showing the model its unusable answer.
       state.strictTried = true;
-      state.messages.push_back({{"role", "assistant"}, {"content", result.content}});
+      state.messages.push_back({{"role", "assistant"}, {"content", clip(result.content, kMaxEchoedAnswerBytes)}});
       state.messages.push_back(
           {{"role", "user"}, {"content", PromptLibrary::render(specs[index].strictRetry, {{"problem", problem}})}});
       send(index);
@@ -188,12 +205,13 @@ std::vector<Judgment> OpenAiTeacher::judge(const std::vector<JudgeRequest>& requ
     judgment.attempts = call.attempts;
     judgment.latencyMs = call.latencyMs;
     judgment.usage = call.usage;
-    judgment.rawResponse = call.content;
+    judgment.rawResponse = clip(call.content, kMaxStoredResponseBytes);
     if (call.ok) {
       const ParsedGrade parsed = parseGradeAnswer(call.content, maxGrade_);
       judgment.ok = true;
       judgment.grade = parsed.grade;
-      judgment.rationale = parsed.rationale;
+      // Scrubbed once more: a key escaped inside the answer's own JSON ("\u0073k-...") is only now decoded.
+      judgment.rationale = clip(scrubSecret(parsed.rationale, apiKey_), kMaxStoredRationaleBytes);
       judgment.score = expectedGradeFromLogprobs(call.logprobs, parsed.grade, maxGrade_);
     } else {
       judgment.failureReason = call.failureReason;
@@ -244,10 +262,10 @@ std::vector<SynthesisResult> OpenAiTeacher::synthesizeQueries(const std::vector<
     result.attempts = call.attempts;
     result.latencyMs = call.latencyMs;
     result.usage = call.usage;
-    result.rawResponse = call.content;
+    result.rawResponse = clip(call.content, kMaxStoredResponseBytes);
     if (call.ok) {
       result.ok = true;
-      result.query = parseQueryAnswer(call.content).query;
+      result.query = scrubSecret(parseQueryAnswer(call.content).query, apiKey_);
     } else {
       result.failureReason = call.failureReason;
     }

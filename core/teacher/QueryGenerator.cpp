@@ -1,5 +1,6 @@
 #include "core/teacher/QueryGenerator.h"
 
+#include <map>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
@@ -72,7 +73,7 @@ QueryGenerationResult generateQueries(store::Store& store, Teacher& teacher, con
   store::Statement insert = store.prepare(
       "INSERT OR IGNORE INTO queries(query_set_id, external_id, text, query_type, source_passage_id, origin, "
       "filing_type, split, round_id, metadata_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-  const auto sink = [&](std::size_t index, const SynthesisResult& synthesis) {
+  const auto storeAnswer = [&](std::size_t index, const SynthesisResult& synthesis) {
     result.usage.add(synthesis.usage);
     if (!synthesis.ok) {
       ++result.failed;
@@ -102,8 +103,30 @@ QueryGenerationResult generateQueries(store::Store& store, Teacher& teacher, con
       result.queryIds.push_back(store.lastInsertId());
     }
   };
-  if (!requests.empty())
-    teacher.synthesizeQueries(requests, progress, stop, sink);
+  // An endpoint answers in any order; the queries are stored in the order they were asked for, so their ids - and
+  // what a run seeds and orders by them - are the same in every run and in a run resumed after a crash. Answers
+  // that arrive early wait for the ones before them (only those are lost when the process is killed).
+  std::map<std::size_t, SynthesisResult> early;
+  std::size_t next = 0;
+  const auto storeWaiting = [&](bool all) {
+    for (auto it = early.begin(); it != early.end() && (all || it->first == next); it = early.erase(it)) {
+      storeAnswer(it->first, it->second);
+      next = it->first + 1;
+    }
+  };
+  const auto sink = [&](std::size_t index, const SynthesisResult& synthesis) {
+    early.emplace(index, synthesis);
+    storeWaiting(false);
+  };
+  if (!requests.empty()) {
+    try {
+      teacher.synthesizeQueries(requests, progress, stop, sink);
+      storeWaiting(true); // none, unless a teacher skipped an index
+    } catch (const Cancelled&) {
+      storeWaiting(true); // paid for: keep them, out of order, rather than pay again
+      throw;
+    }
+  }
   result.seconds = monotonicSeconds() - started;
   return result;
 }

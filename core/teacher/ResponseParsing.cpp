@@ -17,11 +17,57 @@ std::string trim(std::string_view text) {
   return std::string(text.substr(begin, end - begin));
 }
 
+// An answer's JSON is a flat object or nearly so; deeper nesting is refused while parsing, so that a hostile reply
+// cannot build a tree a million levels deep (whose dump() would recurse that deep).
+constexpr int kMaxJsonDepth = 32;
+// Answers are scanned for candidate objects at most this many times their length: "{{{{...}}}}" would otherwise
+// take quadratic time, one scan to the matching brace per '{'.
+constexpr std::size_t kScanBudgetFactor = 8;
+
+constexpr std::size_t kMaxQueryBytes = 1000;
+
+struct TooDeep {};
+
 std::optional<nlohmann::json> parseObject(std::string_view text) {
-  nlohmann::json json = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
-  if (json.is_discarded() || !json.is_object())
+  const nlohmann::json::parser_callback_t depthLimit = [](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+    if (depth > kMaxJsonDepth)
+      throw TooDeep{};
+    return true;
+  };
+  try {
+    nlohmann::json json = nlohmann::json::parse(text.begin(), text.end(), depthLimit, false);
+    if (json.is_discarded() || !json.is_object())
+      return std::nullopt;
+    return json;
+  } catch (const TooDeep&) {
     return std::nullopt;
-  return json;
+  }
+}
+
+/// A JSON value for a message, never longer than a line.
+std::string shortDump(const nlohmann::json& value) {
+  std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return text.size() > 60 ? text.substr(0, 60) + "..." : text;
+}
+
+std::string stringValue(const nlohmann::json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+/// A token count as servers report it; anything but a plausible whole number counts as 0.
+std::int64_t tokenCount(const nlohmann::json& usage, const char* key) {
+  const auto it = usage.find(key);
+  if (it == usage.end())
+    return 0;
+  constexpr double kMaxTokens = 1e12;
+  if (it->is_number_unsigned())
+    return it->get<std::uint64_t>() <= kMaxTokens ? static_cast<std::int64_t>(it->get<std::uint64_t>()) : 0;
+  if (it->is_number()) { // signed or double: checked as a double before converting
+    const double value = it->get<double>();
+    return value >= 0 && value <= kMaxTokens ? static_cast<std::int64_t>(value) : 0;
+  }
+  return 0;
 }
 
 /// End of the balanced object starting at text[open] == '{', skipping braces inside strings.
@@ -47,8 +93,13 @@ std::size_t matchingBrace(std::string_view text, std::size_t open) {
 }
 
 std::optional<int> integerGrade(const nlohmann::json& value) {
-  if (value.is_number_integer())
-    return value.get<int>();
+  if (value.is_number_unsigned()) // 2^32 + 2 must not pass for 2
+    return value.get<std::uint64_t>() < 1'000'000 ? std::optional<int>(static_cast<int>(value.get<std::uint64_t>()))
+                                                  : std::nullopt;
+  if (value.is_number_integer()) {
+    const auto number = value.get<std::int64_t>();
+    return std::abs(number) < 1'000'000 ? std::optional<int>(static_cast<int>(number)) : std::nullopt;
+  }
   if (value.is_number_float()) {
     const double d = value.get<double>();
     if (std::floor(d) == d && std::abs(d) < 1e6)
@@ -74,8 +125,8 @@ ChatCompletion parseChatCompletion(std::string_view body) {
     return result;
   }
   if (const auto usage = json->find("usage"); usage != json->end() && usage->is_object()) {
-    result.inputTokens = usage->value("prompt_tokens", std::int64_t{0});
-    result.outputTokens = usage->value("completion_tokens", std::int64_t{0});
+    result.inputTokens = tokenCount(*usage, "prompt_tokens");
+    result.outputTokens = tokenCount(*usage, "completion_tokens");
   }
   const auto choices = json->find("choices");
   if (choices == json->end() || !choices->is_array() || choices->empty() || !(*choices)[0].is_object()) {
@@ -107,10 +158,14 @@ std::optional<nlohmann::json> extractJsonObject(std::string_view text) {
       if (auto fenced = parseObject(text.substr(start, close - start)))
         return fenced;
   }
-  for (std::size_t open = text.find('{'); open != std::string_view::npos; open = text.find('{', open + 1)) {
+  const std::size_t budget = kScanBudgetFactor * text.size();
+  std::size_t scanned = 0;
+  for (std::size_t open = text.find('{'); open != std::string_view::npos && scanned < budget;
+       open = text.find('{', open + 1)) {
     const std::size_t close = matchingBrace(text, open);
     if (close == std::string_view::npos)
       break;
+    scanned += 2 * (close - open + 1); // the scan to the brace, and the parse of what lies between
     if (auto object = parseObject(text.substr(open, close - open + 1)))
       return object;
   }
@@ -131,7 +186,7 @@ ParsedGrade parseGradeAnswer(std::string_view content, int maxGrade) {
   }
   const auto grade = integerGrade(*gradeField);
   if (!grade) {
-    result.problem = "'grade' is not an integer (" + gradeField->dump() + ")";
+    result.problem = "'grade' is not an integer (" + shortDump(*gradeField) + ")";
     return result;
   }
   if (*grade < 0 || *grade > maxGrade) {
@@ -158,6 +213,12 @@ ParsedQuery parseQueryAnswer(std::string_view content) {
       return result;
     }
     result.query = trim(it->get<std::string>());
+    if (result.query.size() > kMaxQueryBytes) {
+      result.problem = "the 'query' is " + std::to_string(result.query.size()) +
+                       " bytes long; a search query has at most " + std::to_string(kMaxQueryBytes);
+      result.query.clear();
+      return result;
+    }
     result.ok = true;
     return result;
   }
@@ -183,7 +244,7 @@ std::optional<double> expectedGradeFromLogprobs(const nlohmann::json& logprobs, 
     return std::nullopt;
   const std::string gradeText = std::to_string(grade);
   for (const auto& token : *content) {
-    if (!token.is_object() || trim(token.value("token", std::string())) != gradeText)
+    if (!token.is_object() || trim(stringValue(token, "token")) != gradeText)
       continue;
     const auto top = token.find("top_logprobs");
     if (top == token.end() || !top->is_array())
@@ -193,7 +254,7 @@ std::optional<double> expectedGradeFromLogprobs(const nlohmann::json& logprobs, 
     for (const auto& alternative : *top) {
       if (!alternative.is_object() || !alternative.contains("logprob") || !alternative["logprob"].is_number())
         continue;
-      const std::string text = trim(alternative.value("token", std::string()));
+      const std::string text = trim(stringValue(alternative, "token"));
       if (text.size() != 1 || !std::isdigit(static_cast<unsigned char>(text[0])))
         continue;
       const int value = text[0] - '0';

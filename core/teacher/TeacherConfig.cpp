@@ -1,25 +1,55 @@
 #include "core/teacher/TeacherConfig.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <sstream>
+#include <type_traits>
 
 #include <nlohmann/json.hpp>
 
+#include "core/teacher/ChatClient.h"
 #include "core/util/Error.h"
+#include "core/util/JsonNumber.h"
 
 namespace distillery::teacher {
 namespace {
+
+std::string fieldName(const char* name) {
+  return std::string("teacher config: field '") + name + "'";
+}
 
 template <typename T> void readField(const nlohmann::json& json, const char* name, T& target) {
   const auto it = json.find(name);
   if (it == json.end() || it->is_null())
     return;
-  try {
-    target = it->get<T>();
-  } catch (const nlohmann::json::exception&) {
-    throw InputError(std::string("teacher config: field '") + name + "' has the wrong type (" + it->type_name() + ")");
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    // Range-checked before converting: 5e20 converted to int is undefined.
+    target = static_cast<T>(
+        jsonWholeNumber(*it, std::numeric_limits<int>::min(), std::numeric_limits<int>::max(), fieldName(name)));
+  } else {
+    try {
+      target = it->get<T>();
+    } catch (const nlohmann::json::exception&) {
+      throw InputError(fieldName(name) + " has the wrong type (" + it->type_name() + ")");
+    }
   }
+}
+
+/// A host name or IP address as curl would connect to it; a URL, a port or a path is refused so that the user sees
+/// at once that the entry would never match.
+std::string insecureHost(const nlohmann::json& entry) {
+  const std::string field = fieldName("tls_insecure_hosts");
+  if (!entry.is_string() || entry.get<std::string>().empty())
+    throw InputError(field + " must list host names as strings, e.g. [\"gpu-box.lab\"]");
+  const std::string host = entry.get<std::string>();
+  const bool ipv6 = std::count(host.begin(), host.end(), ':') >= 2;
+  if (host.find_first_of("/@ \t") != std::string::npos || (!ipv6 && host.find(':') != std::string::npos))
+    throw InputError(field + " entry '" + host +
+                     "' must be a bare host name or IP address, without scheme, port "
+                     "or path");
+  return host;
 }
 
 } // namespace
@@ -38,7 +68,28 @@ TeacherConfig TeacherConfig::fromJson(const nlohmann::json& json) {
   readField(json, "temperature", config.temperature);
   readField(json, "max_tokens", config.maxTokens);
   readField(json, "timeout_seconds", config.timeoutSeconds);
-  readField(json, "verify_tls", config.verifyTls);
+  if (const auto verify = json.find("verify_tls"); verify != json.end() && !verify->is_null()) {
+    // Accepted only as true (run configs stored before tls_insecure_hosts carry it): switching checks off for
+    // every host at once would also cover a base_url changed later, so the host must be named.
+    if (!verify->is_boolean())
+      throw InputError(fieldName("verify_tls") + " has the wrong type (" + verify->type_name() + ")");
+    if (!verify->get<bool>()) {
+      const std::string host = hostOfUrl(config.baseUrl);
+      throw InputError(fieldName("verify_tls") +
+                       " false is not accepted: name the host whose certificate should "
+                       "not be checked instead, e.g. \"tls_insecure_hosts\": [\"" +
+                       (host.empty() ? std::string("host") : host) + "\"]");
+    }
+  }
+  if (const auto hosts = json.find("tls_insecure_hosts"); hosts != json.end() && !hosts->is_null()) {
+    if (!hosts->is_array())
+      throw InputError(fieldName("tls_insecure_hosts") + " must be a list of host names");
+    for (const auto& entry : *hosts)
+      config.tlsInsecureHosts.push_back(insecureHost(entry));
+  }
+  if (const auto limit = json.find("max_response_bytes"); limit != json.end() && !limit->is_null())
+    config.maxResponseBytes =
+        static_cast<std::size_t>(jsonWholeNumber(*limit, 1024, std::int64_t{1} << 30, fieldName("max_response_bytes")));
   readField(json, "concurrency", config.concurrency);
   readField(json, "requests_per_minute", config.requestsPerMinute);
   readField(json, "tokens_per_minute", config.tokensPerMinute);
@@ -104,7 +155,6 @@ nlohmann::json TeacherConfig::toJson() const {
                {"temperature", temperature},
                {"max_tokens", maxTokens},
                {"timeout_seconds", timeoutSeconds},
-               {"verify_tls", verifyTls},
                {"concurrency", concurrency},
                {"requests_per_minute", requestsPerMinute},
                {"tokens_per_minute", tokensPerMinute},
@@ -120,6 +170,10 @@ nlohmann::json TeacherConfig::toJson() const {
                  {"max_retry_after_seconds", retry.maxRetryAfterSeconds}}}});
   if (!promptDirectory.empty())
     json["prompt_directory"] = promptDirectory;
+  if (!tlsInsecureHosts.empty())
+    json["tls_insecure_hosts"] = tlsInsecureHosts;
+  if (maxResponseBytes != kDefaultMaxResponseBytes)
+    json["max_response_bytes"] = maxResponseBytes;
   return json;
 }
 

@@ -1,8 +1,10 @@
 #pragma once
 // How a teacher is chosen and configured, as stored in a run's config. It names the environment
 // variable that holds the API key, never the key itself, so it can be saved and exported safely.
+#include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -17,6 +19,9 @@ struct RetryPolicy {
   double maxRetryAfterSeconds = 120; // longer Retry-After values are capped to this
 };
 
+/// A completion with logprobs for 4,096 tokens is about 3 MB; a longer answer is a broken or hostile server.
+inline constexpr std::size_t kDefaultMaxResponseBytes = 8u << 20;
+
 struct TeacherConfig {
   std::string kind = "heuristic";           // heuristic | openai
   std::string baseUrl;                      // e.g. https://api.openai.com/v1 or http://127.0.0.1:8080/v1
@@ -26,15 +31,18 @@ struct TeacherConfig {
   double temperature = 0.0;
   int maxTokens = 256;          // per completion
   double timeoutSeconds = 60.0; // per HTTP attempt
-  bool verifyTls = true;
-  int concurrency = 8;            // requests in flight on the one multi handle
-  double requestsPerMinute = 0.0; // 0 = no client-side limit
-  double tokensPerMinute = 0.0;   // 0 = no client-side limit
-  bool jsonMode = true;           // send response_format json_object (dropped if the endpoint refuses)
-  bool logprobs = true;           // ask for logprobs (dropped if the endpoint refuses)
-  double inputPricePer1k = 0.0;   // cost estimate per 1,000 prompt tokens
-  double outputPricePer1k = 0.0;  // cost estimate per 1,000 completion tokens
-  std::string promptDirectory;    // overrides the bundled prompt templates when set
+  /// Hosts (names or IP addresses, no scheme or port) whose TLS certificate is not checked, e.g. a lab server
+  /// with a self-signed one. Certificates of every other host are always checked.
+  std::vector<std::string> tlsInsecureHosts;
+  std::size_t maxResponseBytes = kDefaultMaxResponseBytes; // per HTTP answer (decompressed)
+  int concurrency = 8;                                     // requests in flight on the one multi handle
+  double requestsPerMinute = 0.0;                          // 0 = no client-side limit
+  double tokensPerMinute = 0.0;                            // 0 = no client-side limit
+  bool jsonMode = true;          // send response_format json_object (dropped if the endpoint refuses)
+  bool logprobs = true;          // ask for logprobs (dropped if the endpoint refuses)
+  double inputPricePer1k = 0.0;  // cost estimate per 1,000 prompt tokens
+  double outputPricePer1k = 0.0; // cost estimate per 1,000 completion tokens
+  std::string promptDirectory;   // overrides the bundled prompt templates when set
   RetryPolicy retry;
 
   /// Reads {"kind": "heuristic"} or {"kind": "openai", "base_url": ..., "model": ..., ...}.

@@ -1,5 +1,6 @@
 #include "core/text/WordPieceTokenizer.h"
 
+#include "core/text/TokenizerFiles.h"
 #include "core/util/Error.h"
 #include "core/util/Utf8.h"
 
@@ -9,7 +10,6 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
-#include <sstream>
 
 namespace distillery::text {
 namespace {
@@ -168,15 +168,6 @@ std::size_t utf8Length(const std::string& word) {
   return n;
 }
 
-std::string readFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw InputError("cannot read tokenizer file " + path.string());
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 std::int64_t requireToken(const std::unordered_map<std::string, std::int64_t>& ids, const std::string& token,
                           const std::string& where) {
   const auto it = ids.find(token);
@@ -185,88 +176,12 @@ std::int64_t requireToken(const std::unordered_map<std::string, std::int64_t>& i
   return it->second;
 }
 
-WordPieceTokenizer loadTokenizerJson(const std::filesystem::path& path) {
-  nlohmann::json json;
+WordPieceTokenizer fromContents(TokenizerFileContents contents, const std::filesystem::path& path) {
   try {
-    json = nlohmann::json::parse(readFile(path));
-  } catch (const nlohmann::json::exception& e) { // parse_error, or out_of_range for a number like 1e999
-    throw InputError(path.string() + ": not valid JSON: " + e.what());
+    return WordPieceTokenizer(std::move(contents.vocabulary), contents.normalizer, contents.maxInputCharsPerWord);
+  } catch (const InputError& e) { // a special token is missing: name the file it should have been in
+    throw InputError(path.string() + ": " + e.what());
   }
-  const std::string where = path.string();
-  if (!json.is_object() || !json.contains("model") || !json["model"].is_object())
-    throw InputError(where + ": no \"model\" object; not a Hugging Face tokenizer.json");
-  const auto& model = json["model"];
-  const std::string type = model.value("type", std::string("WordPiece"));
-  if (type != "WordPiece" || model.contains("merges"))
-    throw InputError(where + ": field model.type is \"" + (model.contains("merges") ? std::string("BPE") : type) +
-                     "\"; only WordPiece (BERT-family) tokenizers are supported");
-  if (model.value("continuing_subword_prefix", std::string("##")) != "##")
-    throw InputError(where + ": field model.continuing_subword_prefix must be \"##\"");
-  if (!model.contains("vocab") || !model["vocab"].is_object() || model["vocab"].empty())
-    throw InputError(where + ": field model.vocab must be a non-empty object of token -> id");
-  const auto& vocab = model["vocab"];
-  std::vector<std::string> tokens(vocab.size());
-  std::vector<bool> seen(vocab.size(), false);
-  for (const auto& [token, idValue] : vocab.items()) {
-    if (!idValue.is_number_integer())
-      throw InputError(where + ": field model.vocab[\"" + token + "\"] is not an integer id");
-    const auto id = idValue.get<std::int64_t>();
-    if (id < 0 || id >= static_cast<std::int64_t>(tokens.size()) || seen[static_cast<std::size_t>(id)])
-      throw InputError(where + ": field model.vocab[\"" + token + "\"] has id " + std::to_string(id) + ", outside 0.." +
-                       std::to_string(tokens.size() - 1) + " or repeated");
-    tokens[static_cast<std::size_t>(id)] = token;
-    seen[static_cast<std::size_t>(id)] = true;
-  }
-  NormalizerOptions normalizer;
-  if (json.contains("normalizer") && json["normalizer"].is_object()) {
-    const auto& n = json["normalizer"];
-    if (n.value("type", std::string()) != "BertNormalizer")
-      throw InputError(where + ": field normalizer.type is \"" + n.value("type", std::string()) +
-                       "\"; only BertNormalizer is supported");
-    normalizer.cleanText = n.value("clean_text", true);
-    normalizer.handleChineseChars = n.value("handle_chinese_chars", true);
-    normalizer.lowercase = n.value("lowercase", true);
-    normalizer.stripAccents = n.contains("strip_accents") && n["strip_accents"].is_boolean()
-                                  ? n["strip_accents"].get<bool>()
-                                  : normalizer.lowercase;
-  } else {
-    normalizer = {false, false, false, false};
-  }
-  if (json.contains("pre_tokenizer") && json["pre_tokenizer"].is_object() &&
-      json["pre_tokenizer"].value("type", std::string()) != "BertPreTokenizer")
-    throw InputError(where + ": field pre_tokenizer.type is \"" + json["pre_tokenizer"].value("type", std::string()) +
-                     "\"; only BertPreTokenizer is supported");
-  return WordPieceTokenizer(std::move(tokens), normalizer, model.value("max_input_chars_per_word", 100));
-}
-
-WordPieceTokenizer loadVocabTxt(const std::filesystem::path& path) {
-  std::istringstream in(readFile(path));
-  std::vector<std::string> tokens;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r')
-      line.pop_back();
-    tokens.push_back(line);
-  }
-  if (tokens.empty())
-    throw InputError(path.string() + ": empty vocabulary");
-  // vocab.txt carries no normaliser settings: assume the uncased BERT defaults unless a sibling
-  // tokenizer_config.json says do_lower_case false.
-  NormalizerOptions normalizer;
-  const auto config = path.parent_path() / "tokenizer_config.json";
-  if (std::filesystem::exists(config)) {
-    try {
-      const auto json = nlohmann::json::parse(readFile(config));
-      normalizer.lowercase = json.value("do_lower_case", true);
-      normalizer.stripAccents = json.contains("strip_accents") && json["strip_accents"].is_boolean()
-                                    ? json["strip_accents"].get<bool>()
-                                    : normalizer.lowercase;
-      normalizer.handleChineseChars = json.value("tokenize_chinese_chars", true);
-    } catch (const nlohmann::json::exception& e) {
-      throw InputError(config.string() + ": " + e.what());
-    }
-  }
-  return WordPieceTokenizer(std::move(tokens), normalizer);
 }
 
 } // namespace
@@ -274,16 +189,16 @@ WordPieceTokenizer loadVocabTxt(const std::filesystem::path& path) {
 WordPieceTokenizer WordPieceTokenizer::fromPath(const std::filesystem::path& path) {
   if (std::filesystem::is_directory(path)) {
     if (std::filesystem::exists(path / "tokenizer.json"))
-      return loadTokenizerJson(path / "tokenizer.json");
+      return fromContents(readTokenizerJson(path / "tokenizer.json"), path / "tokenizer.json");
     if (std::filesystem::exists(path / "vocab.txt"))
-      return loadVocabTxt(path / "vocab.txt");
+      return fromContents(readVocabTxt(path / "vocab.txt"), path / "vocab.txt");
     throw InputError(path.string() + ": directory has neither tokenizer.json nor vocab.txt");
   }
   if (!std::filesystem::exists(path))
     throw InputError("tokenizer file not found: " + path.string());
   if (path.extension() == ".json")
-    return loadTokenizerJson(path);
-  return loadVocabTxt(path);
+    return fromContents(readTokenizerJson(path), path);
+  return fromContents(readVocabTxt(path), path);
 }
 
 WordPieceTokenizer::WordPieceTokenizer(std::vector<std::string> vocabulary, NormalizerOptions normalizer,

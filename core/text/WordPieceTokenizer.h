@@ -35,7 +35,8 @@ struct NormalizerOptions {
 class WordPieceTokenizer {
 public:
   /// Loads tokenizer.json, vocab.txt, or a model directory holding either (tokenizer.json preferred).
-  /// Throws InputError naming the file and field when the file is not a BERT WordPiece tokenizer.
+  /// Throws InputError naming the file and field when the file is not a BERT WordPiece tokenizer, or is larger
+  /// than any real one (limits in core/text/TokenizerFiles.h).
   static WordPieceTokenizer fromPath(const std::filesystem::path& path);
   /// A tokenizer over an in-memory vocabulary (one token per id, in order).
   WordPieceTokenizer(std::vector<std::string> vocabulary, NormalizerOptions normalizer = {},

@@ -175,6 +175,25 @@ private slots:
     QVERIFY(!sawGraphic);
   }
 
+  // Inline-XBRL filings often come as one enormous line: it is read in pieces, and none of it may go missing.
+  void aOneLineHtmlFilingOfMegabytesKeepsAllItsText() {
+    const fs::path file = fs::path(dir_.path().toStdString()) / "oneline" / "filing.htm";
+    std::string html = "<html><body><p>FORM 10-K</p><p>ITEM 7. MANAGEMENT'S DISCUSSION</p>";
+    for (int i = 0; html.size() < (5u << 20); ++i)
+      html += "<p>Paragraph " + std::to_string(i) + " on revenue, costs and the outlook of the segment.</p>";
+    html += "<p>The last paragraph of the filing names the auditor.</p></body></html>";
+    writeFile(file, html);
+    auto store = store::Store::open(storePath_, store::OpenMode::CreateIfMissing);
+    const ImportSummary summary = importPaths(store, optionsFor("oneline"), {file});
+    QVERIFY(summary.skipped.empty());
+    QCOMPARE(summary.documents, std::int64_t(1));
+    QCOMPARE(store.queryInt64("SELECT COUNT(*) FROM passages WHERE text LIKE '%the filing names the auditor%' AND "
+                              "section = 'Item 7. MANAGEMENT''S DISCUSSION'"),
+             std::int64_t(1));
+    QCOMPARE(store.queryInt64("SELECT COUNT(*) FROM passages WHERE text LIKE '%Paragraph 40000 on revenue%'"),
+             std::int64_t(1));
+  }
+
   void badInputsAreSkippedWithReasonsAndNothingHalfWritten() {
     const fs::path folder = fs::path(dir_.path().toStdString()) / "bad";
     writeFile(folder / "good.json",
@@ -243,6 +262,34 @@ private slots:
              std::int64_t(0));
   }
 
+  // Streaming writes an item's passages before the rest of its file is read: a file that breaks after that must
+  // still leave nothing behind, neither rows nor duplicate-detection entries that would hide the same text later.
+  void aFileThatBreaksHalfWayLeavesNothing() {
+    const fs::path folder = fs::path(dir_.path().toStdString()) / "halfway";
+    std::string item;
+    for (int i = 0; i < 80; ++i)
+      item += "Paragraph " + std::to_string(i) + " explains why freight costs rose and margins narrowed this year.\n";
+    const std::string items =
+        "{\"filing_type\": \"10-K\", \"company\": \"HALF CO\", \"item_7\": " + nlohmann::json(item).dump() +
+        ", \"item_8\": \"Financial statements follow.\"";
+    writeFile(folder / "a-broken.json", items + ", \"item_9\": tru}");
+    writeFile(folder / "b-deep.json", items + ", \"exhibits\": " + std::string(500, '[') + std::string(500, ']') + "}");
+    writeFile(folder / "c-good.json", items + "}");
+    auto store = store::Store::open(storePath_, store::OpenMode::CreateIfMissing);
+    const ImportSummary summary = importPaths(store, optionsFor("half"), {folder});
+    const SkippedInput* broken = findSkipped(summary, "a-broken.json");
+    QVERIFY(broken && broken->reason.starts_with("invalid JSON"));
+    const SkippedInput* deep = findSkipped(summary, "b-deep.json");
+    QVERIFY2(deep && deep->reason == "JSON nested deeper than 100 levels (line 1)", deep ? deep->reason.c_str() : "");
+    QCOMPARE(summary.documents, std::int64_t(1)); // c-good.json, whose passages were not taken for duplicates
+    QCOMPARE(summary.exactDuplicatesRemoved, std::int64_t(0));
+    QVERIFY(summary.passages > 3);
+    QCOMPARE(summary.filingTypes.at("10-K"), summary.passages);
+    QCOMPARE(store.queryInt64("SELECT COUNT(*) FROM documents"), std::int64_t(1));
+    QCOMPARE(store.queryInt64("SELECT COUNT(*) FROM passages"), summary.passages);
+    QCOMPARE(store.queryInt64("SELECT COUNT(*) FROM passages WHERE near_duplicate_of IS NOT NULL"), std::int64_t(0));
+  }
+
   void cancelKeepsCompleteDocuments() {
     DISTILLERY_REQUIRE_SHARED_DATA("filings/edgar-8k");
     auto store = store::Store::open(storePath_, store::OpenMode::CreateIfMissing);
@@ -267,6 +314,25 @@ private slots:
     QCOMPARE(rest.unchangedDocuments, cancelled.documents);
     QCOMPARE(store.queryInt64("SELECT COUNT(*) FROM documents") + static_cast<std::int64_t>(rest.skipped.size()),
              std::int64_t(12));
+  }
+
+  // A stop lands inside a large file, not only between files: the file in flight is dropped whole.
+  void cancelStopsInsideALargeFile() {
+    const fs::path file = fs::path(dir_.path().toStdString()) / "long" / "long.txt";
+    std::string text = "FORM 10-K\n";
+    for (int i = 0; i < 20'000; ++i)
+      text += "Line " + std::to_string(i) + " of a long filing about revenue, margins and cash.\n";
+    writeFile(file, text);
+    auto store = store::Store::open(storePath_, store::OpenMode::CreateIfMissing);
+    std::stop_source stop;
+    const ImportSummary summary = importPaths(
+        store, optionsFor("long"), {file}, [&](const Progress&) { stop.request_stop(); }, stop.get_token());
+    QVERIFY(summary.cancelled);
+    QCOMPARE(summary.documents, std::int64_t(0));
+    QCOMPARE(store.queryInt64("SELECT COUNT(*) FROM documents") + store.queryInt64("SELECT COUNT(*) FROM passages"),
+             std::int64_t(0));
+    const ImportSummary again = importPaths(store, optionsFor("long"), {file});
+    QCOMPARE(again.documents, std::int64_t(1));
   }
 
   void beirImportsPassagesAndQuerySet() {
@@ -448,6 +514,52 @@ private slots:
         {"import", "--store", store, "--corpus", "c", "--max-tokens", "8", QString::fromStdString(folder.string())});
     QCOMPARE(budget.exitCode, 1);
     QVERIFY2(budget.err.contains("max tokens"), budget.err.constData());
+  }
+
+  // issue 3: with --chunk-beir a record becomes several passages, and evaluation still ranks records (the
+  // best passage stands for its record), so qrels by BEIR _id keep working.
+  void chunkedBeirEvaluatesRecordsThroughTheCli() {
+    const fs::path folder = fs::path(dir_.path().toStdString()) / "beir-eval";
+    std::string corpus;
+    std::string longText;
+    for (int i = 0; i < 40; ++i)
+      longText += "Paragraph " + std::to_string(i) + " covers warehouse leases and freight costs in the region. ";
+    longText += "The impairment of goodwill in the retail segment was 41 million dollars.";
+    corpus += nlohmann::json{{"_id", "long"}, {"text", longText}}.dump() + "\n";
+    for (int i = 0; i < 5; ++i)
+      corpus +=
+          nlohmann::json{{"_id", "short" + std::to_string(i)},
+                         {"text", "Short record " + std::to_string(i) + " about interest rate swaps and hedging."}}
+              .dump() +
+          "\n";
+    writeFile(folder / "corpus.jsonl", corpus);
+    writeFile(folder / "queries.jsonl", "{\"_id\": \"q1\", \"text\": \"goodwill impairment retail segment\"}\n"
+                                        "{\"_id\": \"q2\", \"text\": \"warehouse leases freight\"}\n");
+    writeFile(folder / "qrels" / "test.tsv", "query-id\tcorpus-id\tscore\nq1\tlong\t2\nq2\tlong\t1\n");
+    const QString store = QString::fromStdString((folder / "x.db").string());
+    const auto imported =
+        distillery::test::runCli({"import", "--store", store, "--corpus", "chunked", "--chunk-beir", "--max-tokens",
+                                  "48", "--overlap", "8", "--json", QString::fromStdString(folder.string())});
+    QCOMPARE(imported.exitCode, 0);
+    QCOMPARE(imported.json()["documents"].toInt(), 6);
+    QVERIFY(imported.json()["passages"].toInt() > 10); // the long record became many passages
+    QCOMPARE(imported.json()["queries"].toInt(), 2);
+    const QString run = QString::fromStdString((folder / "run.trec").string());
+    const auto evaluated =
+        distillery::test::runCli({"eval", "--store", store, "--corpus", "chunked", "--query-set", "chunked",
+                                  "--retriever", "bm25", "--k", "5", "--export-run", run, "--json"});
+    QVERIFY2(evaluated.exitCode == 0, evaluated.err.constData());
+    const QJsonObject all = evaluated.json()["metrics"].toObject()["ALL"].toObject();
+    QCOMPARE(all["mrr@5"].toDouble(), 1.0);
+    QCOMPARE(all["recall@5"].toDouble(), 1.0);
+    // The run ranks records, each once, by their BEIR ids.
+    std::ifstream in(run.toStdString());
+    std::multiset<std::string> q1Records;
+    for (std::string qid, q0, docid, rank, score, tag; in >> qid >> q0 >> docid >> rank >> score >> tag;)
+      if (qid == "q1")
+        q1Records.insert(docid);
+    QVERIFY(q1Records.count("long") == 1);
+    QCOMPARE(std::set<std::string>(q1Records.begin(), q1Records.end()).size(), q1Records.size());
   }
 
 private:

@@ -142,6 +142,16 @@ private slots:
     QCOMPARE(sections[3].name, std::string("Item 2.02. Results of Operations and Financial Condition"));
   }
 
+  void aHeadingsRunOnParagraphStaysText() {
+    const std::vector<Section> sections = splitItemSections(
+        "Item 8.01 Other Events. The board declared a quarterly dividend of 25 cents per share.\nPayable in March.\n");
+    QCOMPARE(sections.size(), std::size_t(1));
+    QCOMPARE(sections[0].name, std::string("Item 8.01. Other Events"));
+    QVERIFY2(sections[0].text.starts_with("The board declared a quarterly dividend of 25 cents per share.\nPayable in "
+                                          "March.\n"),
+             sections[0].text.c_str());
+  }
+
   void headingsAreCleaned() {
     QCOMPARE(cleanHeading("Item 8. Financial Statements - ------------------"),
              std::string("Item 8. Financial Statements"));
@@ -170,6 +180,57 @@ private slots:
     QCOMPARE(text, std::string("Net sales increased 8%.\nSegment | 2023\nData Center | 4,210\nAfter\n"));
     QVERIFY(looksLikeHtml(html));
     QVERIFY(!looksLikeHtml("plain text\nwith lines"));
+  }
+
+  // A large filing goes through gumbo in pieces: cut before blocks (rows inside tables), with open tables and hidden
+  // elements opened again, the text must be what one parse of the whole document gives.
+  void htmlInPiecesReadsAsOneDocument() {
+    std::string html = "<html><body><div style=\"display:none\"><ix:header>";
+    for (int i = 0; i < 300; ++i)
+      html += "<div>hidden fact " + std::to_string(i) + "</div>";
+    html += "</ix:header></div><!-- a comment <p>not text</p> --><script>var x = '<div>';</script>";
+    for (int section = 0; section < 40; ++section) {
+      html += "<div><p>Section " + std::to_string(section) + " text about <b>revenue</b> &amp; costs.</p><table>";
+      for (int row = 0; row < 30; ++row)
+        html += "<tr><td>Row " + std::to_string(row) + "</td><td>$</td><td>" + std::to_string(row * 7) + "</td></tr>";
+      html += "</table></div><hr style=\"page-break-after: always\">";
+    }
+    html += "</body></html>";
+    std::string pieced;
+    HtmlTextStream stream([&](std::string_view text) { pieced.append(text); }, 1024);
+    for (std::size_t at = 0; at < html.size(); at += 777) // and the input arrives in odd slices
+      stream.add(std::string_view(html).substr(at, 777));
+    stream.finish();
+    std::string whole;
+    HtmlTextStream once([&](std::string_view text) { whole.append(text); }, html.size() * 4);
+    once.add(html);
+    once.finish();
+    QCOMPARE(pieced, whole);
+    QVERIFY(whole.find("Row 29 | 203") != std::string::npos);
+    QVERIFY(whole.find("Section 39 text about revenue & costs.") != std::string::npos);
+    QVERIFY(whole.find("hidden fact") == std::string::npos);
+    QVERIFY(whole.find("not text") == std::string::npos);
+    QCOMPARE(std::count(whole.begin(), whole.end(), '\f'), std::ptrdiff_t(40)); // the CSS page breaks
+  }
+
+  void deeplyNestedHtmlKeepsItsTextInBoundedTime() {
+    std::string html = "<html><body><p>FORM 10-K</p>";
+    for (int i = 0; i < 200'000; ++i)
+      html += "<div>";
+    html += "Deep text about revenue.";
+    for (int i = 0; i < 200'000; ++i)
+      html += "</div>";
+    html += "<p>After the nesting.</p></body></html>";
+    const std::string text = htmlToText(html); // gumbo alone is quadratic in the depth: minutes, not milliseconds
+    QCOMPARE(text, std::string("FORM 10-K\nDeep text about revenue.\nAfter the nesting.\n"));
+  }
+
+  void aSinglePageFilingIsNotItsOwnContentsPage() {
+    const std::string page = "Table of Contents\nItem 1. Business\nItem 1A. Risk Factors\nItem 7. MD&A\nItem 8. "
+                             "Financial Statements\nWe make pumps and sell them to utilities around the world.\n";
+    QVERIFY(removePagedBoilerplate({page}).find("We make pumps") != std::string::npos);
+    QVERIFY(removePagedBoilerplate({page, "Second page of the filing text.\n"}).find("We make pumps") ==
+            std::string::npos);
   }
 
   void nearDuplicatesAreFlaggedAndDistinctTextsAreNot() {

@@ -1,47 +1,93 @@
-// Takes the README screenshots of every panel: `gui_screenshots OUTDIR [EXPERIMENT]`. Without an
-// experiment it builds the seeded demo experiment (tests/gui/GuiTestData.h) plus the built-in demo corpus.
-// Run it through tools/screenshots.sh, which uses Xvfb so fonts and styles render as on a desktop.
+// Takes the README screenshots of every panel: `gui_screenshots OUTDIR [EXPERIMENT]`. Without an experiment it
+// makes a real demo run the way a user would, through the window: it imports the built-in demo corpus, starts a
+// two-round distillation (default student, heuristic teacher) and photographs the jobs panel while the student
+// trains, then the corpus browser, the pair inspector with a few spot-check labels, and the dashboard. With an
+// experiment it photographs that one as it is. Run it through tools/screenshots.sh (Xvfb, so fonts and styles
+// render as on a desktop).
 #include <QApplication>
 #include <QDir>
 #include <QDockWidget>
+#include <QLineEdit>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
 #include "core/store/Store.h"
-#include "tests/gui/GuiTestData.h"
 #include "ui/CorpusBrowser.h"
+#include "ui/CorpusModels.h"
+#include "ui/ExperimentSession.h"
 #include "ui/JobManager.h"
 #include "ui/JobsPanel.h"
 #include "ui/MainWindow.h"
+#include "ui/MetricsDashboard.h"
 #include "ui/PairInspector.h"
 #include "ui/PairModels.h"
+#include "ui/TrainingLossFeed.h"
 #include "ui/Translations.h"
-
-#include <QLineEdit>
 
 using namespace distillery;
 
 namespace {
 
-void settle(int ms = 400) {
-  QTest::qWait(ms);
-}
-
 bool save(QWidget* window, const QString& dir, const QString& name) {
-  settle();
+  QTest::qWait(400); // queued replots and layouts settle
   const QString path = QDir(dir).filePath(name + QStringLiteral(".png"));
   const bool ok = window->grab().save(path);
   qInfo("%s %s", ok ? "wrote" : "FAILED", qPrintable(path));
   return ok;
 }
 
-void raise(ui::MainWindow& window, const QString& objectName) {
+QDockWidget* raise(ui::MainWindow& window, const QString& objectName) {
   for (QDockWidget* dock : window.docks())
     if (dock->objectName() == objectName) {
       dock->show();
       dock->raise();
+      return dock;
     }
+  return nullptr;
+}
+
+bool finished(ui::JobRunner* job, int timeoutMs) {
+  if (!job || !job->waitForFinished(timeoutMs) || job->state() != ui::JobRunner::State::Completed) {
+    qCritical("job %s did not complete: %s", job ? qPrintable(job->title()) : "(none)",
+              job ? qPrintable(job->error()) : "");
+    return false;
+  }
+  return true;
+}
+
+// The demo distillation, launched and watched through the window; screenshots of the jobs panel while it trains.
+bool runDemo(ui::MainWindow& window, const QString& outDir, int& failures) {
+  raise(window, QStringLiteral("jobsDock"));
+  if (!finished(window.importDemoCorpus(), 300000))
+    return false;
+  const std::int64_t corpusId = window.session().store().queryInt64("SELECT id FROM corpora WHERE name = 'demo'");
+  const nlohmann::json config = {{"rounds", 2}, {"queries_per_round", 150}, {"training", {{"epochs", 3}}}};
+  const std::int64_t runId = window.createRun(corpusId, QStringLiteral("demo run"), config);
+  ui::JobRunner* job = runId ? window.startRun(runId) : nullptr;
+  if (!job)
+    return false;
+  // While round 2 trains: the live loss curve, the progress bar and the log.
+  QTest::qWaitFor(
+      [&] {
+        ui::TrainingLossFeed* feed = job->lossFeed();
+        if (!job->isActive() || !feed)
+          return !job->isActive();
+        const std::vector<ui::TrainingLossFeed::Point> points = feed->pointsSince(0);
+        return std::count_if(points.begin(), points.end(), [](const auto& p) { return p.round == 2; }) >= 20;
+      },
+      1800000);
+  job->pause();
+  failures += !save(&window, outDir, QStringLiteral("jobs-running"));
+  job->resume();
+  if (!finished(job, 1800000))
+    return false;
+  failures += !save(&window, outDir, QStringLiteral("jobs-finished"));
+  return true;
 }
 
 } // namespace
@@ -59,57 +105,53 @@ int main(int argc, char** argv) {
   const QString outDir = args.at(1);
   QDir().mkpath(outDir);
   QTemporaryDir temp;
-  QString experiment = args.value(2);
-  if (experiment.isEmpty()) {
-    experiment = temp.filePath(QStringLiteral("demo.distillery"));
-    auto store = store::Store::open(experiment.toStdString(), store::OpenMode::CreateNew);
-    const test::DemoExperiment demo = test::seedDemoExperiment(store);
-    // A few spot-check labels so the agreement panel has something to show.
-    store::Statement pairs = store.prepare("SELECT query_id, passage_id, grade FROM mined_examples WHERE round_id = ?1 "
-                                           "ORDER BY id LIMIT 18");
-    pairs.bind(1, demo.roundIds.front());
-    int n = 0;
-    while (pairs.step()) {
-      const int teacher = static_cast<int>(pairs.columnInt64(2));
-      const int human = n % 5 == 0 ? std::min(3, teacher + 1) : teacher;
-      ui::storeHumanLabel(store, pairs.columnInt64(0), pairs.columnInt64(1), human,
-                          n % 5 == 0 ? QStringLiteral("partly answers") : QString());
-      ++n;
-    }
-  }
+  const QString given = args.value(2);
+  const QString experiment = given.isEmpty() ? temp.filePath(QStringLiteral("demo.distillery")) : given;
 
   ui::MainWindow window;
   window.resetLayout();
   window.resize(1440, 900);
   window.show();
-  if (!window.openExperiment(experiment))
+  if (!window.openExperiment(experiment, given.isEmpty()))
     return 1;
   int failures = 0;
+  if (given.isEmpty() && !runDemo(window, outDir, failures))
+    return 1;
 
   raise(window, QStringLiteral("corpusDock"));
   window.corpusBrowser()->searchField()->setText(QStringLiteral("goodwill impairment"));
   window.corpusBrowser()->applyFilter();
+  // The first hit that a query was written from, or that was mined: its view lists them.
+  ui::PassageTableModel* passages = window.corpusBrowser()->passageModel();
+  int shown = 0;
+  for (int row = 0; row < passages->rowCount(); ++row)
+    if (window.session().store().queryInt64("SELECT count(*) FROM mined_examples WHERE passage_id = " +
+                                            std::to_string(passages->keyAt(row))) > 0) {
+      shown = row;
+      break;
+    }
+  window.corpusBrowser()->passageTable()->selectRow(shown);
   failures += !save(&window, outDir, QStringLiteral("corpus-browser"));
 
+  // Spot-check labels as an analyst gives them: keys 0-3 on the selected pair (the inspector moves on by itself).
   raise(window, QStringLiteral("pairDock"));
   raise(window, QStringLiteral("agreementDock"));
-  window.pairInspector()->table()->selectRow(1);
+  ui::PairInspector* inspector = window.pairInspector();
+  if (given.isEmpty() && inspector->model()->rowCount() > 0) {
+    inspector->table()->selectRow(0);
+    for (int i = 0; i < 16 && inspector->currentRow() >= 0; ++i) {
+      const int teacher =
+          inspector->model()->index(inspector->currentRow(), ui::MinedExampleModel::TeacherGrade).data().toInt();
+      inspector->labelCurrent(i % 5 == 4 ? std::max(0, teacher - 1) : teacher); // now and then a disagreement
+    }
+  }
+  inspector->table()->selectRow(1);
   failures += !save(&window, outDir, QStringLiteral("pair-inspector"));
 
   raise(window, QStringLiteral("metricsDock"));
+  window.dashboard()->redrawNow();
   failures += !save(&window, outDir, QStringLiteral("metrics-dashboard"));
-
-  // A live job: the demo corpus import, shown while it runs and after it finished.
   raise(window, QStringLiteral("jobsDock"));
-  ui::JobRunner* job = window.importDemoCorpus();
-  if (job) {
-    QTest::qWaitFor([&] { return job->done() > 0 || !job->isActive(); }, 30000);
-    job->pause();
-    failures += !save(&window, outDir, QStringLiteral("jobs-running"));
-    job->resume();
-    job->waitForFinished(120000);
-    failures += !save(&window, outDir, QStringLiteral("jobs-finished"));
-  }
   window.close();
   return failures == 0 ? 0 : 1;
 }

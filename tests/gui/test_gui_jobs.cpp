@@ -1,6 +1,7 @@
 // Background jobs: the adapter's progress, pause, cancel and failure; jobs recorded in the store; an
 // import launched from the jobs panel finishes and fills the corpus browser; closing waits for a stop.
 #include <QApplication>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -23,6 +24,7 @@
 #include "ui/MainWindow.h"
 #include "ui/MetricsDashboard.h"
 #include "ui/MetricsData.h"
+#include "ui/TrainingLossFeed.h"
 #include <qcustomplot.h>
 
 using namespace distillery;
@@ -70,6 +72,9 @@ private slots:
     QCOMPARE(job.total(), 50);
     QVERIFY(job.log().contains(QStringLiteral("step 50")));
     QVERIFY(job.log().contains(QStringLiteral("step 10")));
+    const double elapsed = job.elapsedSeconds();
+    QTest::qWait(120);
+    QCOMPARE(job.elapsedSeconds(), elapsed); // a finished job's time stands still
   }
 
   void pauseHoldsTheWorkerAndResumeFinishes() {
@@ -88,6 +93,36 @@ private slots:
     QVERIFY(job.waitForFinished(20000));
     QCOMPARE(job.state(), JobRunner::State::Completed);
     QCOMPARE(int(reached), 400);
+  }
+
+  void etaFollowsTheCurrentStage() {
+    // A slow first stage, then a fast one (a run's steps differ like that): the ETA is the fast stage's.
+    std::atomic<bool> release{false};
+    std::atomic<int> reached{0};
+    JobRunner job(QStringLiteral("test"), QStringLiteral("stages"),
+                  [&](const ProgressCallback& progress, std::stop_token stop) {
+                    for (int i = 1; i <= 5; ++i) {
+                      std::this_thread::sleep_for(std::chrono::milliseconds(80));
+                      report(progress, {"slow", i, 5, {}});
+                    }
+                    report(progress, {"fast", 1, 1000, {}});
+                    std::this_thread::sleep_for(std::chrono::milliseconds(100)); // the GUI sees the stage start
+                    for (int i = 2; i <= 11; ++i) {
+                      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                      report(progress, {"fast", i, 1000, {}});
+                    }
+                    reached = 11;
+                    while (!release && !stop.stop_requested())
+                      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                  });
+    job.start();
+    QTRY_VERIFY(reached == 11 && job.done() == 11);
+    const double wholeJob = job.elapsedSeconds() * (1000 - 11) / 11.0; // what a whole-job rate would predict
+    QVERIFY(job.etaSeconds() > 0);
+    QVERIFY2(job.etaSeconds() < 0.6 * wholeJob,
+             qPrintable(QStringLiteral("%1 vs %2").arg(job.etaSeconds()).arg(wholeJob)));
+    release = true;
+    QVERIFY(job.waitForFinished(5000));
   }
 
   void cancelStopsRunningAndPausedJobs() {
@@ -206,6 +241,40 @@ private slots:
         .run();
     panel.refreshLoss();
     QCOMPARE(panel.lossPointCount(), 21); // appended, not reloaded
+  }
+
+  void liveLossIsDrawnThrottledWhileTheJobRuns() {
+    JobManager manager;
+    JobsPanel panel(&manager);
+    auto feed = std::make_shared<TrainingLossFeed>();
+    std::atomic<bool> release{false};
+    std::atomic<qint64> appendMs{-1};
+    JobRunner* job = manager.launch(
+        QStringLiteral("run"), QStringLiteral("trainer"),
+        [feed = feed.get(), &release, &appendMs](const ProgressCallback&, std::stop_token stop) {
+          QElapsedTimer clock;
+          clock.start();
+          for (int step = 0; step < 5000; ++step) // as fast as a trainer could ever report
+            feed->append(1, step, 1.0 / (1.0 + step));
+          appendMs = clock.elapsed();
+          while (!release && !stop.stop_requested())
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+          for (int step = 0; step < 700; ++step)
+            feed->append(2, step, 0.5);
+        },
+        {}, feed);
+    QCOMPARE(panel.table()->currentIndex().row(), 0); // the new job is followed
+    QTRY_COMPARE(panel.lossPointCount(), 5000);       // every point drawn while the job still runs
+    QVERIFY(job->isActive());
+    // Coalesced: one redraw per 40 ms while points arrive (plus the first and the last), not one per point.
+    QTRY_VERIFY(appendMs >= 0);
+    QVERIFY2(panel.lossRedrawCount() <= 3 + appendMs / 40,
+             qPrintable(QStringLiteral("%1 redraws in %2 ms").arg(panel.lossRedrawCount()).arg(qint64(appendMs))));
+    QVERIFY(panel.lossPlot()->xAxis->label().contains(QStringLiteral("round 1")));
+    release = true;
+    QVERIFY(job->waitForFinished(10000));
+    QTRY_COMPARE(panel.lossPointCount(), 700); // round 2 starts its own curve
+    QVERIFY(panel.lossPlot()->xAxis->label().contains(QStringLiteral("round 2")));
   }
 
   void closingAsksAndWaitsForJobsToStop() {

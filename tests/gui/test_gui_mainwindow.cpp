@@ -4,6 +4,7 @@
 #include <QDockWidget>
 #include <QFile>
 #include <QMenuBar>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -14,12 +15,15 @@
 #include "ui/CorpusBrowser.h"
 #include "ui/CorpusModels.h"
 #include "ui/ExperimentSession.h"
+#include "ui/JobsPanel.h"
 #include "ui/MainWindow.h"
 #include "ui/MetricsDashboard.h"
 #include "ui/PairInspector.h"
+#include "ui/RunsModel.h"
 #include "ui/Translations.h"
 
 using distillery::ui::MainWindow;
+using distillery::ui::RunsModel;
 
 class MainWindowTest : public QObject {
   Q_OBJECT
@@ -158,6 +162,8 @@ private slots:
     const QByteArray xml = ts.readAll();
     QVERIFY(xml.contains("<translation>"));
     QVERIFY2(!xml.contains("type=\"unfinished\""), "translations/distillery_de.ts has untranslated strings");
+    QVERIFY2(!xml.contains("<translation />") && !xml.contains("<translation></translation>"),
+             "translations/distillery_de.ts has empty translations");
 
     QCOMPARE(distillery::ui::installTranslations(QStringLiteral("de")), QStringLiteral("de"));
     {
@@ -168,6 +174,9 @@ private slots:
       QCOMPARE(menus.value(0), QStringLiteral("&Datei"));
       QCOMPARE(window.windowTitle(), QStringLiteral("Distillery"));
       QCOMPARE(window.jobStatusText(), QStringLiteral("Keine Aufträge aktiv"));
+      QCOMPARE(window.jobsPanel()->nextStepButton()->text(), QStringLiteral("Nächster Schritt"));
+      QCOMPARE(window.jobsPanel()->runsModel()->headerData(RunsModel::NextStep, Qt::Horizontal).toString(),
+               QStringLiteral("Nächster Schritt"));
     }
     QCOMPARE(distillery::ui::installTranslations(QStringLiteral("en")), QStringLiteral("en"));
     MainWindow english;

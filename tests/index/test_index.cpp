@@ -8,6 +8,7 @@
 
 #include "core/index/Bm25Index.h"
 #include "core/index/DenseIndex.h"
+#include "core/index/InnerProducts.h"
 #include "core/index/PassageFilter.h"
 #include "core/index/RankFusion.h"
 #include "core/util/Error.h"
@@ -33,6 +34,46 @@ std::vector<float> randomUnitVectors(std::int64_t n, int d, unsigned seed) {
       v[static_cast<std::size_t>(i * d + j)] /= norm;
   }
   return v;
+}
+
+// Unit vectors around `topics` random directions (noise of about the topic's norm): neighbours share a
+// topic, as real embeddings' do, so an IVF index needs few lists for high recall.
+std::vector<float> clusteredUnitVectors(std::int64_t n, int d, int topics, unsigned seed) {
+  const auto centres = randomUnitVectors(topics, d, 99);
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f / std::sqrt(static_cast<float>(d)));
+  std::vector<float> v(static_cast<std::size_t>(n * d));
+  for (std::int64_t i = 0; i < n; ++i) {
+    const std::size_t topic = rng() % static_cast<std::size_t>(topics);
+    float norm = 0;
+    for (int j = 0; j < d; ++j) {
+      const float x = centres[topic * static_cast<std::size_t>(d) + static_cast<std::size_t>(j)] + normal(rng);
+      v[static_cast<std::size_t>(i * d + j)] = x;
+      norm += x * x;
+    }
+    for (int j = 0; j < d; ++j)
+      v[static_cast<std::size_t>(i * d + j)] /= std::sqrt(norm);
+  }
+  return v;
+}
+
+std::vector<std::int64_t> sequentialIds(std::int64_t n, std::int64_t first = 0) {
+  std::vector<std::int64_t> ids(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i)
+    ids[static_cast<std::size_t>(i)] = first + i;
+  return ids;
+}
+
+// Share of the exact lists' ids that the approximate lists found.
+double recall(const std::vector<HitList>& approximate, const std::vector<HitList>& exact) {
+  std::size_t found = 0, total = 0;
+  for (std::size_t q = 0; q < exact.size(); ++q) {
+    for (const auto& truth : exact[q])
+      for (const auto& hit : approximate[q])
+        found += hit.id == truth.id;
+    total += exact[q].size();
+  }
+  return total ? static_cast<double>(found) / static_cast<double>(total) : 0.0;
 }
 
 std::vector<std::int64_t> hitIds(const HitList& hits) {
@@ -102,9 +143,7 @@ private slots:
   void filteredSearchReturnsBestAllowedNotFilteredTopK() {
     const int d = 8;
     const auto base = randomUnitVectors(300, d, 3);
-    std::vector<std::int64_t> ids(300);
-    for (int i = 0; i < 300; ++i)
-      ids[static_cast<std::size_t>(i)] = i + 1;
+    const auto ids = sequentialIds(300, 1);
     std::unordered_set<std::int64_t> allowed;
     std::vector<float> allowedBase;
     std::vector<std::int64_t> allowedIds;
@@ -115,10 +154,15 @@ private slots:
     }
     allowed.insert(99999); // unknown ids are ignored
     const auto queries = randomUnitVectors(5, d, 4);
-    for (DenseIndexKind kind : {DenseIndexKind::Exact, DenseIndexKind::Hnsw}) {
+    // A third of the rows allowed: every kind scans the allowed rows exactly (cheaper than a wider
+    // approximate search), so all agree with brute force over the allowed rows.
+    for (DenseIndexKind kind : {DenseIndexKind::Exact, DenseIndexKind::Ivf, DenseIndexKind::Hnsw}) {
       DenseIndexOptions options;
       options.kind = kind;
+      options.ivfLists = 4;
+      options.ivfProbes = 1;
       const DenseIndex index = DenseIndex::build(base, d, ids, options);
+      QVERIFY(index.kind() == kind);
       const auto results = index.search(queries, 5, &allowed);
       for (int q = 0; q < 5; ++q) {
         const auto& hits = results[static_cast<std::size_t>(q)];
@@ -131,29 +175,101 @@ private slots:
     QVERIFY(index.search(queries, 5, &none)[0].empty());
   }
 
-  void autoChoosesHnswAboveThresholdWithHighRecall() {
-    const int d = 32;
-    const auto base = randomUnitVectors(3000, d, 5);
-    std::vector<std::int64_t> ids(3000);
-    for (int i = 0; i < 3000; ++i)
-      ids[static_cast<std::size_t>(i)] = i;
+  void approximateSearchWithinAWideFilterOnlyReturnsAllowedIds() {
+    // Two thirds allowed: HNSW walks its graph and IVF scans its probed lists, admitting allowed rows only.
+    const int d = 32, n = 4000, k = 10;
+    const auto base = clusteredUnitVectors(n, d, 40, 11);
+    const auto ids = sequentialIds(n, 100);
+    std::unordered_set<std::int64_t> allowed;
+    for (std::int64_t id : ids)
+      if (id % 3 != 0)
+        allowed.insert(id);
+    const auto queries = clusteredUnitVectors(50, d, 40, 12);
+    const auto exact = DenseIndex::build(base, d, ids).search(queries, k, &allowed);
+    for (DenseIndexKind kind : {DenseIndexKind::Ivf, DenseIndexKind::Hnsw}) {
+      DenseIndexOptions options;
+      options.kind = kind;
+      const DenseIndex index = DenseIndex::build(base, d, ids, options);
+      if (kind == DenseIndexKind::Ivf)
+        QVERIFY2(index.probes() * 3 < index.lists(), qPrintable(QString::number(index.probes()))); // not a full scan
+      const auto results = index.search(queries, k, &allowed);
+      for (const auto& hits : results) {
+        QCOMPARE(hits.size(), std::size_t(k));
+        for (const auto& hit : hits)
+          QVERIFY2(allowed.count(hit.id), qPrintable(QString::number(hit.id)));
+      }
+      QVERIFY2(recall(results, exact) >= 0.95, qPrintable(QString::number(recall(results, exact))));
+    }
+  }
+
+  void autoBuildsACalibratedIvfIndexWhereListsPayAndExactSearchWhereNot() {
+    const int d = 32, k = 10;
     DenseIndexOptions options;
     options.approximateAbove = 2000;
-    const DenseIndex approximate = DenseIndex::build(base, d, ids, options);
-    QVERIFY(approximate.kind() == DenseIndexKind::Hnsw);
+    // Clustered vectors: few lists reach recall@10 0.95, so Auto keeps the IVF index.
+    const auto clustered = clusteredUnitVectors(4000, d, 40, 5);
+    const auto queries = clusteredUnitVectors(100, d, 40, 6);
+    const DenseIndex ivf = DenseIndex::build(clustered, d, sequentialIds(4000), options);
+    QVERIFY(ivf.kind() == DenseIndexKind::Ivf);
+    QVERIFY2(ivf.probes() * 5 <= ivf.lists(),
+             qPrintable(QStringLiteral("%1 of %2").arg(ivf.probes()).arg(ivf.lists())));
+    const auto truth = DenseIndex::build(clustered, d, sequentialIds(4000)).search(queries, k);
+    QVERIFY2(recall(ivf.search(queries, k), truth) >= 0.95, "calibrated IVF below its recall target");
     options.approximateAbove = 5000;
-    const DenseIndex exact = DenseIndex::build(base, d, ids, options);
-    QVERIFY(exact.kind() == DenseIndexKind::Exact);
+    QVERIFY(DenseIndex::build(clustered, d, sequentialIds(4000), options).kind() == DenseIndexKind::Exact);
+
+    // Random vectors in 128 dimensions have no neighbourhood structure: recall 0.95 needs most lists, where
+    // scanning them is no faster than exact search, so Auto builds the exact index.
+    const auto random = randomUnitVectors(4000, 128, 7);
+    options.approximateAbove = 2000;
+    QVERIFY(DenseIndex::build(random, 128, sequentialIds(4000), options).kind() == DenseIndexKind::Exact);
+    // Asked for explicitly, IVF is kept and calibrated to the target all the same.
+    options.kind = DenseIndexKind::Ivf;
+    const DenseIndex forced = DenseIndex::build(random, 128, sequentialIds(4000), options);
+    QVERIFY(forced.kind() == DenseIndexKind::Ivf);
+    const auto randomQueries = randomUnitVectors(100, 128, 8);
+    const double forcedRecall = recall(forced.search(randomQueries, k),
+                                       DenseIndex::build(random, 128, sequentialIds(4000)).search(randomQueries, k));
+    QVERIFY2(forcedRecall >= 0.93, qPrintable(QString::number(forcedRecall))); // sample calibrated at 0.95
+    QVERIFY(denseIndexKindFromString("ivf") == DenseIndexKind::Ivf);
+    QVERIFY_THROWS_EXCEPTION(InputError, denseIndexKindFromString("approximate"));
+  }
+
+  void hnswRecallFollowsItsBeamWidth() {
+    const int d = 32;
+    const auto base = randomUnitVectors(3000, d, 5);
+    DenseIndexOptions options;
+    options.kind = DenseIndexKind::Hnsw;
+    options.hnswEfSearch = 10; // built narrow; setEfSearch must widen what faiss actually searches with
+    DenseIndex approximate = DenseIndex::build(base, d, sequentialIds(3000), options);
+    QVERIFY(approximate.kind() == DenseIndexKind::Hnsw);
     const auto queries = randomUnitVectors(100, d, 6);
-    const auto a = approximate.search(queries, 10);
-    const auto e = exact.search(queries, 10);
-    int found = 0;
-    for (std::size_t q = 0; q < 100; ++q) {
-      const auto truth = hitIds(e[q]);
-      for (const auto& hit : a[q])
-        found += std::count(truth.begin(), truth.end(), hit.id) > 0;
+    const auto truth = DenseIndex::build(base, d, sequentialIds(3000)).search(queries, 10);
+    const double narrow = recall(approximate.search(queries, 10), truth);
+    approximate.setEfSearch(400);
+    const double wide = recall(approximate.search(queries, 10), truth);
+    QVERIFY2(wide >= 0.99 && narrow < wide, qPrintable(QStringLiteral("recall@10 %1 -> %2").arg(narrow).arg(wide)));
+  }
+
+  void vectorisedInnerProductsMatchTheirDefinition() {
+    const auto a = randomUnitVectors(1, 400, 21), b = randomUnitVectors(1, 400, 22);
+    for (std::size_t d : {1u, 7u, 31u, 32u, 33u, 64u, 100u, 384u, 400u}) { // below, at and past the 32 lanes
+      double expected = 0;
+      for (std::size_t i = 0; i < d; ++i)
+        expected += static_cast<double>(a[i]) * b[i];
+      QVERIFY2(std::abs(innerProduct(a.data(), b.data(), d) - expected) < 1e-5, qPrintable(QString::number(d)));
     }
-    QVERIFY2(found >= 950, qPrintable(QStringLiteral("recall@10 %1/1000").arg(found)));
+    const int d = 20;
+    const auto queries = randomUnitVectors(3, d, 23), rows = randomUnitVectors(5, d, 24);
+    std::vector<float> scores(15);
+    innerProductMatrix(queries.data(), 3, rows.data(), 5, d, scores.data());
+    for (int q = 0; q < 3; ++q)
+      for (int r = 0; r < 5; ++r) {
+        double expected = 0;
+        for (int i = 0; i < d; ++i)
+          expected += static_cast<double>(queries[q * d + i]) * rows[r * d + i];
+        QVERIFY(std::abs(scores[static_cast<std::size_t>(q * 5 + r)] - expected) < 1e-5);
+      }
   }
 
   void saveAndLoadGiveTheSameResults() {
@@ -163,14 +279,18 @@ private slots:
     for (int i = 0; i < 400; ++i)
       ids[static_cast<std::size_t>(i)] = 400 - i;
     const auto queries = randomUnitVectors(10, d, 8);
-    for (DenseIndexKind kind : {DenseIndexKind::Exact, DenseIndexKind::Hnsw}) {
+    for (DenseIndexKind kind : {DenseIndexKind::Exact, DenseIndexKind::Ivf, DenseIndexKind::Hnsw}) {
       DenseIndexOptions options;
       options.kind = kind;
+      options.ivfLists = 8;
+      options.ivfProbes = 3;
       const DenseIndex built = DenseIndex::build(base, d, ids, options);
       const std::string path = dir_.filePath(QStringLiteral("sub/index-%1.dense").arg(int(kind))).toStdString();
       built.save(path);
       const DenseIndex loaded = DenseIndex::load(path);
       QVERIFY(loaded.kind() == kind);
+      QCOMPARE(loaded.probes(), built.probes()); // IVF: the probe count travels with the index
+      QCOMPARE(loaded.lists(), built.lists());
       QCOMPARE(loaded.size(), std::int64_t(400));
       QCOMPARE(loaded.dimension(), d);
       const std::unordered_set<std::int64_t> allowed = {1, 2, 3, 50, 300};

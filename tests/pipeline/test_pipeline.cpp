@@ -3,15 +3,14 @@
 #include <QJsonArray>
 #include <QTemporaryDir>
 
-#include <csignal>
 #include <filesystem>
 #include <fstream>
 
-#include "core/corpus/CorpusRepository.h"
-#include "core/model/DefaultStudent.h"
 #include "core/store/Store.h"
+#include "tests/support/ExperimentFixtures.h"
 #include "tests/support/TestSupport.h"
 
+using distillery::test::killWhen;
 using distillery::test::runCli;
 
 namespace {
@@ -36,56 +35,17 @@ class PipelineTest : public QObject {
   QString path(const QString& name) const { return dir_.filePath(name); }
 
   // A fresh experiment with the demo corpus imported.
-  QString freshStore(const QString& name) {
-    const QString store = path(name);
-    if (runCli({"init", "--store", store}).exitCode != 0)
-      qFatal("init failed");
-    const auto imported = runCli({"import", "--store", store, "--corpus", "demo", demo_});
-    if (imported.exitCode != 0)
-      qFatal("import failed: %s", imported.err.constData());
-    return store;
-  }
+  QString freshStore(const QString& name) { return distillery::test::importedExperiment(path(name), demo_); }
 
   void writeConfig(const QString& file, const std::string& json) { std::ofstream(file.toStdString()) << json; }
-
-  // Starts a run, SIGKILLs it as soon as stderr shows `marker`, and returns whether it was killed in time.
-  bool killWhen(const QStringList& arguments, const QByteArray& marker) {
-    QProcess process;
-    process.start(QStringLiteral(DISTILLERY_CLI_PATH), arguments);
-    if (!process.waitForStarted())
-      return false;
-    QByteArray err;
-    while (process.state() == QProcess::Running) {
-      process.waitForReadyRead(50);
-      err += process.readAllStandardError();
-      if (err.contains(marker)) {
-        ::kill(static_cast<pid_t>(process.processId()), SIGKILL);
-        process.waitForFinished();
-        return true;
-      }
-    }
-    return false;
-  }
 
 private slots:
   void initTestCase() {
     QVERIFY(dir_.isValid());
     demo_ = path("demo");
     QCOMPARE_EQ(runCli({"demo-corpus", "--out", demo_, "--companies", "4", "--queries", "60"}).exitCode, 0);
-    // A small untrained student of the corpus's vocabulary: fast, and with everything still to learn.
-    const QString store = freshStore("vocab.distillery");
-    auto s = distillery::store::Store::open(store.toStdString(), distillery::store::OpenMode::MustExist);
-    std::vector<std::string> texts;
-    for (const auto& p : distillery::corpus::loadPassages(s, distillery::corpus::findCorpusId(s, "demo")))
-      texts.push_back(p.text);
-    distillery::model::DefaultStudentOptions options;
-    options.hiddenSize = 64;
-    options.intermediateSize = 128;
-    options.vocabularySize = 3000;
-    options.heads = 2;
-    options.layers = 1;
     studentDir_ = path("student");
-    distillery::model::saveRandomStudent(texts, studentDir_.toStdString(), options);
+    distillery::test::saveSmallStudent(freshStore("vocab.distillery"), "demo", studentDir_);
     config_ = path("run.json");
     writeConfig(config_, R"({"student": ")" + studentDir_.toStdString() +
                              R"(", "rounds": 2, "queries_per_round": 60, "k": 10, "filter_top_k": 50,
@@ -169,6 +129,58 @@ private slots:
     QCOMPARE_EQ(x.size(), y.size());
     for (int i = 0; i < x.size(); ++i)
       QCOMPARE(allMetrics(y[i].toObject())["ndcg@5"].toDouble(), allMetrics(x[i].toObject())["ndcg@5"].toDouble());
+  }
+
+  void stepByStepStopsAfterEachStepAndGoesOn() {
+    // An analyst advancing a run one step at a time (--steps 1) to inspect each step's results.
+    const QString store = freshStore("steps.distillery");
+    const QString config = path("steps.json");
+    writeConfig(config, R"({"student": ")" + studentDir_.toStdString() +
+                            R"(", "rounds": 1, "queries_per_round": 30, "k": 10, "filter_top_k": 50,
+                            "training": {"epochs": 1}})");
+    auto first = runCli({"run", "--store", store, "--corpus", "demo", "--config", config, "--steps", "1", "--json"});
+    QVERIFY2(first.exitCode == 0, first.err.constData());
+    QCOMPARE_EQ(first.json()["status"].toString(), QString("paused"));
+    QCOMPARE_EQ(first.json()["rounds"].toArray().size(), 1); // round 0 evaluated, nothing of round 1 yet
+    QVERIFY2(first.err.contains("--resume 1"), first.err.constData());
+    auto s = distillery::store::Store::open(store.toStdString(), distillery::store::OpenMode::MustExist);
+    const std::string round1 = "(SELECT id FROM rounds WHERE run_id = 1 AND round_index = 1)";
+    QCOMPARE_EQ(scalar(s, "SELECT COUNT(*) FROM queries WHERE round_id IN " + round1), 0);
+    // What each step leaves in the store, checked before the next step runs.
+    const std::vector<std::pair<QString, std::string>> steps = {
+        {"synthesise", "SELECT COUNT(*) FROM queries WHERE round_id IN " + round1},
+        {"retrieve", "SELECT COUNT(*) FROM candidates WHERE round_id IN " + round1},
+        {"judge", "SELECT COUNT(*) FROM candidates c JOIN queries q ON q.id = c.query_id JOIN passages p ON "
+                  "p.id = c.passage_id JOIN judgments j ON j.query_text = q.text AND j.passage_hash = p.content_hash "
+                  "WHERE c.round_id IN " +
+                      round1},
+        {"mine", "SELECT COUNT(*) FROM mined_examples WHERE round_id IN " + round1},
+        {"train", "SELECT COUNT(*) FROM training_log WHERE round_id IN " + round1},
+        {"evaluate", "SELECT COUNT(*) FROM evaluations WHERE run_id = 1 AND round_index = 1"},
+    };
+    QCOMPARE_EQ(first.json()["next_step"].toObject()["step"].toString(), steps.front().first);
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      QCOMPARE_EQ(scalar(s, steps[i].second), 0); // not done before its turn
+      const auto result = runCli({"run", "--store", store, "--resume", "1", "--steps", "1", "--json"});
+      QVERIFY2(result.exitCode == 0, result.err.constData());
+      QVERIFY2(scalar(s, steps[i].second) > 0, qPrintable(steps[i].first));
+      QVERIFY2(result.err.contains(steps[i].first.toUtf8() + " took"), result.err.constData());
+      const bool last = i + 1 == steps.size();
+      QCOMPARE_EQ(result.json()["status"].toString(), QString(last ? "completed" : "paused"));
+      QCOMPARE_EQ(
+          scalar(s, "SELECT COUNT(*) FROM runs WHERE status = '" + std::string(last ? "completed" : "paused") + "'"),
+          1);
+      if (!last)
+        QCOMPARE_EQ(result.json()["next_step"].toObject()["step"].toString(), steps[i + 1].first);
+      else
+        QVERIFY(!result.json().contains("next_step"));
+      if (i + 1 < steps.size()) // the next step's table is still empty
+        QCOMPARE_EQ(scalar(s, steps[i + 1].second), 0);
+    }
+    QCOMPARE_EQ(scalar(s, "SELECT COUNT(*) FROM rounds WHERE run_id = 1 AND last_completed_step = 'evaluate'"), 2);
+    const auto zero = runCli({"run", "--store", store, "--resume", "1", "--steps", "0"});
+    QCOMPARE_EQ(zero.exitCode, 2); // bad usage, named
+    QVERIFY2(zero.err.contains("--steps"), zero.err.constData());
   }
 
   void syntheticHoldoutIsNeverTrainedOn() {

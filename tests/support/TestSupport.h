@@ -2,12 +2,17 @@
 // Helpers shared by the test suites: the real data folder, running distillery-cli as a user would.
 #include <QByteArray>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
 #include <QTest>
+
+#include <signal.h>
+
+#include <functional>
 
 namespace distillery::test {
 
@@ -48,6 +53,50 @@ inline CliResult runCli(const QStringList& arguments, int timeoutMs = 300000, co
   result.out = process.readAllStandardOutput();
   result.err = process.readAllStandardError();
   return result;
+}
+
+/// What a run of distillery-cli that the test SIGKILLed printed until then.
+struct KilledCli {
+  bool killed = false; // false: the process finished before the kill condition held
+  CliResult result;    // exitCode -1 when killed
+};
+
+/// Starts distillery-cli and SIGKILLs it, as a crash would (no handler runs), `delayMs` after its stderr so far first
+/// satisfies `shouldKill`. `prepareChild` runs in the child before exec (resource limits, signal dispositions).
+inline KilledCli runCliAndKill(const QStringList& arguments,
+                               const std::function<bool(const QByteArray& err)>& shouldKill, int delayMs = 0,
+                               std::function<void()> prepareChild = {}) {
+  QProcess process;
+  if (prepareChild)
+    process.setChildProcessModifier(std::move(prepareChild));
+  process.start(QStringLiteral(DISTILLERY_CLI_PATH), arguments);
+  KilledCli outcome;
+  if (!process.waitForStarted())
+    return outcome;
+  QElapsedTimer sinceCondition;
+  while (process.state() == QProcess::Running) {
+    process.waitForReadyRead(sinceCondition.isValid() ? 2 : 10);
+    outcome.result.err += process.readAllStandardError();
+    outcome.result.out += process.readAllStandardOutput();
+    if (!sinceCondition.isValid() && shouldKill(outcome.result.err))
+      sinceCondition.start();
+    if (sinceCondition.isValid() && sinceCondition.elapsed() >= delayMs && process.state() == QProcess::Running) {
+      ::kill(static_cast<pid_t>(process.processId()), SIGKILL);
+      outcome.killed = true;
+      break;
+    }
+  }
+  process.waitForFinished();
+  outcome.result.err += process.readAllStandardError();
+  outcome.result.out += process.readAllStandardOutput();
+  if (!outcome.killed && process.exitStatus() == QProcess::NormalExit)
+    outcome.result.exitCode = process.exitCode();
+  return outcome;
+}
+
+/// Starts a command and SIGKILLs it as soon as stderr shows `marker`; returns whether it was killed in time.
+inline bool killWhen(const QStringList& arguments, const QByteArray& marker) {
+  return runCliAndKill(arguments, [&](const QByteArray& err) { return err.contains(marker); }).killed;
 }
 
 } // namespace distillery::test

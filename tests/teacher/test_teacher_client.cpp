@@ -1,8 +1,12 @@
 // The LLM teacher against a scripted local endpoint: concurrency on one multi handle, retries and their
 // limits, recorded failures, stricter re-asks, logprobs, cancellation, rate limits; plus the pure
 // parsing, prompt and config code it rests on.
+#include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <zlib.h>
 
 #include <atomic>
 #include <fstream>
@@ -10,6 +14,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/teacher/ChatClient.h"
 #include "core/teacher/OpenAiTeacher.h"
 #include "core/teacher/PromptLibrary.h"
 #include "core/teacher/ResponseParsing.h"
@@ -33,6 +38,44 @@ std::vector<JudgeRequest> pairs(int count) {
     requests.push_back({"query number " + std::to_string(i) + " grade " + std::to_string(i % 4),
                         "passage text " + std::to_string(i), std::nullopt, std::nullopt});
   return requests;
+}
+
+// An HTTPS chat-completions endpoint on 127.0.0.1 (port printed on the first line) that grades everything 2.
+// Single quotes only: moc mis-reads raw strings holding an odd number of double quotes.
+const char* const kTlsChatServer = R"(
+import http.server, json, ssl, sys
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get('Content-Length', 0)))
+        answer = json.dumps({'grade': 2, 'rationale': 'served over TLS'})
+        body = json.dumps({'choices': [{'message': {'role': 'assistant', 'content': answer}}]}).encode()
+        self.send_response(200)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *arguments):
+        pass
+server = http.server.HTTPServer(('127.0.0.1', 0), Handler)
+context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+context.load_cert_chain(sys.argv[1], sys.argv[2])
+server.socket = context.wrap_socket(server.socket, server_side=True)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+)";
+
+std::string gzip(const std::string& data) {
+  z_stream stream{};
+  deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY); // 15 + 16: gzip framing
+  std::string out(deflateBound(&stream, data.size()), '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  deflate(&stream, Z_FINISH);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  return out;
 }
 
 std::vector<Judgment> judgeWith(const TeacherConfig& config, const std::vector<JudgeRequest>& requests) {
@@ -69,6 +112,8 @@ private slots:
     QVERIFY(!out.ok);
     QVERIFY(out.problem.find("outside 0-3") != std::string::npos);
     QVERIFY(!parseGradeAnswer(R"({"grade": 1.5})", 3).ok);
+    QVERIFY(!parseGradeAnswer(R"({"grade": 4294967298})", 3).ok); // 2^32 + 2 must not pass for 2
+    QVERIFY(!parseGradeAnswer(R"({"grade": -4294967294})", 3).ok);
     QVERIFY(!parseGradeAnswer(R"({"score": 1})", 3).ok);
     QVERIFY(!parseGradeAnswer("not json", 3).ok);
   }
@@ -141,7 +186,167 @@ private slots:
     QVERIFY(!back.apiKey.has_value());
   }
 
+  // A value like 5e20 converted to int is undefined: every integer field is range-checked first.
+  void configRefusesNumbersOutOfRangeNamingTheField() {
+    for (const char* field : {"max_tokens", "concurrency"})
+      try {
+        TeacherConfig::fromJson({{"kind", "heuristic"}, {field, 5e20}});
+        QFAIL(field);
+      } catch (const InputError& e) {
+        QVERIFY2(std::string(e.what()).find(std::string("'") + field + "'") != std::string::npos, e.what());
+      }
+    QVERIFY_THROWS_EXCEPTION(InputError,
+                             TeacherConfig::fromJson({{"kind", "heuristic"}, {"retry", {{"max_attempts", 1e300}}}}));
+    QVERIFY_THROWS_EXCEPTION(InputError, TeacherConfig::fromJson({{"kind", "heuristic"}, {"max_tokens", 2.5}}));
+    QCOMPARE(TeacherConfig::fromJson({{"kind", "heuristic"}, {"max_tokens", 512.0}}).maxTokens, 512);
+    QVERIFY_THROWS_EXCEPTION(InputError, TeacherConfig::fromJson({{"kind", "heuristic"}, {"max_response_bytes", 10}}));
+    QCOMPARE(TeacherConfig::fromJson({{"kind", "heuristic"}, {"max_response_bytes", 65536}}).maxResponseBytes,
+             std::size_t(65536));
+  }
+
+  // ---- TLS ----
+  // Certificate checks are turned off only by naming a host, never for every host at once.
+  void configTurnsCertificateChecksOffOnlyForNamedHosts() {
+    const nlohmann::json base = {{"kind", "openai"}, {"base_url", "https://gpu-box.lab:8443/v1"}, {"model", "m"}};
+    nlohmann::json json = base;
+    json["verify_tls"] = false;
+    try {
+      TeacherConfig::fromJson(json);
+      QFAIL("verify_tls false was accepted");
+    } catch (const InputError& e) { // and the error shows what to write instead
+      QVERIFY2(std::string(e.what()).find(R"("tls_insecure_hosts": ["gpu-box.lab"])") != std::string::npos, e.what());
+    }
+    json["verify_tls"] = true; // run configs stored before tls_insecure_hosts carry it
+    QVERIFY(TeacherConfig::fromJson(json).tlsInsecureHosts.empty());
+    for (const char* bad : {"https://gpu-box.lab", "gpu-box.lab:8443", "gpu-box.lab/v1", "user@gpu-box.lab", ""}) {
+      json = base;
+      json["tls_insecure_hosts"] = {bad};
+      QVERIFY_THROWS_EXCEPTION(InputError, TeacherConfig::fromJson(json));
+    }
+    json = base;
+    json["tls_insecure_hosts"] = "gpu-box.lab";
+    QVERIFY_THROWS_EXCEPTION(InputError, TeacherConfig::fromJson(json)); // a list, not a string
+    json["tls_insecure_hosts"] = {"gpu-box.lab", "::1"};
+    const TeacherConfig config = TeacherConfig::fromJson(json);
+    QCOMPARE(config.tlsInsecureHosts, (std::vector<std::string>{"gpu-box.lab", "::1"}));
+    QCOMPARE(TeacherConfig::fromJson(config.toJson()).tlsInsecureHosts, config.tlsInsecureHosts);
+    QVERIFY(!TeacherConfig::fromJson(base).toJson().contains("tls_insecure_hosts"));
+  }
+
+  void certificatesAreCheckedForEveryHostNotNamed() {
+    const std::vector<std::string> named = {"gpu-box.lab", "[::1]"};
+    QVERIFY(!verifiesCertificates("https://gpu-box.lab/v1/chat/completions", named));
+    QVERIFY(!verifiesCertificates("https://GPU-Box.LAB:8443/v1", named)); // host names are case-insensitive
+    QVERIFY(!verifiesCertificates("https://[::1]:8443/v1", named));
+    QVERIFY(verifiesCertificates("https://api.gpu-box.lab/v1", named)); // no subdomains
+    QVERIFY(verifiesCertificates("https://gpu-box.lab.evil.example/v1", named));
+    QVERIFY(verifiesCertificates("https://gpu-box.lab@evil.example/v1", named)); // user info, not the host
+    QVERIFY(verifiesCertificates("https://api.openai.com/v1", named));
+    QVERIFY(verifiesCertificates("https://gpu-box.lab/v1", {}));
+    QVERIFY(verifiesCertificates("not a url", named));
+    QCOMPARE(hostOfUrl("https://user:pw@Example.COM:443/v1"), std::string("example.com"));
+  }
+
+  // A real TLS server with a self-signed certificate made here (openssl makes it, Python's ssl module serves it):
+  // judged once the server's host is named, refused for any other list.
+  void selfSignedServerIsRefusedUnlessItsHostIsNamed() {
+    const QString openssl = QStandardPaths::findExecutable("openssl");
+    const QString python = QStandardPaths::findExecutable("python3");
+    if (openssl.isEmpty() || python.isEmpty())
+      QSKIP("openssl or python3 not installed (packaging/setup-deps.sh installs both): no local TLS server");
+    QTemporaryDir dir;
+    QProcess make;
+    make.start(openssl, {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", dir.filePath("key.pem"),
+                         "-out", dir.filePath("cert.pem")});
+    QVERIFY(make.waitForFinished(60000) && make.exitCode() == 0);
+    QProcess server;
+    server.start(python, {"-c", kTlsChatServer, dir.filePath("cert.pem"), dir.filePath("key.pem")});
+    QVERIFY(server.waitForStarted());
+    QVERIFY2(server.waitForReadyRead(30000), server.readAllStandardError().constData());
+    const QByteArray port = server.readLine().trimmed();
+    QVERIFY2(port.toInt() > 0, port.constData());
+
+    TeacherConfig config = test::fastOpenAiConfig("https://127.0.0.1:" + port.toStdString() + "/v1", 1);
+    for (const auto& hosts : {std::vector<std::string>{}, std::vector<std::string>{"localhost", "gpu-box.lab"}}) {
+      config.tlsInsecureHosts = hosts;
+      const auto refused = judgeWith(config, pairs(1));
+      QVERIFY(!refused[0].ok);
+      QVERIFY2(refused[0].failureReason.find("certificate") != std::string::npos, refused[0].failureReason.c_str());
+    }
+    config.tlsInsecureHosts = {"127.0.0.1"};
+    const auto judged = judgeWith(config, pairs(1));
+    QVERIFY2(judged[0].ok, judged[0].failureReason.c_str());
+    QCOMPARE(judged[0].rationale, std::string("served over TLS"));
+    server.kill();
+    server.waitForFinished();
+  }
+
   // ---- against the local endpoint ----
+  // An answer larger than max_response_bytes is cut off at the limit, also when it arrives compressed (a gzip bomb's
+  // Content-Length is small), and it is not tried again.
+  void refusesAnswersLargerThanTheLimit() {
+    const std::string big =
+        test::chatCompletionBody(nlohmann::json{{"grade", 1}, {"rationale", std::string(3u << 20, 'x')}}.dump());
+    const std::string bomb = gzip(std::string(64u << 20, ' ') + big);
+    FakeChatServer server([&](const FakeRequest& r) {
+      if (r.lastUserContent().find("number 0 ") != std::string::npos)
+        return FakeReply{200, big, {}, 0, false};
+      if (r.lastUserContent().find("number 1 ") != std::string::npos)
+        return FakeReply{200, bomb, {{"Content-Encoding", "gzip"}}, 0, false};
+      return test::gradeReply(2);
+    });
+    TeacherConfig config = test::fastOpenAiConfig(server.baseUrl());
+    config.maxResponseBytes = 1u << 20;
+    const auto judgments = judgeWith(config, pairs(3));
+    for (int i : {0, 1}) {
+      QVERIFY(!judgments[i].ok);
+      QCOMPARE(judgments[i].attempts, 1);
+      QVERIFY2(judgments[i].failureReason.find("larger than the 1048576 bytes allowed") != std::string::npos,
+               judgments[i].failureReason.c_str());
+      QVERIFY(judgments[i].rawResponse.empty());
+    }
+    QVERIFY(judgments[2].ok);
+    QCOMPARE(server.requestCount(), 3);
+  }
+
+  // What the model wrote is scrubbed of the key after each decoding, and kept only up to a bound.
+  void keyEscapedInTheAnswerIsScrubbedAndLongAnswersAreClipped() {
+    FakeChatServer server([](const FakeRequest& r) {
+      const std::string key = r.authorization.substr(7);
+      if (r.lastUserContent().find("number 0 ") != std::string::npos) // "\u0073k-..." decodes to "sk-..."
+        return FakeReply{200,
+                         test::chatCompletionBody("{\"grade\": 2, \"rationale\": \"key: \\u00" +
+                                                  QByteArray(1, key[0]).toHex().toStdString() + key.substr(1) + "\"}"),
+                         {},
+                         0,
+                         false};
+      return test::gradeReply(1, std::string(200000, 'r'));
+    });
+    const auto judgments = judgeWith(test::fastOpenAiConfig(server.baseUrl()), pairs(2));
+    QVERIFY(judgments[0].ok);
+    QCOMPARE(judgments[0].rationale, std::string("key: ***"));
+    // The raw answer held the key only escaped: the escaped key is replaced where it stands.
+    const std::string keyTail = std::string(test::kPlantedKey).substr(1);
+    QVERIFY2(judgments[0].rawResponse.find(keyTail) == std::string::npos, judgments[0].rawResponse.c_str());
+    QVERIFY2(judgments[0].rawResponse.find("\"key: ***\"") != std::string::npos, judgments[0].rawResponse.c_str());
+    QVERIFY(judgments[1].ok);
+    QVERIFY2(judgments[1].rationale.size() < 5000 &&
+                 judgments[1].rationale.find("more bytes not kept") != std::string::npos,
+             std::to_string(judgments[1].rationale.size()).c_str());
+    QVERIFY(judgments[1].rawResponse.size() < 70000);
+  }
+
+  void scrubsKeysHiddenInJsonEscapes() {
+    const std::string key = "sk-a/b";
+    QCOMPARE(scrubSecret("a sk-a/b b", key), std::string("a *** b"));
+    // Escaped letters, at one and two depths of quoting, are replaced where they stand; other escapes keep their bytes.
+    QCOMPARE(scrubSecret(R"({"r": "x \u0073k-a\/b \n y"})", key), std::string(R"({"r": "x *** \n y"})"));
+    QCOMPARE(scrubSecret(R"(\\u0073\\u006B-a/b and \u0041)", key), std::string(R"(*** and \u0041)"));
+    // Near misses and malformed escapes are copied as they are.
+    QCOMPARE(scrubSecret(R"(\u0073k-a/c \u00 \q sk-)", key), std::string(R"(\u0073k-a/c \u00 \q sk-)"));
+  }
+
   void judgesManyInFlightOnOneHandle() {
     FakeChatServer server([](const FakeRequest& r) {
       FakeReply reply = test::gradeReply(test::scriptedGrade(r));

@@ -1,4 +1,5 @@
 // WordPiece tokenizer: the Hugging Face reference encodings, truncation, padding, learned vocabularies, bad files.
+#include "core/text/TokenizerFiles.h"
 #include "core/text/WordPieceTokenizer.h"
 #include "core/util/Error.h"
 #include "tests/support/TestSupport.h"
@@ -128,6 +129,89 @@ private slots:
     writeFile(broken, R"({"model": {"vocab": {"[PAD]": 0, "[UNK]": 7}}})");
     QVERIFY_THROWS_EXCEPTION(distillery::InputError, WordPieceTokenizer::fromPath(broken.toStdString()));
     QVERIFY_THROWS_EXCEPTION(distillery::InputError, WordPieceTokenizer::fromPath("/nonexistent/vocab.txt"));
+  }
+
+  // Every number is range-checked before it is converted (5e20 to int is undefined), every field type-checked, and
+  // the error names the file and the field.
+  void refusesBadFieldsNamingThem_data() {
+    QTest::addColumn<QString>("model");
+    QTest::addColumn<QString>("normalizer");
+    QTest::addColumn<QString>("expected");
+    const QString vocab = R"("vocab": {"[PAD]": 0, "[UNK]": 1, "[CLS]": 2, "[SEP]": 3})";
+    QTest::newRow("huge max_input_chars_per_word")
+        << vocab + R"(, "max_input_chars_per_word": 5e20)" << QString() << "field model.max_input_chars_per_word";
+    QTest::newRow("negative max_input_chars_per_word")
+        << vocab + R"(, "max_input_chars_per_word": -1)" << QString() << "between 1 and 1000000";
+    QTest::newRow("fractional max_input_chars_per_word")
+        << vocab + R"(, "max_input_chars_per_word": 1.5)" << QString() << "must be a whole number";
+    QTest::newRow("float id") << R"("vocab": {"[PAD]": 5e20, "[UNK]": 1, "[CLS]": 2, "[SEP]": 3})" << QString()
+                              << R"(field model.vocab["[PAD]"] is not an integer id)";
+    QTest::newRow("id past int64") << R"("vocab": {"[PAD]": 18446744073709551615, "[UNK]": 1, "[CLS]": 2, "[SEP]": 3})"
+                                   << QString() << "outside 0..3";
+    QTest::newRow("nested id") << R"("vocab": {"[PAD]": [0], "[UNK]": 1, "[CLS]": 2, "[SEP]": 3})" << QString()
+                               << R"(field model.vocab["[PAD]"] is not an integer id)";
+    QTest::newRow("type not a string") << vocab + R"(, "type": 7)" << QString() << "field model.type must be a string";
+    QTest::newRow("lowercase not a boolean") << vocab << R"({"type": "BertNormalizer", "lowercase": "yes"})"
+                                             << "field normalizer.lowercase";
+    QTest::newRow("no special tokens") << R"("vocab": {"a": 0})" << QString() << "vocabulary has no [PAD] token";
+    QTest::newRow("nested 200 deep") << vocab + R"(, "extra": )" + QString(200, '[') + QString(200, ']') << QString()
+                                     << "field model.extra is nested more than 100 levels deep";
+  }
+
+  void refusesBadFieldsNamingThem() {
+    QFETCH(QString, model);
+    QFETCH(QString, normalizer);
+    QFETCH(QString, expected);
+    QTemporaryDir dir;
+    const QString file = dir.filePath("tokenizer.json");
+    writeFile(file,
+              ("{\"model\": {" + model + "}" + (normalizer.isEmpty() ? "" : ", \"normalizer\": " + normalizer) + "}")
+                  .toStdString());
+    try {
+      WordPieceTokenizer::fromPath(file.toStdString());
+      QFAIL("accepted");
+    } catch (const distillery::InputError& e) {
+      QVERIFY2(QString(e.what()).contains(expected) && QString(e.what()).contains(file), e.what());
+    }
+  }
+
+  void wholeNumberFieldsTakeEffect() {
+    QTemporaryDir dir;
+    const QString file = dir.filePath("tokenizer.json");
+    writeFile(file, R"({"model": {"vocab": {"[PAD]": 0, "[UNK]": 1, "[CLS]": 2, "[SEP]": 3, "revenue": 4, "rose": 5},
+                        "max_input_chars_per_word": 5.0}})");
+    const auto tokenizer = WordPieceTokenizer::fromPath(file.toStdString());
+    // "revenue" has 7 characters, more than 5: a single [UNK]; "rose" fits.
+    QCOMPARE(tokenizer.encodeIds("revenue rose"), (std::vector<std::int64_t>{2, 1, 5, 3}));
+  }
+
+  // A file larger than any tokenizer is refused before it is read; a vocabulary larger than any is refused while it
+  // is read (tests/hostile measures the memory that takes through the CLI).
+  void refusesFilesAndVocabulariesLargerThanAnyTokenizer() {
+    QTemporaryDir dir;
+    const QString huge = dir.filePath("tokenizer.json");
+    writeFile(huge, "{}");
+    std::filesystem::resize_file(huge.toStdString(), distillery::text::kMaxTokenizerFileBytes + 1); // sparse: instant
+    try {
+      WordPieceTokenizer::fromPath(huge.toStdString());
+      QFAIL("a 64 MB tokenizer.json was read");
+    } catch (const distillery::InputError& e) {
+      QVERIFY2(QString(e.what()).contains(huge) && QString(e.what()).contains("larger than the 64 MB"), e.what());
+    }
+
+    const QString vocab = dir.filePath("vocab.txt");
+    {
+      std::ofstream out(vocab.toStdString(), std::ios::binary);
+      out << "[PAD]\n[UNK]\n[CLS]\n[SEP]\n";
+      for (std::size_t i = 4; i <= distillery::text::kMaxVocabularySize; ++i)
+        out << 't' << i << '\n';
+    }
+    try {
+      WordPieceTokenizer::fromPath(vocab.toStdString());
+      QFAIL("a vocab.txt of 2,000,001 tokens was loaded");
+    } catch (const distillery::InputError& e) {
+      QVERIFY2(QString(e.what()).contains(vocab) && QString(e.what()).contains("more than 2000000 tokens"), e.what());
+    }
   }
 };
 

@@ -1,0 +1,282 @@
+// Crash safety: `import` and `run` are SIGKILLed at seeded random points many times over (the harness in
+// CrashHarness.h) and resumed, with the heuristic teacher and with an OpenAI-compatible endpoint on 127.0.0.1.
+// Afterwards the experiment must pass SQLite's integrity checks, hold no row twice, hold exactly the rows an
+// uninterrupted run writes (compared by natural keys, not row ids), end with the same metrics, and the endpoint
+// must never have been asked again for a judgment or a query the experiment already held.
+// DISTILLERY_CRASH_SEED=N repeats the kill points of an earlier run; every run prints its seed.
+#include <QDirIterator>
+#include <QJsonArray>
+#include <QTemporaryDir>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <mutex>
+#include <random>
+#include <set>
+
+#include "core/store/Store.h"
+#include "tests/reliability/CrashHarness.h"
+#include "tests/reliability/ExperimentContent.h"
+#include "tests/reliability/ScriptedTeacher.h"
+#include "tests/support/ExperimentFixtures.h"
+#include "tests/support/TestSupport.h"
+
+using namespace distillery::test;
+using distillery::store::OpenMode;
+using distillery::store::Store;
+
+namespace {
+
+QString seedText(std::uint64_t seed) {
+  return QStringLiteral("DISTILLERY_CRASH_SEED=%1").arg(seed);
+}
+
+std::uint64_t crashSeed() {
+  bool ok = false;
+  const std::uint64_t given = qEnvironmentVariable("DISTILLERY_CRASH_SEED").toULongLong(&ok);
+  return ok ? given : std::random_device{}();
+}
+
+} // namespace
+
+class CrashResumeTest : public QObject {
+  Q_OBJECT
+
+  QTemporaryDir dir_;
+  QString imported_; // the demo corpus, imported once and copied for each case
+  QString demo_, student_;
+  std::uint64_t seed_ = 0;
+
+  // Each case draws its own kill points from the seed, so one case run alone repeats them too.
+  std::mt19937_64 randomFor(const char* scenario) const {
+    std::uint64_t hash = 1469598103934665603ULL; // FNV-1a
+    for (const char* c = scenario; *c; ++c)
+      hash = (hash ^ static_cast<unsigned char>(*c)) * 1099511628211ULL;
+    return std::mt19937_64(seed_ ^ hash);
+  }
+
+  QString path(const QString& name) const { return dir_.filePath(name); }
+
+  QString writeRunConfig(const QString& name, const nlohmann::json& teacher, const nlohmann::json& evaluation) {
+    return writeSmallRunConfig(path(name), student_, teacher, evaluation, 2, 20, 10, 2);
+  }
+
+  // Kills `start` (then `resume`) at each point in turn and finally lets `resume` finish; `afterKill` inspects
+  // the experiment between two processes. Returns the last process's output and each kill's record.
+  CliResult runWithKills(const QStringList& start, const QStringList& resume, const StageTimeline& timeline,
+                         const std::vector<KillPoint>& points, QList<KillRecord>& records,
+                         const std::function<void()>& afterKill = {}, const std::function<int()>& receivedCalls = {}) {
+    CliResult last;
+    bool started = false;
+    for (const KillPoint& point : points) {
+      const KillRecord record = killAt(started ? resume : start, timeline, point, &last, receivedCalls);
+      started = true;
+      records << record;
+      qInfo().noquote() << describe(timeline, record);
+      if (!record.killed)
+        return last; // it finished before this point: the remaining points are past its end
+      if (afterKill)
+        afterKill();
+    }
+    return runCli(started ? resume : start);
+  }
+
+  static QStringList stepsKilledIn(const QList<KillRecord>& records) {
+    QStringList steps;
+    for (const KillRecord& record : records)
+      if (record.killed && !steps.contains(record.step))
+        steps << record.step;
+    return steps;
+  }
+
+  static int killCount(const QList<KillRecord>& records) {
+    return int(std::count_if(records.begin(), records.end(), [](const KillRecord& r) { return r.killed; }));
+  }
+
+private slots:
+  void initTestCase() {
+    QVERIFY(dir_.isValid());
+    seed_ = crashSeed();
+    qInfo().noquote() << "kill points from" << seedText(seed_);
+    const SmallDistillation prepared = prepareSmallDistillation(dir_.path());
+    demo_ = prepared.corpus;
+    imported_ = prepared.experiment;
+    student_ = prepared.student;
+  }
+
+  void queriesAreStoredInTheOrderTheyWereAskedFor() {
+    // The endpoint answers eight calls in reverse order. Query ids must follow the requests all the same: a run
+    // seeds the miner and orders training by query id, so arrival order would make every run (and every resumed
+    // run) a different one.
+    FakeChatServer server([](const FakeRequest& request) {
+      FakeReply reply = scriptedTeacherReply(request);
+      reply.delayMs = 40 * std::max(0, 7 - request.index);
+      return reply;
+    });
+    const QString store = copyOfExperiment(imported_, path("order.distillery"));
+    const auto generated =
+        runCli({"queries", "generate", "--store", store, "--corpus", "demo", "--count", "8", "--types", "keyword",
+                "--query-set", "order", "--endpoint", QString::fromStdString(server.baseUrl()), "--model", "fake-model",
+                "--concurrency", "8", "--json"});
+    QVERIFY2(generated.exitCode == 0, generated.err.constData());
+    QCOMPARE(generated.json()["generated"].toInt(), 8);
+    auto s = Store::open(store.toStdString(), OpenMode::MustExist);
+    const QStringList byId = rows(s, "SELECT printf('%08d', q.source_passage_id) FROM queries q JOIN query_sets qs "
+                                     "ON qs.id = q.query_set_id WHERE qs.name = 'order' ORDER BY q.id");
+    QStringList asked = byId; // the passages are asked about in the order of their ids
+    asked.sort();
+    QCOMPARE(byId, asked);
+  }
+
+  void killedImportsEndWithTheCorpusOfOneImport() {
+    // A corpus big enough that an import takes a while, into a file the first (killed) import creates.
+    const QString corpus = path("import-corpus");
+    QCOMPARE(runCli({"demo-corpus", "--out", corpus, "--companies", "8", "--queries", "40", "--seed", "7"}).exitCode,
+             0);
+    const QStringList reference = {"import",   "--store", path("import-reference.distillery"),
+                                   "--corpus", "demo",    corpus};
+    const StageTimeline timeline = recordTimeline(reference);
+    QVERIFY2(timeline.result.exitCode == 0, timeline.result.err.constData());
+    qInfo() << "uninterrupted import:" << timeline.totalMs << "ms from its first progress line to its end";
+
+    // Imports resume by skipping what is there, so a point late in the reference may come after a resumed import
+    // is done: three times over, an import into a new file is killed and resumed (and maybe killed again).
+    auto random = randomFor("import");
+    int kills = 0;
+    for (int campaign = 1; campaign <= 3; ++campaign) {
+      const QString store = path(QStringLiteral("import-killed-%1.distillery").arg(campaign));
+      const QStringList import = {"import", "--store", store, "--corpus", "demo", corpus};
+      QList<KillRecord> records;
+      const CliResult last = runWithKills(import, import, timeline, drawKillPoints(timeline, random, 2, {}), records);
+      QVERIFY2(last.exitCode == 0, last.err.constData());
+      kills += killCount(records);
+      verifySameContent(reference[2], store, kCorpusContent, seedText(seed_));
+      // Importing again adds nothing.
+      const auto again = runCli({"import", "--store", store, "--corpus", "demo", corpus, "--json"});
+      QCOMPARE(again.json()["passages"].toInt(), 0);
+    }
+    QVERIFY2(kills >= 3, qPrintable(seedText(seed_)));
+  }
+
+  void killedHeuristicRunEndsWhereAnUninterruptedOneDoes() {
+    const QString config = writeRunConfig("heuristic.json", {{"kind", "heuristic"}}, {{"query_set", "demo"}});
+    const QString reference = copyOfExperiment(imported_, path("heuristic-reference.distillery"));
+    const StageTimeline timeline =
+        recordTimeline({"run", "--store", reference, "--corpus", "demo", "--config", config, "--json"});
+    QVERIFY2(timeline.result.exitCode == 0, timeline.result.err.constData());
+
+    const QString store = copyOfExperiment(imported_, path("heuristic-killed.distillery"));
+    QList<KillRecord> records;
+    // The heuristic teacher judges a round in milliseconds: judging is hit by the endpoint case below.
+    auto random = randomFor("heuristic");
+    const auto points = drawKillPoints(timeline, random, 4, {"round 0", "synthesise", "train", "evaluate"});
+    const CliResult last =
+        runWithKills({"run", "--store", store, "--corpus", "demo", "--config", config, "--json"},
+                     {"run", "--store", store, "--resume", "1", "--json"}, timeline, points, records);
+    QVERIFY2(last.exitCode == 0, last.err.constData());
+    qInfo() << "killed in" << stepsKilledIn(records);
+    QVERIFY2(killCount(records) >= 3 && stepsKilledIn(records).size() >= 2, qPrintable(seedText(seed_)));
+    // Same seeds, same data: the resumed run ends with the uninterrupted run's figures, to the last bit.
+    QCOMPARE(last.json()["rounds"].toArray(), timeline.result.json()["rounds"].toArray());
+    verifySameContent(reference, store, kRunContent, seedText(seed_));
+    QCOMPARE(leftovers(store), QStringList{});
+  }
+
+  void killedEndpointRunNeverPaysTwice() {
+    std::mutex arrivalsMutex;
+    std::vector<std::chrono::steady_clock::time_point> arrivals; // of every call, to place kill points at calls
+    FakeChatServer server([&](const FakeRequest& request) {
+      {
+        std::lock_guard lock(arrivalsMutex);
+        arrivals.push_back(std::chrono::steady_clock::now());
+      }
+      FakeReply reply = scriptedTeacherReply(request);
+      reply.delayMs = 3; // a little latency, so requests are in flight when the process dies
+      return reply;
+    });
+    const nlohmann::json teacher = {{"kind", "openai"},
+                                    {"base_url", server.baseUrl()},
+                                    {"model", "fake-model"},
+                                    {"api_key_env", ""},
+                                    {"concurrency", 4},
+                                    {"timeout_seconds", 20},
+                                    {"retry", {{"max_attempts", 2}, {"initial_backoff_seconds", 0.01}}}};
+    // Held-out queries written and judged by the teacher too, so round 0 pays for calls as well.
+    const QString config =
+        writeRunConfig("endpoint.json", teacher, {{"query_set", "synthetic"}, {"holdout_queries", 20}});
+
+    const QString reference = copyOfExperiment(imported_, path("endpoint-reference.distillery"));
+    const StageTimeline timeline =
+        recordTimeline({"run", "--store", reference, "--corpus", "demo", "--config", config, "--json"});
+    QVERIFY2(timeline.result.exitCode == 0, timeline.result.err.constData());
+    const std::vector<FakeRequest> referenceRequests = server.requests();
+    std::set<std::string> referenceKeys;
+    for (const FakeRequest& request : referenceRequests)
+      QVERIFY2(referenceKeys.insert(parseTeacherCall(request).key()).second,
+               "an uninterrupted run asked the endpoint twice for the same thing");
+
+    const QString store = copyOfExperiment(imported_, path("endpoint-killed.distillery"));
+    // What the experiment held when each process started: the next process must not pay for any of it again.
+    std::vector<std::pair<int, std::set<std::string>>> heldAtStart = {{server.requestCount(), {}}};
+    const auto recordHeld = [&] {
+      auto s = Store::open(store.toStdString(), OpenMode::MustExist);
+      std::set<std::string> held;
+      // As TeacherCall keys: judgments by query and passage, written queries by type and source passage.
+      auto paid = s.prepare("SELECT DISTINCT '', j.query_text, p.text FROM judgments j JOIN passages p "
+                            "ON p.content_hash = j.passage_hash WHERE j.status = 'ok' UNION ALL "
+                            "SELECT q.query_type, '', p.text FROM queries q JOIN passages p "
+                            "ON p.id = q.source_passage_id WHERE q.origin LIKE 'teacher:%'");
+      while (paid.step()) {
+        TeacherCall call;
+        call.queryType = paid.columnText(0);
+        call.query = paid.columnText(1);
+        call.passage = paid.columnText(2);
+        held.insert(call.key());
+      }
+      heldAtStart.emplace_back(server.requestCount(), std::move(held));
+    };
+    QList<KillRecord> records;
+    std::vector<qint64> callMomentsMs;
+    {
+      std::lock_guard lock(arrivalsMutex);
+      for (const auto& arrival : arrivals)
+        callMomentsMs.push_back(timeline.msSinceOrigin(arrival));
+    }
+    auto random = randomFor("endpoint");
+    const auto points = drawKillPoints(timeline, random, 3, {"synthesise", "train", "evaluate"}, callMomentsMs, 4);
+    const int callsBefore = server.requestCount();
+    const CliResult last = runWithKills({"run", "--store", store, "--corpus", "demo", "--config", config, "--json"},
+                                        {"run", "--store", store, "--resume", "1", "--json"}, timeline, points, records,
+                                        recordHeld, [&] { return server.requestCount() - callsBefore; });
+    QVERIFY2(last.exitCode == 0, last.err.constData());
+    qInfo() << "killed in" << stepsKilledIn(records);
+    QVERIFY2(killCount(records) >= 4 && stepsKilledIn(records).size() >= 3, qPrintable(seedText(seed_)));
+
+    const std::vector<FakeRequest> requests = server.requests();
+    int repeated = 0; // paid again because the answer was in flight when the process died: allowed
+    std::set<std::string> seen;
+    for (std::size_t i = heldAtStart.front().first; i < requests.size(); ++i) {
+      const std::string key = parseTeacherCall(requests[i]).key();
+      const auto& held =
+          std::prev(std::upper_bound(heldAtStart.begin(), heldAtStart.end(), int(i), [](int index, const auto& entry) {
+            return index < entry.first;
+          }))->second;
+      QVERIFY2(!held.count(key), qPrintable(QStringLiteral("request %1 paid again for an answer the experiment held "
+                                                           "(%2): %3")
+                                                .arg(i)
+                                                .arg(seedText(seed_), QString::fromStdString(key).left(200))));
+      repeated += seen.insert(key).second ? 0 : 1;
+    }
+    qInfo() << "endpoint calls: uninterrupted" << referenceRequests.size() << ", killed and resumed"
+            << requests.size() - heldAtStart.front().first << "(" << repeated << "in flight at a kill, asked again)";
+    QVERIFY(repeated <= records.size() * 4 * 2); // at most what was in flight (concurrency 4, with strict retries)
+
+    QCOMPARE(last.json()["rounds"].toArray(), timeline.result.json()["rounds"].toArray());
+    verifySameContent(reference, store, kRunContent, seedText(seed_));
+    verifySameContent(reference, store, kCorpusContent, seedText(seed_));
+  }
+};
+
+QTEST_GUILESS_MAIN(CrashResumeTest)
+#include "test_crash_resume.moc"
