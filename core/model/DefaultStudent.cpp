@@ -101,8 +101,11 @@ void applyLexicalStart(StudentModel& model, const std::vector<std::vector<std::i
   }
 }
 
-/// The corpus's WordPiece vocabulary with the passage marker as a whole word.
-text::WordPieceTokenizer defaultTokenizer(const std::vector<std::string>& passages, std::size_t vocabularySize) {
+/// The corpus's WordPiece vocabulary, with the passage marker as a whole word for the lexical start.
+text::WordPieceTokenizer defaultTokenizer(const std::vector<std::string>& passages, std::size_t vocabularySize,
+                                          Start start) {
+  if (start == Start::Random)
+    return text::WordPieceTokenizer(text::learnWordPieceVocabulary(passages, vocabularySize));
   auto vocabulary = text::learnWordPieceVocabulary(passages, std::max<std::size_t>(vocabularySize, 2) - 1);
   if (std::find(vocabulary.begin(), vocabulary.end(), kPassageMarker) == vocabulary.end())
     vocabulary.emplace_back(kPassageMarker);
@@ -113,12 +116,12 @@ std::shared_ptr<StudentModel> untrainedStudent(const std::vector<std::string>& p
                                                const DefaultStudentOptions& options, Start start) {
   if (passages.empty())
     throw InputError("the corpus has no passages to train the default student on");
-  auto tokenizer = defaultTokenizer(passages, options.vocabularySize);
+  auto tokenizer = defaultTokenizer(passages, options.vocabularySize, start);
   const auto config = defaultConfig(options, tokenizer.vocabularySize(), start);
   auto model = StudentModel::createRandom(config, std::move(tokenizer), options.seed, defaultDevice());
-  auto& prompt = model->mutableConfig().passagePrefix;
-  prompt = kPassageMarker;
-  prompt += ' ';
+  // The marker only means something to the lexical start's geometry; a random start is plain BERT, as before.
+  if (start == Start::Lexical)
+    model->mutableConfig().passagePrefix = std::string(kPassageMarker) + ' ';
   return model;
 }
 
