@@ -1,12 +1,11 @@
 #include "core/model/DefaultStudent.h"
 
+#include "core/model/Bm25Imitation.h"
 #include "core/model/StudentModel.h"
-#include "core/model/TrainingLoop.h"
 #include "core/util/Error.h"
 #include "core/util/Time.h"
 
 #include <algorithm>
-#include <deque>
 #include <numeric>
 #include <random>
 #include <thread>
@@ -14,7 +13,9 @@
 namespace distillery::model {
 namespace {
 
-BertConfig defaultConfig(const DefaultStudentOptions& options, std::int64_t vocabularySize) {
+enum class Start { Lexical, Random };
+
+BertConfig defaultConfig(const DefaultStudentOptions& options, std::int64_t vocabularySize, Start start) {
   BertConfig config;
   config.vocabSize = vocabularySize;
   config.hiddenSize = options.hiddenSize;
@@ -26,32 +27,34 @@ BertConfig defaultConfig(const DefaultStudentOptions& options, std::int64_t voca
   config.typeVocabSize = 2;
   config.hiddenAct = "gelu";
   config.pooling = Pooling::Mean;
-  if (options.lexicalStart) {
+  if (start == Start::Lexical) {
     config.layerNormEps = options.layerNormEps;
     // Dropout on a bag of token vectors costs a random number per token and dimension every step (most of a
-    // training step's time) and regularises little that the cropping and the dev split do not already.
+    // training step's time) and regularises little that the pseudo-queries and the dev split do not already.
     config.hiddenDropout = 0.0;
     config.attentionDropout = 0.0;
   }
   return config;
 }
 
-/// Token ids of every passage without [CLS]/[SEP].
+/// Token ids of every passage as the model sees it (truncated to maxLength), without [CLS]/[SEP].
 std::vector<std::vector<std::int64_t>> tokenBodies(const text::WordPieceTokenizer& tokenizer,
-                                                   const std::vector<std::string>& passages) {
+                                                   const std::vector<std::string>& passages, int maxLength) {
   std::vector<std::vector<std::int64_t>> bodies;
   bodies.reserve(passages.size());
   for (const auto& passage : passages) {
-    auto ids = tokenizer.encodeIds(passage, 0);
+    auto ids = tokenizer.encodeIds(passage, maxLength);
     bodies.emplace_back(ids.size() >= 2 ? ids.begin() + 1 : ids.end(), ids.size() >= 2 ? ids.end() - 1 : ids.end());
   }
   return bodies;
 }
 
-/// The lexical start (see the header): token t's embedding is a random direction of length idf(t) / max idf,
-/// with idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5)) over the passages (BM25's idf). Special tokens get
-/// length 0, tokens the corpus never uses the largest. Positions and token types add nothing at first.
-void applyLexicalStart(StudentModel& model, const std::vector<std::vector<std::int64_t>>& bodies, std::uint64_t seed) {
+/// The lexical start (see the header): token t's embedding is a random direction of length
+/// tokenNorm * idf(t) / max idf, with idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5)) over the passages (BM25's idf).
+/// Special tokens get length 0, tokens the corpus never uses the largest; the passage marker is as long as
+/// passageMarkerWeight times a passage's summed token vectors, on average. Positions and token types add nothing.
+void applyLexicalStart(StudentModel& model, const std::vector<std::vector<std::int64_t>>& bodies,
+                       const DefaultStudentOptions& options) {
   const auto vocabulary = model.config().vocabSize;
   std::vector<double> documentFrequency(static_cast<std::size_t>(vocabulary), 0.0);
   std::vector<std::int64_t> seenIn(static_cast<std::size_t>(vocabulary), -1);
@@ -66,129 +69,94 @@ void applyLexicalStart(StudentModel& model, const std::vector<std::vector<std::i
   std::vector<float> scale(static_cast<std::size_t>(vocabulary));
   for (std::size_t t = 0; t < scale.size(); ++t) {
     const double df = documentFrequency[t];
-    scale[t] = static_cast<float>(std::log(1 + (n - df + 0.5) / (df + 0.5)) / maxIdf);
+    scale[t] = static_cast<float>(options.tokenNorm * std::log(1 + (n - df + 0.5) / (df + 0.5)) / maxIdf);
   }
   const auto& tokenizer = model.tokenizer();
-  for (const auto special : {tokenizer.clsId(), tokenizer.sepId(), tokenizer.padId()})
+  const auto marker = tokenizer.tokenId(kPassageMarker);
+  for (const auto special : {tokenizer.clsId(), tokenizer.sepId(), tokenizer.padId(), marker})
     if (special >= 0 && special < vocabulary)
       scale[static_cast<std::size_t>(special)] = 0;
 
   torch::NoGradGuard noGrad;
-  auto generator = at::detail::createCPUGenerator(seed ^ 0x9e3779b97f4a7c15ULL);
+  auto generator = at::detail::createCPUGenerator(options.seed ^ 0x9e3779b97f4a7c15ULL);
   const auto hidden = model.config().hiddenSize;
-  const auto directions = torch::randn({vocabulary, hidden}, generator, torch::kFloat32);
-  const auto lengths = torch::from_blob(scale.data(), {vocabulary, 1}, torch::kFloat32).clone();
+  auto directions = torch::randn({vocabulary, hidden}, generator, torch::kFloat32);
+  directions /= directions.norm(2, 1, true);
+  auto words = directions * torch::from_blob(scale.data(), {vocabulary, 1}, torch::kFloat32);
+  if (marker >= 0 && !bodies.empty()) {
+    std::vector<std::int64_t> flat, offsets;
+    for (const auto& body : bodies) {
+      offsets.push_back(static_cast<std::int64_t>(flat.size()));
+      flat.insert(flat.end(), body.begin(), body.end());
+    }
+    const auto sums = std::get<0>(torch::embedding_bag(words, torch::tensor(flat, torch::kInt64),
+                                                       torch::tensor(offsets, torch::kInt64), false, /*mode=sum*/ 0));
+    words[marker] = directions[marker] * (options.passageMarkerWeight * sums.norm(2, 1).mean().item<double>());
+  }
   for (auto& [name, tensor] : model.namedParameters()) {
     if (name == "embeddings.word_embeddings.weight")
-      tensor.copy_((directions * lengths).to(tensor.device()));
+      tensor.copy_(words.to(tensor.device()));
     else if (name == "embeddings.position_embeddings.weight" || name == "embeddings.token_type_embeddings.weight")
       tensor.zero_();
-    else if (name.find(".attention.output.dense.") != std::string::npos ||
-             (name.find(".output.dense.") != std::string::npos && name.find("attention") == std::string::npos))
-      tensor.zero_(); // a layer's residual branches start at zero: the layer passes its input through
   }
 }
 
-std::shared_ptr<StudentModel> untrainedStudent(const std::vector<std::string>& passages,
-                                               const DefaultStudentOptions& options) {
-  if (passages.empty())
-    throw InputError("the corpus has no passages to train the default student on");
-  text::WordPieceTokenizer tokenizer(text::learnWordPieceVocabulary(passages, options.vocabularySize));
-  const auto config = defaultConfig(options, tokenizer.vocabularySize());
-  return StudentModel::createRandom(config, std::move(tokenizer), options.seed, defaultDevice());
+/// The corpus's WordPiece vocabulary, with the passage marker as a whole word for the lexical start.
+text::WordPieceTokenizer defaultTokenizer(const std::vector<std::string>& passages, std::size_t vocabularySize,
+                                          Start start) {
+  if (start == Start::Random)
+    return text::WordPieceTokenizer(text::learnWordPieceVocabulary(passages, vocabularySize));
+  auto vocabulary = text::learnWordPieceVocabulary(passages, std::max<std::size_t>(vocabularySize, 2) - 1);
+  if (std::find(vocabulary.begin(), vocabulary.end(), kPassageMarker) == vocabulary.end())
+    vocabulary.emplace_back(kPassageMarker);
+  return text::WordPieceTokenizer(std::move(vocabulary));
 }
 
-std::vector<std::int64_t> crop(const std::vector<std::int64_t>& tokens, std::int64_t length, std::mt19937_64& random,
-                               std::int64_t cls, std::int64_t sep) {
-  const auto n = static_cast<std::int64_t>(tokens.size());
-  length = std::clamp<std::int64_t>(length, 1, n);
-  const auto start = std::uniform_int_distribution<std::int64_t>(0, n - length)(random);
-  std::vector<std::int64_t> out;
-  out.reserve(static_cast<std::size_t>(length + 2));
-  out.push_back(cls);
-  out.insert(out.end(), tokens.begin() + start, tokens.begin() + start + length);
-  out.push_back(sep);
-  return out;
+std::shared_ptr<StudentModel> untrainedStudent(const std::vector<std::string>& passages,
+                                               const DefaultStudentOptions& options, Start start) {
+  if (passages.empty())
+    throw InputError("the corpus has no passages to train the default student on");
+  auto tokenizer = defaultTokenizer(passages, options.vocabularySize, start);
+  const auto config = defaultConfig(options, tokenizer.vocabularySize(), start);
+  auto model = StudentModel::createRandom(config, std::move(tokenizer), options.seed, defaultDevice());
+  // The marker only means something to the lexical start's geometry; a random start is plain BERT, as before.
+  if (start == Start::Lexical)
+    model->mutableConfig().passagePrefix = std::string(kPassageMarker) + ' ';
+  return model;
 }
 
 } // namespace
 
+int defaultStudentSteps(std::size_t passages, const DefaultStudentOptions& options) {
+  const auto perStep = static_cast<std::size_t>(std::max(1, options.batchSize));
+  const auto steps = static_cast<int>(std::min<std::size_t>(12 * ((passages + perStep - 1) / perStep), INT32_MAX));
+  return std::clamp(steps, std::min(24, options.steps), options.steps);
+}
+
 void saveRandomStudent(const std::vector<std::string>& passages, const std::filesystem::path& directory,
                        const DefaultStudentOptions& options) {
-  auto randomOptions = options;
-  randomOptions.lexicalStart = false;
-  auto model = untrainedStudent(passages, randomOptions);
-  model->save(directory);
+  untrainedStudent(passages, options, Start::Random)->save(directory);
 }
 
 DefaultStudentReport trainDefaultStudent(const std::vector<std::string>& passages,
                                          const std::filesystem::path& directory, const DefaultStudentOptions& options) {
   const double started = monotonicSeconds();
+  if (options.layers != 0)
+    throw InputError("the default student has no transformer layers (asked for " + std::to_string(options.layers) +
+                     "); its warm start trains a bag of tokens");
   if (options.threads > 0)
     torch::set_num_threads(options.threads);
-  torch::manual_seed(options.seed); // dropout draws from the global generator
-  auto model = untrainedStudent(passages, options);
-  const auto& tokenizer = model->tokenizer();
-  const auto cls = tokenizer.clsId(), sep = tokenizer.sepId();
-  const auto bodyLimit = std::min(options.maxLength - 2, options.keyMaxTokens);
+  auto model = untrainedStudent(passages, options, Start::Lexical);
+  applyLexicalStart(*model, tokenBodies(model->tokenizer(), passages, options.maxLength), options);
 
-  auto bodies = tokenBodies(tokenizer, passages);
-  if (options.lexicalStart)
-    applyLexicalStart(*model, bodies, options.seed);
-  // Passages too short to crop twice are left out of the warm start.
-  std::erase_if(bodies, [](const auto& body) { return body.size() < 3; });
-  if (bodies.size() < 2)
-    throw InputError("the corpus has fewer than two passages with text; the default student needs more");
-
-  std::mt19937_64 random(options.seed);
-  const auto batchSize = static_cast<std::size_t>(std::min<std::size_t>(options.batchSize, bodies.size()));
-  TrainingSchedule schedule;
-  schedule.totalSteps = options.steps;
-  schedule.learningRate = options.learningRate;
-  schedule.warmupFraction = 0.1;
-  schedule.weightDecay = 0.01;
-  TrainingLoop loop(model->parameters(), schedule);
-
-  std::vector<std::size_t> order(bodies.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::size_t cursor = order.size();
-  DefaultStudentReport result;
-  std::deque<double> recent;
-  for (int step = 0; step < options.steps; ++step) {
-    throwIfStopped(options.stop);
-    // Independent cropping: a short query-like span and a longer passage-like span of the same passage.
-    std::vector<std::vector<std::int64_t>> queries, keys;
-    for (std::size_t b = 0; b < batchSize; ++b) {
-      if (cursor >= order.size()) {
-        std::shuffle(order.begin(), order.end(), random);
-        cursor = 0;
-      }
-      const auto& body = bodies[order[cursor++]];
-      const auto n = static_cast<std::int64_t>(body.size());
-      const auto queryLength =
-          std::uniform_int_distribution<std::int64_t>(options.cropMinTokens, options.cropMaxTokens)(random);
-      const auto keyMax = std::min<std::int64_t>(n, bodyLimit);
-      const auto keyMin = std::min<std::int64_t>(keyMax, std::max<std::int64_t>(queryLength, n / 2));
-      const auto keyLength = std::uniform_int_distribution<std::int64_t>(keyMin, keyMax)(random);
-      queries.push_back(crop(body, std::min(queryLength, n), random, cls, sep));
-      keys.push_back(crop(body, std::max<std::int64_t>(1, std::min(keyLength, n)), random, cls, sep));
-    }
-    const auto loss =
-        inBatchInfoNce(model->embedTokenized(queries, true), model->embedTokenized(keys, true), options.temperature);
-    const double value = loop.step(loss);
-    if (step == 0)
-      result.firstLoss = value;
-    recent.push_back(value);
-    if (recent.size() > 20)
-      recent.pop_front();
-    ++result.steps;
-    if (step % 10 == 0 || step + 1 == options.steps)
-      report(options.progress, {"train default student", step + 1, options.steps, "loss " + std::to_string(value)});
-  }
-  result.lastLoss = recent.empty() ? 0 : std::accumulate(recent.begin(), recent.end(), 0.0) / double(recent.size());
+  const auto imitation = imitateBm25(*model, passages, options);
   throwIfStopped(options.stop);
   model->setName("default");
   model->save(directory);
+  DefaultStudentReport result;
+  result.steps = imitation.steps;
+  result.firstLoss = imitation.firstLoss;
+  result.lastLoss = imitation.lastLoss;
   result.seconds = monotonicSeconds() - started;
   return result;
 }

@@ -18,7 +18,7 @@ namespace distillery::model {
 namespace {
 
 // Bump when the default student's recipe changes, so older checkpoints are not reused.
-constexpr const char* kDefaultRecipe = "default-student-v4";
+constexpr const char* kDefaultRecipe = "default-student-v5";
 
 std::string safeFileName(const std::string& name) {
   std::string out;
@@ -72,9 +72,7 @@ std::filesystem::path defaultStudentDirectory(const EncoderContext& context) {
     std::filesystem::remove_all(partial);
     DefaultStudentOptions options;
     options.seed = context.seed;
-    // About a dozen passes over a small corpus, at most options.steps: a fixed budget, the same on every machine.
-    const auto batches = (static_cast<int>(texts.size()) + options.batchSize - 1) / options.batchSize;
-    options.steps = std::clamp(12 * batches, 24, options.steps);
+    options.steps = defaultStudentSteps(texts.size(), options);
     options.progress = context.progress;
     options.stop = context.stop;
     try {

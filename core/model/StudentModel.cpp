@@ -288,6 +288,42 @@ torch::Tensor StudentModel::embedTokenized(const std::vector<std::vector<std::in
   return pool(forward(ids, mask, false), mask);
 }
 
+torch::Tensor StudentModel::embedTokenBags(const std::vector<std::vector<std::int64_t>>& rows) {
+  if (!layers_.empty() || config_.pooling != Pooling::Mean)
+    throw Error("token bags need a mean-pooled model without transformer layers; this one has " +
+                std::to_string(layers_.size()));
+  {
+    torch::NoGradGuard noGrad;
+    if (positionEmbeddings_.abs().max().item<float>() != 0.0f)
+      throw Error("token bags need zero position embeddings: a token's vector would depend on its position");
+  }
+  // Only the rows the batch uses go through the LayerNorm, each once; the bags index into that subset.
+  std::vector<std::int64_t> used;
+  for (const auto& row : rows)
+    used.insert(used.end(), row.begin(), row.end());
+  std::sort(used.begin(), used.end());
+  used.erase(std::unique(used.begin(), used.end()), used.end());
+  std::vector<std::int64_t> flat, offsets;
+  offsets.reserve(rows.size());
+  for (const auto& row : rows) {
+    offsets.push_back(static_cast<std::int64_t>(flat.size()));
+    for (const auto id : row)
+      flat.push_back(std::lower_bound(used.begin(), used.end(), id) - used.begin());
+  }
+  const auto cpu = torch::TensorOptions().dtype(torch::kInt64);
+  auto toDevice = [&](std::vector<std::int64_t>& values) {
+    return torch::from_blob(values.data(), {static_cast<std::int64_t>(values.size())}, cpu).clone().to(device_);
+  };
+  const auto usedIds = toDevice(used), indices = toDevice(flat), bagOffsets = toDevice(offsets);
+  // forward() adds the (zero) position row and the type-0 row to each token before its LayerNorm: the same here.
+  const auto tokens =
+      torch::layer_norm(torch::index_select(wordEmbeddings_, 0, usedIds) + typeEmbeddings_[0], {config_.hiddenSize},
+                        embeddingNormWeight_, embeddingNormBias_, config_.layerNormEps);
+  const auto pooled = std::get<0>(torch::embedding_bag(tokens, indices, bagOffsets, /*scale_grad_by_freq=*/false,
+                                                       /*mode=mean*/ 1));
+  return torch::nn::functional::normalize(pooled, torch::nn::functional::NormalizeFuncOptions().p(2).dim(1));
+}
+
 torch::Tensor StudentModel::embed(const std::vector<std::string>& texts, TextRole role, bool train, int maxLength) {
   const int limit = static_cast<int>(std::min<std::int64_t>(maxLength > 0 ? maxLength : config_.maxSequenceLength,
                                                             std::min(config_.maxSequenceLength, config_.maxPositions)));
@@ -301,6 +337,10 @@ torch::Tensor StudentModel::embed(const std::vector<std::string>& texts, TextRol
 std::vector<float> StudentModel::encode(const std::vector<std::string>& texts, TextRole role,
                                         const EncodeOptions& options) {
   const auto dimension = config_.hiddenSize;
+  EncodeStatistics ownStatistics;
+  EncodeStatistics& statistics = options.statistics ? *options.statistics : ownStatistics;
+  statistics = {};
+  statistics.texts = static_cast<std::int64_t>(texts.size());
   std::vector<float> result;
   if (!options.rowSink)
     result.assign(texts.size() * static_cast<std::size_t>(dimension), 0.0f);
@@ -324,8 +364,6 @@ std::vector<float> StudentModel::encode(const std::vector<std::string>& texts, T
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return tokenized[a].size() > tokenized[b].size(); });
 
-  EncodeStatistics statistics;
-  statistics.texts = static_cast<std::int64_t>(texts.size());
   c10::InferenceMode inference;
   std::vector<std::vector<std::int64_t>> rows;
   for (std::size_t start = 0; start < order.size(); start += static_cast<std::size_t>(batchSize)) {
@@ -335,8 +373,10 @@ std::vector<float> StudentModel::encode(const std::vector<std::string>& texts, T
     for (auto i = start; i < end; ++i)
       rows.push_back(std::move(tokenized[order[i]]));
     const auto batch = tokenizer_.pad(rows);
+    statistics.batches += 1;
     statistics.realTokens += batch.realTokens;
     statistics.computedTokens += batch.rows * batch.columns;
+    statistics.attentionPairs += batch.rows * batch.columns * batch.columns;
     const auto cpu = torch::TensorOptions().dtype(torch::kInt64);
     const auto ids = torch::from_blob(const_cast<std::int64_t*>(batch.ids.data()), {batch.rows, batch.columns}, cpu)
                          .to(device_, /*non_blocking=*/false, /*copy=*/true);
@@ -354,8 +394,6 @@ std::vector<float> StudentModel::encode(const std::vector<std::string>& texts, T
     }
     report(options.progress, {"embed", static_cast<std::int64_t>(end), static_cast<std::int64_t>(order.size()), ""});
   }
-  if (options.statistics)
-    *options.statistics = statistics;
   return result;
 }
 

@@ -34,6 +34,11 @@ public:
   torch::Tensor embed(const std::vector<std::string>& texts, TextRole role, bool train, int maxLength = 256);
   /// As embed(), over already tokenised rows (ids with [CLS]/[SEP]).
   torch::Tensor embedTokenized(const std::vector<std::vector<std::int64_t>>& rows, bool train);
+  /// For a model without transformer layers whose position embeddings are all zero: what embedTokenized() gives
+  /// (mean pooling, dropout off), computed as one embedding_bag over the LayerNorm'd rows of the tokens the batch
+  /// uses, so long texts cost no padding and no [batch, length, hidden] activations; autograd records the graph.
+  /// Throws Error for any other model, where the two would differ.
+  torch::Tensor embedTokenBags(const std::vector<std::vector<std::int64_t>>& rows);
   /// Last hidden states [batch, length, hidden] for ids/mask [batch, length] (int64, on device()).
   torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& mask, bool train);
   /// Pools and L2-normalises hidden states as the config says.

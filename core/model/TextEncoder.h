@@ -15,11 +15,14 @@ namespace distillery::model {
 /// Decides the prefix or instruction a model expects ("query: ", "passage: ", bge's instruction).
 enum class TextRole { Query, Passage };
 
-/// What an encode() call computed, for throughput and padding figures.
+/// What an encode() call computed, for throughput and padding figures. Running totals: updated after every
+/// batch, before the progress callback, so a benchmark can attribute work to each batch.
 struct EncodeStatistics {
   std::int64_t texts = 0;
+  std::int64_t batches = 0;
   std::int64_t realTokens = 0;     // tokens of the texts themselves ([CLS]/[SEP] included)
-  std::int64_t computedTokens = 0; // tokens the model ran over, padding included
+  std::int64_t computedTokens = 0; // tokens the model ran over, padding included: sum of rows x columns
+  std::int64_t attentionPairs = 0; // query-key pairs self-attention scores per layer and head: rows x columns^2
   double paddingRatio() const { return realTokens > 0 ? double(computedTokens) / double(realTokens) : 1.0; }
 };
 

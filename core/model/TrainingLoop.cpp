@@ -33,15 +33,4 @@ double TrainingLoop::step(const torch::Tensor& loss) {
   return loss.item<double>();
 }
 
-torch::Tensor inBatchInfoNce(const torch::Tensor& queries, const torch::Tensor& passages, double temperature,
-                             bool symmetric) {
-  const auto logits = torch::matmul(queries, passages.t()) / temperature;
-  const auto targets =
-      torch::arange(queries.size(0), torch::TensorOptions().dtype(torch::kInt64).device(queries.device()));
-  auto loss = torch::nn::functional::cross_entropy(logits, targets);
-  if (symmetric)
-    loss = 0.5 * (loss + torch::nn::functional::cross_entropy(logits.t(), targets));
-  return loss;
-}
-
 } // namespace distillery::model

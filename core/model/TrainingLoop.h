@@ -34,9 +34,4 @@ private:
   std::int64_t steps_ = 0;
 };
 
-/// In-batch InfoNCE: row i of queries matches row i of passages, every other row is a negative.
-/// Inputs are L2-normalised [n, d]; symmetric averages both directions.
-torch::Tensor inBatchInfoNce(const torch::Tensor& queries, const torch::Tensor& passages, double temperature,
-                             bool symmetric = true);
-
 } // namespace distillery::model

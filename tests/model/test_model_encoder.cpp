@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <numeric>
 
 using namespace distillery;
 using namespace distillery::model;
@@ -363,10 +364,11 @@ private slots:
                                            "goodwill impairment"};
     const std::vector<std::string> passages{kTexts[0], kTexts[2], kTexts[3], kTexts[4]};
     double first = 0, last = 0;
+    const auto targets = torch::arange(4, torch::kInt64);
     for (int step = 0; step < 15; ++step) {
-      const auto loss = inBatchInfoNce(model->embed(queries, TextRole::Query, true),
-                                       model->embed(passages, TextRole::Passage, true), 0.05);
-      last = loop.step(loss);
+      const auto similarities = torch::matmul(model->embed(queries, TextRole::Query, true),
+                                              model->embed(passages, TextRole::Passage, true).t());
+      last = loop.step(torch::nn::functional::cross_entropy(similarities / 0.05, targets));
       if (step == 0)
         first = last;
     }
@@ -376,6 +378,92 @@ private slots:
     // The clone kept the weights from before training.
     QVERIFY(!torch::equal(base->namedParameters()[0].second, model->namedParameters()[0].second));
     QVERIFY(torch::equal(base->namedParameters()[0].second, tinyModel(13)->namedParameters()[0].second));
+  }
+
+  // The default student's warm start trains through embedTokenBags, so it must be the full forward of a model
+  // without layers (to float rounding) and refuse the models where the two would differ.
+  void tokenBagsEqualTheFullForward() {
+    text::WordPieceTokenizer tokenizer(text::learnWordPieceVocabulary(kTexts, 300));
+    auto config = tinyConfig(tokenizer.vocabularySize());
+    config.layers = 0;
+    auto model = StudentModel::createRandom(config, tokenizer, 21);
+    {
+      torch::NoGradGuard noGrad;
+      auto generator = at::detail::createCPUGenerator(22);
+      for (auto& [name, tensor] : model->namedParameters())
+        if (name == "embeddings.position_embeddings.weight")
+          tensor.zero_();
+        else // the type row, the norm's weight and bias: every tensor on the path matters
+          tensor.add_(torch::randn(tensor.sizes(), generator, torch::kFloat32) * 0.1);
+    }
+    std::vector<std::vector<std::int64_t>> rows;
+    for (const auto& text : kTexts)
+      rows.push_back(model->tokenizer().encodeIds(text, 64));
+    rows.push_back(model->tokenizer().encodeIds("", 64)); // [CLS] [SEP] only
+    rows.push_back(rows[0]);                              // repeated rows and tokens count as often as they occur
+    const auto bags = model->embedTokenBags(rows);
+    const auto full = model->embedTokenized(rows, false);
+    QCOMPARE(bags.sizes(), full.sizes());
+    QVERIFY2((bags - full).abs().max().item<float>() < 1e-5,
+             qPrintable(QString::number((bags - full).abs().max().item<float>())));
+    bags.sum().backward();
+    const auto& words = model->namedParameters()[0];
+    QCOMPARE(QString::fromStdString(words.first), QString("embeddings.word_embeddings.weight"));
+    QVERIFY(words.second.grad().defined() && words.second.grad().abs().sum().item<float>() > 0);
+
+    {
+      torch::NoGradGuard noGrad;
+      model->namedParameters()[1].second[3][0] = 0.5f; // a position embedding
+    }
+    QVERIFY_THROWS_EXCEPTION(Error, model->embedTokenBags(rows));
+    QVERIFY_THROWS_EXCEPTION(Error, tinyModel()->embedTokenBags(rows)); // has layers
+  }
+
+  // The default student: the passage marker, a warm start that learns, the same bytes on every run.
+  void defaultStudentImitatesBm25Deterministically() {
+    std::vector<std::string> passages;
+    for (int i = 0; i < 3; ++i)
+      for (const auto& text : kTexts)
+        passages.push_back(text + " (note " + std::to_string(i) + ")");
+    DefaultStudentOptions options;
+    options.hiddenSize = 64;
+    options.heads = 4; // unused without layers, but the config must be valid
+    options.vocabularySize = 400;
+    options.batchSize = 8;
+    options.steps = 40;
+    const auto first = trainDefaultStudent(passages, root() / "student-a", options);
+    const auto second = trainDefaultStudent(passages, root() / "student-b", options);
+    QCOMPARE(first.steps, std::int64_t(40));
+    QVERIFY2(first.lastLoss < first.firstLoss,
+             qPrintable(QString("loss %1 -> %2").arg(first.firstLoss).arg(first.lastLoss)));
+    QCOMPARE(readText(root() / "student-a" / "model.safetensors"),
+             readText(root() / "student-b" / "model.safetensors"));
+
+    auto student = StudentModel::load(root() / "student-a");
+    QCOMPARE(student->config().layers, std::int64_t(0));
+    QCOMPARE(student->config().passagePrefix, std::string(kPassageMarker) + " ");
+    QCOMPARE(student->config().queryPrefix, std::string());
+    const auto marker = student->tokenizer().tokenId(kPassageMarker);
+    QVERIFY(marker >= 0);
+    QCOMPARE(student->tokenizer().encodeIds(student->applyPrefix("revenue", TextRole::Passage)).size(), std::size_t(4));
+    // A query of a passage's own words finds that passage (or one of its copies) first.
+    auto encoder = makeTextEncoder(student);
+    const auto rows = encoder->encode(passages, TextRole::Passage);
+    const auto query = encoder->encode({"repurchased million shares of common stock"}, TextRole::Query);
+    std::size_t best = 0;
+    double bestScore = -2;
+    for (std::size_t p = 0; p < passages.size(); ++p) {
+      const double score = std::inner_product(query.begin(), query.end(), rows.begin() + std::ptrdiff_t(p * 64), 0.0);
+      if (score > bestScore)
+        bestScore = score, best = p;
+    }
+    QCOMPARE(best % kTexts.size(), std::size_t(2));
+
+    options.layers = 1;
+    QVERIFY(inputErrorOf([&] { trainDefaultStudent(passages, root() / "student-c", options); }).contains("layers"));
+    QVERIFY(inputErrorOf([&] {
+              trainDefaultStudent({"", " "}, root() / "student-c", DefaultStudentOptions{});
+            }).contains("passages"));
   }
 
   void defaultStudentIsTrainedOnceAndRegistered() {
