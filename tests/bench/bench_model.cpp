@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <numeric>
@@ -192,7 +193,7 @@ ThroughputRun embedOnce(StudentModel& model, const BeirSet& set, int batch, cons
   return run;
 }
 
-int throughput() {
+int throughput(const std::vector<int>& batches, int repeats) {
   const std::filesystem::path data = DISTILLERY_SHARED_DATA;
   if (!std::filesystem::exists(data / "tatqa-beir/corpus.jsonl") || !std::filesystem::exists(data / "tokenizer")) {
     std::printf("shared data not found under %s: skipped\n", data.c_str());
@@ -215,18 +216,18 @@ int throughput() {
   EncodeOptions warmUp;
   model->encode(std::vector<std::string>(set.passages.begin(), set.passages.begin() + 64), TextRole::Passage, warmUp);
 
-  for (const int batch : {16, 32, 64}) {
+  for (const int batch : batches) {
     std::vector<ThroughputRun> runs;
-    for (int repeat = 0; repeat < 3; ++repeat)
+    for (int repeat = 0; repeat < repeats; ++repeat)
       runs.push_back(embedOnce(*model, set, batch, peak));
     std::sort(runs.begin(), runs.end(), [](const auto& a, const auto& b) { return a.efficiency() > b.efficiency(); });
     const auto& best = runs.front();
     std::printf("throughput batch=%d threads=%d: %zu passages in %.2f s = %.1f passages/s; %.1f GFLOP/s, %.0f%% of "
-                "torch::mm's %.1f GFLOP/s measured between its batches (median of 3 runs %.0f%%; against the "
+                "torch::mm's %.1f GFLOP/s measured between its batches (median of %d runs %.0f%%; against the "
                 "highest peak seen %.0f%%); padding ratio %.3f\n",
                 batch, threads, set.passages.size(), best.seconds, double(set.passages.size()) / best.seconds,
-                best.flops / best.seconds / 1e9, 100.0 * best.efficiency(), best.peakSeconds / best.seconds,
-                100.0 * runs[1].efficiency(), 100.0 * best.flops / best.seconds / 1e9 / best.maxPeak,
+                best.flops / best.seconds / 1e9, 100.0 * best.efficiency(), best.peakSeconds / best.seconds, repeats,
+                100.0 * runs[runs.size() / 2].efficiency(), 100.0 * best.flops / best.seconds / 1e9 / best.maxPeak,
                 best.paddingRatio);
     std::fflush(stdout);
   }
@@ -277,14 +278,25 @@ int quality() {
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "throughput";
   try {
-    if (mode == "throughput")
-      return throughput();
+    if (mode == "throughput") {
+      // bench_model throughput [BATCH,BATCH,... [REPEATS]]: fewer settings for a quick before/after comparison.
+      std::vector<int> batches{16, 32, 64};
+      if (argc > 2) {
+        batches.clear();
+        for (std::string list = argv[2]; !list.empty();) {
+          const auto comma = list.find(',');
+          batches.push_back(std::max(1, std::atoi(list.substr(0, comma).c_str())));
+          list = comma == std::string::npos ? "" : list.substr(comma + 1);
+        }
+      }
+      return throughput(batches, argc > 3 ? std::max(1, std::atoi(argv[3])) : 3);
+    }
     if (mode == "quality")
       return quality();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_model: %s\n", e.what());
     return 1;
   }
-  std::fprintf(stderr, "usage: bench_model [throughput|quality]\n");
+  std::fprintf(stderr, "usage: bench_model [throughput [BATCH,... [REPEATS]] | quality]\n");
   return 2;
 }
