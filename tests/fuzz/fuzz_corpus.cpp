@@ -182,7 +182,15 @@ void importAndCheck(const fs::path& scratch, const ImportOptions& options, const
     store::Store::open(file, store::OpenMode::CreateNew);
     return file;
   }();
-  fs::copy_file(emptyExperiment, scratch / "experiment.db");
+  // libFuzzer's -timeout alarm fires every second and can interrupt the copy's sendfile (EINTR): retry then.
+  for (int attempt = 0;; ++attempt) {
+    std::error_code error;
+    fs::remove(scratch / "experiment.db");
+    if (fs::copy_file(emptyExperiment, scratch / "experiment.db", error))
+      break;
+    if (error != std::errc::interrupted || attempt == 100)
+      throw fs::filesystem_error("cannot copy the empty experiment", emptyExperiment, scratch / "experiment.db", error);
+  }
   auto store = store::Store::open(scratch / "experiment.db", store::OpenMode::MustExist);
   const ImportSummary summary = importPaths(store, options, {input});
   DISTILLERY_FUZZ_CHECK(!summary.cancelled);
