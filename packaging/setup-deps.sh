@@ -18,6 +18,9 @@ PACKAGES=(
   zlib1g-dev openssl
   # packaging checks (.desktop, AppStream metainfo, .deb)
   desktop-file-utils appstream lintian
+  # fuzzing (CI's fuzz stage, the fuzz preset): clang, its libFuzzer and sanitizer runtimes
+  # (libclang_rt.fuzzer-x86_64.a is in libclang-rt-14-dev), llvm-symbolizer for readable stacks
+  clang libclang-rt-dev llvm
 )
 
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi

@@ -1,4 +1,4 @@
-// EDGAR-CORPUS JSON as a stream of JSON events (nlohmann's SAX interface over the file read in 1 MiB pieces):
+// EDGAR-CORPUS JSON as a stream of JSON events (nlohmann's SAX interface over the file read in pieces):
 // each item_* string becomes a section the moment it has been read, so memory holds one item, not the filing.
 // nlohmann's lexer keeps a whole string token, so one item is limited to ReadLimits::maxValueBytes; a longer
 // one skips the file with that reason rather than growing without bound.
@@ -21,8 +21,9 @@ namespace {
 // limit on how far the lexer may read past the last JSON event (the length of one token).
 class JsonFileInput {
 public:
-  JsonFileInput(const std::filesystem::path& path, std::uint64_t maxTokenBytes)
-      : file_(std::fopen(path.c_str(), "rb"), &std::fclose), buffer_(1 << 20), maxTokenBytes_(maxTokenBytes) {
+  JsonFileInput(const std::filesystem::path& path, std::uint64_t maxTokenBytes, std::size_t bufferBytes)
+      : file_(std::fopen(path.c_str(), "rb"), &std::fclose), buffer_(std::max<std::size_t>(bufferBytes, 1)),
+        maxTokenBytes_(maxTokenBytes) {
     if (!file_)
       throw UnreadableInput("cannot open file");
   }
@@ -286,10 +287,10 @@ void streamEdgarJson(const std::filesystem::path& path, const ReadLimits& limits
   DocumentInfo info;
   info.sourcePath = path.string();
   info.externalId = path.stem().string();
-  info.contentHash = checkedTextHash(path, info);
+  info.contentHash = checkedTextHash(path, info, limits.readBufferBytes);
   if (!sink.beginDocument(info))
     return;
-  JsonFileInput input(path, limits.maxValueBytes);
+  JsonFileInput input(path, limits.maxValueBytes, limits.readBufferBytes);
   EdgarRecord record(info, sink, limits);
   EdgarSax sax(input, record);
   bool parsed = false;

@@ -50,7 +50,8 @@ template <typename Stream> ParsedDocument collect(Stream&& stream) {
 // Both passes of plain text read the file the same way: pieces of lines, UTF-8 repaired, split at page breaks.
 template <typename OnPiece>
 void readTextPieces(const std::filesystem::path& path, const ReadLimits& limits, OnPiece&& onPiece) {
-  LineReader reader(path, std::min(limits.maxValueBytes, kLinePieceBytes), LineReader::LongLines::Split);
+  LineReader reader(path, std::min(limits.maxValueBytes, kLinePieceBytes), LineReader::LongLines::Split,
+                    limits.readBufferBytes);
   while (reader.next()) {
     const std::string_view raw = reader.line();
     if (isValidUtf8(raw)) {

@@ -47,6 +47,9 @@ struct ReadLimits {
   std::size_t htmlPieceBytes = 512u << 10;  // HTML goes through the parser in pieces of about this size
   std::size_t spillMemoryBytes = 4u << 20;  // converted text kept in memory between passes; more goes to a temp file
   std::size_t maxMetadataBytes = 64u << 10; // larger metadata fields are dropped (with a warning)
+  // Files (and spilled text) are read this many bytes at a time. Only tests and fuzzing make it small, so that
+  // lines, JSON tokens and UTF-8 sequences of small inputs span reads as they do in large files.
+  std::size_t readBufferBytes = 1u << 20;
 };
 
 /// Receives a document from a streaming reader: beginDocument once its checks have passed, then its sections

@@ -5,13 +5,11 @@
 #include <cstring>
 
 namespace distillery::corpus {
-namespace {
-constexpr std::size_t kBufferBytes = 1 << 20;
-}
 
-LineReader::LineReader(const std::filesystem::path& path, std::size_t maxLineBytes, LongLines longLines)
+LineReader::LineReader(const std::filesystem::path& path, std::size_t maxLineBytes, LongLines longLines,
+                       std::size_t bufferBytes)
     : file_(std::fopen(path.c_str(), "rb"), &std::fclose), maxLineBytes_(std::max<std::size_t>(maxLineBytes, 4)),
-      longLines_(longLines), buffer_(kBufferBytes) {
+      longLines_(longLines), buffer_(std::max<std::size_t>(bufferBytes, 1)) {
   if (!file_)
     throw UnreadableInput("cannot open file");
 }
@@ -27,10 +25,13 @@ bool LineReader::next() {
   startsLine_ = !partial_;
   if (startsLine_)
     lineBytes_ = 0;
-  carry_.clear();
+  carry_.swap(heldBack_); // the end of the last piece that was moved back to the next one, if any
+  heldBack_.clear();
+  bytesRead_ += carry_.size();
+  lineBytes_ += carry_.size();
   line_ = {};
   tooLong_ = partial_ = endsWithNewline_ = false;
-  bool started = false;
+  bool started = !carry_.empty();
   while (true) {
     if (position_ == end_ && !refill()) {
       if (!started)
@@ -45,13 +46,21 @@ bool LineReader::next() {
     const char* newline = static_cast<const char*>(std::memchr(position_, '\n', available));
     std::size_t length = newline ? static_cast<std::size_t>(newline - position_) : available;
     if (longLines_ == LongLines::Split && carry_.size() + length > maxLineBytes_) {
-      std::size_t take = maxLineBytes_ - carry_.size();
-      for (int back = 0; back < 3 && take > 1 && (static_cast<unsigned char>(position_[take]) & 0xC0) == 0x80; ++back)
-        --take; // the next piece starts at the beginning of a UTF-8 sequence
+      // The piece ends maxLineBytes_ into it, moved back to the start of a UTF-8 sequence. When the line spans a
+      // refill, the bytes moved back over may be in carry_ already: they are held back to start the next piece.
+      const auto byteAt = [&](std::size_t k) { return k < carry_.size() ? carry_[k] : position_[k - carry_.size()]; };
+      std::size_t end = maxLineBytes_;
+      for (int back = 0; back < 3 && end > 1 && (static_cast<unsigned char>(byteAt(end)) & 0xC0) == 0x80; ++back)
+        --end;
+      const std::size_t take = end > carry_.size() ? end - carry_.size() : 0;
       carry_.append(position_, take);
       position_ += take;
+      heldBack_.assign(carry_, end);
+      carry_.resize(end);
       bytesRead_ += take;
+      bytesRead_ -= heldBack_.size();
       lineBytes_ += take;
+      lineBytes_ -= heldBack_.size();
       lineNumber_ += startsLine_;
       partial_ = true;
       line_ = carry_;

@@ -18,8 +18,11 @@ public:
     Skip,  // a line longer than maxLineBytes is skipped (tooLong())
     Split, // it comes in pieces of at most maxLineBytes, cut between UTF-8 sequences (partial())
   };
-  /// Throws UnreadableInput when the file cannot be opened.
-  LineReader(const std::filesystem::path& path, std::size_t maxLineBytes, LongLines longLines = LongLines::Skip);
+  /// Throws UnreadableInput when the file cannot be opened. The file is read bufferBytes at a time.
+  LineReader(const std::filesystem::path& path, std::size_t maxLineBytes, LongLines longLines = LongLines::Skip,
+             std::size_t bufferBytes = kDefaultBufferBytes);
+
+  static constexpr std::size_t kDefaultBufferBytes = 1 << 20;
 
   /// Moves to the next line; false at the end of the file. A last line without '\n' still counts.
   bool next();
@@ -36,7 +39,7 @@ public:
   /// Length of the current line in bytes, also when it was too long to keep.
   std::uint64_t lineBytes() const { return lineBytes_; }
   std::int64_t lineNumber() const { return lineNumber_; }
-  /// Bytes of the file consumed so far, newlines included.
+  /// Bytes of the file passed on so far (lines, pieces and their newlines).
   std::uint64_t bytesRead() const { return bytesRead_; }
 
 private:
@@ -48,7 +51,8 @@ private:
   std::vector<char> buffer_;
   const char* position_ = nullptr;
   const char* end_ = nullptr;
-  std::string carry_; // a line that spans buffer refills
+  std::string carry_;    // a line that spans buffer refills
+  std::string heldBack_; // Split: the start of a UTF-8 sequence cut off the end of a piece, which begins the next one
   std::string_view line_;
   bool tooLong_ = false;
   bool partial_ = false;

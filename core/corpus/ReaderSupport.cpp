@@ -5,6 +5,7 @@
 #include "core/corpus/Utf8Repairer.h"
 #include "core/util/Hash.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -36,11 +37,11 @@ void warnRepairedUtf8(DocumentInfo& info, std::size_t invalidSequences) {
                             " byte sequences replaced by U+FFFD");
 }
 
-std::string checkedTextHash(const std::filesystem::path& path, DocumentInfo& info) {
+std::string checkedTextHash(const std::filesystem::path& path, DocumentInfo& info, std::size_t bufferBytes) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!file)
     throw UnreadableInput("cannot open file");
-  std::vector<char> buffer(1 << 20);
+  std::vector<char> buffer(std::max<std::size_t>(bufferBytes, 1));
   ContentHasher hasher;
   Utf8Repairer repairer;
   std::uint64_t bytes = 0;

@@ -17,10 +17,10 @@ namespace distillery::corpus {
 /// which HTML conversion joins again and plain text treats as lines.
 constexpr std::size_t kLinePieceBytes = 1 << 20;
 
-/// Reads a whole file once in pieces: throws UnreadableInput for an empty or binary file, or one with more than
-/// 1% invalid UTF-8 ("not text"); else returns the hash of its bytes as repaired (U+FFFD for each bad byte),
+/// Reads a whole file once in pieces of bufferBytes: throws UnreadableInput for an empty or binary file, or one with
+/// more than 1% invalid UTF-8 ("not text"); else returns the hash of its bytes as repaired (U+FFFD for each bad byte),
 /// and adds a warning to info when something was repaired.
-std::string checkedTextHash(const std::filesystem::path& path, DocumentInfo& info);
+std::string checkedTextHash(const std::filesystem::path& path, DocumentInfo& info, std::size_t bufferBytes);
 
 /// The reason for skipping a file whose invalid UTF-8 sequences reach 1% of its bytes, or empty.
 std::string notTextReason(std::size_t invalidSequences, std::uint64_t bytes);

@@ -111,8 +111,8 @@ bool startsSgml(std::string_view line) {
 
 // A submission is SGML when one of its first lines opens the SGML structure; otherwise (a lone .htm or text
 // file) the whole file is the main document.
-bool isSgmlSubmission(const std::filesystem::path& path) {
-  LineReader head(path, kDetectionBytes, LineReader::LongLines::Split);
+bool isSgmlSubmission(const std::filesystem::path& path, std::size_t bufferBytes) {
+  LineReader head(path, kDetectionBytes, LineReader::LongLines::Split, bufferBytes);
   while (head.next() && head.bytesRead() <= kDetectionBytes)
     if (head.startsLine() && startsSgml(head.line()))
       return true;
@@ -130,11 +130,12 @@ std::optional<std::string> headerValue(std::string_view line, std::string_view k
 class SubmissionScan {
 public:
   SubmissionScan(const ReadLimits& limits, DocumentInfo& info)
-      : limits_(limits), info_(info), spill_(limits.spillMemoryBytes) {}
+      : limits_(limits), info_(info), spill_(limits.spillMemoryBytes, limits.readBufferBytes) {}
 
   void run(const std::filesystem::path& path) {
-    const bool sgml = isSgmlSubmission(path);
-    LineReader reader(path, std::min(limits_.maxValueBytes, kLinePieceBytes), LineReader::LongLines::Split);
+    const bool sgml = isSgmlSubmission(path, limits_.readBufferBytes);
+    LineReader reader(path, std::min(limits_.maxValueBytes, kLinePieceBytes), LineReader::LongLines::Split,
+                      limits_.readBufferBytes);
     ContentHasher hasher;
     bool blank = true;
     if (!sgml)

@@ -2,6 +2,7 @@
 
 #include "core/corpus/FilingReaders.h"
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -26,7 +27,8 @@ std::size_t replayRecords(std::string_view bytes, const std::function<void(char,
 
 } // namespace
 
-TextSpill::TextSpill(std::size_t memoryBytes) : memoryBytes_(memoryBytes), file_(nullptr, &std::fclose) {}
+TextSpill::TextSpill(std::size_t memoryBytes, std::size_t readBytes)
+    : memoryBytes_(memoryBytes), readBytes_(std::max<std::size_t>(readBytes, 1)), file_(nullptr, &std::fclose) {}
 
 void TextSpill::add(char kind, std::string_view text) {
   // Records longer than 4 GiB do not occur: readers pass lines and pieces of at most ReadLimits sizes.
@@ -53,7 +55,7 @@ void TextSpill::replay(const std::function<void(char, std::string_view)>& record
   if (file_) {
     std::fflush(file_.get());
     std::rewind(file_.get());
-    std::vector<char> chunk(1 << 20);
+    std::vector<char> chunk(readBytes_);
     std::string carry;
     while (const std::size_t got = std::fread(chunk.data(), 1, chunk.size(), file_.get())) {
       carry.append(chunk.data(), got);

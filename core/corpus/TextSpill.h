@@ -12,7 +12,8 @@ namespace distillery::corpus {
 
 class TextSpill {
 public:
-  explicit TextSpill(std::size_t memoryBytes);
+  /// Up to memoryBytes stay in memory; the temporary file is read back readBytes at a time.
+  explicit TextSpill(std::size_t memoryBytes, std::size_t readBytes = 1 << 20);
 
   /// A record: a kind the reader chooses (a line, a page break, the start of an exhibit) and its text.
   void add(char kind, std::string_view text);
@@ -23,6 +24,7 @@ private:
   void flush();
 
   std::size_t memoryBytes_;
+  std::size_t readBytes_;
   std::string buffer_;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_;
 };

@@ -2,9 +2,11 @@
 # Builds the fuzz preset and runs each libFuzzer target briefly (or as long as asked), one at a time.
 #   tests/fuzz/run-short.sh [SECONDS_PER_TARGET] [TARGET ...]     (default 20 s, every target)
 # Inputs that grow coverage are kept in build/fuzz/corpus/<target> (the checked-in seeds are only read).
-# A crash, leak, timeout or broken invariant stops with exit 1 and leaves the input in build/fuzz/findings/;
-# copy it to tests/fuzz/regressions/<target>/ with the fix so test_fuzz_regressions replays it.
-# FUZZ_NO_BUILD=1 skips the build step (targets already built).
+# A crash, leak, timeout or broken invariant in a target is reported with the target's name and the input libFuzzer
+# saved (build/fuzz/findings/<target>/crash-*, leak-*, timeout-*, oom-*); the other targets still run, and the script
+# exits 1. Copy the input to tests/fuzz/regressions/<target>/ with the fix so test_fuzz_regressions replays it.
+# Only the fuzz targets and the core libraries they link are built (.ci/run calls this after the test suite).
+# FUZZ_NO_BUILD=1 skips the build step (targets already built); FUZZ_BUILD_JOBS=N sets the build's job count.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -20,7 +22,11 @@ started=$(date +%s)
 if [ ! -f "$build/CMakeCache.txt" ]; then
   (cd "$root" && cmake --preset fuzz >/dev/null)
 fi
-[ -n "${FUZZ_NO_BUILD:-}" ] || nice -n 19 cmake --build "$build" --target fuzz_targets -j "${FUZZ_BUILD_JOBS:-2}"
+if [ -z "${FUZZ_NO_BUILD:-}" ]; then
+  b0=$(date +%s)
+  nice -n 19 cmake --build "$build" --target fuzz_targets ${FUZZ_BUILD_JOBS:+-j "$FUZZ_BUILD_JOBS"}
+  echo "run-short.sh: fuzz targets built in $(($(date +%s) - b0))s"
+fi
 
 dict_of() {
   case "$1" in
@@ -29,7 +35,7 @@ dict_of() {
   esac
 }
 
-status=0
+findings_in=()
 for target in "${targets[@]}"; do
   corpus="$build/corpus/$target"
   findings="$build/findings/$target"
@@ -49,10 +55,18 @@ for target in "${targets[@]}"; do
   if [ $rc -eq 0 ]; then
     echo "fuzz_$target: ok, ${runs:-?} executions in ${elapsed}s, ${cov:-coverage ?}, corpus $(ls "$corpus" | wc -l) inputs"
   else
-    echo "fuzz_$target: FINDING (exit $rc) after ${elapsed}s; input and log in $findings/ and $log"
-    grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error|.*invariant broken|.*terminate called)' "$log" | head -5 || true
-    status=1
+    input=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -1)
+    echo "fuzz_$target: FINDING (exit $rc) after ${elapsed}s"
+    echo "  input: ${input:-none saved (see the log)}"
+    echo "  log:   $log"
+    [ -z "$input" ] || echo "  replay: $build/bin/fuzz_$target $input"
+    grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error|.*invariant broken|.*terminate called)' "$log" | head -5 |
+      sed 's/^/  /' || true
+    findings_in+=("$target")
   fi
 done
 echo "run-short.sh: ${#targets[@]} targets, ${seconds}s each, $(($(date +%s) - started))s in total"
-exit $status
+if [ ${#findings_in[@]} -gt 0 ]; then
+  echo "run-short.sh: FAILED: findings in ${findings_in[*]} (inputs under $build/findings/)"
+  exit 1
+fi
