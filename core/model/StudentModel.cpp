@@ -405,6 +405,17 @@ std::vector<torch::Tensor> StudentModel::parameters() const {
   return out;
 }
 
+std::vector<torch::Tensor> StudentModel::fineTunedParameters() const {
+  bool tokenBag = layers_.empty() && config_.pooling == Pooling::Mean;
+  if (tokenBag) {
+    torch::NoGradGuard noGrad;
+    tokenBag = positionEmbeddings_.abs().max().item<float>() == 0.0f;
+  }
+  if (!tokenBag)
+    return parameters();
+  return {wordEmbeddings_};
+}
+
 std::shared_ptr<StudentModel> StudentModel::clone() const {
   std::shared_ptr<StudentModel> copy(new StudentModel(config_, tokenizer_, device_));
   copy->name_ = name_;

@@ -50,6 +50,11 @@ public:
   /// Trainable tensors in HF naming, in a stable order.
   const std::vector<std::pair<std::string, torch::Tensor>>& namedParameters() const { return parameters_; }
   std::vector<torch::Tensor> parameters() const;
+  /// What fine-tuning should update: every tensor, except for a bag of tokens (mean pooling, no layers, zero
+  /// positions: the default student), where only the token vectors are. There the norm's bias, the type row and
+  /// the positions would add one shared vector to every text and wash out the lexical geometry (measured on the
+  /// demo: every epoch lowered dev NDCG@5, whatever the learning rate); the warm start trains the same tensor.
+  std::vector<torch::Tensor> fineTunedParameters() const;
   /// A deep copy (own tensors, same device), e.g. the base model kept for weight averaging.
   std::shared_ptr<StudentModel> clone() const;
   /// Writes the directory in the export layout; reloading gives bit-identical weights.

@@ -231,7 +231,7 @@ TrainingReport trainStudent(model::StudentModel& student, const model::StudentMo
   schedule.weightDecay = config.weightDecay;
   schedule.warmupFraction = config.warmupRatio;
   schedule.maxGradNorm = config.clipNorm;
-  model::TrainingLoop loop(student.parameters(), schedule);
+  model::TrainingLoop loop(student.fineTunedParameters(), schedule);
 
   std::optional<double> bestDev;
   std::vector<torch::Tensor> bestWeights;
