@@ -111,6 +111,12 @@ class TestCorpusStreaming : public QObject {
     const auto limitKb = static_cast<long>(fileBytes(file) / 1024 / 4);
     qInfo("%s: %llu MB file, peak RSS %ld MB (%ld MB above a tiny import's)", qPrintable(QFileInfo(file).fileName()),
           static_cast<unsigned long long>(fileBytes(file) >> 20), run.peakRssKb / 1024, growthKb / 1024);
+#if defined(__SANITIZE_ADDRESS__)
+    // AddressSanitizer keeps freed blocks in quarantine and pads every allocation, so RSS says nothing about what
+    // the importer holds: the import itself (and its memory safety) is still checked, the bound only in plain builds.
+    qInfo("RSS bound not checked under AddressSanitizer");
+    return;
+#endif
     QVERIFY2(growthKb < limitKb, qPrintable(QStringLiteral("%1: peak RSS %2 MB, %3 MB above a tiny import; file %4 MB")
                                                 .arg(file)
                                                 .arg(run.peakRssKb / 1024)
@@ -118,7 +124,9 @@ class TestCorpusStreaming : public QObject {
                                                 .arg(fileBytes(file) >> 20)));
   }
 
-  static std::int64_t count(distillery::store::Store& store, const std::string& sql) { return store.queryInt64(sql); }
+  static std::int64_t count(distillery::store::Store& store, const std::string& sql) {
+    return store.queryInt64(sql);
+  }
 
 private slots:
   void initTestCase() {
