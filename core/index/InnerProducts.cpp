@@ -11,8 +11,9 @@ extern "C" int sgemm_(const char* transa, const char* transb, const int* m, cons
 namespace distillery::index {
 namespace {
 
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
-// One clone per instruction-set level; the loader picks the best for the CPU (GNU ifunc).
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
+// One clone per instruction-set level; the loader picks the best for the CPU (GNU ifunc). Not under
+// ThreadSanitizer: the loader runs the instrumented resolver before the sanitizer's runtime exists (a crash at start).
 #define DISTILLERY_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define DISTILLERY_VECTOR_CLONES

@@ -8,6 +8,7 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <numeric>
 #include <thread>
 
@@ -79,9 +80,12 @@ torch::Tensor activation(const torch::Tensor& x, const std::string& kind) {
   return torch::gelu(x);
 }
 
+// 0 means all cores, unless OMP_NUM_THREADS says otherwise (as every OpenMP program honours it).
 int resolveThreads(int requested) {
   if (requested > 0)
     return requested;
+  if (const char* omp = std::getenv("OMP_NUM_THREADS"); omp && std::atoi(omp) > 0)
+    return std::atoi(omp);
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
