@@ -296,11 +296,8 @@ torch::Tensor StudentModel::embedTokenBags(const std::vector<std::vector<std::in
   if (!layers_.empty() || config_.pooling != Pooling::Mean)
     throw Error("token bags need a mean-pooled model without transformer layers; this one has " +
                 std::to_string(layers_.size()));
-  {
-    torch::NoGradGuard noGrad;
-    if (positionEmbeddings_.abs().max().item<float>() != 0.0f)
-      throw Error("token bags need zero position embeddings: a token's vector would depend on its position");
-  }
+  if (!positionsAreZero())
+    throw Error("token bags need zero position embeddings: a token's vector would depend on its position");
   // Only the rows the batch uses go through the LayerNorm, each once; the bags index into that subset.
   std::vector<std::int64_t> used;
   for (const auto& row : rows)
@@ -410,14 +407,15 @@ std::vector<torch::Tensor> StudentModel::parameters() const {
 }
 
 std::vector<torch::Tensor> StudentModel::fineTunedParameters() const {
-  bool tokenBag = layers_.empty() && config_.pooling == Pooling::Mean;
-  if (tokenBag) {
-    torch::NoGradGuard noGrad;
-    tokenBag = positionEmbeddings_.abs().max().item<float>() == 0.0f;
-  }
+  const bool tokenBag = layers_.empty() && config_.pooling == Pooling::Mean && positionsAreZero();
   if (!tokenBag)
     return parameters();
   return {wordEmbeddings_};
+}
+
+bool StudentModel::positionsAreZero() const {
+  torch::NoGradGuard noGrad;
+  return positionEmbeddings_.abs().max().item<float>() == 0.0f;
 }
 
 std::shared_ptr<StudentModel> StudentModel::clone() const {

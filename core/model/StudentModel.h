@@ -80,6 +80,8 @@ private:
     torch::Tensor intermediateWeight, intermediateBias, outputWeight, outputBias, outputNormWeight, outputNormBias;
   };
 
+  bool positionsAreZero() const; // a token's vector then does not depend on where it stands
+
   BertConfig config_;
   text::WordPieceTokenizer tokenizer_;
   torch::Device device_;
