@@ -8,6 +8,8 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache git
   # core libraries
   libtorch-dev libfaiss-dev libopenblas-dev libsqlite3-dev libcurl4-openssl-dev
+  # OpenBLAS on libtorch's OpenMP threads rather than a pool of its own (cmake/Dependencies.cmake)
+  libopenblas0-openmp
   nlohmann-json3-dev libcli11-dev libutf8proc-dev libgumbo-dev libxxhash-dev
   # GUI
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools

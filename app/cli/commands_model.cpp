@@ -1,5 +1,6 @@
 // `tokenize` and `embed`: the student's tokenizer and batched embedding, headless.
 #include "app/cli/CliCommand.h"
+#include "core/model/BlasRuntime.h"
 #include "core/model/EmbeddingMatrixFile.h"
 #include "core/model/EncoderFactory.h"
 #include "core/store/Store.h"
@@ -29,7 +30,7 @@ struct EmbedOptions {
   std::string store;
   std::string corpus;
   std::string role = "passage";
-  int batch = 32;
+  int batch = model::EncodeOptions{}.batchSize;
   int maxLength = 256;
   int threads = 0;
 };
@@ -102,7 +103,9 @@ void installModelCommands(CLI::App& app, CliContext& context) {
   embed->add_option("--input", embedOptions->input, "JSONL with a \"text\" field per line (BEIR corpus.jsonl)")
       ->required();
   embed->add_option("--output", embedOptions->output, "Output .npy file (rows in input order)")->required();
-  embed->add_option("--batch", embedOptions->batch, "Texts per batch")->check(CLI::PositiveNumber);
+  embed->add_option("--batch", embedOptions->batch, "Texts per batch")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   embed->add_option("--max-length", embedOptions->maxLength, "Tokens per text, [CLS]/[SEP] included")
       ->check(CLI::Range(2, 100000));
   embed->add_option("--threads", embedOptions->threads, "CPU threads (0: all cores)")->check(CLI::NonNegativeNumber);
@@ -138,12 +141,17 @@ void installModelCommands(CLI::App& app, CliContext& context) {
     encoder->encode(texts, embedOptions->role == "query" ? model::TextRole::Query : model::TextRole::Passage, options);
     writer.close();
     const double seconds = monotonicSeconds() - started;
+    const auto blas = model::blasRuntime();
+    if (const auto warning = model::blasThreadingWarning(blas); !warning.empty())
+      std::cerr << warning << "\n";
     const double perSecond = seconds > 0 ? static_cast<double>(texts.size()) / seconds : 0.0;
     const nlohmann::json result = {{"passages", texts.size()},
                                    {"dim", encoder->dimension()},
                                    {"seconds", seconds},
                                    {"passages_per_second", perSecond},
                                    {"padding_ratio", statistics.paddingRatio()},
+                                   {"blas", blas.description},
+                                   {"threads", statistics.threads},
                                    {"model", encoder->name()},
                                    {"output", embedOptions->output}};
     std::ostringstream human;

@@ -347,7 +347,8 @@ std::vector<float> StudentModel::encode(const std::vector<std::string>& texts, T
     result.assign(texts.size() * static_cast<std::size_t>(dimension), 0.0f);
   if (texts.empty())
     return result;
-  torch::set_num_threads(resolveThreads(options.threads));
+  statistics.threads = resolveThreads(options.threads);
+  torch::set_num_threads(statistics.threads);
   const int limit = static_cast<int>(std::min<std::int64_t>(options.maxLength > 0 ? options.maxLength : 512,
                                                             std::min(config_.maxSequenceLength, config_.maxPositions)));
   const std::int64_t batchSize = std::max(1, options.batchSize);

@@ -17,6 +17,7 @@
 #include "core/eval/Evaluator.h"
 #include "core/index/Bm25Index.h"
 #include "core/index/DenseIndex.h"
+#include "core/model/BlasRuntime.h"
 #include "core/model/EmbeddingMatrixFile.h"
 #include "core/model/EncoderFactory.h"
 #include "core/model/StudentModel.h"
@@ -745,6 +746,8 @@ bool RunExecution::execute() {
   const std::string tag = "run " + std::to_string(run_.id);
   log(tag + " on corpus '" + run_.corpusName + "' (" + std::to_string(passages_.size()) + " passages), teacher " +
       teacher_->kind() + "/" + teacher_->model() + ", student " + config_.student);
+  if (const auto warning = model::blasThreadingWarning(model::blasRuntime()); !warning.empty())
+    log(warning);
   const EvaluationTarget target = evaluationTarget();
   if (target.synthetic)
     log("no human query set: evaluating on " + std::to_string(config_.evaluation.holdoutQueries) +

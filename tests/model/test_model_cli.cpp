@@ -5,6 +5,7 @@
 
 #include <QJsonArray>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
@@ -110,6 +111,32 @@ private slots:
     }
     // Rows are in input order even though batches are sorted by length: rows 0 and 2 differ.
     QVERIFY(std::abs(matrix.row(0)[0] - matrix.row(2)[0]) > 0);
+  }
+
+  // OpenBLAS' pthreads build fights libtorch's OpenMP threads for the cores (1.6x slower) and ignores --threads;
+  // when the build found the OpenMP build, the executables must load it (it then runs on libtorch's threads).
+  void embedReportsItsThreadsAndBlas() {
+    const QString input =
+        writeCorpus("threads.jsonl", {R"({"text": "Revenue grew 12%."})", R"({"text": "Net loss."})"});
+    const int allCores = qEnvironmentVariableIntValue("OMP_NUM_THREADS") > 0
+                             ? qEnvironmentVariableIntValue("OMP_NUM_THREADS")
+                             : QThread::idealThreadCount();
+    for (const int threads : {1, 2, 0}) {
+      const auto result = runCli({"embed", "--model", modelDir_, "--input", input, "--output",
+                                  dir_.filePath("threads.npy"), "--threads", QString::number(threads), "--json"});
+      QVERIFY2(result.exitCode == 0, result.err.constData());
+      const auto json = result.json();
+      const QString blas = json["blas"].toString();
+      QVERIFY(!blas.isEmpty());
+      QCOMPARE(json["threads"].toInt(), threads > 0 ? threads : allCores);
+      QCOMPARE(result.err.contains("keeps a thread pool beside libtorch's"), blas.endsWith("(pthreads)"));
+#ifdef DISTILLERY_OPENMP_BLAS
+      QVERIFY2(blas.endsWith("(OpenMP)"), qPrintable("the executables load " + blas));
+#endif
+    }
+#ifndef DISTILLERY_OPENMP_BLAS
+    QSKIP("built without the OpenMP OpenBLAS (libopenblas0-openmp): which BLAS the executables load is not checked");
+#endif
   }
 
   // Issue 4's bar for the default student: clearly better than random weights on the demo's held-out qrels.

@@ -3,11 +3,12 @@
 # the files it installs, lintian, then the executables run from a clean extracted root (no build tree on the
 # library path) and find their installed prompt templates.
 #
-# usage: test_package.sh BUILD_DIR GUI(ON|OFF)
+# usage: test_package.sh BUILD_DIR GUI(ON|OFF) [OPENMP_BLAS_DIR]
 set -euo pipefail
 
 build_dir=$1
 with_gui=$2
+openmp_blas_dir=${3:-} # the one search path the executables may keep (cmake/Dependencies.cmake)
 app_id=io.github.distillery.Distillery
 
 work=$(mktemp -d)
@@ -94,6 +95,9 @@ expected=(
   /usr/share/doc/distillery/changelog.Debian.gz
   /usr/share/man/man1/distillery-cli.1.gz
 )
+if [ -n "$openmp_blas_dir" ]; then
+  expected+=(/usr/share/lintian/overrides/distillery)
+fi
 if [ "$with_gui" = ON ]; then
   expected+=(
     /usr/bin/distillery
@@ -133,8 +137,13 @@ step "dpkg-deb -x"
 root=$work/root
 dpkg-deb -x "$deb" "$root"
 for exe in "$root"/usr/bin/*; do
-  if readelf -d "$exe" | grep -E 'R(UN)?PATH' | grep -q .; then
-    fail "$exe keeps an RPATH: $(readelf -d "$exe" | grep -E 'R(UN)?PATH')"
+  search_path=$(readelf -d "$exe" | sed -n 's/.*R\(UN\)\?PATH.*\[\(.*\)\]/\2/p')
+  if [ -n "$search_path" ] && [ "$search_path" != "$openmp_blas_dir" ]; then
+    fail "$exe keeps a library search path other than the OpenMP OpenBLAS ('$openmp_blas_dir'): $search_path"
+  fi
+  if [ -n "$openmp_blas_dir" ]; then
+    ldd "$exe" | grep -q "libblas.so.3 => $openmp_blas_dir/" ||
+      fail "$exe does not load libblas.so.3 from $openmp_blas_dir: $(ldd "$exe" | grep libblas)"
   fi
 done
 if [ "$with_gui" = ON ]; then
