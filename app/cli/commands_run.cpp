@@ -93,6 +93,10 @@ void runCommand(const RunOptions& options, CliContext& context) {
     std::cerr << "run " << runId << " paused; continue it with: distillery-cli run --store " << options.store
               << " --resume " << runId << "\n";
     throw;
+  } catch (const Error&) { // finished steps are stored: once the cause is fixed, the run goes on from the failed one
+    std::cerr << "run " << runId << " failed; once the cause below is fixed, continue it with: distillery-cli run "
+              << "--store " << options.store << " --resume " << runId << "\n";
+    throw;
   }
 }
 

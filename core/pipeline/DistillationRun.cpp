@@ -37,6 +37,22 @@ namespace {
 
 constexpr int kMinSourceTokens = 24;  // shorter passages (headings, stubs) make poor query sources
 constexpr int kHoldoutPoolDepth = 10; // per retriever, when the held-out qrels are first pooled
+// A teacher that fails a few calls (an answer it would not format) should not stop a run; one that fails more (an
+// outage, a spent quota) should, rather than mine and train on what is left. Up to 1 call in 20 is tolerated.
+constexpr std::int64_t kToleratedTeacherFailuresPer = 20;
+
+// Throws when more than the tolerated share of a step's teacher calls failed. The step stays open, and since what
+// succeeded is stored, a resumed run asks the teacher again for the failed calls only.
+void stopOnTeacherOutage(int roundIndex, const std::string& what, std::int64_t failed, std::int64_t total,
+                         const std::string& firstReason) {
+  if (failed * kToleratedTeacherFailuresPer <= total)
+    return;
+  throw Error("round " + std::to_string(roundIndex) + ": " + std::to_string(failed) + " of " + std::to_string(total) +
+              " " + what + " failed (first: " + firstReason + "), more than 1 in " +
+              std::to_string(kToleratedTeacherFailuresPer) + ", so the run stops here instead of going on without " +
+              "them. The " + std::to_string(total - failed) +
+              " that succeeded are stored: resuming the run asks the teacher again for the failed ones only");
+}
 
 struct RunQuery {
   std::int64_t id = 0;
@@ -340,6 +356,8 @@ void RunExecution::synthesise(const RoundRecord& round, const std::string& query
     log("round " + std::to_string(round.index) + ": " + std::to_string(result.generated) + " " + options.split +
         " queries written, " + std::to_string(result.existing) + " already there, " + std::to_string(result.failed) +
         " failed" + (result.failures.empty() ? "" : " (first: " + result.failures.front().reason + ")"));
+    stopOnTeacherOutage(round.index, options.split + " query syntheses", result.failed, options.count,
+                        result.failures.empty() ? "" : result.failures.front().reason);
   }
 }
 
@@ -401,11 +419,13 @@ void RunExecution::judgeCandidates(const RoundRecord& round) {
         {queryText.at(c.queryId), passages_[passageIndex_.at(c.passageId)].text, c.queryId, c.passageId});
   teacher::JudgmentCache cache(store_);
   const auto result = cache.judge(*teacher_, requests, forward("judge"), stop_);
-  repository_.completeStep(round.id, RoundStep::Judge);
   log("round " + std::to_string(round.index) + ": " + std::to_string(requests.size()) +
       " pairs: " + std::to_string(result.judged) + " judged, " + std::to_string(result.cached) + " from the cache, " +
       std::to_string(result.failed) + " failed; " + std::to_string(result.usage.calls) + " calls, " +
       std::to_string(result.usage.inputTokens + result.usage.outputTokens) + " tokens");
+  stopOnTeacherOutage(round.index, "judgments", result.failed, static_cast<std::int64_t>(requests.size()),
+                      result.failures.empty() ? "" : result.failures.front().reason);
+  repository_.completeStep(round.id, RoundStep::Judge);
 }
 
 void RunExecution::mine(const RoundRecord& round) {
@@ -617,6 +637,9 @@ void RunExecution::extendHoldoutQrels(const RoundRecord& round, model::StudentMo
   }
   teacher::JudgmentCache cache(store_);
   const auto judged = cache.judge(*teacher_, requests, forward("judge held-out pool"), stop_);
+  // Before any qrel is written: an unjudged pair would count as not relevant and lower every figure.
+  stopOnTeacherOutage(round.index, "held-out pool judgments", judged.failed, static_cast<std::int64_t>(requests.size()),
+                      judged.failures.empty() ? "" : judged.failures.front().reason);
   store_.transaction([&] {
     auto upsert = store_.prepare("INSERT INTO qrels(query_id, record_key, grade) VALUES (?1, ?2, ?3) "
                                  "ON CONFLICT(query_id, record_key) DO UPDATE SET grade = MAX(grade, excluded.grade)");
@@ -634,7 +657,8 @@ void RunExecution::extendHoldoutQrels(const RoundRecord& round, model::StudentMo
             .run();
   });
   log("round " + std::to_string(round.index) + ": held-out pool " + std::to_string(requests.size()) + " pairs (" +
-      std::to_string(judged.judged) + " newly judged, " + std::to_string(judged.cached) + " cached)");
+      std::to_string(judged.judged) + " newly judged, " + std::to_string(judged.cached) + " cached, " +
+      std::to_string(judged.failed) + " failed)");
 }
 
 // The rank and score each mined pair has under the round's new student: did training move it the right way?

@@ -9,6 +9,7 @@
 #include <QTemporaryDir>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <mutex>
@@ -275,6 +276,72 @@ private slots:
     QCOMPARE(last.json()["rounds"].toArray(), timeline.result.json()["rounds"].toArray());
     verifySameContent(reference, store, kRunContent, seedText(seed_));
     verifySameContent(reference, store, kCorpusContent, seedText(seed_));
+  }
+
+  void anEndpointOutageStopsTheRunAndTheResumeAsksOnlyForWhatFailed() {
+    // A quarter of the judgments get 503s while the outage lasts; query synthesis keeps working.
+    std::atomic<bool> outage{false};
+    FakeChatServer server([&](const FakeRequest& request) {
+      const TeacherCall call = parseTeacherCall(request);
+      if (outage && call.kind == TeacherCall::Kind::Judgment && std::hash<std::string>{}(call.key()) % 4 == 0)
+        return FakeReply{503, R"({"error": "upstream overloaded"})", {}, 0, false};
+      return scriptedTeacherReply(request);
+    });
+    const nlohmann::json teacher = {{"kind", "openai"},
+                                    {"base_url", server.baseUrl()},
+                                    {"model", "fake-model"},
+                                    {"api_key_env", ""},
+                                    {"concurrency", 4},
+                                    {"timeout_seconds", 20},
+                                    {"retry", {{"max_attempts", 2}, {"initial_backoff_seconds", 0.01}}}};
+    const QString config = writeRunConfig("outage.json", teacher, {{"query_set", "demo"}});
+    const QString reference = copyOfExperiment(imported_, path("outage-reference.distillery"));
+    const auto straight = runCli({"run", "--store", reference, "--corpus", "demo", "--config", config, "--json"});
+    QVERIFY2(straight.exitCode == 0, straight.err.constData());
+
+    outage = true;
+    const QString store = copyOfExperiment(imported_, path("outage.distillery"));
+    const auto stopped = runCli({"run", "--store", store, "--corpus", "demo", "--config", config, "--json"});
+    QVERIFY2(stopped.exitCode != 0, stopped.out.constData());
+    qInfo().noquote() << "what the user reads:" << stopped.err.mid(stopped.err.lastIndexOf("run 1 failed"));
+    QVERIFY2(stopped.err.contains("judgments failed (first: ") && stopped.err.contains("HTTP 503") &&
+                 stopped.err.contains("asks the teacher again for the failed ones only") &&
+                 stopped.err.contains("run 1 failed; once the cause below is fixed, continue it with: distillery-cli "
+                                      "run --store " +
+                                      store.toUtf8() + " --resume 1"),
+             stopped.err.constData());
+    std::set<std::string> held, failed; // judgments as TeacherCall keys
+    {
+      auto s = Store::open(store.toStdString(), OpenMode::MustExist);
+      QCOMPARE(s.queryInt64("SELECT COUNT(*) FROM runs WHERE id = 1 AND status = 'failed'"), 1);
+      QCOMPARE(s.queryInt64("SELECT COUNT(*) FROM mined_examples"), 0); // nothing mined from a quarter missing
+      auto judgments = s.prepare("SELECT DISTINCT j.status, j.query_text, p.text FROM judgments j JOIN passages p "
+                                 "ON p.content_hash = j.passage_hash");
+      while (judgments.step()) {
+        TeacherCall call;
+        call.query = judgments.columnText(1);
+        call.passage = judgments.columnText(2);
+        (judgments.columnText(0) == "ok" ? held : failed).insert(call.key());
+      }
+    }
+    QVERIFY2(failed.size() * 20 > held.size() + failed.size(), "the outage did not fail enough judgments");
+
+    outage = false;
+    const int callsBefore = server.requestCount();
+    const auto resumed = runCli({"run", "--store", store, "--resume", "1", "--json"});
+    QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
+    std::set<std::string> askedAgain;
+    const std::vector<FakeRequest> requests = server.requests();
+    for (std::size_t i = std::size_t(callsBefore); i < requests.size(); ++i) {
+      const TeacherCall call = parseTeacherCall(requests[i]);
+      QVERIFY2(!held.count(call.key()), "the resumed run paid again for a judgment the experiment held");
+      if (call.kind == TeacherCall::Kind::Judgment)
+        askedAgain.insert(call.key());
+    }
+    for (const auto& key : failed)
+      QVERIFY2(askedAgain.count(key), "a failed judgment was not asked for again");
+    // With every judgment in, the run ends as one that never met the outage.
+    QCOMPARE(resumed.json()["rounds"].toArray(), straight.json()["rounds"].toArray());
   }
 };
 
