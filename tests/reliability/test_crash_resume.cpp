@@ -59,6 +59,17 @@ class CrashResumeTest : public QObject {
 
   QString path(const QString& name) const { return dir_.filePath(name); }
 
+  // The teacher config of a run against `server`: four calls in flight, one retry, no key.
+  static nlohmann::json endpointTeacher(const FakeChatServer& server) {
+    return {{"kind", "openai"},
+            {"base_url", server.baseUrl()},
+            {"model", "fake-model"},
+            {"api_key_env", ""},
+            {"concurrency", 4},
+            {"timeout_seconds", 20},
+            {"retry", {{"max_attempts", 2}, {"initial_backoff_seconds", 0.01}}}};
+  }
+
   QString writeRunConfig(const QString& name, const nlohmann::json& teacher, const nlohmann::json& evaluation) {
     return writeSmallRunConfig(path(name), student_, teacher, evaluation, 2, 20, 10, 2);
   }
@@ -196,13 +207,7 @@ private slots:
       reply.delayMs = 3; // a little latency, so requests are in flight when the process dies
       return reply;
     });
-    const nlohmann::json teacher = {{"kind", "openai"},
-                                    {"base_url", server.baseUrl()},
-                                    {"model", "fake-model"},
-                                    {"api_key_env", ""},
-                                    {"concurrency", 4},
-                                    {"timeout_seconds", 20},
-                                    {"retry", {{"max_attempts", 2}, {"initial_backoff_seconds", 0.01}}}};
+    const nlohmann::json teacher = endpointTeacher(server);
     // Held-out queries written and judged by the teacher too, so round 0 pays for calls as well.
     const QString config =
         writeRunConfig("endpoint.json", teacher, {{"query_set", "synthetic"}, {"holdout_queries", 20}});
@@ -287,13 +292,7 @@ private slots:
         return FakeReply{503, R"({"error": "upstream overloaded"})", {}, 0, false};
       return scriptedTeacherReply(request);
     });
-    const nlohmann::json teacher = {{"kind", "openai"},
-                                    {"base_url", server.baseUrl()},
-                                    {"model", "fake-model"},
-                                    {"api_key_env", ""},
-                                    {"concurrency", 4},
-                                    {"timeout_seconds", 20},
-                                    {"retry", {{"max_attempts", 2}, {"initial_backoff_seconds", 0.01}}}};
+    const nlohmann::json teacher = endpointTeacher(server);
     const QString config = writeRunConfig("outage.json", teacher, {{"query_set", "demo"}});
     const QString reference = copyOfExperiment(imported_, path("outage-reference.distillery"));
     const auto straight = runCli({"run", "--store", reference, "--corpus", "demo", "--config", config, "--json"});
