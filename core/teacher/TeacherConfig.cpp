@@ -52,6 +52,27 @@ std::string insecureHost(const nlohmann::json& entry) {
   return host;
 }
 
+// base_url is stored with the run's config (and shown in logs and exports): a key written into it, as a user name and
+// password or a query parameter, would land there. A query string or fragment would also end up before the path the
+// client appends ("/chat/completions"), so neither has a use. The message never repeats the URL.
+void refuseCredentialsIn(const std::string& baseUrl) {
+  const auto scheme = baseUrl.find("://");
+  const auto authorityStart = scheme == std::string::npos ? 0 : scheme + 3;
+  const auto authorityEnd = baseUrl.find_first_of("/?#", authorityStart);
+  const std::string authority = baseUrl.substr(authorityStart, authorityEnd - authorityStart);
+  std::string part;
+  if (authority.find('@') != std::string::npos)
+    part = "a user name or password before the host";
+  else if (baseUrl.find('?') != std::string::npos)
+    part = "a query string";
+  else if (baseUrl.find('#') != std::string::npos)
+    part = "a fragment";
+  if (!part.empty())
+    throw InputError(fieldName("base_url") + " must be the API's root such as https://api.openai.com/v1; it has " +
+                     part + ", which would be stored with the run. Put the API key in an environment variable " +
+                     "named by 'api_key_env' (it is sent as the Authorization header and never stored)");
+}
+
 } // namespace
 
 TeacherConfig TeacherConfig::fromJson(const nlohmann::json& json) {
@@ -63,6 +84,7 @@ TeacherConfig TeacherConfig::fromJson(const nlohmann::json& json) {
   TeacherConfig config;
   readField(json, "kind", config.kind);
   readField(json, "base_url", config.baseUrl);
+  refuseCredentialsIn(config.baseUrl);
   readField(json, "model", config.model);
   readField(json, "api_key_env", config.apiKeyEnv);
   readField(json, "temperature", config.temperature);

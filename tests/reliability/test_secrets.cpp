@@ -183,6 +183,31 @@ private slots:
     printed_ << qMakePair(QStringLiteral("killed run"), killed.result.out + killed.result.err);
   }
 
+  void aKeyWrittenIntoTheUrlIsRefusedAndNeverStored() {
+    // A key pasted into base_url, as a password or a query parameter, is refused before anything is stored; the
+    // configs holding it live outside the folder the last case searches, as a user's own files would.
+    QTemporaryDir inputs;
+    const QString store = path("url-key.distillery");
+    QVERIFY(QFile::copy(imported_, store));
+    const std::string key = kPlantedKey;
+    int index = 0;
+    for (const std::string& url : {"http://analyst:" + key + "@127.0.0.1:9/v1", "http://127.0.0.1:9/v1?api_key=" + key,
+                                   "http://127.0.0.1:9/v1#" + key}) {
+      const QString config = inputs.filePath(QStringLiteral("url-key-%1.json").arg(++index));
+      const nlohmann::json teacher = {{"kind", "openai"}, {"base_url", url}, {"model", "m"}, {"api_key_env", ""}};
+      writeSmallRunConfig(config, student_, teacher, {{"query_set", "demo"}}, 1, 12, 8, 1);
+      const auto run = cli("run with the key in base_url",
+                           {"run", "--store", store, "--corpus", "demo", "--config", config, "--json"});
+      QCOMPARE(run.exitCode, 1);
+      QVERIFY2(run.err.contains("base_url") && run.err.contains("api_key_env"), run.err.constData());
+      const auto check = cli("teacher check with the key in --endpoint",
+                             {"teacher", "check", "--endpoint", QString::fromStdString(url), "--model", "m"});
+      QVERIFY2(check.exitCode != 0 && check.err.contains("base_url"), check.err.constData());
+    }
+    auto s = distillery::store::Store::open(store.toStdString(), distillery::store::OpenMode::MustExist);
+    QCOMPARE(s.queryInt64("SELECT COUNT(*) FROM runs"), 0);
+  }
+
   void nothingWrittenOrPrintedHoldsTheKey() {
     for (const auto& [label, bytes] : printed_)
       QVERIFY2(!leaks(bytes), qPrintable(label + " printed the key: " + QString::fromUtf8(bytes).left(2000)));
