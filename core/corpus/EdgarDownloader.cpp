@@ -1,6 +1,7 @@
 #include "core/corpus/EdgarDownloader.h"
 
 #include "core/util/Error.h"
+#include "core/util/FileWrite.h"
 #include "core/util/Time.h"
 
 #include <curl/curl.h>
@@ -92,9 +93,11 @@ public:
       const std::int64_t have = fs::exists(part, ec) ? static_cast<std::int64_t>(fs::file_size(part, ec)) : 0;
       std::FILE* file = std::fopen(part.c_str(), have > 0 ? "ab" : "wb");
       if (!file)
-        return {0, {}, "cannot write " + part.string()};
+        return {0, {}, systemError("cannot write", part)};
       Response response = perform(url, file, have);
-      std::fclose(file);
+      // The last buffered bytes reach the disk here: a full disk must not pass for a complete download.
+      if (std::fclose(file) != 0 && (response.status == 200 || response.status == 206))
+        return {0, {}, systemError("cannot write", part)};
       if (response.rangeRefused)
         fs::remove(part, ec); // no byte ranges on this server: the next attempt starts over
       if (response.status == 416 && have > 0)
@@ -105,8 +108,7 @@ public:
       }
       if (response.status == 200 && have > 0) {
         // The server ignored the Range request and sent the whole file: keep only the full copy.
-        std::string body = readTail(part, have);
-        std::ofstream(part, std::ios::binary | std::ios::trunc) << body;
+        writeWholeFile(part, readTail(part, have));
       } else if (response.status == 206 && have > 0) {
         ++summary_.resumedPartial;
       }

@@ -1,6 +1,7 @@
 #include "core/model/BertConfig.h"
 
 #include "core/util/Error.h"
+#include "core/util/FileWrite.h"
 #include "core/util/JsonNumber.h"
 
 #include <nlohmann/json.hpp>
@@ -51,10 +52,7 @@ T field(const nlohmann::json& json, const char* name, T fallback, const std::fil
 }
 
 void writeJson(const std::filesystem::path& path, const nlohmann::ordered_json& json) {
-  std::ofstream out(path, std::ios::binary);
-  out << json.dump(2) << '\n';
-  if (!out)
-    throw Error("cannot write " + path.string());
+  writeWholeFile(path, json.dump(2) + '\n');
 }
 
 std::string lower(std::string text) {

@@ -1,4 +1,5 @@
 #include "core/model/EmbeddingMatrixFile.h"
+#include "core/util/FileWrite.h"
 
 #include "core/util/Error.h"
 
@@ -23,10 +24,6 @@ std::string npyHeader(std::int64_t rows, std::int64_t columns) {
   header.push_back(static_cast<char>(dict.size() & 0xFF));
   header.push_back(static_cast<char>(dict.size() >> 8));
   return header + dict;
-}
-
-std::string systemError(const std::string& what, const std::filesystem::path& path) {
-  return what + " " + path.string() + ": " + std::strerror(errno);
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 #include "core/model/Safetensors.h"
 
 #include "core/util/Error.h"
+#include "core/util/FileWrite.h"
 
 #include <nlohmann/json.hpp>
 
@@ -220,9 +221,10 @@ void writeSafetensors(const std::filesystem::path& path, std::vector<Safetensors
   text.append((8 - text.size() % 8) % 8, ' ');
   const auto temporary = std::filesystem::path(path.string() + ".partial");
   {
+    errno = 0;
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     if (!out)
-      throw Error("cannot write " + temporary.string());
+      throw Error(systemError("cannot write", temporary));
     std::uint64_t length = text.size();
     unsigned char lengthBytes[8];
     for (int i = 0; i < 8; ++i)
@@ -235,8 +237,13 @@ void writeSafetensors(const std::filesystem::path& path, std::vector<Safetensors
         count *= static_cast<std::size_t>(d);
       out.write(reinterpret_cast<const char*>(t.values), static_cast<std::streamsize>(4 * count));
     }
-    if (!out)
-      throw Error("cannot write " + temporary.string());
+    out.flush();
+    if (!out) {
+      const std::string error = systemError("cannot write", temporary);
+      out.close();
+      std::filesystem::remove(temporary);
+      throw Error(error);
+    }
   }
   std::filesystem::rename(temporary, path);
 }

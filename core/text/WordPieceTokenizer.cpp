@@ -2,6 +2,7 @@
 
 #include "core/text/TokenizerFiles.h"
 #include "core/util/Error.h"
+#include "core/util/FileWrite.h"
 #include "core/util/Utf8.h"
 
 #include <nlohmann/json.hpp>
@@ -309,11 +310,10 @@ BatchEncoding WordPieceTokenizer::encodeBatch(const std::vector<std::string>& te
 void WordPieceTokenizer::save(const std::filesystem::path& directory) const {
   std::filesystem::create_directories(directory);
   {
-    std::ofstream out(directory / "vocab.txt", std::ios::binary);
+    std::string vocabText;
     for (const auto& token : vocabulary_)
-      out << token << '\n';
-    if (!out)
-      throw Error("cannot write " + (directory / "vocab.txt").string());
+      vocabText.append(token).push_back('\n');
+    writeWholeFile(directory / "vocab.txt", vocabText);
   }
   nlohmann::ordered_json vocab = nlohmann::ordered_json::object();
   for (std::size_t i = 0; i < vocabulary_.size(); ++i)
@@ -365,7 +365,7 @@ void WordPieceTokenizer::save(const std::filesystem::path& directory) const {
         {"continuing_subword_prefix", "##"},
         {"max_input_chars_per_word", maxInputCharsPerWord_},
         {"vocab", vocab}}}};
-  std::ofstream(directory / "tokenizer.json", std::ios::binary) << tokenizer.dump(2) << '\n';
+  writeWholeFile(directory / "tokenizer.json", tokenizer.dump(2) + '\n');
   const nlohmann::ordered_json config = {{"tokenizer_class", "BertTokenizer"},
                                          {"do_lower_case", normalizer_.lowercase},
                                          {"strip_accents", normalizer_.stripAccents},
@@ -376,13 +376,13 @@ void WordPieceTokenizer::save(const std::filesystem::path& directory) const {
                                          {"cls_token", "[CLS]"},
                                          {"mask_token", "[MASK]"},
                                          {"model_max_length", 512}};
-  std::ofstream(directory / "tokenizer_config.json", std::ios::binary) << config.dump(2) << '\n';
+  writeWholeFile(directory / "tokenizer_config.json", config.dump(2) + '\n');
   const nlohmann::ordered_json specials = {{"unk_token", "[UNK]"},
                                            {"sep_token", "[SEP]"},
                                            {"pad_token", "[PAD]"},
                                            {"cls_token", "[CLS]"},
                                            {"mask_token", "[MASK]"}};
-  std::ofstream(directory / "special_tokens_map.json", std::ios::binary) << specials.dump(2) << '\n';
+  writeWholeFile(directory / "special_tokens_map.json", specials.dump(2) + '\n');
 }
 
 std::vector<std::string> learnWordPieceVocabulary(const std::vector<std::string>& texts, std::size_t vocabularySize,

@@ -134,6 +134,28 @@ private slots:
     QCOMPARE(leftovers(store), QStringList{});
   }
 
+  void aModelThatDoesNotFitIsNamedAndLeavesNothingHalfWritten() {
+    // The default student is built on first use and saved beside the experiment: its weights are larger than the
+    // room left, so the save fails, naming the file and the reason, and no half-written model stays to be loaded.
+    const QString store = copyOfExperiment(imported_, path("model-full.distillery"));
+    const QString output = path("model-full.npy");
+    const QStringList embed = {
+        "embed",    "--model", "default", "--store", store, "--corpus", "demo", "--input", demo_ + "/corpus.jsonl",
+        "--output", output};
+    const auto full = runCliWithFileLimit(embed, static_cast<rlim_t>(fileSize(store) + 256 * 1024));
+    QCOMPARE(full.exitCode, 1);
+    const QByteArray error = full.err.mid(full.err.lastIndexOf("distillery-cli: error:")).trimmed();
+    QVERIFY2(error.contains("cannot write ") && error.contains(".models/") && error.contains("File too large"),
+             error.constData());
+    qInfo().noquote() << error;
+    QVERIFY2(QDir(store + ".models").entryList(QDir::AllEntries | QDir::NoDotAndDotDot).isEmpty(),
+             qPrintable(QDir(store + ".models").entryList(QDir::AllEntries | QDir::NoDotAndDotDot).join(", ")));
+    // With room again the same command builds, saves and uses the model.
+    const auto again = runCli(embed);
+    QVERIFY2(again.exitCode == 0, again.err.constData());
+    QVERIFY(QFileInfo(output).size() > 0);
+  }
+
   void readOnlyExperimentIsReadButNeverWritten() {
     // An experiment with a run in it, then write-protected: reading it works, writing to it is refused.
     const QString store = copyOfExperiment(imported_, path("read-only.distillery"));
