@@ -4,6 +4,7 @@
 // every item a section, markers from the first and last pages present, repeated headers and footers removed.
 // (No raw string literals: moc mis-reads those with an odd number of quotes and then finds no test class.)
 #include "core/store/Store.h"
+#include "tests/support/MeasuredCli.h"
 #include "tests/support/TestSupport.h"
 
 #include <QDir>
@@ -13,56 +14,17 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <fcntl.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <fstream>
 #include <string>
 #include <vector>
 
 namespace {
 
-struct MeasuredRun {
-  int exitCode = -1;
-  long peakRssKb = 0;
-  QJsonObject json;
-  QByteArray err;
-};
+using distillery::test::MeasuredCli;
 
 // distillery-cli import in a child process, so that its own peak RSS (not the test's) is measured.
-MeasuredRun importMeasured(const QString& store, const QString& input, const QString& scratch) {
-  const QByteArray outPath = QDir(scratch).filePath("import.out").toLocal8Bit();
-  const QByteArray errPath = QDir(scratch).filePath("import.err").toLocal8Bit();
-  std::vector<QByteArray> args = {DISTILLERY_CLI_PATH, "import", "--store", store.toLocal8Bit(),
-                                  "--corpus",          "big",    "--json",  input.toLocal8Bit()};
-  std::vector<char*> argv;
-  for (QByteArray& a : args)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int out = ::open(outPath.constData(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const int err = ::open(errPath.constData(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    ::dup2(out, 1);
-    ::dup2(err, 2);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  MeasuredRun run;
-  int status = 0;
-  rusage usage{};
-  ::wait4(pid, &status, 0, &usage);
-  run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  run.peakRssKb = usage.ru_maxrss;
-  QFile out(QString::fromLocal8Bit(outPath));
-  if (out.open(QIODevice::ReadOnly))
-    run.json = QJsonDocument::fromJson(out.readAll()).object();
-  QFile err(QString::fromLocal8Bit(errPath));
-  if (err.open(QIODevice::ReadOnly))
-    run.err = err.readAll();
-  return run;
+MeasuredCli importMeasured(const QString& store, const QString& input, const QString& scratch) {
+  return distillery::test::runCliMeasured({"import", "--store", store, "--corpus", "big", "--json", input}, scratch);
 }
 
 std::uint64_t fileBytes(const QString& path) {
@@ -103,14 +65,14 @@ class TestCorpusStreaming : public QObject {
 
   // The import succeeded with one document and nothing skipped, and its peak RSS grew by less than a quarter of
   // the file over a tiny import's (what it holds is a fixed amount: one item, a piece of HTML, a few pages).
-  void verifyBoundedImport(const MeasuredRun& run, const QString& file) {
+  void verifyBoundedImport(const MeasuredCli& run, const QString& file) {
     QVERIFY2(run.exitCode == 0, run.err.constData());
-    QCOMPARE(run.json["documents"].toInt(), 1);
-    QVERIFY2(run.json["skipped"].toArray().isEmpty(), QJsonDocument(run.json).toJson().constData());
-    const long growthKb = run.peakRssKb - baselineRssKb_;
+    QCOMPARE(run.json()["documents"].toInt(), 1);
+    QVERIFY2(run.json()["skipped"].toArray().isEmpty(), QJsonDocument(run.json()).toJson().constData());
+    const long growthKb = run.maxRssKb - baselineRssKb_;
     const auto limitKb = static_cast<long>(fileBytes(file) / 1024 / 4);
     qInfo("%s: %llu MB file, peak RSS %ld MB (%ld MB above a tiny import's)", qPrintable(QFileInfo(file).fileName()),
-          static_cast<unsigned long long>(fileBytes(file) >> 20), run.peakRssKb / 1024, growthKb / 1024);
+          static_cast<unsigned long long>(fileBytes(file) >> 20), run.maxRssKb / 1024, growthKb / 1024);
 #if defined(__SANITIZE_ADDRESS__)
     // AddressSanitizer keeps freed blocks in quarantine and pads every allocation, so RSS says nothing about what
     // the importer holds: the import itself (and its memory safety) is still checked, the bound only in plain builds.
@@ -119,7 +81,7 @@ class TestCorpusStreaming : public QObject {
 #endif
     QVERIFY2(growthKb < limitKb, qPrintable(QStringLiteral("%1: peak RSS %2 MB, %3 MB above a tiny import; file %4 MB")
                                                 .arg(file)
-                                                .arg(run.peakRssKb / 1024)
+                                                .arg(run.maxRssKb / 1024)
                                                 .arg(growthKb / 1024)
                                                 .arg(fileBytes(file) >> 20)));
   }
@@ -134,10 +96,10 @@ private slots:
     std::ofstream(path("tiny.json").toStdString())
         << "{\"filing_type\": \"10-K\", \"company\": \"TINY CO\", \"item_7\": \"ITEM 7.\\nMD&A\\nRevenue rose "
            "because demand for our products was strong across all regions this year.\"}";
-    const MeasuredRun tiny = importMeasured(path("tiny.db"), path("tiny.json"), dir_.path());
+    const MeasuredCli tiny = importMeasured(path("tiny.db"), path("tiny.json"), dir_.path());
     QVERIFY2(tiny.exitCode == 0, tiny.err.constData());
-    QCOMPARE(tiny.json["passages"].toInt(), 1);
-    baselineRssKb_ = tiny.peakRssKb;
+    QCOMPARE(tiny.json()["passages"].toInt(), 1);
+    baselineRssKb_ = tiny.maxRssKb;
   }
 
   void edgarJsonOfTwoHundredMegabytesStreamsItemByItem() {
@@ -157,9 +119,9 @@ private slots:
       out << ", \"company\": \"BIG STREAMING CO\", \"period_of_report\": \"2023-12-31\"}";
     }
     QVERIFY(fileBytes(file) > 200'000'000);
-    const MeasuredRun run = importMeasured(path("json.db"), file, dir_.path());
+    const MeasuredCli run = importMeasured(path("json.db"), file, dir_.path());
     verifyBoundedImport(run, file);
-    QCOMPARE(run.json["filing_types"].toObject()["10-K"].toInt(), run.json["passages"].toInt());
+    QCOMPARE(run.json()["filing_types"].toObject()["10-K"].toInt(), run.json()["passages"].toInt());
     auto store = distillery::store::Store::open(path("json.db").toStdString());
     QCOMPARE(
         count(store, "SELECT COUNT(*) FROM documents WHERE company = 'BIG STREAMING CO' AND period = '2023-12-31'"), 1);
@@ -193,9 +155,9 @@ private slots:
       }
     }
     QVERIFY(fileBytes(file) > 200'000'000);
-    const MeasuredRun run = importMeasured(path("text.db"), file, dir_.path());
+    const MeasuredCli run = importMeasured(path("text.db"), file, dir_.path());
     verifyBoundedImport(run, file);
-    QCOMPARE(run.json["filing_types"].toObject()["10-Q"].toInt(), run.json["passages"].toInt());
+    QCOMPARE(run.json()["filing_types"].toObject()["10-Q"].toInt(), run.json()["passages"].toInt());
     auto store = distillery::store::Store::open(path("text.db").toStdString());
     QCOMPARE(count(store, "SELECT COUNT(*) FROM passages WHERE section = 'Item 1. Part 1 Heading' AND text LIKE "
                           "'%Page 1 marker sentence%'"),
@@ -231,7 +193,7 @@ private slots:
       out << "</body></html>\n";
     }
     QVERIFY(fileBytes(file) > 60'000'000);
-    const MeasuredRun run = importMeasured(path("html.db"), file, dir_.path());
+    const MeasuredCli run = importMeasured(path("html.db"), file, dir_.path());
     verifyBoundedImport(run, file);
     auto store = distillery::store::Store::open(path("html.db").toStdString());
     QCOMPARE(count(store, "SELECT COUNT(*) FROM passages WHERE section = 'Item 1. PART 1 HEADING' AND text LIKE "

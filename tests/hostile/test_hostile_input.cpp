@@ -11,16 +11,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
 #include <cstdlib>
 #include <fstream>
-#include <thread>
 
 #include <zlib.h>
 
@@ -28,6 +20,7 @@
 #include "core/store/Store.h"
 #include "core/util/Error.h"
 #include "core/util/Utf8.h"
+#include "tests/support/MeasuredCli.h"
 #include "tests/support/TestSupport.h"
 #include "tests/teacher/FakeChatServer.h"
 #include "tests/teacher/TeacherTestSupport.h"
@@ -48,72 +41,10 @@ std::uint64_t hugeLineBytes() {
   return 1'000'000'000;
 }
 
-struct Measured {
-  int exitCode = -1; // -1: killed by a signal (a crash) or by the time limit
-  bool timedOut = false;
-  QByteArray out;
-  QByteArray err;
-  long maxRssKb = 0;
-  double seconds = 0;
-  QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
-  QString describe() const {
-    return QStringLiteral("exit %1%2, %3 MB peak RSS, %4 s; stderr: %5")
-        .arg(exitCode)
-        .arg(timedOut ? QStringLiteral(" (timed out)") : QString())
-        .arg(maxRssKb / 1024)
-        .arg(seconds, 0, 'f', 1)
-        .arg(QString::fromUtf8(err.left(600)));
-  }
-};
+using Measured = distillery::test::MeasuredCli;
 
-// Runs distillery-cli in a child whose peak RSS wait4() reports (QProcess would hide it among all children).
 Measured runMeasured(const QStringList& arguments, const QString& scratch, double timeoutSeconds = kMaxSeconds) {
-  const QByteArray outPath = QDir(scratch).filePath("cli.out").toLocal8Bit();
-  const QByteArray errPath = QDir(scratch).filePath("cli.err").toLocal8Bit();
-  std::vector<QByteArray> storage = {QByteArray(DISTILLERY_CLI_PATH)};
-  for (const QString& argument : arguments)
-    storage.push_back(argument.toLocal8Bit());
-  std::vector<char*> argv;
-  for (QByteArray& s : storage)
-    argv.push_back(s.data());
-  argv.push_back(nullptr);
-
-  const auto started = std::chrono::steady_clock::now();
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int out = ::open(outPath.constData(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const int err = ::open(errPath.constData(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const int in = ::open("/dev/null", O_RDONLY);
-    ::dup2(in, 0);
-    ::dup2(out, 1);
-    ::dup2(err, 2);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  Measured result;
-  int status = 0;
-  rusage usage{};
-  while (true) {
-    const pid_t done = ::wait4(pid, &status, WNOHANG, &usage);
-    if (done == pid)
-      break;
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    if (elapsed > timeoutSeconds && !result.timedOut) {
-      result.timedOut = true;
-      ::kill(pid, SIGKILL);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  result.maxRssKb = usage.ru_maxrss;
-  result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  QFile out(QString::fromLocal8Bit(outPath));
-  if (out.open(QIODevice::ReadOnly))
-    result.out = out.readAll();
-  QFile err(QString::fromLocal8Bit(errPath));
-  if (err.open(QIODevice::ReadOnly))
-    result.err = err.readAll();
-  return result;
+  return distillery::test::runCliMeasured(arguments, scratch, timeoutSeconds);
 }
 
 // Ended by itself (no crash, no time limit), within the memory bound.
