@@ -37,21 +37,25 @@ namespace {
 
 constexpr int kMinSourceTokens = 24;  // shorter passages (headings, stubs) make poor query sources
 constexpr int kHoldoutPoolDepth = 10; // per retriever, when the held-out qrels are first pooled
-// A teacher that fails a few calls (an answer it would not format) should not stop a run; one that fails more (an
-// outage, a spent quota) should, rather than mine and train on what is left. Up to 1 call in 20 is tolerated.
+// A teacher endpoint that fails a few calls should not stop a run; one that fails more (an outage, a spent quota)
+// should, rather than mine and train on what is left. Only the endpoint's own failures count (429, 5xx, timeouts,
+// dropped connections, given up on after the retries): an answer the model would not format fails the same way
+// when asked again, so stopping for it would stop every resume too; those are logged and left out.
 constexpr std::int64_t kToleratedTeacherFailuresPer = 20;
 
-// Throws when more than the tolerated share of a step's teacher calls failed. The step stays open, and since what
-// succeeded is stored, a resumed run asks the teacher again for the failed calls only.
-void stopOnTeacherOutage(int roundIndex, const std::string& what, std::int64_t failed, std::int64_t total,
-                         const std::string& firstReason) {
-  if (failed * kToleratedTeacherFailuresPer <= total)
+// Throws when the endpoint failed more than the tolerated share of a step's calls. The step stays open, and since
+// what succeeded is stored, a resumed run asks the teacher again for the failed calls only.
+template <typename Failure>
+void stopOnTeacherOutage(int roundIndex, const std::string& what, std::int64_t failedTransiently, std::int64_t total,
+                         const std::vector<Failure>& failures) {
+  if (failedTransiently * kToleratedTeacherFailuresPer <= total)
     return;
-  throw Error("round " + std::to_string(roundIndex) + ": " + std::to_string(failed) + " of " + std::to_string(total) +
-              " " + what + " failed (first: " + firstReason + "), more than 1 in " +
+  const auto first = std::find_if(failures.begin(), failures.end(), [](const Failure& f) { return f.transient; });
+  throw Error("round " + std::to_string(roundIndex) + ": the teacher endpoint failed " +
+              std::to_string(failedTransiently) + " of " + std::to_string(total) + " " + what +
+              " (first: " + (first == failures.end() ? std::string("?") : first->reason) + "), more than 1 in " +
               std::to_string(kToleratedTeacherFailuresPer) + ", so the run stops here instead of going on without " +
-              "them. The " + std::to_string(total - failed) +
-              " that succeeded are stored: resuming the run asks the teacher again for the failed ones only");
+              "them. What succeeded is stored: resuming the run asks the teacher again for the failed ones only");
 }
 
 struct RunQuery {
@@ -356,8 +360,8 @@ void RunExecution::synthesise(const RoundRecord& round, const std::string& query
     log("round " + std::to_string(round.index) + ": " + std::to_string(result.generated) + " " + options.split +
         " queries written, " + std::to_string(result.existing) + " already there, " + std::to_string(result.failed) +
         " failed" + (result.failures.empty() ? "" : " (first: " + result.failures.front().reason + ")"));
-    stopOnTeacherOutage(round.index, options.split + " query syntheses", result.failed, options.count,
-                        result.failures.empty() ? "" : result.failures.front().reason);
+    stopOnTeacherOutage(round.index, options.split + " query syntheses", result.failedTransiently, options.count,
+                        result.failures);
   }
 }
 
@@ -423,8 +427,8 @@ void RunExecution::judgeCandidates(const RoundRecord& round) {
       " pairs: " + std::to_string(result.judged) + " judged, " + std::to_string(result.cached) + " from the cache, " +
       std::to_string(result.failed) + " failed; " + std::to_string(result.usage.calls) + " calls, " +
       std::to_string(result.usage.inputTokens + result.usage.outputTokens) + " tokens");
-  stopOnTeacherOutage(round.index, "judgments", result.failed, static_cast<std::int64_t>(requests.size()),
-                      result.failures.empty() ? "" : result.failures.front().reason);
+  stopOnTeacherOutage(round.index, "judgments", result.failedTransiently, static_cast<std::int64_t>(requests.size()),
+                      result.failures);
   repository_.completeStep(round.id, RoundStep::Judge);
 }
 
@@ -638,8 +642,8 @@ void RunExecution::extendHoldoutQrels(const RoundRecord& round, model::StudentMo
   teacher::JudgmentCache cache(store_);
   const auto judged = cache.judge(*teacher_, requests, forward("judge held-out pool"), stop_);
   // Before any qrel is written: an unjudged pair would count as not relevant and lower every figure.
-  stopOnTeacherOutage(round.index, "held-out pool judgments", judged.failed, static_cast<std::int64_t>(requests.size()),
-                      judged.failures.empty() ? "" : judged.failures.front().reason);
+  stopOnTeacherOutage(round.index, "held-out pool judgments", judged.failedTransiently,
+                      static_cast<std::int64_t>(requests.size()), judged.failures);
   store_.transaction([&] {
     auto upsert = store_.prepare("INSERT INTO qrels(query_id, record_key, grade) VALUES (?1, ?2, ?3) "
                                  "ON CONFLICT(query_id, record_key) DO UPDATE SET grade = MAX(grade, excluded.grade)");

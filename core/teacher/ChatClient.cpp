@@ -323,6 +323,7 @@ struct ChatClient::Impl {
     }
     ChatOutcome outcome;
     outcome.httpStatus = code == CURLE_OK ? status : 0;
+    outcome.transient = retryable;
     outcome.body = scrub(std::move(transfer->response));
     outcome.attempts = request.attempts;
     outcome.latencyMs = (monotonicSeconds() - request.firstStarted) * 1000.0;

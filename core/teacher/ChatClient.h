@@ -32,12 +32,13 @@ struct ChatOutcome {
   long httpStatus = 0;       // of the last attempt; 0 when no HTTP answer arrived
   std::string body;          // response body of the last attempt (key scrubbed)
   std::string failureReason; // when !ok: what went wrong on the last attempt and how many attempts were made
+  bool transient = false;    // when !ok: gave up on errors that may pass (429, 5xx, timeouts, dropped connections)
   int attempts = 0;
   double latencyMs = 0.0; // first send to final answer, waits for retries included
 };
 
-/// text with every occurrence of key replaced by "***" (text unchanged when key is empty), also where the key is written
-/// with JSON escapes ("\u0073k-...", at any depth of quoting); the rest of the text keeps its bytes.
+/// text with every occurrence of key replaced by "***" (text unchanged when key is empty), also where the key is
+/// written with JSON escapes ("\u0073k-...", at any depth of quoting); the rest of the text keeps its bytes.
 std::string scrubSecret(std::string text, const std::string& key);
 
 /// The host of a URL, lower-case and without brackets ("[::1]" -> "::1"); empty when the URL cannot be parsed.

@@ -21,6 +21,7 @@ struct OpenAiTeacher::CallResult {
   std::string content; // the usable answer, or the last answer seen
   nlohmann::json logprobs;
   std::string failureReason;
+  bool transient = false; // the endpoint failed (not the answer): asking again later may succeed
   int attempts = 0;
   double latencyMs = 0;
   TeacherUsage usage;
@@ -142,6 +143,7 @@ void OpenAiTeacher::runCalls(const std::vector<CallSpec>& specs, const std::stri
         return;
       }
       result.failureReason = outcome.failureReason;
+      result.transient = outcome.transient;
       result.content = outcome.body;
       complete(index);
       return;
@@ -215,6 +217,7 @@ std::vector<Judgment> OpenAiTeacher::judge(const std::vector<JudgeRequest>& requ
       judgment.score = expectedGradeFromLogprobs(call.logprobs, parsed.grade, maxGrade_);
     } else {
       judgment.failureReason = call.failureReason;
+      judgment.transientFailure = call.transient;
     }
     if (sink)
       sink(index, judgment);
@@ -268,6 +271,7 @@ std::vector<SynthesisResult> OpenAiTeacher::synthesizeQueries(const std::vector<
       result.query = scrubSecret(parseQueryAnswer(call.content).query, apiKey_);
     } else {
       result.failureReason = call.failureReason;
+      result.transientFailure = call.transient;
     }
     if (sink)
       sink(index, result);

@@ -29,6 +29,7 @@ struct SynthesisFailure {
   std::int64_t passageId = 0;
   QueryType type = QueryType::Question;
   std::string reason;
+  bool transient = false; // the endpoint failed, not the answer
 };
 
 struct QueryGenerationResult {
@@ -37,6 +38,7 @@ struct QueryGenerationResult {
   std::int64_t generated = 0; // new queries stored
   std::int64_t existing = 0;  // already in the set from an earlier run; not asked again
   std::int64_t failed = 0;
+  std::int64_t failedTransiently = 0; // of failed: the endpoint did (an outage), not the answer
   std::vector<SynthesisFailure> failures;
   std::vector<std::int64_t> queryIds; // of the new queries
   TeacherUsage usage;

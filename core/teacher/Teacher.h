@@ -43,10 +43,11 @@ struct SynthesisResult {
   bool ok = false;
   std::int64_t passageId = 0;
   QueryType type = QueryType::Question;
-  std::string query;         // the synthesised query when ok
-  std::string rawResponse;   // the endpoint's answer text (or the heuristic's note)
-  std::string failureReason; // why it failed, when !ok
-  int attempts = 0;          // requests made, HTTP and parse retries included
+  std::string query;             // the synthesised query when ok
+  std::string rawResponse;       // the endpoint's answer text (or the heuristic's note)
+  std::string failureReason;     // why it failed, when !ok
+  bool transientFailure = false; // the endpoint failed (429, 5xx, timeouts), not the answer: may pass if asked again
+  int attempts = 0;              // requests made, HTTP and parse retries included
   double latencyMs = 0.0;
   TeacherUsage usage;
 };
@@ -60,11 +61,12 @@ struct JudgeRequest {
 
 struct Judgment {
   bool ok = false;
-  int grade = 0;               // 0 irrelevant, 1 related, 2 partially answers, 3 fully answers
-  std::optional<double> score; // probability-weighted grade from logprobs, or the heuristic's finer score
-  std::string rationale;       // one sentence
-  std::string rawResponse;     // the endpoint's answer text, for inspection
-  std::string failureReason;   // why it failed, when !ok
+  int grade = 0;                 // 0 irrelevant, 1 related, 2 partially answers, 3 fully answers
+  std::optional<double> score;   // probability-weighted grade from logprobs, or the heuristic's finer score
+  std::string rationale;         // one sentence
+  std::string rawResponse;       // the endpoint's answer text, for inspection
+  std::string failureReason;     // why it failed, when !ok
+  bool transientFailure = false; // the endpoint failed (429, 5xx, timeouts), not the answer: may pass if asked again
   int attempts = 0;
   double latencyMs = 0.0;
   TeacherUsage usage;

@@ -6,6 +6,7 @@
 // DISTILLERY_CRASH_SEED=N repeats the kill points of an earlier run; every run prints its seed.
 #include <QDirIterator>
 #include <QJsonArray>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 
 #include <algorithm>
@@ -303,7 +304,8 @@ private slots:
     const auto stopped = runCli({"run", "--store", store, "--corpus", "demo", "--config", config, "--json"});
     QVERIFY2(stopped.exitCode != 0, stopped.out.constData());
     qInfo().noquote() << "what the user reads:" << stopped.err.mid(stopped.err.lastIndexOf("run 1 failed"));
-    QVERIFY2(stopped.err.contains("judgments failed (first: ") && stopped.err.contains("HTTP 503") &&
+    QVERIFY2(stopped.err.contains("the teacher endpoint failed ") &&
+                 stopped.err.contains(" judgments (first: HTTP 503") &&
                  stopped.err.contains("asks the teacher again for the failed ones only") &&
                  stopped.err.contains("run 1 failed; once the cause below is fixed, continue it with: distillery-cli "
                                       "run --store " +
@@ -341,6 +343,32 @@ private slots:
       QVERIFY2(askedAgain.count(key), "a failed judgment was not asked for again");
     // With every judgment in, the run ends as one that never met the outage.
     QCOMPARE(resumed.json()["rounds"].toArray(), straight.json()["rounds"].toArray());
+  }
+
+  void answersTheModelCannotFormatAreLeftOutWithoutStopping() {
+    // The endpoint works, but for a quarter of the pairs the model writes no usable grade, also when asked more
+    // strictly. Asking again later would fail the same way, so the run goes on without those pairs.
+    FakeChatServer server([&](const FakeRequest& request) {
+      const TeacherCall call = parseTeacherCall(request);
+      if (call.kind == TeacherCall::Kind::Judgment && std::hash<std::string>{}(call.key()) % 4 == 0)
+        return FakeReply{200, chatCompletionBody("I would rather not grade this."), {}, 0, false};
+      return scriptedTeacherReply(request);
+    });
+    const QString config = writeRunConfig("unusable.json", endpointTeacher(server), {{"query_set", "demo"}});
+    const QString store = copyOfExperiment(imported_, path("unusable.distillery"));
+    const auto result = runCli({"run", "--store", store, "--corpus", "demo", "--config", config, "--json"});
+    QVERIFY2(result.exitCode == 0, result.err.constData());
+    QCOMPARE(result.json()["status"].toString(), QString("completed"));
+    auto s = Store::open(store.toStdString(), OpenMode::MustExist);
+    const auto failed = s.queryInt64("SELECT COUNT(*) FROM judgments WHERE status = 'failed'");
+    QVERIFY2(failed * 20 > s.queryInt64("SELECT COUNT(*) FROM judgments"), "too few unusable answers to matter");
+    // Each round's log line says how many of its judgments failed; together at least the stored failures (a pair
+    // that failed in round 1 and again in round 2 is one stored row).
+    qint64 logged = 0;
+    const QRegularExpression judged(QStringLiteral("judged, \\d+ from the cache, (\\d+) failed;"));
+    for (auto it = judged.globalMatch(QString::fromUtf8(result.err)); it.hasNext();)
+      logged += it.next().captured(1).toLongLong();
+    QVERIFY2(logged >= failed, qPrintable(QStringLiteral("%1 logged, %2 stored").arg(logged).arg(failed)));
   }
 };
 
