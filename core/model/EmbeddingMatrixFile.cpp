@@ -1,7 +1,7 @@
 #include "core/model/EmbeddingMatrixFile.h"
-#include "core/util/FileWrite.h"
 
 #include "core/util/Error.h"
+#include "core/util/FileWrite.h"
 
 #include <cerrno>
 #include <cstring>

@@ -43,11 +43,13 @@ constexpr int kHoldoutPoolDepth = 10; // per retriever, when the held-out qrels 
 // when asked again, so stopping for it would stop every resume too; those are logged and left out.
 constexpr std::int64_t kToleratedTeacherFailuresPer = 20;
 
-// Throws when the endpoint failed more than the tolerated share of a step's calls. The step stays open, and since
-// what succeeded is stored, a resumed run asks the teacher again for the failed calls only.
+// Throws when the endpoint failed more than the tolerated share of a step's `total` calls. The step stays open, and
+// since what succeeded is stored, a resumed run asks the teacher again for the failed calls only.
 template <typename Failure>
-void stopOnTeacherOutage(int roundIndex, const std::string& what, std::int64_t failedTransiently, std::int64_t total,
+void stopOnTeacherOutage(int roundIndex, const std::string& what, std::int64_t total,
                          const std::vector<Failure>& failures) {
+  const auto failedTransiently =
+      std::count_if(failures.begin(), failures.end(), [](const Failure& f) { return f.transient; });
   if (failedTransiently * kToleratedTeacherFailuresPer <= total)
     return;
   const auto first = std::find_if(failures.begin(), failures.end(), [](const Failure& f) { return f.transient; });
@@ -360,8 +362,7 @@ void RunExecution::synthesise(const RoundRecord& round, const std::string& query
     log("round " + std::to_string(round.index) + ": " + std::to_string(result.generated) + " " + options.split +
         " queries written, " + std::to_string(result.existing) + " already there, " + std::to_string(result.failed) +
         " failed" + (result.failures.empty() ? "" : " (first: " + result.failures.front().reason + ")"));
-    stopOnTeacherOutage(round.index, options.split + " query syntheses", result.failedTransiently, options.count,
-                        result.failures);
+    stopOnTeacherOutage(round.index, options.split + " query syntheses", options.count, result.failures);
   }
 }
 
@@ -427,8 +428,7 @@ void RunExecution::judgeCandidates(const RoundRecord& round) {
       " pairs: " + std::to_string(result.judged) + " judged, " + std::to_string(result.cached) + " from the cache, " +
       std::to_string(result.failed) + " failed; " + std::to_string(result.usage.calls) + " calls, " +
       std::to_string(result.usage.inputTokens + result.usage.outputTokens) + " tokens");
-  stopOnTeacherOutage(round.index, "judgments", result.failedTransiently, static_cast<std::int64_t>(requests.size()),
-                      result.failures);
+  stopOnTeacherOutage(round.index, "judgments", static_cast<std::int64_t>(requests.size()), result.failures);
   repository_.completeStep(round.id, RoundStep::Judge);
 }
 
@@ -642,8 +642,8 @@ void RunExecution::extendHoldoutQrels(const RoundRecord& round, model::StudentMo
   teacher::JudgmentCache cache(store_);
   const auto judged = cache.judge(*teacher_, requests, forward("judge held-out pool"), stop_);
   // Before any qrel is written: an unjudged pair would count as not relevant and lower every figure.
-  stopOnTeacherOutage(round.index, "held-out pool judgments", judged.failedTransiently,
-                      static_cast<std::int64_t>(requests.size()), judged.failures);
+  stopOnTeacherOutage(round.index, "held-out pool judgments", static_cast<std::int64_t>(requests.size()),
+                      judged.failures);
   store_.transaction([&] {
     auto upsert = store_.prepare("INSERT INTO qrels(query_id, record_key, grade) VALUES (?1, ?2, ?3) "
                                  "ON CONFLICT(query_id, record_key) DO UPDATE SET grade = MAX(grade, excluded.grade)");

@@ -114,7 +114,6 @@ JudgeBatchResult JudgmentCache::judge(Teacher& teacher, const std::vector<JudgeR
         ++result.judged;
       } else {
         ++result.failed;
-        result.failedTransiently += judgment.transientFailure ? 1 : 0;
         result.failures.push_back({owner, judgment.failureReason, judgment.transientFailure});
       }
       ++done;

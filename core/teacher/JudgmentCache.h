@@ -21,11 +21,10 @@ struct JudgeFailure {
 };
 
 struct JudgeBatchResult {
-  std::vector<Judgment> judgments;    // one per request, in order
-  std::int64_t judged = 0;            // newly judged by the teacher (ok)
-  std::int64_t cached = 0;            // answered from the store, no call made
-  std::int64_t failed = 0;            // the teacher failed; stored with status 'failed'
-  std::int64_t failedTransiently = 0; // of failed: the endpoint did (an outage), not the answer
+  std::vector<Judgment> judgments; // one per request, in order
+  std::int64_t judged = 0;         // newly judged by the teacher (ok)
+  std::int64_t cached = 0;         // answered from the store, no call made
+  std::int64_t failed = 0;         // the teacher failed; stored with status 'failed'
   std::vector<JudgeFailure> failures;
   TeacherUsage usage; // of the new calls only
   double seconds = 0;

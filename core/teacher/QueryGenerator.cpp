@@ -77,7 +77,6 @@ QueryGenerationResult generateQueries(store::Store& store, Teacher& teacher, con
     result.usage.add(synthesis.usage);
     if (!synthesis.ok) {
       ++result.failed;
-      result.failedTransiently += synthesis.transientFailure ? 1 : 0;
       result.failures.push_back(
           {synthesis.passageId, synthesis.type, synthesis.failureReason, synthesis.transientFailure});
       return;

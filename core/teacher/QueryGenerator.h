@@ -38,7 +38,6 @@ struct QueryGenerationResult {
   std::int64_t generated = 0; // new queries stored
   std::int64_t existing = 0;  // already in the set from an earlier run; not asked again
   std::int64_t failed = 0;
-  std::int64_t failedTransiently = 0; // of failed: the endpoint did (an outage), not the answer
   std::vector<SynthesisFailure> failures;
   std::vector<std::int64_t> queryIds; // of the new queries
   TeacherUsage usage;
