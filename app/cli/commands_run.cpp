@@ -32,6 +32,8 @@ nlohmann::json outcomeJson(const pipeline::RunOutcome& outcome) {
       entry["model_id"] = *round.modelId;
     if (round.bm25)
       entry["bm25"] = metricsJson(*round.bm25);
+    if (round.hybrid)
+      entry["hybrid"] = metricsJson(*round.hybrid);
     rounds.push_back(entry);
   }
   nlohmann::json json = {{"run_id", outcome.runId}, {"status", outcome.status}, {"rounds", rounds}};
@@ -52,6 +54,8 @@ std::string outcomeText(const pipeline::RunOutcome& outcome) {
     text << "\nround " << round.round << " (student)\n" << metricsText(round.dense);
     if (round.bm25)
       text << "\nround " << round.round << " (BM25 baseline)\n" << metricsText(*round.bm25);
+    if (round.hybrid)
+      text << "\nround " << round.round << " (hybrid: student + BM25)\n" << metricsText(*round.hybrid);
   }
   return text.str();
 }

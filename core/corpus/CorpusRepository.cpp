@@ -1,5 +1,6 @@
 #include "core/corpus/CorpusRepository.h"
 
+#include "core/index/IndexedText.h"
 #include "core/store/Store.h"
 #include "core/util/Error.h"
 #include "core/util/Time.h"
@@ -52,9 +53,10 @@ std::vector<CorpusInfo> listCorpora(store::Store& store) {
 std::vector<PassageRecord> loadPassages(store::Store& store, std::int64_t corpusId) {
   auto statement = store.prepare(
       "SELECT p.id, p.record_key, p.document_id, p.section, p.text, d.filing_type, COALESCE(d.company, ''), "
-      "COALESCE(d.period, ''), p.token_count, p.near_duplicate_of "
+      "COALESCE(d.period, ''), p.token_count, p.near_duplicate_of, COALESCE(d.title, '') "
       "FROM passages p JOIN documents d ON d.id = p.document_id WHERE p.corpus_id = ? ORDER BY p.id");
   statement.bind(1, corpusId);
+  const bool titled = index::corpusIndexesTitles(store, corpusId);
   std::vector<PassageRecord> passages;
   passages.reserve(static_cast<std::size_t>(countPassages(store, corpusId)));
   while (statement.step()) {
@@ -69,6 +71,9 @@ std::vector<PassageRecord> loadPassages(store::Store& store, std::int64_t corpus
     p.period = statement.columnText(7);
     p.tokenCount = static_cast<int>(statement.columnInt64(8));
     p.nearDuplicateOf = statement.columnOptionalInt64(9);
+    if (titled)
+      p.title = index::passageTitle({statement.columnText(10), p.company, p.filingType, p.period, p.section});
+    p.text = index::indexedText(p.title, p.text);
     passages.push_back(std::move(p));
   }
   return passages;

@@ -17,7 +17,8 @@ struct PassageRecord {
   std::string recordKey; // what qrels refer to: the BEIR _id (shared by its chunks) or "p<id>"
   std::int64_t documentId = 0;
   std::string section;
-  std::string text;
+  std::string title; // what the passage is indexed under (see core/index/IndexedText.h); empty when untitled
+  std::string text;  // as indexed: the title's line, then the passage's own text
   std::string filingType;
   std::string company; // empty when unknown
   std::string period;  // empty when unknown

@@ -241,12 +241,22 @@ RetrieverKind retrieverKindFromString(const std::string& text) {
   throw InputError("unknown retriever '" + text + "' (expected dense, bm25 or hybrid)");
 }
 
-EvaluationResult evaluate(store::Store& store, const EvaluationRequest& request) {
-  if (request.k <= 0)
-    throw InputError("k must be a positive number of results, got " + std::to_string(request.k));
+namespace {
+
+// What both retrievers found for a request's queries, before any fusion or scoring.
+struct Retrieval {
+  std::vector<EvalQuery> queries;
+  std::vector<std::string> filingTypes; // per query
+  std::int64_t withoutText = 0;         // judged queries skipped for want of a text
+  int depth = 0;
+  std::vector<index::PassageRecord> passages;
+  std::unordered_map<std::int64_t, const index::PassageRecord*> passageById;
+  std::vector<index::HitList> bm25Hits, denseHits; // per query, when that retriever ran
+};
+
+Retrieval retrieve(store::Store& store, const EvaluationRequest& request, bool withBm25, bool withDense) {
   const bool retrieves = request.retriever != RetrieverKind::RunFile;
-  const bool dense = request.retriever == RetrieverKind::Dense || request.retriever == RetrieverKind::Hybrid;
-  if (dense && !request.encoder)
+  if (withDense && !request.encoder)
     throw InputError("the " + toString(request.retriever) + " retriever needs a model (--model)");
   if (!store.prepare("SELECT 1 FROM corpora WHERE id = ?1").bind(1, request.corpusId).step())
     throw InputError("no corpus with id " + std::to_string(request.corpusId) + " in " + store.path().string());
@@ -261,98 +271,147 @@ EvaluationResult evaluate(store::Store& store, const EvaluationRequest& request)
     loaded.queries.erase(empty, loaded.queries.end());
   }
 
-  const std::vector<index::PassageRecord> allPassages = index::loadPassages(store, request.corpusId);
-  std::unordered_map<std::int64_t, const index::PassageRecord*> passageById;
+  Retrieval out;
+  out.withoutText = loaded.withoutText;
+  out.passages = index::loadPassages(store, request.corpusId);
   std::unordered_map<std::string, RecordInfo> records;
-  passageById.reserve(allPassages.size());
-  for (const auto& passage : allPassages) {
-    passageById.emplace(passage.id, &passage);
+  out.passageById.reserve(out.passages.size());
+  for (const auto& passage : out.passages) {
+    out.passageById.emplace(passage.id, &passage);
     records.try_emplace(passage.recordKey, RecordInfo{passage.id, passage.filingType});
   }
 
   // Resolve filing types, then apply a filing-type filter to the queries as well.
-  std::vector<EvalQuery> queries;
-  std::vector<std::string> filingTypes;
   for (EvalQuery& query : loaded.queries) {
     std::string type = queryFilingType(query, records);
     if (request.filter.filingType && type != *request.filter.filingType)
       continue;
-    filingTypes.push_back(std::move(type));
-    queries.push_back(std::move(query));
+    out.filingTypes.push_back(std::move(type));
+    out.queries.push_back(std::move(query));
   }
   throwIfStopped(request.stop);
 
-  // Passage-level hit lists per query (retrievers), or record-level entries (run file).
-  std::vector<index::HitList> hits(queries.size());
   std::vector<std::string> queryTexts;
-  for (const EvalQuery& query : queries)
+  for (const EvalQuery& query : out.queries)
     queryTexts.push_back(query.text);
-  const int depth = std::max(request.depth, request.k);
+  out.depth = std::max(request.depth, request.k);
   std::optional<std::unordered_set<std::int64_t>> allowed;
   if (retrieves && !request.filter.empty())
     allowed = index::passageIds(store, request.corpusId, request.filter);
 
-  std::vector<index::HitList> bm25Hits, denseHits;
-  if (request.retriever == RetrieverKind::Bm25 || request.retriever == RetrieverKind::Hybrid) {
+  if (withBm25) {
     std::vector<std::int64_t> ids;
     std::vector<std::string> texts;
-    for (const auto& passage : allPassages)
+    for (const auto& passage : out.passages)
       if (!allowed || allowed->count(passage.id)) {
         ids.push_back(passage.id);
         texts.push_back(passage.text);
       }
     const index::Bm25Index bm25 = index::Bm25Index::build(ids, texts, request.bm25, request.progress, request.stop);
-    report(request.progress, {"search", 0, static_cast<std::int64_t>(queries.size()), "bm25"});
-    bm25Hits = bm25.search(queryTexts, depth);
+    report(request.progress, {"search", 0, static_cast<std::int64_t>(out.queries.size()), "bm25"});
+    out.bm25Hits = bm25.search(queryTexts, out.depth);
   }
-  if (dense) {
+  if (withDense) {
     std::optional<index::DenseIndex> ownIndex;
     if (!request.prebuiltIndex)
-      ownIndex.emplace(openDenseIndex(request, store, allPassages));
+      ownIndex.emplace(openDenseIndex(request, store, out.passages));
     const index::DenseIndex& denseIndex = request.prebuiltIndex ? *request.prebuiltIndex : *ownIndex;
     model::EncodeOptions options;
     options.stop = request.stop;
     options.progress = [&](const Progress& p) { report(request.progress, {"encode queries", p.done, p.total, {}}); };
     const std::vector<float> queryVectors = request.encoder->encode(queryTexts, model::TextRole::Query, options);
     throwIfStopped(request.stop);
-    report(request.progress, {"search", 0, static_cast<std::int64_t>(queries.size()), "dense"});
-    denseHits = denseIndex.search(queryVectors, depth, allowed ? &*allowed : nullptr);
+    report(request.progress, {"search", 0, static_cast<std::int64_t>(out.queries.size()), "dense"});
+    out.denseHits = denseIndex.search(queryVectors, out.depth, allowed ? &*allowed : nullptr);
   }
   throwIfStopped(request.stop);
+  return out;
+}
+
+// Query q's passage hits under the request's retriever (a hybrid fuses the two lists).
+index::HitList passageHits(Retrieval& r, std::size_t q, RetrieverKind retriever, std::optional<double> fusionWeight) {
+  if (retriever == RetrieverKind::Bm25)
+    return std::move(r.bm25Hits[q]);
+  if (retriever == RetrieverKind::Dense)
+    return std::move(r.denseHits[q]);
+  if (fusionWeight)
+    return index::weightedScoreFusion(r.denseHits[q], r.bm25Hits[q], *fusionWeight, r.depth);
+  return index::reciprocalRankFusion({r.denseHits[q], r.bm25Hits[q]}, r.depth);
+}
+
+// Chunks collapsed to their record: the best passage of a record stands for it.
+std::vector<RunEntry> recordRanking(const index::HitList& hits, const Retrieval& r) {
+  std::vector<RunEntry> ranking;
+  std::set<std::string> seen;
+  for (const index::SearchHit& hit : hits) {
+    auto passage = r.passageById.find(hit.id);
+    if (passage != r.passageById.end() && seen.insert(passage->second->recordKey).second)
+      ranking.push_back({passage->second->recordKey, hit.score});
+  }
+  return ranking;
+}
+
+std::vector<std::string> keysOf(const std::vector<RunEntry>& ranking) {
+  std::vector<std::string> keys;
+  for (const RunEntry& entry : ranking)
+    keys.push_back(entry.docKey);
+  return keys;
+}
+
+} // namespace
+
+FusionChoice chooseFusionWeight(store::Store& store, const EvaluationRequest& tuning) {
+  if (tuning.k <= 0)
+    throw InputError("k must be a positive number of results, got " + std::to_string(tuning.k));
+  Retrieval r = retrieve(store, tuning, true, true);
+  FusionChoice choice;
+  choice.queries = static_cast<std::int64_t>(r.queries.size());
+  if (r.queries.empty())
+    return choice;
+  // The grid, coarse enough not to chase noise on a few hundred queries; ties go to the smaller dense weight.
+  for (int step = 0; step <= kFusionGridSteps; ++step) {
+    const double weight = static_cast<double>(step) / kFusionGridSteps;
+    double sum = 0;
+    for (std::size_t q = 0; q < r.queries.size(); ++q) {
+      const auto hits = index::weightedScoreFusion(r.denseHits[q], r.bm25Hits[q], weight, r.depth);
+      sum += computeMetrics(keysOf(recordRanking(hits, r)), r.queries[q].judgments, tuning.k).ndcg;
+    }
+    const double ndcg = sum / static_cast<double>(r.queries.size());
+    choice.ndcgByWeight.emplace_back(weight, ndcg);
+    if (step == 0 || ndcg > choice.ndcg + 1e-12) {
+      choice.denseWeight = weight;
+      choice.ndcg = ndcg;
+    }
+  }
+  return choice;
+}
+
+EvaluationResult evaluate(store::Store& store, const EvaluationRequest& request) {
+  if (request.k <= 0)
+    throw InputError("k must be a positive number of results, got " + std::to_string(request.k));
+  const bool retrieves = request.retriever != RetrieverKind::RunFile;
+  const bool dense = request.retriever == RetrieverKind::Dense || request.retriever == RetrieverKind::Hybrid;
+  const bool bm25 = request.retriever == RetrieverKind::Bm25 || request.retriever == RetrieverKind::Hybrid;
+  Retrieval r = retrieve(store, request, bm25, dense);
+  const std::vector<EvalQuery>& queries = r.queries;
+  const int depth = r.depth;
 
   Run externalRun;
   if (!retrieves)
     externalRun = readTrecRun(request.runFile);
 
   EvaluationResult result;
-  result.skippedQueries = loaded.withoutText;
+  result.skippedQueries = r.withoutText;
   std::vector<QueryMetrics> perQuery;
   const std::size_t stored = static_cast<std::size_t>(std::max(request.storedDepth, request.k));
   for (std::size_t q = 0; q < queries.size(); ++q) {
-    index::HitList passageHits;
-    if (request.retriever == RetrieverKind::Bm25)
-      passageHits = std::move(bm25Hits[q]);
-    else if (request.retriever == RetrieverKind::Dense)
-      passageHits = std::move(denseHits[q]);
-    else if (request.retriever == RetrieverKind::Hybrid)
-      passageHits = index::reciprocalRankFusion({denseHits[q], bm25Hits[q]}, depth);
-
-    // Collapse chunks to their record: the best passage of a record stands for it.
     std::vector<RunEntry> ranking;
-    std::set<std::string> seen;
-    if (retrieves) {
-      for (const index::SearchHit& hit : passageHits) {
-        auto passage = passageById.find(hit.id);
-        if (passage != passageById.end() && seen.insert(passage->second->recordKey).second)
-          ranking.push_back({passage->second->recordKey, hit.score});
-      }
-    } else if (auto run = externalRun.find(queries[q].key); run != externalRun.end()) {
+    if (retrieves)
+      ranking = recordRanking(passageHits(r, q, request.retriever, request.fusionWeight), r);
+    else if (auto run = externalRun.find(queries[q].key); run != externalRun.end())
       ranking = run->second;
-    }
-    std::vector<std::string> keys;
-    for (const RunEntry& entry : ranking)
-      keys.push_back(entry.docKey);
-    QueryMetrics metrics{queries[q].key, filingTypes[q], computeMetrics(keys, queries[q].judgments, request.k)};
+    std::vector<std::string> keys = keysOf(ranking);
+    QueryMetrics metrics{queries[q].key, r.filingTypes[q], computeMetrics(keys, queries[q].judgments, request.k)};
     if (ranking.size() > stored)
       ranking.resize(stored);
     perQuery.push_back(metrics);
@@ -368,7 +427,7 @@ EvaluationResult evaluate(store::Store& store, const EvaluationRequest& request)
       {"depth", depth},
       {"filter", request.filter.toString()},
       {"queries", static_cast<std::int64_t>(queries.size())},
-      {"skipped_queries_without_text", loaded.withoutText},
+      {"skipped_queries_without_text", r.withoutText},
       {"tie_break", "score desc, passage id asc"},
   };
   if (!request.queriesFile.empty())
@@ -383,7 +442,9 @@ EvaluationResult evaluate(store::Store& store, const EvaluationRequest& request)
     config["bm25"] = {{"k1", request.bm25.k1}, {"b", request.bm25.b}, {"tokens", "lowercase ascii alphanumeric runs"}};
   if (dense)
     config["encoder"] = request.encoder->name();
-  if (request.retriever == RetrieverKind::Hybrid)
+  if (request.retriever == RetrieverKind::Hybrid && request.fusionWeight)
+    config["fusion"] = {{"method", "weighted min-max scores"}, {"dense_weight", *request.fusionWeight}};
+  else if (request.retriever == RetrieverKind::Hybrid)
     config["fusion"] = {{"method", "rrf"}, {"constant", index::kRrfConstant}};
 
   report(request.progress, {"store", 0, 1, {}});

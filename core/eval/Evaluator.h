@@ -66,6 +66,9 @@ struct EvaluationRequest {
   /// When set, dense retrieval searches this index of the corpus's passages (built by the caller with the same
   /// encoder, e.g. the pipeline, which already embedded the corpus) instead of encoding the corpus again.
   const index::DenseIndex* prebuiltIndex = nullptr;
+  /// Hybrid: the dense list's weight in a convex combination of min-max normalised scores (0..1, e.g. from
+  /// chooseFusionWeight on a dev split); empty: reciprocal-rank fusion.
+  std::optional<double> fusionWeight;
 
   std::optional<std::int64_t> runId; // distillation run and round this evaluation belongs to
   std::optional<int> roundIndex;
@@ -86,6 +89,20 @@ struct EvaluationResult {
   std::vector<QueryOutcome> queries;
   std::int64_t skippedQueries = 0; // judged queries without text
 };
+
+/// The weighted hybrid's dense weight that scores best on held-out tuning queries.
+struct FusionChoice {
+  double denseWeight = 0.0;                            // 0..1; 0 is BM25 alone
+  double ndcg = 0.0;                                   // mean NDCG@k of the tuning queries at that weight
+  std::int64_t queries = 0;                            // tuning queries scored (0: none, denseWeight meaningless)
+  std::vector<std::pair<double, double>> ndcgByWeight; // (weight, NDCG@k) for each weight tried
+};
+inline constexpr int kFusionGridSteps = 20; // weights 0, 0.05, ..., 1
+
+/// Chooses the dense weight of the weighted hybrid on the tuning request's queries (e.g. a query set's dev split):
+/// both retrievers run once and every weight of the grid is scored by NDCG@k; nothing is stored. The request's
+/// retriever, encoder and index are used as evaluate() uses them (it needs an encoder).
+FusionChoice chooseFusionWeight(store::Store& store, const EvaluationRequest& tuning);
 
 /// Runs an evaluation and stores it. Throws InputError for bad files/ids (naming them), Cancelled when
 /// stopped; nothing is stored unless the evaluation completes.

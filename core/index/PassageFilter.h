@@ -31,7 +31,7 @@ struct PassageRecord {
   std::int64_t id;
   std::string recordKey; // the key qrels use (chunks of one BEIR record share it)
   std::string filingType;
-  std::string text;
+  std::string text; // as indexed: the passage's title, then its text (see IndexedText.h)
 };
 
 /// The corpus' passages that pass the filter, ordered by id. Near-duplicates are kept: they are real

@@ -17,6 +17,7 @@
 #include "core/eval/Evaluator.h"
 #include "core/index/Bm25Index.h"
 #include "core/index/DenseIndex.h"
+#include "core/index/InnerProducts.h"
 #include "core/model/BlasRuntime.h"
 #include "core/model/EmbeddingMatrixFile.h"
 #include "core/model/EncoderFactory.h"
@@ -148,7 +149,8 @@ private:
   std::int64_t baseModel();
   EvaluationTarget evaluationTarget();
   std::vector<std::int64_t> samplePassages(std::size_t count, std::uint64_t salt, int beforeRound);
-  std::vector<std::string> devDistractors(int roundIndex) const;
+  std::vector<std::string> devPool(int roundIndex, const std::vector<TrainingExample>& dev);
+  const index::Bm25Index& bm25Index(); // over the run's passages, built once
   std::vector<RunQuery> roundQueries(std::int64_t roundId, const std::string& querySet);
 
   // Corpus embeddings of a stored model, cached beside the store so a resumed run does not re-embed.
@@ -166,6 +168,7 @@ private:
   void extendHoldoutQrels(const RoundRecord& round, model::StudentModel& model, const index::DenseIndex& index,
                           bool withBm25Pool);
   void storeRankAfter(const RoundRecord& round, std::int64_t modelId, model::StudentModel& model);
+  void evaluateHybrid(const RoundRecord& round, eval::EvaluationRequest request);
 
   store::Store& store_;
   RunRepository repository_;
@@ -181,6 +184,7 @@ private:
   std::string passageFingerprint_;
   std::map<std::int64_t, std::vector<float>> embeddings_; // by model id (the latest two are enough)
   std::map<std::int64_t, std::shared_ptr<model::StudentModel>> models_;
+  std::unique_ptr<index::Bm25Index> bm25_;
 };
 
 std::shared_ptr<model::StudentModel> RunExecution::loadModel(std::int64_t modelId) {
@@ -383,20 +387,51 @@ void RunExecution::retrieve(const RoundRecord& round, std::int64_t modelId) {
 
   std::vector<CandidateRow> rows;
   std::vector<std::pair<std::int64_t, std::string>> filtered;
+  const std::vector<float>& corpus = corpusEmbeddings(modelId, *model);
+  const auto dimension = static_cast<std::size_t>(model->config().hiddenSize);
+  // The student's rank and score of any passage for query q (ties broken by passage id, as retrieval does).
+  std::vector<float> scores(passages_.size());
+  const auto rankOf = [&](std::size_t q, std::int64_t passageId) {
+    const std::size_t at = passageIndex_.at(passageId);
+    index::innerProductMatrix(vectors.data() + q * dimension, 1, corpus.data(), passages_.size(), dimension,
+                              scores.data());
+    int rank = 1;
+    for (std::size_t p = 0; p < passages_.size(); ++p)
+      if (scores[p] > scores[at] || (scores[p] == scores[at] && passages_[p].id < passageId))
+        ++rank;
+    return CandidateRow{queries[q].id, passageId, rank, scores[at]};
+  };
   for (std::size_t q = 0; q < queries.size(); ++q) {
     int sourceRank = 0;
     for (std::size_t r = 0; r < hits[q].size(); ++r)
       if (hits[q][r].id == queries[q].sourcePassageId)
         sourceRank = static_cast<int>(r) + 1;
-    if (sourceRank == 0 || sourceRank > config_.filterTopK) {
+    // Dev queries are never filtered by the student: early stopping must see the queries it does badly on.
+    const bool dev = queries[q].split == "dev";
+    if (!dev && (sourceRank == 0 || sourceRank > config_.filterTopK)) {
       filtered.emplace_back(queries[q].id, "round " + std::to_string(round.index) +
                                                ": source passage not in the student's top " +
                                                std::to_string(config_.filterTopK));
       continue;
     }
+    std::set<std::int64_t> listed;
     for (std::size_t r = 0; r < hits[q].size(); ++r)
-      if (static_cast<int>(r) < config_.candidatesK || hits[q][r].id == queries[q].sourcePassageId)
+      if (static_cast<int>(r) < config_.candidatesK || hits[q][r].id == queries[q].sourcePassageId) {
         rows.push_back({queries[q].id, hits[q][r].id, static_cast<int>(r) + 1, hits[q][r].score});
+        listed.insert(hits[q][r].id);
+      }
+    if (!dev)
+      continue;
+    // A dev query's judged pool must not depend on the student alone, or the student it was drawn from scores
+    // best on it: BM25's top k and the source join it (TREC-style pooling), with their ranks under the student.
+    std::vector<std::int64_t> extra;
+    for (const auto& hit : bm25Index().search({queries[q].text}, config_.candidatesK).front())
+      extra.push_back(hit.id);
+    if (passageIndex_.count(queries[q].sourcePassageId))
+      extra.push_back(queries[q].sourcePassageId);
+    for (const std::int64_t id : extra)
+      if (listed.insert(id).second)
+        rows.push_back(rankOf(q, id));
   }
   store_.transaction([&] {
     repository_.replaceCandidates(round.id, rows);
@@ -441,6 +476,7 @@ void RunExecution::mine(const RoundRecord& round) {
   HardExampleMiner miner(config_.mining, config_.seed);
   std::vector<MinedRow> rows;
   std::map<std::string, int> counts;
+  std::vector<std::pair<std::int64_t, std::string>> dropped; // queries the teacher did not confirm, with the reason
   for (std::size_t start = 0; start < candidates.size();) {
     std::size_t end = start;
     while (end < candidates.size() && candidates[end].queryId == candidates[start].queryId)
@@ -460,6 +496,8 @@ void RunExecution::mine(const RoundRecord& round) {
       judged.push_back(j);
     }
     const auto decisions = miner.mine(judged, static_cast<std::uint64_t>(query.id));
+    if (!decisions.empty() && decisions.front().kind == MinedKind::QueryDropped)
+      dropped.emplace_back(query.id, "round " + std::to_string(round.index) + ": " + decisions.front().reason);
     for (std::size_t i = 0; i < decisions.size(); ++i) {
       rows.push_back({query.id, judged[i].passageId, decisions[i], judged[i].grade, judged[i].studentRank,
                       judged[i].studentScore});
@@ -469,18 +507,26 @@ void RunExecution::mine(const RoundRecord& round) {
   }
   store_.transaction([&] {
     repository_.replaceMined(round.id, rows);
+    auto mark = store_.prepare("UPDATE queries SET metadata_json = json_set(metadata_json, '$.filtered', ?2) "
+                               "WHERE id = ?1");
+    for (const auto& [id, reason] : dropped)
+      mark.bind(1, id).bind(2, reason).run();
     repository_.completeStep(round.id, RoundStep::Mine);
   });
   std::string summary;
   for (const auto& [kind, n] : counts)
     summary += (summary.empty() ? "" : ", ") + std::to_string(n) + " " + kind;
-  log("round " + std::to_string(round.index) + ": mined " + summary);
+  log("round " + std::to_string(round.index) + ": mined " + summary + "; " + std::to_string(dropped.size()) +
+      " queries dropped (the teacher did not grade their source passage relevant), the false-negative guard fired " +
+      std::to_string(counts[toString(MinedKind::FalseNegative)]) + " times");
 }
 
-// The corpus sample that dev retrieval ranks the dev queries' judged passages among: large enough that a
-// student which pulls unrelated passages up is caught, small enough to embed every epoch.
-std::vector<std::string> RunExecution::devDistractors(int roundIndex) const {
+// The passages dev retrieval ranks each dev query's judged list among: BM25's top kDevBm25Depth for every dev query
+// (the passages a better student must learn to rank below the relevant ones) and a sample of the corpus (which
+// catches a student that pulls unrelated passages up). Unjudged ones count as not relevant.
+std::vector<std::string> RunExecution::devPool(int roundIndex, const std::vector<TrainingExample>& dev) {
   constexpr std::size_t kDistractors = 2000;
+  constexpr int kDevBm25Depth = 100;
   std::vector<std::size_t> order(passages_.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::mt19937_64 random(config_.seed * 1000003ULL + static_cast<std::uint64_t>(roundIndex));
@@ -490,7 +536,28 @@ std::vector<std::string> RunExecution::devDistractors(int roundIndex) const {
   texts.reserve(order.size());
   for (const auto i : order)
     texts.push_back(passages_[i].text);
+  if (dev.empty())
+    return texts;
+  std::vector<std::string> queryTexts;
+  for (const auto& example : dev)
+    queryTexts.push_back(example.query);
+  for (const auto& hits : bm25Index().search(queryTexts, kDevBm25Depth))
+    for (const auto& hit : hits)
+      texts.push_back(passages_[passageIndex_.at(hit.id)].text);
   return texts;
+}
+
+const index::Bm25Index& RunExecution::bm25Index() {
+  if (!bm25_) {
+    std::vector<std::int64_t> ids;
+    std::vector<std::string> texts;
+    for (const auto& p : passages_) {
+      ids.push_back(p.id);
+      texts.push_back(p.text);
+    }
+    bm25_ = std::make_unique<index::Bm25Index>(index::Bm25Index::build(ids, texts, {}, forward("bm25 index"), stop_));
+  }
+  return *bm25_;
 }
 
 std::int64_t RunExecution::train(const RoundRecord& round, std::int64_t modelId) {
@@ -503,42 +570,32 @@ std::int64_t RunExecution::train(const RoundRecord& round, std::int64_t modelId)
                           "AND c.passage_id = m.passage_id WHERE m.round_id = ?1 ORDER BY m.query_id, c.student_rank");
   s.bind(1, round.id);
   teacher::JudgmentCache cache(store_);
-  std::map<std::int64_t, TrainingExample> examples;
+  std::map<std::int64_t, std::vector<MinedCandidate>> lists;
   const double maxGrade = teacher_->maxGrade();
   while (s.step()) {
     const std::int64_t queryId = s.columnInt64(0);
-    const std::int64_t passageId = s.columnInt64(1);
-    const std::string kind = s.columnText(2);
     const auto query = queries.find(queryId);
     if (query == queries.end())
       continue;
-    const bool isSource = passageId == query->second.sourcePassageId;
-    const std::string& passageText = passages_[passageIndex_.at(passageId)].text;
+    MinedCandidate candidate;
+    candidate.text = passages_[passageIndex_.at(s.columnInt64(1))].text;
+    candidate.kind = minedKindFromString(s.columnText(2));
     // Judgments are keyed by query text and passage content: identical queries share them.
-    const auto judgment = cache.lookup(*teacher_, query->second.text, contentHash(passageText));
-    const std::optional<int> grade = judgment ? std::optional<int>(judgment->grade) : std::nullopt;
-    if (!grade && !isSource)
-      continue; // unjudged: the listwise loss has no target for it
-    TrainingExample& example = examples[queryId];
-    example.query = query->second.text;
-    const std::size_t at = example.passages.size();
-    example.passages.push_back(passageText);
-    double score = grade ? static_cast<double>(*grade) : maxGrade;
-    if (judgment && judgment->score)
-      score = *judgment->score; // the teacher's finer score (logprob-weighted), when it has one
-    if (isSource)
-      score = maxGrade; // the query was written from it: a known positive
-    example.teacherScores.push_back(score);
-    if (kind == "hard_positive" || kind == "easy_positive")
-      example.positives.push_back(at);
-    else if (kind == "hard_negative" || kind == "easy_negative")
-      example.negatives.push_back(at);
-    else if (kind == "likely_false_negative" || kind == "ambiguous")
-      example.excluded.push_back(at);
+    if (const auto judgment = cache.lookup(*teacher_, query->second.text, contentHash(candidate.text))) {
+      candidate.grade = judgment->grade;
+      candidate.teacherScore = judgment->score; // the teacher's finer score (logprob-weighted), when it has one
+    }
+    lists[queryId].push_back(std::move(candidate));
+  }
+  std::map<std::int64_t, TrainingExample> examples;
+  for (const auto& [queryId, list] : lists) {
+    const RunQuery& query = queries.at(queryId);
+    examples.emplace(queryId, query.split == "dev" ? devExample(query.text, list, config_.mining.positiveGrade)
+                                                   : trainingExample(query.text, list, config_.mining.positiveGrade));
   }
   std::vector<TrainingExample> trainSet, devSet;
   for (auto& [queryId, example] : examples) {
-    if (example.passages.size() < 2)
+    if (example.passages.size() < 2 || example.positives.empty())
       continue;
     (queries.at(queryId).split == "dev" ? devSet : trainSet).push_back(std::move(example));
   }
@@ -574,7 +631,7 @@ std::int64_t RunExecution::train(const RoundRecord& round, std::int64_t modelId)
   if (training.learningRate <= 0)
     training.learningRate = config_.student == "default" ? 1e-3 : 2e-5;
   const TrainingReport report =
-      trainStudent(*student, base.get(), trainSet, devSet, devDistractors(round.index), training, maxGrade,
+      trainStudent(*student, base.get(), trainSet, devSet, devPool(round.index, devSet), training, maxGrade,
                    config_.seed + static_cast<std::uint64_t>(round.index), onStep, forward("train"), stop_);
   std::string devText;
   if (report.devBefore)
@@ -618,13 +675,7 @@ void RunExecution::extendHoldoutQrels(const RoundRecord& round, model::StudentMo
   const int depth = withBm25Pool ? kHoldoutPoolDepth : config_.evaluation.k;
   auto hits = index.search(vectors, depth);
   if (withBm25Pool) {
-    std::vector<std::int64_t> ids;
-    std::vector<std::string> passageTexts;
-    for (const auto& p : passages_) {
-      ids.push_back(p.id);
-      passageTexts.push_back(p.text);
-    }
-    const auto bm25 = index::Bm25Index::build(ids, passageTexts, {}, forward("bm25 index"), stop_);
+    const index::Bm25Index& bm25 = bm25Index();
     const auto bm25Hits = bm25.search(texts, kHoldoutPoolDepth);
     for (std::size_t q = 0; q < hits.size(); ++q)
       hits[q].insert(hits[q].end(), bm25Hits[q].begin(), bm25Hits[q].end());
@@ -762,12 +813,38 @@ void RunExecution::evaluate(const RoundRecord& round, std::int64_t modelId, cons
     log("round 0: BM25 MRR@" + std::to_string(request.k) + " " +
         std::to_string(bm25.table.groups.at(eval::kAllFilingTypes).mean.mrr));
   }
+  if (config_.evaluation.hybrid)
+    evaluateHybrid(round, request);
   if (round.index > 0)
     storeRankAfter(round, modelId, *model);
   store_.transaction([&] {
     repository_.completeStep(round.id, RoundStep::Evaluate);
     repository_.finishRound(round.id);
   });
+}
+
+// The student fused with BM25, its fusion weight chosen on the evaluation set's dev split (never on the queries it
+// is scored on). A set without a dev split has no hybrid: there is nothing honest to tune the weight on.
+void RunExecution::evaluateHybrid(const RoundRecord& round, eval::EvaluationRequest request) {
+  if (!request.querySetId || !repository_.querySetHasSplit(*request.querySetId, "dev")) {
+    log("round " + std::to_string(round.index) + ": no hybrid: the evaluation queries have no dev split to choose " +
+        "its fusion weight on");
+    return;
+  }
+  request.retriever = eval::RetrieverKind::Hybrid;
+  eval::EvaluationRequest tuning = request;
+  tuning.split = "dev";
+  tuning.progress = forward("tune hybrid on dev");
+  const eval::FusionChoice choice = eval::chooseFusionWeight(store_, tuning);
+  if (choice.queries == 0)
+    return;
+  request.fusionWeight = choice.denseWeight;
+  const auto hybrid = eval::evaluate(store_, request);
+  log("round " + std::to_string(round.index) + ": hybrid (student weight " + std::to_string(choice.denseWeight) +
+      ", chosen on " + std::to_string(choice.queries) + " dev queries: NDCG@" + std::to_string(request.k) + " " +
+      std::to_string(choice.ndcg) + ") MRR@" + std::to_string(request.k) + " " +
+      std::to_string(hybrid.table.groups.at(eval::kAllFilingTypes).mean.mrr) + ", NDCG@" + std::to_string(request.k) +
+      " " + std::to_string(hybrid.table.groups.at(eval::kAllFilingTypes).mean.ndcg));
 }
 
 bool RunExecution::execute() {
@@ -935,6 +1012,8 @@ RunOutcome loadRunOutcome(store::Store& store, std::int64_t runId) {
         metrics.dense = eval::loadMetrics(store, id);
       else if (retriever == "bm25")
         metrics.bm25 = eval::loadMetrics(store, id);
+      else if (retriever == "hybrid")
+        metrics.hybrid = eval::loadMetrics(store, id);
     }
     outcome.rounds.push_back(std::move(metrics));
   }

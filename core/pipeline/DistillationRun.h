@@ -49,8 +49,9 @@ std::string describe(const PendingStep& step);
 struct RoundMetrics {
   int round = 0;
   std::optional<std::int64_t> modelId;
-  eval::MetricsTable dense;               // the student's evaluation on the held-out queries
-  std::optional<eval::MetricsTable> bm25; // round 0 only
+  eval::MetricsTable dense;                 // the student's evaluation on the held-out queries
+  std::optional<eval::MetricsTable> bm25;   // round 0 only
+  std::optional<eval::MetricsTable> hybrid; // the student fused with BM25, its weight chosen on the dev split
 };
 
 struct RunOutcome {

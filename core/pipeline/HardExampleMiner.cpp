@@ -4,6 +4,8 @@
 #include <cmath>
 #include <random>
 
+#include "core/util/Error.h"
+
 namespace distillery::pipeline {
 
 bool isTrainingExample(MinedKind kind) {
@@ -33,25 +35,56 @@ std::string toString(MinedKind kind) {
     return "unjudged";
   case MinedKind::Unsampled:
     return "unsampled_easy";
+  case MinedKind::QueryDropped:
+    return "query_dropped";
   }
   return "ambiguous";
 }
 
+MinedKind minedKindFromString(const std::string& text) {
+  for (MinedKind kind : {MinedKind::HardPositive, MinedKind::HardNegative, MinedKind::EasyPositive,
+                         MinedKind::EasyNegative, MinedKind::FalseNegative, MinedKind::Ambiguous, MinedKind::Unjudged,
+                         MinedKind::Unsampled, MinedKind::QueryDropped})
+    if (toString(kind) == text)
+      return kind;
+  throw Error("unknown mined example kind '" + text + "'");
+}
+
 std::vector<MiningDecision> HardExampleMiner::mine(const std::vector<JudgedCandidate>& candidates,
                                                    std::uint64_t queryKey) const {
-  double top = 0.0;
-  for (const auto& c : candidates)
-    if (c.grade)
-      top = std::max(top, c.teacherScore.value_or(*c.grade));
-
   std::vector<MiningDecision> decisions;
   decisions.reserve(candidates.size());
+  // Tamber et al.: a synthetic query is kept only when the teacher agrees that the passage it was written from
+  // answers it. The teacher is not overruled: a source it grades below the positive grade drops the query.
+  const auto source = std::find_if(candidates.begin(), candidates.end(), [](const auto& c) { return c.isSource; });
+  if (source != candidates.end() && (!source->grade || *source->grade < config_.positiveGrade)) {
+    const std::string why = source->grade
+                                ? "the teacher graded the query's source passage " + std::to_string(*source->grade) +
+                                      " (< positive grade " + std::to_string(config_.positiveGrade) + ")"
+                                : "the teacher's judgment of the query's source passage failed";
+    for (const auto& c : candidates)
+      decisions.push_back({c.passageId, MinedKind::QueryDropped, why + ": query dropped"});
+    return decisions;
+  }
+
+  // The false-negative guard (NV-Retriever's TopK-PercPos, Tamber et al.'s 0.6 x top): a candidate the teacher
+  // scores within falseNegativeFraction of the best positive is never a negative, whatever its grade bucket.
+  double bestPositive = 0.0;
+  for (const auto& c : candidates)
+    if (c.grade && *c.grade >= config_.positiveGrade)
+      bestPositive = std::max(bestPositive, c.teacherScore.value_or(*c.grade));
+
   std::vector<std::size_t> easy;
   std::size_t hard = 0;
   for (const auto& c : candidates) {
     const std::string rankText = "student rank " + std::to_string(c.studentRank);
-    if (c.isSource || (c.grade && *c.grade >= config_.positiveGrade)) {
-      const std::string why = c.isSource ? "source passage of the query" : "teacher grade " + std::to_string(*c.grade);
+    if (!c.grade) {
+      decisions.push_back({c.passageId, MinedKind::Unjudged, "teacher judgment failed"});
+      continue;
+    }
+    const std::string gradeText = "teacher grade " + std::to_string(*c.grade);
+    if (*c.grade >= config_.positiveGrade) {
+      const std::string why = c.isSource ? "source passage of the query, " + gradeText : gradeText;
       if (c.studentRank > config_.hardPositiveRank) {
         decisions.push_back({c.passageId, MinedKind::HardPositive,
                              why + ", " + rankText + " > " + std::to_string(config_.hardPositiveRank)});
@@ -62,31 +95,25 @@ std::vector<MiningDecision> HardExampleMiner::mine(const std::vector<JudgedCandi
       }
       continue;
     }
-    if (!c.grade) {
-      decisions.push_back({c.passageId, MinedKind::Unjudged, "teacher judgment failed"});
+    const double score = c.teacherScore.value_or(*c.grade);
+    if (bestPositive > 0.0 && score >= config_.falseNegativeFraction * bestPositive) {
+      decisions.push_back({c.passageId, MinedKind::FalseNegative,
+                           gradeText + " but score " + std::to_string(score) +
+                               " >= " + std::to_string(config_.falseNegativeFraction) + " x the best positive's " +
+                               std::to_string(bestPositive)});
       continue;
     }
     if (*c.grade > config_.negativeGrade) {
       decisions.push_back(
-          {c.passageId, MinedKind::Ambiguous,
-           "teacher grade " + std::to_string(*c.grade) + " between the negative and positive thresholds"});
-      continue;
-    }
-    const double score = c.teacherScore.value_or(*c.grade);
-    if (top > 0.0 && score > config_.falseNegativeFraction * top) {
-      decisions.push_back({c.passageId, MinedKind::FalseNegative,
-                           "teacher score " + std::to_string(score) + " above " +
-                               std::to_string(config_.falseNegativeFraction) + " x top score " + std::to_string(top)});
+          {c.passageId, MinedKind::Ambiguous, gradeText + " between the negative and positive thresholds"});
       continue;
     }
     if (c.studentRank <= config_.hardNegativeRank) {
       decisions.push_back({c.passageId, MinedKind::HardNegative,
-                           "teacher grade " + std::to_string(*c.grade) + ", " + rankText +
-                               " <= " + std::to_string(config_.hardNegativeRank)});
+                           gradeText + ", " + rankText + " <= " + std::to_string(config_.hardNegativeRank)});
       ++hard;
     } else {
-      decisions.push_back(
-          {c.passageId, MinedKind::EasyNegative, "teacher grade " + std::to_string(*c.grade) + ", " + rankText});
+      decisions.push_back({c.passageId, MinedKind::EasyNegative, gradeText + ", " + rankText});
       easy.push_back(decisions.size() - 1);
     }
   }

@@ -1,8 +1,10 @@
 #pragma once
 // Turns one query's judged candidate list into mining decisions (Brenner et al. 2025): relevant passages the
 // student ranks low are hard positives, irrelevant passages it ranks high are hard negatives, easy ones are mixed
-// in at a ratio, and passages the teacher scores close to its best are never used as negatives (Tamber et al.
-// 2025: likely false negatives). Pure logic, no store, no torch: every decision and its reason is returned.
+// in at a ratio, and passages the teacher scores close to its best positive are never used as negatives (Tamber
+// et al. 2025, NV-Retriever's TopK-PercPos: likely false negatives). A query whose source passage the teacher
+// does not grade relevant is dropped whole (Tamber et al.'s consistency filter). Pure logic, no store, no torch: every
+// decision and its reason is returned.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,7 +20,8 @@ struct JudgedCandidate {
   double studentScore;
   std::optional<int> grade;           // empty when the judgment failed
   std::optional<double> teacherScore; // finer score (probability-weighted grade) when the teacher has one
-  bool isSource = false;              // the passage the query was written from: a known positive
+  bool isSource = false;              // the passage the query was written from: the query is kept only when the
+                                      // teacher grades it relevant
 };
 
 enum class MinedKind {
@@ -29,7 +32,8 @@ enum class MinedKind {
   FalseNegative,
   Ambiguous,
   Unjudged,
-  Unsampled
+  Unsampled,   // an easy example left out by easy_ratio: never a negative when the teacher graded it relevant
+  QueryDropped // every candidate of a query whose source passage the teacher did not grade relevant
 };
 
 struct MiningDecision {
@@ -42,6 +46,8 @@ struct MiningDecision {
 bool isTrainingExample(MinedKind kind);
 bool isPositive(MinedKind kind);
 std::string toString(MinedKind kind);
+/// The kind a stored name stands for; throws Error naming the text when it is none.
+MinedKind minedKindFromString(const std::string& text);
 
 class HardExampleMiner {
 public:

@@ -150,6 +150,7 @@ RunConfig parseRunConfig(const json& root, const std::string& source) {
     er.integer("holdout_queries", c.evaluation.holdoutQueries, 1, 100000);
     er.integer("k", c.evaluation.k, 1, 1000);
     er.read("bm25_baseline", c.evaluation.bm25Baseline);
+    er.read("hybrid", c.evaluation.hybrid);
     if (c.evaluation.queriesPath.empty() != c.evaluation.qrelsPath.empty())
       er.fail("evaluation.queries", "and evaluation.qrels must be given together");
     er.rejectUnknown();
@@ -222,7 +223,8 @@ json toJson(const RunConfig& c) {
         {"qrels", c.evaluation.qrelsPath},
         {"holdout_queries", c.evaluation.holdoutQueries},
         {"k", c.evaluation.k},
-        {"bm25_baseline", c.evaluation.bm25Baseline}}},
+        {"bm25_baseline", c.evaluation.bm25Baseline},
+        {"hybrid", c.evaluation.hybrid}}},
       {"mining",
        {{"positive_grade", c.mining.positiveGrade},
         {"hard_positive_rank", c.mining.hardPositiveRank},

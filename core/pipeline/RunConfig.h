@@ -50,6 +50,7 @@ struct EvaluationConfig {
   int holdoutQueries = 100;
   int k = 5;
   bool bm25Baseline = true;
+  bool hybrid = true; // every round: the student fused with BM25, its weight chosen on the set's dev split
 };
 
 struct RunConfig {

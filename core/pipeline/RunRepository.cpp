@@ -174,4 +174,11 @@ std::string RunRepository::modelPath(std::int64_t modelId) {
   return s.columnText(0);
 }
 
+bool RunRepository::querySetHasSplit(std::int64_t querySetId, const std::string& split) {
+  return store_.prepare("SELECT 1 FROM queries WHERE query_set_id = ?1 AND split = ?2 LIMIT 1")
+      .bind(1, querySetId)
+      .bind(2, split)
+      .step();
+}
+
 } // namespace distillery::pipeline

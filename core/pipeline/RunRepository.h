@@ -80,6 +80,8 @@ public:
                        std::optional<double> devMetric);
 
   std::string modelPath(std::int64_t modelId);
+  /// Whether the query set has at least one query of the split (train | dev | test).
+  bool querySetHasSplit(std::int64_t querySetId, const std::string& split);
 
 private:
   store::Store& store_;

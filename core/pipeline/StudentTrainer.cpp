@@ -10,20 +10,13 @@
 
 #include "core/model/StudentModel.h"
 #include "core/model/TrainingLoop.h"
+#include "core/pipeline/TrainingLosses.h"
 #include "core/util/Error.h"
 
 namespace distillery::pipeline {
 namespace {
 
 constexpr int kTrainingMaxLength = 256; // tokens per text while training
-
-// The passages of a batch, flattened: row r of the passage matrix belongs to example owner[r], list index local[r].
-struct FlatBatch {
-  std::vector<std::string> queries;
-  std::vector<std::string> passages;
-  std::vector<std::size_t> offset; // first passage row of each example
-  std::vector<std::size_t> count;  // rows of each example
-};
 
 // Which passages of an example a loss looks at: the whole judged list (listwise) or only mined pairs.
 std::vector<std::size_t> usedPassages(const TrainingExample& example, TrainingLoss loss, int listSize) {
@@ -46,86 +39,17 @@ bool contains(const std::vector<std::size_t>& values, std::size_t value) {
   return std::find(values.begin(), values.end(), value) != values.end();
 }
 
-// InfoNCE over every passage of the batch: each (query, positive) row must pick its positive among all rows;
-// the query's other positives and its excluded passages (likely false negatives) are masked, not negatives.
-torch::Tensor batchInfoNce(const torch::Tensor& queries, const torch::Tensor& passages,
-                           const std::vector<const TrainingExample*>& examples,
-                           const std::vector<std::vector<std::size_t>>& used, const FlatBatch& batch,
-                           double temperature) {
-  std::vector<std::int64_t> queryRow, target;
-  std::vector<float> mask;
-  const auto rows = static_cast<std::int64_t>(batch.passages.size());
-  for (std::size_t e = 0; e < examples.size(); ++e) {
-    for (std::size_t p : examples[e]->positives) {
-      const auto at = std::find(used[e].begin(), used[e].end(), p);
-      if (at == used[e].end())
-        continue;
-      queryRow.push_back(static_cast<std::int64_t>(e));
-      target.push_back(static_cast<std::int64_t>(batch.offset[e] + static_cast<std::size_t>(at - used[e].begin())));
-      std::vector<float> rowMask(static_cast<std::size_t>(rows), 0.0f);
-      for (std::size_t j = 0; j < used[e].size(); ++j) {
-        const std::size_t local = used[e][j];
-        const bool otherPositive = local != p && contains(examples[e]->positives, local);
-        if (otherPositive || contains(examples[e]->excluded, local))
-          rowMask[batch.offset[e] + j] = -1e9f;
-      }
-      mask.insert(mask.end(), rowMask.begin(), rowMask.end());
-    }
+// The rows of one example's used passages, placed at firstRow of the batch.
+ListLayout layoutOf(const TrainingExample& example, const std::vector<std::size_t>& used, std::size_t firstRow) {
+  ListLayout layout;
+  layout.firstRow = firstRow;
+  for (std::size_t local : used) {
+    layout.teacherScores.push_back(example.teacherScores[local]);
+    layout.positive.push_back(contains(example.positives, local));
+    layout.negative.push_back(contains(example.negatives, local));
+    layout.excluded.push_back(contains(example.excluded, local));
   }
-  if (queryRow.empty())
-    return torch::zeros({}, queries.options());
-  const auto n = static_cast<std::int64_t>(queryRow.size());
-  auto index = torch::tensor(queryRow, torch::kInt64).to(queries.device());
-  auto logits = queries.index_select(0, index).matmul(passages.t()) / temperature;
-  logits = logits + torch::tensor(mask).view({n, rows}).to(queries.device());
-  return torch::nn::functional::cross_entropy(logits, torch::tensor(target, torch::kInt64).to(queries.device()));
-}
-
-// KL(teacher || student) over each query's list: the teacher's grades softened by its temperature.
-torch::Tensor listwiseKl(const torch::Tensor& queries, const torch::Tensor& passages,
-                         const std::vector<const TrainingExample*>& examples,
-                         const std::vector<std::vector<std::size_t>>& used, const FlatBatch& batch,
-                         const TrainingConfig& config, double maxGrade) {
-  std::vector<torch::Tensor> losses;
-  for (std::size_t e = 0; e < examples.size(); ++e) {
-    if (used[e].size() < 2)
-      continue;
-    const auto first = static_cast<std::int64_t>(batch.offset[e]);
-    const auto n = static_cast<std::int64_t>(used[e].size());
-    auto scores = passages.narrow(0, first, n).matmul(queries[static_cast<std::int64_t>(e)]);
-    std::vector<float> teacher;
-    for (std::size_t local : used[e])
-      teacher.push_back(static_cast<float>(examples[e]->teacherScores[local] / maxGrade / config.teacherTemperature));
-    auto target = torch::softmax(torch::tensor(teacher).to(queries.device()), 0);
-    auto logStudent = torch::log_softmax(scores / config.studentTemperature, 0);
-    losses.push_back((target * (torch::log(target + 1e-12) - logStudent)).sum());
-  }
-  if (losses.empty())
-    return torch::zeros({}, queries.options());
-  return torch::stack(losses).mean();
-}
-
-// Margin loss over every (positive, negative) pair of a query.
-torch::Tensor tripletMargin(const torch::Tensor& queries, const torch::Tensor& passages,
-                            const std::vector<const TrainingExample*>& examples,
-                            const std::vector<std::vector<std::size_t>>& used, const FlatBatch& batch, double margin) {
-  std::vector<torch::Tensor> losses;
-  for (std::size_t e = 0; e < examples.size(); ++e) {
-    const auto first = static_cast<std::int64_t>(batch.offset[e]);
-    auto scores = passages.narrow(0, first, static_cast<std::int64_t>(used[e].size()))
-                      .matmul(queries[static_cast<std::int64_t>(e)]);
-    for (std::size_t i = 0; i < used[e].size(); ++i) {
-      if (!contains(examples[e]->positives, used[e][i]))
-        continue;
-      for (std::size_t j = 0; j < used[e].size(); ++j)
-        if (contains(examples[e]->negatives, used[e][j]))
-          losses.push_back(
-              torch::relu(margin - scores[static_cast<std::int64_t>(i)] + scores[static_cast<std::int64_t>(j)]));
-    }
-  }
-  if (losses.empty())
-    return torch::zeros({}, queries.options());
-  return torch::stack(losses).mean();
+  return layout;
 }
 
 double ndcgAt(const std::vector<double>& orderedGains, std::vector<double> allGains, int k) {
@@ -155,6 +79,44 @@ void restore(model::StudentModel& student, const std::vector<torch::Tensor>& wei
 }
 
 } // namespace
+
+TrainingExample trainingExample(const std::string& query, const std::vector<MinedCandidate>& list, int positiveGrade) {
+  TrainingExample example;
+  example.query = query;
+  for (const MinedCandidate& c : list) {
+    if (c.kind == MinedKind::QueryDropped)
+      return TrainingExample{query, {}, {}, {}, {}, {}};
+    if (!c.grade)
+      continue;
+    const std::size_t at = example.passages.size();
+    example.passages.push_back(c.text);
+    example.teacherScores.push_back(c.teacherScore.value_or(static_cast<double>(*c.grade)));
+    if (isPositive(c.kind))
+      example.positives.push_back(at);
+    else if (c.kind == MinedKind::HardNegative || c.kind == MinedKind::EasyNegative)
+      example.negatives.push_back(at);
+    else if (c.kind == MinedKind::FalseNegative || c.kind == MinedKind::Ambiguous || *c.grade >= positiveGrade)
+      example.excluded.push_back(at);
+  }
+  return example;
+}
+
+TrainingExample devExample(const std::string& query, const std::vector<MinedCandidate>& list, int positiveGrade) {
+  TrainingExample example;
+  example.query = query;
+  for (const MinedCandidate& c : list) {
+    if (c.kind == MinedKind::QueryDropped)
+      return TrainingExample{query, {}, {}, {}, {}, {}};
+    if (!c.grade)
+      continue;
+    const bool relevant = *c.grade >= positiveGrade;
+    if (relevant)
+      example.positives.push_back(example.passages.size());
+    example.passages.push_back(c.text);
+    example.teacherScores.push_back(relevant ? static_cast<double>(*c.grade) : 0.0);
+  }
+  return example;
+}
 
 double retrievalNdcg(model::StudentModel& student, const std::vector<TrainingExample>& examples,
                      const std::vector<std::string>& distractors, int k) {
@@ -249,39 +211,34 @@ TrainingReport trainStudent(model::StudentModel& student, const model::StudentMo
     std::shuffle(order.begin(), order.end(), rng);
     for (std::size_t start = 0; start < order.size(); start += batchSize) {
       throwIfStopped(stop);
-      std::vector<const TrainingExample*> examples;
-      std::vector<std::vector<std::size_t>> used;
-      FlatBatch batch;
+      std::vector<std::string> queryTexts, passageTexts;
+      std::vector<ListLayout> layouts;
       for (std::size_t i = start; i < std::min(order.size(), start + batchSize); ++i) {
         const TrainingExample& example = train[order[i]];
-        auto chosen = usedPassages(example, config.loss, config.listSize);
+        const auto chosen = usedPassages(example, config.loss, config.listSize);
         if (chosen.empty())
           continue;
-        examples.push_back(&example);
-        batch.queries.push_back(example.query);
-        batch.offset.push_back(batch.passages.size());
-        batch.count.push_back(chosen.size());
+        queryTexts.push_back(example.query);
+        layouts.push_back(layoutOf(example, chosen, passageTexts.size()));
         for (std::size_t local : chosen)
-          batch.passages.push_back(example.passages[local]);
-        used.push_back(std::move(chosen));
+          passageTexts.push_back(example.passages[local]);
       }
-      if (examples.empty())
+      if (layouts.empty())
         continue;
-      auto queries = student.embed(batch.queries, model::TextRole::Query, true, kTrainingMaxLength);
-      auto passages = student.embed(batch.passages, model::TextRole::Passage, true, kTrainingMaxLength);
+      auto queries = student.embed(queryTexts, model::TextRole::Query, true, kTrainingMaxLength);
+      auto passages = student.embed(passageTexts, model::TextRole::Passage, true, kTrainingMaxLength);
       torch::Tensor loss;
       switch (config.loss) {
       case TrainingLoss::Listwise:
-        loss = listwiseKl(queries, passages, examples, used, batch, config, maxGrade);
+        loss = listwiseKl(queries, passages, layouts, config.studentTemperature, config.teacherTemperature, maxGrade);
         if (config.infoNceWeight > 0)
-          loss = loss + config.infoNceWeight *
-                            batchInfoNce(queries, passages, examples, used, batch, config.infoNceTemperature);
+          loss = loss + config.infoNceWeight * infoNce(queries, passages, layouts, config.infoNceTemperature);
         break;
       case TrainingLoss::InfoNce:
-        loss = batchInfoNce(queries, passages, examples, used, batch, config.infoNceTemperature);
+        loss = infoNce(queries, passages, layouts, config.infoNceTemperature);
         break;
       case TrainingLoss::Triplet:
-        loss = tripletMargin(queries, passages, examples, used, batch, config.tripletMargin);
+        loss = tripletMargin(queries, passages, layouts, config.tripletMargin);
         break;
       }
       if (!loss.requires_grad())

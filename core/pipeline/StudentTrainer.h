@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/pipeline/HardExampleMiner.h"
 #include "core/pipeline/RunConfig.h"
 #include "core/util/Progress.h"
 
@@ -29,6 +30,26 @@ struct TrainingExample {
   std::vector<std::size_t> negatives; // indexes of mined negatives (hard and easy)
   std::vector<std::size_t> excluded;  // likely false negatives and ambiguous ones: never negatives in InfoNCE
 };
+
+/// One candidate of a query as the miner left it, read back for training.
+struct MinedCandidate {
+  std::string text;                     // the passage as the student embeds it
+  MinedKind kind = MinedKind::Unjudged; // the miner's decision
+  std::optional<int> grade;             // the teacher's grade; empty when its judgment failed
+  std::optional<double> teacherScore;   // the teacher's finer score (same scale as grades), when it has one
+};
+
+/// A query's training example from its mined list (in the student's rank order): unjudged candidates are left
+/// out (the listwise loss has no target for them); hard and easy positives anchor InfoNCE; likely false negatives,
+/// ambiguous passages and any passage the teacher graded at or above positiveGrade that is not a mined positive
+/// (an unsampled easy positive) are excluded, never negatives. A dropped query gives an example with no passages.
+/// The teacher's score is used as given: the source passage is not forced to the top grade.
+TrainingExample trainingExample(const std::string& query, const std::vector<MinedCandidate>& list, int positiveGrade);
+
+/// A dev query's example for retrievalNdcg: every judged passage of its pool, with the teacher's grade as the gain
+/// when it is at least positiveGrade and 0 otherwise (what the held-out metrics count: relevant passages ranked
+/// high), the relevant ones as positives. A dropped query gives an example with no passages.
+TrainingExample devExample(const std::string& query, const std::vector<MinedCandidate>& list, int positiveGrade);
 
 struct TrainingReport {
   int steps = 0;
