@@ -239,6 +239,15 @@ std::string listPhrase(const std::vector<std::string>& items) {
 } // namespace
 
 Judgment HeuristicTeacher::judgeOne(const std::string& query, const std::string& passage) {
+  JudgeRequest request;
+  request.queryText = query;
+  request.passageText = passage;
+  return judgeOne(request);
+}
+
+Judgment HeuristicTeacher::judgeOne(const JudgeRequest& request) {
+  const std::string& query = request.queryText;
+  const std::string& passage = request.passageText;
   const double started = monotonicSeconds();
   constexpr double k1 = 1.2, b = 0.75, averageLength = 120.0;
   const auto passageTokens = tokenize(passage);
@@ -385,8 +394,7 @@ std::vector<Judgment> HeuristicTeacher::judge(const std::vector<JudgeRequest>& r
                                               const ProgressCallback& progress, std::stop_token stop,
                                               const JudgmentSink& sink) {
   return runSequentially<Judgment>(
-      requests, "judge", [](const JudgeRequest& r) { return judgeOne(r.queryText, r.passageText); }, progress, stop,
-      sink);
+      requests, "judge", [](const JudgeRequest& r) { return judgeOne(r); }, progress, stop, sink);
 }
 
 } // namespace distillery::teacher

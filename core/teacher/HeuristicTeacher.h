@@ -20,6 +20,7 @@ public:
                               std::stop_token stop, const JudgmentSink& sink = {}) override;
 
   /// The single-item forms (pure functions of their input).
+  static Judgment judgeOne(const JudgeRequest& request);
   static Judgment judgeOne(const std::string& query, const std::string& passage);
   static SynthesisResult synthesizeOne(const SynthesisRequest& request);
 };
