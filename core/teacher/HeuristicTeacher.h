@@ -10,8 +10,8 @@ class HeuristicTeacher : public Teacher {
 public:
   std::string kind() const override { return "heuristic"; }
   std::string model() const override { return "heuristic-bm25"; }
-  std::string promptVersion() const override { return "heuristic-lexical/v1"; }
-  std::string synthesisPromptVersion() const override { return "heuristic-extractive/v1"; }
+  std::string promptVersion() const override { return "heuristic-lexical/v2"; }
+  std::string synthesisPromptVersion() const override { return "heuristic-extractive/v2"; }
 
   std::vector<SynthesisResult> synthesizeQueries(const std::vector<SynthesisRequest>& requests,
                                                  const ProgressCallback& progress, std::stop_token stop,
@@ -20,6 +20,7 @@ public:
                               std::stop_token stop, const JudgmentSink& sink = {}) override;
 
   /// The single-item forms (pure functions of their input).
+  static Judgment judgeOne(const JudgeRequest& request);
   static Judgment judgeOne(const std::string& query, const std::string& passage);
   static SynthesisResult synthesizeOne(const SynthesisRequest& request);
 };

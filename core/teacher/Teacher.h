@@ -32,11 +32,18 @@ struct TeacherUsage {
   void add(const TeacherUsage& other);
 };
 
+/// A passage to write a query for, with what only its document says: who filed it, for which period, in which
+/// section. Analysts' queries name these ("What was 3M's FY2018 capital expenditure?"), so the teacher sees them
+/// when it writes (and, in JudgeRequest, when it grades). Every metadata field may be empty (unknown).
 struct SynthesisRequest {
   std::int64_t passageId = 0; // passages.id, carried through to the result
   std::string passageText;
   QueryType type = QueryType::Question;
-  std::string filingType; // 10-K, 8-K, ...; may be empty
+  std::string filingType = {}; // 10-K, 8-K, ...; may be empty
+  std::string company = {};    // the filer, e.g. "3M Co"; may be empty
+  std::string period = {};     // the period reported on, e.g. "2018-12-31" or "FY2018"; may be empty
+  std::string section = {};    // the section or item holding the passage, e.g. "Item 7"; may be empty
+  std::string title = {};      // the document's or passage's title (TAT-QA: "table" for tables); may be empty
 };
 
 struct SynthesisResult {
@@ -57,6 +64,13 @@ struct JudgeRequest {
   std::string passageText;
   std::optional<std::int64_t> queryId;   // queries.id, when the query is stored
   std::optional<std::int64_t> passageId; // passages.id, when the passage is stored
+  // The passage's document, as in SynthesisRequest (all may be empty). The judgment cache keys on the query and
+  // passage text only, so callers fill these the same way for a passage every time.
+  std::string title = {};
+  std::string company = {};
+  std::string filingType = {};
+  std::string period = {};
+  std::string section = {};
 };
 
 struct Judgment {

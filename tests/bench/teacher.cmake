@@ -1,2 +1,2 @@
 distillery_add_benchmark(NAME bench_teacher SOURCES bench_teacher.cpp
-  LIBS distillery_core_teacher nlohmann_json::nlohmann_json Threads::Threads)
+  LIBS distillery_core_teacher distillery_core_index distillery_core_eval nlohmann_json::nlohmann_json Threads::Threads)
