@@ -21,6 +21,7 @@ struct ImportArguments {
   int maxTokens = 256;
   int overlapTokens = 32;
   bool chunkBeir = false;
+  bool noIndexTitle = false;
   std::uint64_t maxFileBytes = 1ull << 30;
   std::uint64_t maxRecordBytes = 64ull << 20;
   std::string idField = "_id", textField = "text", titleField = "title", filingTypeField = "filing_type",
@@ -86,6 +87,9 @@ void installCorpusCommands(CLI::App& app, CliContext& context) {
   import->add_option("--max-tokens", args->maxTokens, "Token budget of a passage (estimated tokens)");
   import->add_option("--overlap", args->overlapTokens, "Tokens repeated from the previous passage of a section");
   import->add_flag("--chunk-beir", args->chunkBeir, "Chunk BEIR records too (they stay one passage by default)");
+  import->add_flag("--no-index-title", args->noIndexTitle,
+                   "A new corpus indexes passages without their title (by default BM25, the student and the teacher "
+                   "read the document's title, company, filing type, period and section before the text)");
   import->add_option("--max-file-bytes", args->maxFileBytes, "Skip files larger than this");
   import->add_option("--max-record-bytes", args->maxRecordBytes,
                      "Most of one file held in memory at once: longer JSONL records are skipped, a longer "
@@ -105,6 +109,7 @@ void installCorpusCommands(CLI::App& app, CliContext& context) {
   options.chunking.maxTokens = args->maxTokens;
   options.chunking.overlapTokens = args->overlapTokens;
   options.chunkBeirRecords = args->chunkBeir;
+  options.indexTitles = !args->noIndexTitle;
   options.maxFileBytes = args->maxFileBytes;
   options.maxRecordBytes = args->maxRecordBytes;
   options.jsonlFields = {args->idField,         args->textField,    args->titleField,

@@ -1,6 +1,7 @@
 // `tokenize` and `embed`: the student's tokenizer and batched embedding, headless.
 #include "app/cli/CliCommand.h"
 #include "core/model/BlasRuntime.h"
+#include "core/model/DefaultStudent.h"
 #include "core/model/EmbeddingMatrixFile.h"
 #include "core/model/EncoderFactory.h"
 #include "core/store/Store.h"
@@ -8,6 +9,7 @@
 #include "core/util/Error.h"
 #include "core/util/Time.h"
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -159,6 +161,48 @@ void installModelCommands(CLI::App& app, CliContext& context) {
           << ") in " << seconds << " s (" << perSecond << " passages/s, padding ratio " << statistics.paddingRatio()
           << ") -> " << embedOptions->output;
     printResult(context, result, human.str());
+  });
+
+  // A BERT-family directory to try the real-model path with when no pretrained weights are at hand.
+  auto initOptions = std::make_shared<model::DefaultStudentOptions>();
+  initOptions->layers = 2;
+  initOptions->hiddenSize = 128;
+  initOptions->heads = 2;
+  initOptions->intermediateSize = 512;
+  auto initPaths = std::make_shared<std::pair<std::string, std::string>>(); // input, output
+  CLI::App* init = app.add_subcommand(
+      "init-model", "Write a randomly initialised BERT encoder in the Hugging Face layout (config.json, "
+                    "model.safetensors, tokenizer.json; WordPiece vocabulary learned from the input's texts), to try "
+                    "the model-directory path of run, embed and eval without pretrained weights");
+  init->add_option("--input", initPaths->first, "JSONL with a \"text\" field per line (BEIR corpus.jsonl)")->required();
+  init->add_option("--out", initPaths->second, "Model directory to write (must not exist)")->required();
+  init->add_option("--layers", initOptions->layers, "Transformer layers")
+      ->check(CLI::Range(1, 48))
+      ->capture_default_str();
+  init->add_option("--hidden", initOptions->hiddenSize, "Hidden size")
+      ->check(CLI::Range(8, 4096))
+      ->capture_default_str();
+  init->add_option("--heads", initOptions->heads, "Attention heads (must divide the hidden size)")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  init->add_option("--intermediate", initOptions->intermediateSize, "Feed-forward size")
+      ->check(CLI::Range(8, 16384))
+      ->capture_default_str();
+  init->add_option("--vocabulary", initOptions->vocabularySize, "WordPiece vocabulary size")
+      ->check(CLI::Range(200, 200000))
+      ->capture_default_str();
+  init->add_option("--seed", initOptions->seed, "Random seed: the same seed writes the same weights");
+  init->callback([&context, initOptions, initPaths] {
+    if (initOptions->hiddenSize % initOptions->heads != 0)
+      throw InputError("--heads " + std::to_string(initOptions->heads) + " does not divide --hidden " +
+                       std::to_string(initOptions->hiddenSize));
+    if (std::filesystem::exists(initPaths->second))
+      throw InputError("'" + initPaths->second + "' already exists: init-model writes a new directory");
+    const auto texts = readPassages(initPaths->first);
+    model::saveRandomStudent(texts, initPaths->second, *initOptions);
+    printResult(context, {{"output", initPaths->second}, {"layers", initOptions->layers}},
+                "wrote a random " + std::to_string(initOptions->layers) + "-layer BERT (hidden " +
+                    std::to_string(initOptions->hiddenSize) + ") to " + initPaths->second);
   });
 }
 

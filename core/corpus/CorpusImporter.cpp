@@ -256,6 +256,7 @@ private:
     return {{"max_tokens", options_.chunking.maxTokens},
             {"overlap_tokens", options_.chunking.overlapTokens},
             {"chunk_beir_records", options_.chunkBeirRecords},
+            {"index_title", options_.indexTitles},
             {"token_estimate", "letters/digits runs ceil(len/9) + 1 per punctuation mark"}};
   }
 

@@ -54,6 +54,7 @@ struct ImportOptions {
   std::uint64_t maxRecordBytes = 64ull << 20;
   JsonlFieldMapping jsonlFields;
   double nearDuplicateThreshold = 0.85; // estimated Jaccard of 5-word shingles to flag a near-duplicate
+  bool indexTitles = true; // a new corpus indexes passages with their document's title (settings "index_title")
 };
 
 /// A file (or one record of a file, "path:line") that was not imported, and why.

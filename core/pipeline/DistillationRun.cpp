@@ -425,7 +425,8 @@ void RunExecution::retrieve(const RoundRecord& round, std::int64_t modelId) {
     // A dev query's judged pool must not depend on the student alone, or the student it was drawn from scores
     // best on it: BM25's top k and the source join it (TREC-style pooling), with their ranks under the student.
     std::vector<std::int64_t> extra;
-    for (const auto& hit : bm25Index().search({queries[q].text}, config_.candidatesK).front())
+    const auto bm25Hits = bm25Index().search({queries[q].text}, config_.candidatesK);
+    for (const auto& hit : bm25Hits.front())
       extra.push_back(hit.id);
     if (passageIndex_.count(queries[q].sourcePassageId))
       extra.push_back(queries[q].sourcePassageId);
