@@ -269,6 +269,12 @@ void installQueries(CLI::App& app, CliContext& context) {
     for (const auto& failure : result.failures)
       failures.push_back(
           {{"passage_id", failure.passageId}, {"type", teacher::toString(failure.type)}, {"reason", failure.reason}});
+    nlohmann::json dropped = nlohmann::json::array();
+    for (const auto& query : result.dropped)
+      dropped.push_back({{"passage_id", query.passageId},
+                         {"type", teacher::toString(query.type)},
+                         {"query", query.query},
+                         {"reason", query.reason}});
     nlohmann::json byType = nlohmann::json::object();
     store::Statement count = s.prepare("SELECT query_type, count(*) FROM queries WHERE query_set_id = ?1 GROUP BY 1");
     count.bind(1, result.querySetId);
@@ -276,11 +282,14 @@ void installQueries(CLI::App& app, CliContext& context) {
       byType[count.columnText(0)] = count.columnInt64(1);
     std::ostringstream text;
     text << "generated " << result.generated << " queries into query set '" << result.querySet << "' ("
-         << result.existing << " already there, " << result.failed << " failed) in " << result.seconds << " s with "
-         << t->kind() << " teacher " << t->model() << "\n";
+         << result.existing << " already there, " << result.duplicates << " dropped as duplicates, " << result.failed
+         << " failed) in " << result.seconds << " s with " << t->kind() << " teacher " << t->model() << "\n";
     for (const auto& failure : failures)
       text << "  passage " << failure["passage_id"].get<std::int64_t>() << " (" << failure["type"].get<std::string>()
            << "): " << failure["reason"].get<std::string>() << "\n";
+    for (const auto& query : dropped)
+      text << "  dropped (passage " << query["passage_id"].get<std::int64_t>() << ", "
+           << query["type"].get<std::string>() << "): " << query["reason"].get<std::string>() << "\n";
     printResult(
         context,
         {{"query_set", result.querySet},
@@ -289,6 +298,8 @@ void installQueries(CLI::App& app, CliContext& context) {
          {"existing", result.existing},
          {"failed", result.failed},
          {"failures", failures},
+         {"duplicates", result.duplicates},
+         {"dropped", dropped},
          {"by_type", byType},
          {"seconds", result.seconds},
          {"teacher", {{"kind", t->kind()}, {"model", t->model()}, {"prompt_version", t->synthesisPromptVersion()}}},

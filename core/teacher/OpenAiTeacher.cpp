@@ -11,6 +11,7 @@ namespace distillery::teacher {
 /// One chat call as the teacher sees it: the messages, and how to tell a usable answer.
 struct OpenAiTeacher::CallSpec {
   nlohmann::json messages;
+  double temperature = 0.0; // judging is greedy; synthesis samples (synthesis_temperature)
   bool wantLogprobs = false;
   std::string strictRetry;                                          // template of the follow-up message
   std::function<std::string(const std::string& content)> problemOf; // empty string = usable
@@ -47,6 +48,18 @@ std::string clip(const std::string& text, std::size_t limit) {
 
 std::string clipPassage(const std::string& text) {
   return clip(text, kMaxPassageChars);
+}
+
+/// The placeholders of the document a passage comes from; "unknown" for what is not known.
+std::map<std::string, std::string> documentValues(const std::string& title, const std::string& company,
+                                                  const std::string& filingType, const std::string& period,
+                                                  const std::string& section) {
+  const auto known = [](const std::string& value) { return value.empty() ? std::string("unknown") : value; };
+  return {{"title", known(title)},
+          {"company", known(company)},
+          {"filing_type", known(filingType)},
+          {"period", known(period)},
+          {"section", known(section)}};
 }
 
 std::int64_t estimateTokens(const nlohmann::json& messages, int maxTokens) {
@@ -101,7 +114,7 @@ void OpenAiTeacher::runCalls(const std::vector<CallSpec>& specs, const std::stri
     State& state = states[index];
     nlohmann::json body = {{"model", config_.model},
                            {"messages", state.messages},
-                           {"temperature", config_.temperature},
+                           {"temperature", specs[index].temperature},
                            {"max_tokens", config_.maxTokens}};
     state.sentOptionalFeatures = false;
     if (jsonModeUsable_) {
@@ -192,11 +205,12 @@ std::vector<Judgment> OpenAiTeacher::judge(const std::vector<JudgeRequest>& requ
   const std::string strict = prompt.text("strict_retry");
   std::vector<CallSpec> specs(requests.size());
   for (std::size_t i = 0; i < requests.size(); ++i) {
-    specs[i].messages = nlohmann::json::array(
-        {{{"role", "system"}, {"content", system}},
-         {{"role", "user"},
-          {"content", PromptLibrary::render(user, {{"query", requests[i].queryText},
-                                                   {"passage", clipPassage(requests[i].passageText)}})}}});
+    const JudgeRequest& request = requests[i];
+    auto values = documentValues(request.title, request.company, request.filingType, request.period, request.section);
+    values.insert({{"query", request.queryText}, {"passage", clipPassage(request.passageText)}});
+    specs[i].messages = nlohmann::json::array({{{"role", "system"}, {"content", system}},
+                                               {{"role", "user"}, {"content", PromptLibrary::render(user, values)}}});
+    specs[i].temperature = config_.temperature;
     specs[i].wantLogprobs = true;
     specs[i].strictRetry = strict;
     specs[i].problemOf = [this](const std::string& content) { return parseGradeAnswer(content, maxGrade_).problem; };
@@ -241,19 +255,19 @@ std::vector<SynthesisResult> OpenAiTeacher::synthesizeQueries(const std::vector<
       throw InputError("prompt template " + prompt.source + ": no instruction for query type '" + typeName + "'");
     nlohmann::json messages = nlohmann::json::array({{{"role", "system"}, {"content", system}}});
     for (const auto& example : typeSpec.value("examples", nlohmann::json::array())) {
-      messages.push_back({{"role", "user"},
-                          {"content", PromptLibrary::render(user, {{"filing_type", example.value("filing_type", "")},
-                                                                   {"passage", example.value("passage", "")},
-                                                                   {"instruction", instruction}})}});
-      messages.push_back(
-          {{"role", "assistant"}, {"content", nlohmann::json{{"query", example.value("query", "")}}.dump()}});
+      const auto field = [&](const char* name) { return example.value(name, std::string()); };
+      auto values =
+          documentValues(field("title"), field("company"), field("filing_type"), field("period"), field("section"));
+      values.insert({{"passage", field("passage")}, {"instruction", instruction}});
+      messages.push_back({{"role", "user"}, {"content", PromptLibrary::render(user, values)}});
+      messages.push_back({{"role", "assistant"}, {"content", nlohmann::json{{"query", field("query")}}.dump()}});
     }
-    const std::string filingType = requests[i].filingType.empty() ? "unknown" : requests[i].filingType;
-    messages.push_back({{"role", "user"},
-                        {"content", PromptLibrary::render(user, {{"filing_type", filingType},
-                                                                 {"passage", clipPassage(requests[i].passageText)},
-                                                                 {"instruction", instruction}})}});
+    const SynthesisRequest& request = requests[i];
+    auto values = documentValues(request.title, request.company, request.filingType, request.period, request.section);
+    values.insert({{"passage", clipPassage(request.passageText)}, {"instruction", instruction}});
+    messages.push_back({{"role", "user"}, {"content", PromptLibrary::render(user, values)}});
     specs[i].messages = std::move(messages);
+    specs[i].temperature = config_.synthesisTemperature;
     specs[i].problemOf = [](const std::string& content) { return parseQueryAnswer(content).problem; };
     specs[i].strictRetry = strict;
   }

@@ -13,7 +13,7 @@
 namespace distillery::teacher {
 namespace {
 
-constexpr const char* kFileSuffix = ".v1.json";
+constexpr const char* kFileSuffix = ".v2.json";
 
 std::filesystem::path executableDirectory() {
   std::error_code error;

@@ -88,6 +88,7 @@ TeacherConfig TeacherConfig::fromJson(const nlohmann::json& json) {
   readField(json, "model", config.model);
   readField(json, "api_key_env", config.apiKeyEnv);
   readField(json, "temperature", config.temperature);
+  readField(json, "synthesis_temperature", config.synthesisTemperature);
   readField(json, "max_tokens", config.maxTokens);
   readField(json, "timeout_seconds", config.timeoutSeconds);
   if (const auto verify = json.find("verify_tls"); verify != json.end() && !verify->is_null()) {
@@ -137,6 +138,10 @@ TeacherConfig TeacherConfig::fromJson(const nlohmann::json& json) {
   }
   if (config.concurrency < 1 || config.concurrency > 256)
     throw InputError("teacher config: field 'concurrency' must be between 1 and 256");
+  for (const auto& [field, value] :
+       {std::pair{"temperature", config.temperature}, {"synthesis_temperature", config.synthesisTemperature}})
+    if (!(value >= 0.0 && value <= 2.0))
+      throw InputError(std::string("teacher config: field '") + field + "' must be between 0 and 2");
   if (config.maxTokens < 1)
     throw InputError("teacher config: field 'max_tokens' must be positive");
   if (config.timeoutSeconds <= 0)
@@ -175,6 +180,7 @@ nlohmann::json TeacherConfig::toJson() const {
                {"model", model},
                {"api_key_env", apiKeyEnv},
                {"temperature", temperature},
+               {"synthesis_temperature", synthesisTemperature},
                {"max_tokens", maxTokens},
                {"timeout_seconds", timeoutSeconds},
                {"concurrency", concurrency},

@@ -28,7 +28,10 @@ struct TeacherConfig {
   std::string model;                        // model name sent to the endpoint
   std::string apiKeyEnv = "OPENAI_API_KEY"; // environment variable holding the key (may be unset for local servers)
   std::optional<std::string> apiKey;        // set by the GUI from the keychain; never serialised
-  double temperature = 0.0;
+  double temperature = 0.0;                 // of judging: greedy, so a pair's grade is the model's most likely one
+  /// Of query synthesis: sampling gives varied queries (greedy decoding writes near-identical ones for similar
+  /// passages). 0.8 as in Tamber et al. 2025's released query-generation scripts (vLLM, temperature=0.8).
+  double synthesisTemperature = 0.8;
   int maxTokens = 256;          // per completion
   double timeoutSeconds = 60.0; // per HTTP attempt
   /// Hosts (names or IP addresses, no scheme or port) whose TLS certificate is not checked, e.g. a lab server

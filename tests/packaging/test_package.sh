@@ -88,8 +88,8 @@ step "dpkg-deb --contents"
 dpkg-deb --contents "$deb" | awk '{print $NF}' | sed 's|^\./|/|' >"$work/contents"
 expected=(
   /usr/bin/distillery-cli
-  /usr/share/distillery/prompts/judge-relevance.v1.json
-  /usr/share/distillery/prompts/synthesize-queries.v1.json
+  /usr/share/distillery/prompts/judge-relevance.v2.json
+  /usr/share/distillery/prompts/synthesize-queries.v2.json
   /usr/share/doc/distillery/copyright
   /usr/share/doc/distillery/changelog.gz
   /usr/share/doc/distillery/changelog.Debian.gz
@@ -183,15 +183,15 @@ fi
 step "prompt templates from /usr/share/distillery/prompts"
 prompts=$root/usr/share/distillery/prompts
 # A broken installed template must be the one that is reported: proves the installed directory is read.
-cp "$prompts/judge-relevance.v1.json" "$work/judge.orig.json"
-echo '{ broken' >"$prompts/judge-relevance.v1.json"
+cp "$prompts/judge-relevance.v2.json" "$work/judge.orig.json"
+echo '{ broken' >"$prompts/judge-relevance.v2.json"
 set +e
 err=$(run "$root/usr/bin/distillery-cli" teacher check --teacher openai --endpoint http://127.0.0.1:9/v1 --model m 2>&1)
 status=$?
 set -e
 [ "$status" -eq 1 ] || fail "teacher check with a broken installed template exited $status: $err"
 expect_contains "$err" "$root/usr/" "broken template error"
-expect_contains "$err" "share/distillery/prompts/judge-relevance.v1.json" "broken template error"
+expect_contains "$err" "share/distillery/prompts/judge-relevance.v2.json" "broken template error"
 
 # An edited installed template is sent to the endpoint and gets its own version (its own cache key).
 python3 -c '
@@ -199,7 +199,7 @@ import json, sys
 spec = json.load(open(sys.argv[1]))
 spec["system"] = "PACKAGED-PROMPT-MARKER " + spec["system"]
 json.dump(spec, open(sys.argv[2], "w"))
-' "$work/judge.orig.json" "$prompts/judge-relevance.v1.json"
+' "$work/judge.orig.json" "$prompts/judge-relevance.v2.json"
 python3 -u - "$work" >"$work/server.log" 2>&1 <<'EOF' &
 import http.server, json, pathlib, sys
 work = pathlib.Path(sys.argv[1])
@@ -235,7 +235,7 @@ import json, sys
 result = json.load(sys.stdin)
 assert result["ok"] is True and result["grade"] == 3, "the judgment did not go through"
 version = result["teacher"]["prompt_version"]
-assert version.startswith("judge-relevance/v1+"), "edited template not versioned apart: " + version
+assert version.startswith("judge-relevance/v2+"), "edited template not versioned apart: " + version
 ' <<<"$check" || fail "teacher check with the edited installed template"
 expect_contains "$(cat "$work/seen-system-prompt")" "PACKAGED-PROMPT-MARKER" "system prompt sent to the endpoint"
 

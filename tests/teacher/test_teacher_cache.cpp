@@ -55,6 +55,40 @@ std::string collapseSpaces(const std::string& text) {
   return out;
 }
 
+/// A teacher whose queries are scripted by the passage's position in the batch, and which keeps what it was asked.
+class ScriptedTeacher : public Teacher {
+public:
+  explicit ScriptedTeacher(std::vector<std::string> queries) : queries_(std::move(queries)) {}
+  std::string kind() const override { return "heuristic"; }
+  std::string model() const override { return "scripted"; }
+  std::string promptVersion() const override { return "scripted/v1"; }
+  std::string synthesisPromptVersion() const override { return "scripted/v1"; }
+  std::vector<SynthesisResult> synthesizeQueries(const std::vector<SynthesisRequest>& requests, const ProgressCallback&,
+                                                 std::stop_token, const SynthesisSink& sink) override {
+    std::vector<SynthesisResult> results;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      asked.push_back(requests[i]);
+      SynthesisResult result;
+      result.ok = true;
+      result.passageId = requests[i].passageId;
+      result.type = requests[i].type;
+      result.query = queries_[i % queries_.size()];
+      results.push_back(result);
+      if (sink)
+        sink(i, result);
+    }
+    return results;
+  }
+  std::vector<Judgment> judge(const std::vector<JudgeRequest>&, const ProgressCallback&, std::stop_token,
+                              const JudgmentSink&) override {
+    return {};
+  }
+  std::vector<SynthesisRequest> asked;
+
+private:
+  std::vector<std::string> queries_;
+};
+
 } // namespace
 
 class TeacherCacheTest : public QObject {
@@ -97,7 +131,7 @@ private slots:
     QCOMPARE(first.usage.calls, 12);
     QCOMPARE(s.queryInt64("SELECT count(*) FROM judgments WHERE teacher_model = 'fake-model' AND status = 'ok'"), 12);
     QCOMPARE(s.queryInt64("SELECT count(*) FROM judgments WHERE teacher_kind = 'openai' AND passage_id IS NOT NULL "
-                          "AND prompt_version = 'judge-relevance/v1'"),
+                          "AND prompt_version = 'judge-relevance/v2'"),
              12);
 
     // A second run (a new teacher object, as after a restart) pays for nothing.
@@ -130,10 +164,10 @@ private slots:
     QTemporaryDir prompts;
     nlohmann::json edited = PromptLibrary::load().judge().spec;
     edited["system"] = "You are a strict grader of 10-K passages. " + edited["system"].get<std::string>();
-    std::ofstream(prompts.filePath("judge-relevance.v1.json").toStdString()) << edited.dump();
+    std::ofstream(prompts.filePath("judge-relevance.v2.json").toStdString()) << edited.dump();
     config.promptDirectory = prompts.path().toStdString();
     auto editedTeacher = makeTeacher(config);
-    QVERIFY(editedTeacher->promptVersion() != "judge-relevance/v1");
+    QVERIFY(editedTeacher->promptVersion() != "judge-relevance/v2");
     const JudgeBatchResult again = JudgmentCache(s).judge(*editedTeacher, requests, {}, {});
     QCOMPARE(again.judged, 3); // new wording, new judgments
     QCOMPARE(again.cached, 0);
@@ -313,6 +347,62 @@ private slots:
 
     options.corpus = "no such corpus";
     QVERIFY_THROWS_EXCEPTION(InputError, generateQueries(s, teacher, options, {}, {}));
+  }
+
+  void dropsDuplicateQueriesAndShowsTheTeacherTheDocument() {
+    store::Store s = store::Store::open(storePath_.toStdString());
+    ScriptedTeacher teacher({"What was the CFO's base salary in 2019?",
+                             "what was the CFO's base salary in 2019", // same words: a duplicate
+                             "What was the CFO base salary in 2019?",  // 8 of 9 words shared: near-duplicate
+                             "Who was appointed chief financial officer?", "When does the credit agreement mature?"});
+    std::vector<std::int64_t> ids; // passages that are not near-duplicates, in corpus order
+    for (const auto& p : passages_)
+      if (!p.nearDuplicateOf)
+        ids.push_back(p.id);
+    QVERIFY(ids.size() >= 7);
+    QueryGenerationOptions options;
+    options.corpus = "filings";
+    options.count = 5;
+    options.querySet = "dedup";
+    options.passageIds.assign(ids.begin(), ids.begin() + 5);
+    std::vector<std::string> messages;
+    const auto result =
+        generateQueries(s, teacher, options, [&](const distillery::Progress& p) { messages.push_back(p.message); }, {});
+    QCOMPARE(result.generated, 3);
+    QCOMPARE(result.duplicates, 2);
+    QCOMPARE(result.dropped.size(), std::size_t(2));
+    QVERIFY2(result.dropped[0].reason.starts_with("same text as query "), result.dropped[0].reason.c_str());
+    QVERIFY2(result.dropped[1].reason.starts_with("near-duplicate of query ") &&
+                 result.dropped[1].reason.find("word overlap 0.89") != std::string::npos,
+             result.dropped[1].reason.c_str());
+    QCOMPARE(std::count_if(messages.begin(), messages.end(),
+                           [](const std::string& m) { return m.starts_with("dropped query of passage "); }),
+             std::ptrdiff_t(2));
+    QCOMPARE(s.queryInt64("SELECT count(*) FROM queries q JOIN query_sets qs ON qs.id = q.query_set_id "
+                          "WHERE qs.name = 'dedup'"),
+             3);
+
+    // The EDGAR filings name their company and period: the teacher is shown them with the passage.
+    QCOMPARE(teacher.asked.size(), std::size_t(5));
+    const auto known = std::count_if(teacher.asked.begin(), teacher.asked.end(),
+                                     [](const SynthesisRequest& r) { return !r.company.empty() && !r.period.empty(); });
+    QVERIFY2(known >= 4, std::to_string(known).c_str());
+    std::map<std::int64_t, corpus::PassageRecord> byId;
+    for (const auto& p : passages_)
+      byId.emplace(p.id, p);
+    for (const SynthesisRequest& r : teacher.asked) {
+      QCOMPARE(r.company, byId.at(r.passageId).company);
+      QCOMPARE(r.period, byId.at(r.passageId).period);
+      QCOMPARE(r.section, byId.at(r.passageId).section);
+    }
+
+    // Asked again, a set already holding a query drops a new one with the same words.
+    ScriptedTeacher again({"WHAT WAS THE CFO'S BASE SALARY IN 2019?"});
+    options.passageIds.assign(ids.begin() + 5, ids.begin() + 7);
+    const auto second = generateQueries(s, again, options, {}, {});
+    QCOMPARE(again.asked.size(), std::size_t(2));
+    QCOMPARE(second.generated, 0);
+    QCOMPARE(second.duplicates, 2);
   }
 };
 

@@ -145,7 +145,7 @@ private slots:
   // ---- prompts and config ----
   void bundledPromptsLoadAndRender() {
     const PromptLibrary library = PromptLibrary::load();
-    QCOMPARE(library.judge().version, std::string("judge-relevance/v1"));
+    QCOMPARE(library.judge().version, std::string("judge-relevance/v2"));
     QVERIFY(library.synthesis().spec["types"].contains("keyword"));
     QCOMPARE(PromptLibrary::render("Q: {{query}} / {{unknown}} / {{query}}", {{"query", "{{passage}}"}}),
              std::string("Q: {{passage}} / {{unknown}} / {{passage}}"));
@@ -156,18 +156,18 @@ private slots:
     const PromptLibrary bundled = PromptLibrary::load();
     nlohmann::json edited = bundled.judge().spec;
     edited["system"] = edited["system"].get<std::string>() + " Be terse.";
-    std::ofstream(dir.filePath("judge-relevance.v1.json").toStdString()) << edited.dump(2);
+    std::ofstream(dir.filePath("judge-relevance.v2.json").toStdString()) << edited.dump(2);
     const PromptLibrary library = PromptLibrary::load(dir.path().toStdString());
-    QVERIFY(library.judge().version.starts_with("judge-relevance/v1+"));
+    QVERIFY(library.judge().version.starts_with("judge-relevance/v2+"));
     QVERIFY(library.judge().source.find(dir.path().toStdString()) != std::string::npos);
     QCOMPARE(library.synthesis().version, bundled.synthesis().version); // not overridden: falls through
 
-    std::ofstream(dir.filePath("synthesize-queries.v1.json").toStdString()) << "{ broken";
+    std::ofstream(dir.filePath("synthesize-queries.v2.json").toStdString()) << "{ broken";
     try {
       PromptLibrary::load(dir.path().toStdString());
       QFAIL("a broken template must be refused");
     } catch (const InputError& e) {
-      QVERIFY(std::string(e.what()).find("synthesize-queries.v1.json") != std::string::npos);
+      QVERIFY(std::string(e.what()).find("synthesize-queries.v2.json") != std::string::npos);
     }
   }
 
@@ -620,7 +620,47 @@ private slots:
     const auto& messages = first.json["messages"];
     QCOMPARE(messages.size(), std::size_t(1 + 2 * 2 + 1)); // system, two examples, the passage
     QCOMPARE(messages[2]["role"].get<std::string>(), std::string("assistant"));
-    QVERIFY(first.lastUserContent().find("Filing type:") != std::string::npos);
+    QVERIFY(first.lastUserContent().starts_with("Document: unknown, "));
+  }
+
+  void promptsCarryTheDocumentAndSynthesisSamples() {
+    FakeChatServer server([](const FakeRequest& r) {
+      if (r.lastUserContent().starts_with("Query:")) // the judging prompt
+        return test::gradeReply(2);
+      return FakeReply{200, test::chatCompletionBody("{\"query\": \"What was Acme FY2018 capex?\"}"), {}, 0, false};
+    });
+    TeacherConfig config = test::fastOpenAiConfig(server.baseUrl());
+    QCOMPARE(config.synthesisTemperature, 0.8); // the default: Tamber et al.'s generation scripts
+    config.synthesisTemperature = 0.65;
+    auto teacher = makeTeacher(config);
+    SynthesisRequest synthesis{21, "Capital expenditures were $1.6 billion.", QueryType::Question, "10-K"};
+    synthesis.company = "Acme Widgets Inc";
+    synthesis.period = "FY2018";
+    synthesis.section = "Item 7";
+    synthesis.title = "Annual report";
+    QVERIFY(teacher->synthesizeQueries({synthesis}, {}, std::stop_token()).front().ok);
+    JudgeRequest judge;
+    judge.queryText = "What was Acme's FY2018 capex?";
+    judge.passageText = "Capital expenditures were $1.6 billion.";
+    judge.company = "Acme Widgets Inc";
+    judge.period = "2018-12-31";
+    QVERIFY(teacher->judge({judge}, {}, std::stop_token()).front().ok);
+
+    const auto requests = server.requests();
+    QCOMPARE(requests.size(), std::size_t(2));
+    const std::string written = requests[0].lastUserContent();
+    for (const char* part : {"Acme Widgets Inc", "FY2018", "Item 7", "10-K", "Annual report"})
+      QVERIFY2(written.find(part) != std::string::npos, written.c_str());
+    QCOMPARE(requests[0].json["temperature"].get<double>(), 0.65);
+    const std::string graded = requests[1].lastUserContent();
+    for (const char* part : {"Acme Widgets Inc", "2018-12-31", "section unknown"})
+      QVERIFY2(graded.find(part) != std::string::npos, graded.c_str());
+    QCOMPARE(requests[1].json["temperature"].get<double>(), 0.0); // judging stays greedy
+
+    QCOMPARE(TeacherConfig::fromJson({{"kind", "heuristic"}, {"synthesis_temperature", 1.1}}).synthesisTemperature,
+             1.1);
+    QVERIFY_THROWS_EXCEPTION(InputError,
+                             TeacherConfig::fromJson({{"kind", "heuristic"}, {"synthesis_temperature", 3}}));
   }
 };
 
