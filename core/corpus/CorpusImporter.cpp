@@ -686,32 +686,6 @@ private:
 
 } // namespace
 
-std::string formatName(ImportFormat format) {
-  switch (format) {
-  case ImportFormat::Auto:
-    return "auto";
-  case ImportFormat::EdgarJson:
-    return "edgar-json";
-  case ImportFormat::EdgarFull:
-    return "edgar-full";
-  case ImportFormat::Text:
-    return "text";
-  case ImportFormat::Beir:
-    return "beir";
-  case ImportFormat::Jsonl:
-    return "jsonl";
-  }
-  return "auto";
-}
-
-ImportFormat parseFormat(const std::string& name) {
-  for (ImportFormat f : {ImportFormat::Auto, ImportFormat::EdgarJson, ImportFormat::EdgarFull, ImportFormat::Text,
-                         ImportFormat::Beir, ImportFormat::Jsonl})
-    if (formatName(f) == name)
-      return f;
-  throw InputError("unknown format '" + name + "' (expected auto, edgar-json, edgar-full, text, beir or jsonl)");
-}
-
 std::optional<ImportFormat> detectFormat(const fs::path& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec))
