@@ -99,7 +99,9 @@ struct ImportSummary {
 /// Imports files and folders (folders recurse; a folder holding corpus.jsonl is one BEIR dataset)
 /// into the corpus named in options, creating it when missing. Each document is written in one
 /// transaction, so a failure or cancel never leaves half a document. Bad inputs are skipped and listed,
-/// never fatal. Progress: stage "import", done/total in bytes of input, message = current file.
+/// never fatal; a bad line in a BEIR dataset's qrels (read as core/corpus/readers/QrelsReader.h describes)
+/// skips the dataset's queries, listed with file and line, while its records stay imported.
+/// Progress: stage "import", done/total in bytes of input, message = current file.
 /// On a stop request it returns early with cancelled = true (it does not throw Cancelled).
 /// Throws only for problems with the store itself or an invalid corpus name.
 ImportSummary importPaths(store::Store& store, const ImportOptions& options,
