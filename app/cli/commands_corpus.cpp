@@ -2,8 +2,8 @@
 #include "app/cli/CliCommand.h"
 #include "app/cli/InterruptScope.h"
 #include "core/corpus/CorpusImporter.h"
-#include "core/corpus/DemoCorpus.h"
 #include "core/corpus/EdgarDownloader.h"
+#include "core/corpus/demo/DemoCorpus.h"
 #include "core/store/Store.h"
 
 #include <memory>

@@ -1,11 +1,12 @@
 #include "core/corpus/CorpusImporter.h"
 
-#include "core/corpus/BoundedJson.h"
 #include "core/corpus/CorpusRepository.h"
-#include "core/corpus/FilingReaders.h"
 #include "core/corpus/FilingText.h"
-#include "core/corpus/LineReader.h"
 #include "core/corpus/PassageWriter.h"
+#include "core/corpus/readers/BoundedJson.h"
+#include "core/corpus/readers/FilingReaders.h"
+#include "core/corpus/readers/LineReader.h"
+#include "core/corpus/readers/QrelsReader.h"
 #include "core/store/Store.h"
 #include "core/util/Error.h"
 #include "core/util/Hash.h"
@@ -556,45 +557,16 @@ private:
     std::int64_t unknownQueries = 0;
     for (const fs::path& file : qrelFiles) {
       const std::string split = file.stem().string();
-      LineReader lines(file, options_.maxRecordBytes);
-      std::string line;
-      while (nextRecordLine(lines, file)) {
-        const std::int64_t lineNumber = lines.lineNumber();
-        line.assign(lines.line());
-        if (!line.empty() && line.back() == '\r')
-          line.pop_back();
-        std::vector<std::string> cells;
-        std::size_t start = 0;
-        for (std::size_t tab; (tab = line.find('\t', start)) != std::string::npos; start = tab + 1)
-          cells.push_back(line.substr(start, tab - start));
-        cells.push_back(line.substr(start));
-        if (cells.size() == 4) // TREC style: query 0 doc grade
-          cells.erase(cells.begin() + 1);
-        if (cells.size() != 3) {
-          if (!line.empty())
-            summary_.skipped.push_back(
-                {file.string() + ":" + std::to_string(lineNumber), "expected 3 tab-separated columns"});
-          continue;
-        }
-        int grade = 0;
-        try {
-          std::size_t used = 0;
-          grade = std::stoi(cells[2], &used);
-          if (used != cells[2].size())
-            throw std::invalid_argument("grade");
-        } catch (const std::exception&) {
-          if (lineNumber > 1) // the first line is usually the header "query-id corpus-id score"
-            summary_.skipped.push_back({file.string() + ":" + std::to_string(lineNumber), "grade is not an integer"});
-          continue;
-        }
-        const auto it = queries.find(cells[0]);
+      // A bad line throws InputError naming it: this dataset's queries are skipped, its records stay imported.
+      for (QrelLine& qrel : readQrelsFile(file, options_.maxRecordBytes)) {
+        const auto it = queries.find(qrel.queryKey);
         if (it == queries.end()) {
           ++unknownQueries;
           continue;
         }
         if (it->second.split.empty())
           it->second.split = split;
-        it->second.qrels.emplace_back(cells[1], grade);
+        it->second.qrels.emplace_back(std::move(qrel.recordKey), qrel.grade);
       }
     }
     if (unknownQueries > 0)
@@ -686,32 +658,6 @@ private:
 };
 
 } // namespace
-
-std::string formatName(ImportFormat format) {
-  switch (format) {
-  case ImportFormat::Auto:
-    return "auto";
-  case ImportFormat::EdgarJson:
-    return "edgar-json";
-  case ImportFormat::EdgarFull:
-    return "edgar-full";
-  case ImportFormat::Text:
-    return "text";
-  case ImportFormat::Beir:
-    return "beir";
-  case ImportFormat::Jsonl:
-    return "jsonl";
-  }
-  return "auto";
-}
-
-ImportFormat parseFormat(const std::string& name) {
-  for (ImportFormat f : {ImportFormat::Auto, ImportFormat::EdgarJson, ImportFormat::EdgarFull, ImportFormat::Text,
-                         ImportFormat::Beir, ImportFormat::Jsonl})
-    if (formatName(f) == name)
-      return f;
-  throw InputError("unknown format '" + name + "' (expected auto, edgar-json, edgar-full, text, beir or jsonl)");
-}
 
 std::optional<ImportFormat> detectFormat(const fs::path& path) {
   std::error_code ec;

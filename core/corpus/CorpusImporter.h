@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/corpus/Chunker.h"
+#include "core/util/EnumNames.h"
 #include "core/util/Progress.h"
 
 namespace distillery::store {
@@ -27,10 +28,26 @@ enum class ImportFormat {
   Jsonl,     // generic JSON lines with a field mapping
 };
 
+inline constexpr EnumName<ImportFormat> kImportFormatNames[] = {
+    {.value = ImportFormat::Auto, .name = "auto", .description = "detected per file from extension and content"},
+    {.value = ImportFormat::EdgarJson, .name = "edgar-json", .description = "EDGAR-CORPUS JSON, one filing a file"},
+    {.value = ImportFormat::EdgarFull, .name = "edgar-full", .description = "EDGAR full submission or .htm filing"},
+    {.value = ImportFormat::Text, .name = "text", .description = "plain text, optional metadata.jsonl sidecar"},
+    {.value = ImportFormat::Beir, .name = "beir", .description = "corpus.jsonl + queries.jsonl + qrels/*.tsv"},
+    {.value = ImportFormat::Jsonl, .name = "jsonl", .description = "generic JSON lines with a field mapping"},
+};
+constexpr std::span<const EnumName<ImportFormat>> enumNames(ImportFormat) {
+  return kImportFormatNames;
+}
+
 /// "auto", "edgar-json", "edgar-full", "text", "beir", "jsonl".
-std::string formatName(ImportFormat format);
+inline std::string formatName(ImportFormat format) {
+  return std::string(enumName(format));
+}
 /// Inverse of formatName; throws InputError naming the value and the accepted names.
-ImportFormat parseFormat(const std::string& name);
+inline ImportFormat parseFormat(const std::string& name) {
+  return parseEnum<ImportFormat>(name, "format");
+}
 
 /// Where the fields of a generic JSONL record are; dotted paths reach into objects ("metadata.form").
 /// An empty path means the record has no such field.
@@ -83,7 +100,9 @@ struct ImportSummary {
 /// Imports files and folders (folders recurse; a folder holding corpus.jsonl is one BEIR dataset)
 /// into the corpus named in options, creating it when missing. Each document is written in one
 /// transaction, so a failure or cancel never leaves half a document. Bad inputs are skipped and listed,
-/// never fatal. Progress: stage "import", done/total in bytes of input, message = current file.
+/// never fatal; a bad line in a BEIR dataset's qrels (read as core/corpus/readers/QrelsReader.h describes)
+/// skips the dataset's queries, listed with file and line, while its records stay imported.
+/// Progress: stage "import", done/total in bytes of input, message = current file.
 /// On a stop request it returns early with cancelled = true (it does not throw Cancelled).
 /// Throws only for problems with the store itself or an invalid corpus name.
 ImportSummary importPaths(store::Store& store, const ImportOptions& options,

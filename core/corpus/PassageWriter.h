@@ -15,8 +15,8 @@
 
 #include "core/corpus/Chunker.h"
 #include "core/corpus/CorpusImporter.h"
-#include "core/corpus/FilingReaders.h"
 #include "core/corpus/NearDuplicateIndex.h"
+#include "core/corpus/readers/FilingReaders.h"
 #include "core/store/Store.h"
 
 namespace distillery::corpus {

@@ -217,30 +217,6 @@ void storeEvaluation(store::Store& store, const EvaluationRequest& request, Eval
 
 } // namespace
 
-std::string toString(RetrieverKind kind) {
-  switch (kind) {
-  case RetrieverKind::Dense:
-    return "dense";
-  case RetrieverKind::Bm25:
-    return "bm25";
-  case RetrieverKind::Hybrid:
-    return "hybrid";
-  case RetrieverKind::RunFile:
-    return "run";
-  }
-  return "bm25";
-}
-
-RetrieverKind retrieverKindFromString(const std::string& text) {
-  if (text == "dense")
-    return RetrieverKind::Dense;
-  if (text == "bm25")
-    return RetrieverKind::Bm25;
-  if (text == "hybrid")
-    return RetrieverKind::Hybrid;
-  throw InputError("unknown retriever '" + text + "' (expected dense, bm25 or hybrid)");
-}
-
 namespace {
 
 // What both retrievers found for a request's queries, before any fusion or scoring.

@@ -23,6 +23,7 @@
 #include "core/index/Bm25Index.h"
 #include "core/index/DenseIndex.h"
 #include "core/index/PassageFilter.h"
+#include "core/util/EnumNames.h"
 #include "core/util/Progress.h"
 
 namespace distillery::model {
@@ -40,9 +41,24 @@ enum class RetrieverKind {
   Hybrid,  // reciprocal-rank fusion of the dense and BM25 lists
   RunFile, // an external TREC run file: nothing retrieved, only scored
 };
-std::string toString(RetrieverKind kind);
+inline constexpr EnumName<RetrieverKind> kRetrieverKindNames[] = {
+    {.value = RetrieverKind::Dense, .name = "dense"},
+    {.value = RetrieverKind::Bm25, .name = "bm25"},
+    {.value = RetrieverKind::Hybrid, .name = "hybrid"},
+    {.value = RetrieverKind::RunFile, .name = "run", .use = EnumNameUse::WriteOnly}, // chosen by giving --run
+};
+constexpr std::span<const EnumName<RetrieverKind>> enumNames(RetrieverKind) {
+  return kRetrieverKindNames;
+}
+
+/// "dense", "bm25", "hybrid", "run".
+inline std::string toString(RetrieverKind kind) {
+  return std::string(enumName(kind));
+}
 /// "dense", "bm25", "hybrid"; throws InputError naming the value otherwise.
-RetrieverKind retrieverKindFromString(const std::string& text);
+inline RetrieverKind retrieverKindFromString(const std::string& text) {
+  return parseEnum<RetrieverKind>(text, "retriever");
+}
 
 struct EvaluationRequest {
   std::int64_t corpusId = 0;

@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/corpus/readers/QrelsReader.h"
 #include "core/util/Error.h"
 
 namespace distillery::eval {
@@ -99,30 +100,9 @@ std::vector<QueryRecord> readQueriesJsonl(const std::filesystem::path& path) {
 }
 
 Qrels readQrels(const std::filesystem::path& path) {
-  std::ifstream in = openInput(path, "qrels");
   Qrels qrels;
-  std::string line;
-  std::size_t number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    const auto fields = splitFields(line);
-    if (fields.empty())
-      continue;
-    if (fields.size() != 3 && fields.size() != 4)
-      throw InputError(where(path, number) +
-                       ": expected 3 columns (query-id corpus-id score) or 4 (qid 0 docid "
-                       "grade), found " +
-                       std::to_string(fields.size()));
-    const std::string& gradeText = fields.back();
-    const auto grade = parseInteger(gradeText);
-    if (!grade) {
-      if (number == 1 && fields.size() == 3)
-        continue; // BEIR header: query-id corpus-id score
-      throw InputError(where(path, number) + ": grade '" + gradeText + "' is not an integer");
-    }
-    const std::string& docKey = fields.size() == 3 ? fields[1] : fields[2];
-    qrels[fields[0]][docKey] = static_cast<int>(*grade);
-  }
+  for (const corpus::QrelLine& qrel : corpus::readQrelsFile(path))
+    qrels[qrel.queryKey][qrel.recordKey] = qrel.grade; // a repeated pair: the last line counts
   return qrels;
 }
 

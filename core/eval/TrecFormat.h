@@ -34,7 +34,8 @@ using Run = std::map<std::string, std::vector<RunEntry>>;
 std::vector<QueryRecord> readQueriesJsonl(const std::filesystem::path& path);
 
 /// Qrels as BEIR TSV (`query-id corpus-id score`, optional header) or TREC (`qid iteration docid grade`),
-/// told apart by the number of columns; tabs or spaces. Throws InputError naming file and line.
+/// told apart by the number of columns; tabs or spaces: the one qrels format, shared with `import` (see
+/// core/corpus/readers/QrelsReader.h). Throws InputError naming file and line.
 Qrels readQrels(const std::filesystem::path& path);
 
 /// A TREC run file. Entries of each query are ordered by score descending; equal scores keep the file's

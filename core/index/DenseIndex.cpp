@@ -18,6 +18,7 @@
 #include "core/index/IvfSearch.h"
 #include "core/index/RowScan.h"
 #include "core/index/VectorisedFlatStorage.h"
+#include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
 
 namespace distillery::index {
@@ -55,32 +56,6 @@ struct FileCloser {
 using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
 
 } // namespace
-
-std::string toString(DenseIndexKind kind) {
-  switch (kind) {
-  case DenseIndexKind::Auto:
-    return "auto";
-  case DenseIndexKind::Exact:
-    return "exact";
-  case DenseIndexKind::Ivf:
-    return "ivf";
-  case DenseIndexKind::Hnsw:
-    return "hnsw";
-  }
-  return "auto";
-}
-
-DenseIndexKind denseIndexKindFromString(const std::string& text) {
-  if (text == "auto")
-    return DenseIndexKind::Auto;
-  if (text == "exact" || text == "flat")
-    return DenseIndexKind::Exact;
-  if (text == "ivf")
-    return DenseIndexKind::Ivf;
-  if (text == "hnsw")
-    return DenseIndexKind::Hnsw;
-  throw InputError("unknown dense index kind '" + text + "' (expected auto, exact, ivf or hnsw)");
-}
 
 struct DenseIndex::Impl {
   std::unique_ptr<faiss::Index> index;
@@ -351,26 +326,17 @@ void DenseIndex::setProbes(std::int64_t probes) {
 void DenseIndex::save(const std::filesystem::path& path) const {
   if (path.has_parent_path())
     std::filesystem::create_directories(path.parent_path());
-  const std::filesystem::path temporary = path.string() + ".part";
-  {
-    FilePtr file(std::fopen(temporary.c_str(), "wb"));
-    if (!file)
-      throw Error("cannot write dense index " + temporary.string() + ": " + std::strerror(errno));
-    const std::uint64_t count = impl_->ids.size();
-    bool ok = std::fwrite(kMagic, 1, sizeof kMagic, file.get()) == sizeof kMagic &&
-              std::fwrite(&count, sizeof count, 1, file.get()) == 1 &&
-              (count == 0 || std::fwrite(impl_->ids.data(), sizeof(std::int64_t), count, file.get()) == count);
-    if (ok) {
-      try {
-        faiss::write_index(impl_->index.get(), file.get());
-      } catch (const faiss::FaissException& e) {
-        ok = false;
-      }
-    }
-    if (!ok || std::fflush(file.get()) != 0)
-      throw Error("cannot write dense index " + temporary.string() + ": write failed");
+  AtomicFile file(path, "cannot write dense index");
+  const std::uint64_t count = impl_->ids.size();
+  file.write({kMagic, sizeof kMagic});
+  file.write({reinterpret_cast<const char*>(&count), sizeof count});
+  file.write({reinterpret_cast<const char*>(impl_->ids.data()), sizeof(std::int64_t) * count});
+  try {
+    faiss::write_index(impl_->index.get(), file.file());
+  } catch (const faiss::FaissException&) {
+    file.fail();
   }
-  std::filesystem::rename(temporary, path);
+  file.commit();
 }
 
 DenseIndex DenseIndex::load(const std::filesystem::path& path) {

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "core/index/SearchHit.h"
+#include "core/util/EnumNames.h"
 
 namespace distillery::index {
 
@@ -39,9 +40,25 @@ enum class DenseIndexKind {
   Hnsw,  // faiss IndexHNSWFlat with METRIC_INNER_PRODUCT: approximate
 };
 
-std::string toString(DenseIndexKind kind);
+inline constexpr EnumName<DenseIndexKind> kDenseIndexKindNames[] = {
+    {.value = DenseIndexKind::Auto, .name = "auto"},
+    {.value = DenseIndexKind::Exact, .name = "exact"},
+    {.value = DenseIndexKind::Exact, .name = "flat", .use = EnumNameUse::Alias}, // faiss's name for it
+    {.value = DenseIndexKind::Ivf, .name = "ivf"},
+    {.value = DenseIndexKind::Hnsw, .name = "hnsw"},
+};
+constexpr std::span<const EnumName<DenseIndexKind>> enumNames(DenseIndexKind) {
+  return kDenseIndexKindNames;
+}
+
+/// "auto", "exact", "ivf", "hnsw".
+inline std::string toString(DenseIndexKind kind) {
+  return std::string(enumName(kind));
+}
 /// Parses "auto", "exact" (or "flat"), "ivf", "hnsw"; throws InputError naming the value otherwise.
-DenseIndexKind denseIndexKindFromString(const std::string& text);
+inline DenseIndexKind denseIndexKindFromString(const std::string& text) {
+  return parseEnum<DenseIndexKind>(text, "dense index kind");
+}
 
 struct DenseIndexOptions {
   DenseIndexKind kind = DenseIndexKind::Auto;

@@ -140,10 +140,8 @@ BertConfig BertConfig::load(const std::filesystem::path& directory) {
   if (json.contains("distillery") && json["distillery"].is_object()) {
     const auto& own = json["distillery"];
     const auto pooling = field<std::string>(own, "pooling", "", path);
-    if (pooling == "cls")
-      config.pooling = Pooling::Cls;
-    else if (pooling == "mean")
-      config.pooling = Pooling::Mean;
+    if (const auto named = findEnum<Pooling>(pooling))
+      config.pooling = *named;
     else if (!pooling.empty())
       throw InputError(path.string() + ": field distillery.pooling must be \"cls\" or \"mean\"");
   }
@@ -205,7 +203,7 @@ void BertConfig::save(const std::filesystem::path& directory) const {
                                         {"pad_token_id", 0},
                                         {"position_embedding_type", "absolute"},
                                         {"torch_dtype", "float32"},
-                                        {"distillery", {{"pooling", pooling == Pooling::Cls ? "cls" : "mean"}}}});
+                                        {"distillery", {{"pooling", std::string(enumName(pooling))}}}});
   writeJson(
       directory / "modules.json",
       nlohmann::ordered_json::array(

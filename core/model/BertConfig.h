@@ -5,9 +5,19 @@
 #include <filesystem>
 #include <string>
 
+#include "core/util/EnumNames.h"
+
 namespace distillery::model {
 
 enum class Pooling { Cls, Mean };
+
+inline constexpr EnumName<Pooling> kPoolingNames[] = {
+    {.value = Pooling::Cls, .name = "cls", .description = "the [CLS] token's hidden state"},
+    {.value = Pooling::Mean, .name = "mean", .description = "the mean of the tokens' hidden states"},
+};
+constexpr std::span<const EnumName<Pooling>> enumNames(Pooling) {
+  return kPoolingNames;
+}
 
 struct BertConfig {
   std::int64_t vocabSize = 30522;

@@ -4,6 +4,7 @@
 #include "core/model/DefaultStudent.h"
 #include "core/model/StudentModel.h"
 #include "core/store/Store.h"
+#include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
 #include "core/util/Hash.h"
 #include "core/util/Time.h"
@@ -68,21 +69,13 @@ std::filesystem::path defaultStudentDirectory(const EncoderContext& context) {
                          ("default-" + safeFileName(context.corpus) + "-" + hasher.hexDigest().substr(0, 12));
   if (!isModelDirectory(directory)) {
     // Train into a side directory and rename: a crash or cancel never leaves a half-written model behind.
-    const auto partial = std::filesystem::path(directory.string() + ".partial");
-    std::filesystem::remove_all(partial);
     DefaultStudentOptions options;
     options.seed = context.seed;
     options.steps = defaultStudentSteps(texts.size(), options);
     options.progress = context.progress;
     options.stop = context.stop;
-    try {
-      trainDefaultStudent(texts, partial, options);
-    } catch (...) {
-      std::filesystem::remove_all(partial);
-      throw;
-    }
-    std::filesystem::remove_all(directory);
-    std::filesystem::rename(partial, directory);
+    buildDirectoryAtomically(
+        directory, [&](const std::filesystem::path& partial) { trainDefaultStudent(texts, partial, options); });
   }
   registerModel(store, directory, "default", "default (trained on corpus " + context.corpus + ")");
   return directory;

@@ -1,7 +1,7 @@
 #include "core/model/Safetensors.h"
 
+#include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
-#include "core/util/FileWrite.h"
 
 #include <nlohmann/json.hpp>
 
@@ -219,33 +219,20 @@ void writeSafetensors(const std::filesystem::path& path, std::vector<Safetensors
   }
   std::string text = header.dump();
   text.append((8 - text.size() % 8) % 8, ' ');
-  const auto temporary = std::filesystem::path(path.string() + ".partial");
-  {
-    errno = 0;
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out)
-      throw Error(systemError("cannot write", temporary));
-    std::uint64_t length = text.size();
-    unsigned char lengthBytes[8];
-    for (int i = 0; i < 8; ++i)
-      lengthBytes[i] = static_cast<unsigned char>(length >> (8 * i));
-    out.write(reinterpret_cast<const char*>(lengthBytes), 8);
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    for (const auto& t : tensors) {
-      std::size_t count = 1;
-      for (const auto d : t.shape)
-        count *= static_cast<std::size_t>(d);
-      out.write(reinterpret_cast<const char*>(t.values), static_cast<std::streamsize>(4 * count));
-    }
-    out.flush();
-    if (!out) {
-      const std::string error = systemError("cannot write", temporary);
-      out.close();
-      std::filesystem::remove(temporary);
-      throw Error(error);
-    }
+  AtomicFile out(path);
+  const std::uint64_t length = text.size();
+  char lengthBytes[8];
+  for (int i = 0; i < 8; ++i)
+    lengthBytes[i] = static_cast<char>(length >> (8 * i));
+  out.write({lengthBytes, 8});
+  out.write(text);
+  for (const auto& t : tensors) {
+    std::size_t count = 1;
+    for (const auto d : t.shape)
+      count *= static_cast<std::size_t>(d);
+    out.write({reinterpret_cast<const char*>(t.values), 4 * count});
   }
-  std::filesystem::rename(temporary, path);
+  out.commit();
 }
 
 } // namespace distillery::model

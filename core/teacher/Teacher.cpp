@@ -13,27 +13,6 @@ const std::vector<QueryType>& allQueryTypes() {
   return types;
 }
 
-std::string toString(QueryType type) {
-  switch (type) {
-  case QueryType::Question:
-    return "question";
-  case QueryType::Claim:
-    return "claim";
-  case QueryType::Keyword:
-    return "keyword";
-  case QueryType::Title:
-    return "title";
-  }
-  return "question";
-}
-
-QueryType parseQueryType(const std::string& name) {
-  for (QueryType type : allQueryTypes())
-    if (toString(type) == name)
-      return type;
-  throw InputError("unknown query type '" + name + "' (expected question, claim, keyword or title)");
-}
-
 void TeacherUsage::add(const TeacherUsage& other) {
   calls += other.calls;
   inputTokens += other.inputTokens;

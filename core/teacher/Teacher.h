@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/teacher/TeacherConfig.h"
+#include "core/util/EnumNames.h"
 #include "core/util/Progress.h"
 
 namespace distillery::teacher {
@@ -18,10 +19,25 @@ namespace distillery::teacher {
 /// The four query types of the listwise-distillation paper.
 enum class QueryType { Question, Claim, Keyword, Title };
 
+inline constexpr EnumName<QueryType> kQueryTypeNames[] = {
+    {.value = QueryType::Question, .name = "question", .description = "a natural-language question"},
+    {.value = QueryType::Claim, .name = "claim", .description = "a statement the passage supports"},
+    {.value = QueryType::Keyword, .name = "keyword", .description = "a few search terms"},
+    {.value = QueryType::Title, .name = "title", .description = "a heading the passage could stand under"},
+};
+constexpr std::span<const EnumName<QueryType>> enumNames(QueryType) {
+  return kQueryTypeNames;
+}
+
 const std::vector<QueryType>& allQueryTypes();
-std::string toString(QueryType type); // "question" | "claim" | "keyword" | "title"
+/// "question" | "claim" | "keyword" | "title".
+inline std::string toString(QueryType type) {
+  return std::string(enumName(type));
+}
 /// Parses a type name; throws InputError naming the value when it is unknown.
-QueryType parseQueryType(const std::string& name);
+inline QueryType parseQueryType(const std::string& name) {
+  return parseEnum<QueryType>(name, "query type");
+}
 
 /// Token usage and estimated cost of one call or summed over a job.
 struct TeacherUsage {

@@ -1,8 +1,9 @@
-// Import throughput: all of ../shared/data/filings (EDGAR-CORPUS 10-K and 8-K JSON, paged 10-Q text)
-// into a new store, single-threaded, reported as MB/s of input and passages/s. Goal: >= 5 MB/s.
-// Also times the demo corpus generator and its import. Run: build/<preset>/bench/bench_corpus [filings-dir]
+// Import throughput: every real filing of the shared test data (DISTILLERY_SHARED_DATA/filings: EDGAR-CORPUS 10-K
+// and 8-K JSON, paged 10-Q text) into a new store, single-threaded, reported as MB/s of input and passages/s.
+// Goal: >= 5 MB/s. Also times the demo corpus generator and its import.
+// Run: build/<preset>/bench/bench_corpus [filings-dir]
 #include "core/corpus/CorpusImporter.h"
-#include "core/corpus/DemoCorpus.h"
+#include "core/corpus/demo/DemoCorpus.h"
 #include "core/store/Store.h"
 #include "core/util/Time.h"
 

@@ -11,7 +11,7 @@
 // (outside the batch's timing, with the same threads), and the run's efficiency is its FLOPs over what torch::mm
 // would have done in each batch's time at the speed measured next to it. Each setting runs three times; the
 // best run is reported (load only ever slows a run down) with the median beside it.
-#include "core/corpus/DemoCorpus.h"
+#include "core/corpus/demo/DemoCorpus.h"
 #include "core/index/Bm25Index.h"
 #include "core/model/DefaultStudent.h"
 #include "core/model/StudentModel.h"

@@ -2,7 +2,7 @@
 // keyword search is good but not perfect on its held-out queries.
 #include "core/corpus/CorpusImporter.h"
 #include "core/corpus/CorpusRepository.h"
-#include "core/corpus/DemoCorpus.h"
+#include "core/corpus/demo/DemoCorpus.h"
 #include "core/store/Store.h"
 #include "core/util/Error.h"
 #include "tests/support/TestSupport.h"

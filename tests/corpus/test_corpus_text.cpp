@@ -1,8 +1,8 @@
 // Chunking, token estimates, boilerplate removal, item sections and HTML to text.
 #include "core/corpus/Chunker.h"
 #include "core/corpus/FilingText.h"
-#include "core/corpus/HtmlText.h"
 #include "core/corpus/NearDuplicateIndex.h"
+#include "core/corpus/readers/HtmlText.h"
 #include "core/util/Error.h"
 #include "tests/support/TestSupport.h"
 

@@ -12,9 +12,9 @@
 
 #include "core/corpus/Chunker.h"
 #include "core/corpus/CorpusImporter.h"
-#include "core/corpus/FilingReaders.h"
-#include "core/corpus/HtmlText.h"
-#include "core/corpus/LineReader.h"
+#include "core/corpus/readers/FilingReaders.h"
+#include "core/corpus/readers/HtmlText.h"
+#include "core/corpus/readers/LineReader.h"
 #include "core/store/Store.h"
 #include "core/util/Error.h"
 #include "core/util/Utf8.h"

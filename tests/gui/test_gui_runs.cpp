@@ -20,7 +20,7 @@
 
 #include "core/corpus/CorpusImporter.h"
 #include "core/corpus/CorpusRepository.h"
-#include "core/corpus/DemoCorpus.h"
+#include "core/corpus/demo/DemoCorpus.h"
 #include "core/model/DefaultStudent.h"
 #include "core/store/Store.h"
 #include "tests/teacher/FakeChatServer.h"

@@ -1,4 +1,4 @@
-#include "core/corpus/HtmlText.h"
+#include "core/corpus/readers/HtmlText.h"
 
 #include "core/util/Utf8.h"
 

@@ -1,6 +1,6 @@
-#include "core/corpus/TextSpill.h"
+#include "core/corpus/readers/TextSpill.h"
 
-#include "core/corpus/FilingReaders.h"
+#include "core/corpus/readers/FilingReaders.h"
 
 #include <algorithm>
 #include <cstring>

@@ -1,8 +1,8 @@
-#include "core/corpus/ReaderSupport.h"
+#include "core/corpus/readers/ReaderSupport.h"
 
 #include "core/corpus/FilingText.h"
 #include "core/corpus/TextViews.h"
-#include "core/corpus/Utf8Repairer.h"
+#include "core/corpus/readers/Utf8Repairer.h"
 #include "core/util/Hash.h"
 
 #include <algorithm>

@@ -3,13 +3,13 @@
 // exhibits converted to text (HTML in bounded pieces, see HtmlTextStream) into a TextSpill, while the boilerplate
 // filters count what recurs; the rest of a submission (uuencoded images, PDFs, XBRL) is skipped unread. The
 // second pass replays the text through the filters and the item section splitter into the sink.
-#include "core/corpus/FilingReaders.h"
 #include "core/corpus/FilingText.h"
-#include "core/corpus/HtmlText.h"
-#include "core/corpus/LineReader.h"
-#include "core/corpus/ReaderSupport.h"
-#include "core/corpus/TextSpill.h"
 #include "core/corpus/TextViews.h"
+#include "core/corpus/readers/FilingReaders.h"
+#include "core/corpus/readers/HtmlText.h"
+#include "core/corpus/readers/LineReader.h"
+#include "core/corpus/readers/ReaderSupport.h"
+#include "core/corpus/readers/TextSpill.h"
 #include "core/util/Hash.h"
 #include "core/util/Utf8.h"
 

@@ -2,12 +2,12 @@
 // each item_* string becomes a section the moment it has been read, so memory holds one item, not the filing.
 // nlohmann's lexer keeps a whole string token, so one item is limited to ReadLimits::maxValueBytes; a longer
 // one skips the file with that reason rather than growing without bound.
-#include "core/corpus/BoundedJson.h"
-#include "core/corpus/FilingReaders.h"
 #include "core/corpus/FilingText.h"
-#include "core/corpus/ReaderSupport.h"
 #include "core/corpus/TextViews.h"
-#include "core/corpus/Utf8Repairer.h"
+#include "core/corpus/readers/BoundedJson.h"
+#include "core/corpus/readers/FilingReaders.h"
+#include "core/corpus/readers/ReaderSupport.h"
+#include "core/corpus/readers/Utf8Repairer.h"
 
 #include <algorithm>
 #include <cstdio>

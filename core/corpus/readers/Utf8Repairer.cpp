@@ -1,4 +1,4 @@
-#include "core/corpus/Utf8Repairer.h"
+#include "core/corpus/readers/Utf8Repairer.h"
 
 #include "core/util/Utf8.h"
 

@@ -1,6 +1,6 @@
-#include "core/corpus/BoundedJson.h"
+#include "core/corpus/readers/BoundedJson.h"
 
-#include "core/corpus/FilingReaders.h"
+#include "core/corpus/readers/FilingReaders.h"
 
 namespace distillery::corpus {
 

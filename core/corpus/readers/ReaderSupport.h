@@ -7,9 +7,9 @@
 #include <string_view>
 
 #include "core/corpus/Boilerplate.h"
-#include "core/corpus/FilingReaders.h"
 #include "core/corpus/ItemSectionSplitter.h"
 #include "core/corpus/TextViews.h"
+#include "core/corpus/readers/FilingReaders.h"
 
 namespace distillery::corpus {
 

@@ -1,6 +1,6 @@
-#include "core/corpus/LineReader.h"
+#include "core/corpus/readers/LineReader.h"
 
-#include "core/corpus/FilingReaders.h"
+#include "core/corpus/readers/FilingReaders.h"
 
 #include <cstring>
 

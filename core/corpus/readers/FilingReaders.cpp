@@ -1,10 +1,10 @@
-#include "core/corpus/FilingReaders.h"
+#include "core/corpus/readers/FilingReaders.h"
 
-#include "core/corpus/BoundedJson.h"
 #include "core/corpus/FilingText.h"
-#include "core/corpus/LineReader.h"
-#include "core/corpus/ReaderSupport.h"
 #include "core/corpus/TextViews.h"
+#include "core/corpus/readers/BoundedJson.h"
+#include "core/corpus/readers/LineReader.h"
+#include "core/corpus/readers/ReaderSupport.h"
 #include "core/util/Hash.h"
 #include "core/util/Utf8.h"
 

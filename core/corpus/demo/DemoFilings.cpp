@@ -4,262 +4,18 @@
 // filings and in the queries that ask for it. Queries are drawn from the facts a passage states: the
 // passage that states it is graded 3 (or 2 when it only mentions it, e.g. a prior-year comparative),
 // passages of the same company on the same topic but another period are graded 1.
-#include "core/corpus/DemoCorpus.h"
+#include "core/corpus/demo/DemoFilings.h"
 
-#include "core/util/Error.h"
-
-#include <nlohmann/json.hpp>
+#include "core/corpus/demo/DemoText.h"
+#include "core/corpus/demo/Industries.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
-#include <cstdio>
-#include <fstream>
 #include <functional>
-#include <random>
-#include <set>
 
-namespace distillery::corpus {
-namespace fs = std::filesystem;
+namespace distillery::corpus::demo {
 namespace {
-
-// Own distributions over mt19937_64: std:: distributions differ between standard libraries, and the
-// demo must be byte-identical for a seed everywhere.
-class Rng {
-public:
-  explicit Rng(std::uint64_t seed) : engine_(seed) {}
-  std::uint64_t next() { return engine_(); }
-  std::size_t pick(std::size_t n) { return static_cast<std::size_t>(next() % n); }
-  double uniform(double lo, double hi) { return lo + (hi - lo) * static_cast<double>(next() >> 11) * 0x1.0p-53; }
-  bool chance(double p) { return uniform(0, 1) < p; }
-  template <typename T> const T& choose(const std::vector<T>& items) { return items[pick(items.size())]; }
-  template <typename T> void shuffle(std::vector<T>& items) {
-    for (std::size_t i = items.size(); i > 1; --i)
-      std::swap(items[i - 1], items[pick(i)]);
-  }
-
-private:
-  std::mt19937_64 engine_;
-};
-
-const std::map<std::string, std::vector<std::string>>& synonyms() {
-  static const std::map<std::string, std::vector<std::string>> table = {
-      {"revenue", {"revenue", "net sales", "total revenues", "net revenue", "sales"}},
-      {"net income", {"net income", "net earnings", "profit", "earnings"}},
-      {"operating income", {"operating income", "income from operations", "operating profit"}},
-      {"gross margin", {"gross margin", "gross profit margin", "gross margin percentage"}},
-      {"cash", {"cash and cash equivalents", "cash on hand", "cash balances", "liquidity"}},
-      {"debt", {"long-term debt", "total borrowings", "outstanding debt", "notes payable"}},
-      {"credit facility", {"revolving credit facility", "credit agreement", "revolver", "credit line"}},
-      {"buyback", {"share repurchase program", "stock buyback program", "repurchase authorization", "buyback"}},
-      {"dividend", {"quarterly cash dividend", "dividend", "cash dividend", "dividend payment"}},
-      {"capex", {"capital expenditures", "capex", "purchases of property and equipment", "capital spending"}},
-      {"rnd", {"research and development expenses", "R&D spending", "research and development costs", "R&D"}},
-      {"employees", {"employees", "full-time employees", "workforce", "headcount", "staff"}},
-      {"increase", {"increased", "rose", "grew", "was up"}},
-      {"decrease", {"decreased", "declined", "fell", "was down"}},
-      {"ceo", {"Chief Executive Officer", "CEO", "chief executive"}},
-      {"cfo", {"Chief Financial Officer", "CFO", "finance chief"}},
-      {"total pay", {"total compensation", "total pay", "compensation", "pay package"}},
-      {"audit fees", {"audit fees", "fees billed by the independent auditor", "auditor fees"}},
-      {"eps", {"diluted earnings per share", "diluted EPS", "earnings per diluted share"}},
-      {"acquisition", {"acquisition", "purchase", "takeover", "acquired business"}},
-      {"lawsuit", {"lawsuit", "litigation", "legal proceeding", "complaint"}},
-      {"ipo price", {"initial public offering price", "IPO price", "offering price"}},
-      {"proceeds", {"net proceeds", "proceeds from the offering", "offering proceeds"}},
-      {"underwriters", {"underwriters", "underwriting syndicate", "bookrunning managers"}},
-      {"dilution", {"dilution", "immediate dilution", "dilution per share"}},
-      {"pay ratio", {"CEO pay ratio", "pay ratio", "ratio of CEO pay to median employee pay"}},
-      {"directors", {"directors", "board members", "board"}},
-      {"segment", {"segment", "business unit", "reportable segment", "division"}},
-  };
-  return table;
-}
-
-std::string syn(Rng& rng, const std::string& key) {
-  return rng.choose(synonyms().at(key));
-}
-
-std::string withCommas(long long value) {
-  std::string digits = std::to_string(std::llabs(value));
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3)
-    digits.insert(static_cast<std::size_t>(i), ",");
-  return (value < 0 ? "-" : "") + digits;
-}
-
-std::string fixed(double value, int decimals) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-  return buffer;
-}
-
-// $312.4 million, $4.27 billion.
-std::string money(double millions) {
-  if (std::fabs(millions) >= 1000)
-    return "$" + fixed(millions / 1000, 2) + " billion";
-  return "$" + fixed(millions, 1) + " million";
-}
-
-std::string tableMoney(double millions) {
-  const long long rounded = std::llround(millions);
-  return rounded < 0 ? "(" + withCommas(-rounded) + ")" : "$" + withCommas(rounded);
-}
-
-std::string capitalised(std::string s) {
-  if (!s.empty())
-    s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
-  return s;
-}
-
-std::string percent(double value, int decimals = 1) {
-  return fixed(value, decimals) + "%";
-}
-
-struct Industry {
-  std::string suffix;
-  std::string description;
-  std::vector<std::string> products;
-  std::vector<std::string> segments;
-  std::string customers;
-  std::string inputs;
-  std::vector<std::pair<std::string, std::string>> risks; // topic -> sentence about it
-  double revenueLow, revenueHigh;                         // $ millions
-  double grossMargin, rndShare;
-};
-
-const std::vector<Industry>& industries() {
-  static const std::vector<Industry> list = {
-      {"Semiconductor, Inc.",
-       "designs and sells graphics processors, networking chips and embedded controllers",
-       {"GPUs", "network interface controllers", "automotive microcontrollers"},
-       {"Data Center", "Gaming", "Automotive"},
-       "cloud providers and PC makers",
-       "silicon wafers from third-party foundries",
-       {{"foundry", "We rely on a limited number of third-party foundries to manufacture our wafers, and any capacity "
-                    "shortfall or disruption at those foundries could delay shipments."},
-        {"export", "Export controls on advanced computing products to certain countries could restrict our ability to "
-                   "sell our highest-performing chips."}},
-       4000,
-       30000,
-       62,
-       0.22},
-      {"Retail Holdings Corp.",
-       "operates discount department stores and an e-commerce marketplace",
-       {"apparel", "home goods", "groceries"},
-       {"Stores", "Digital", "Wholesale"},
-       "value-focused households",
-       "merchandise sourced from vendors in Asia",
-       {{"consumer", "Weak consumer spending, particularly among lower-income households, could reduce store traffic "
-                     "and comparable sales."},
-        {"shrink", "Rising inventory shrink from organized retail theft could pressure our margins."}},
-       8000,
-       60000,
-       31,
-       0.0},
-      {"Therapeutics, Inc.",
-       "develops antibody therapies for oncology and rare immune disorders",
-       {"a monoclonal antibody for lymphoma", "a gene therapy candidate", "an oral kinase inhibitor"},
-       {"Oncology", "Immunology", "Collaborations"},
-       "hospitals and specialty pharmacies",
-       "biologic raw materials",
-       {{"clinical", "Our product candidates may fail in clinical trials or show safety signals that delay or prevent "
-                     "regulatory approval."},
-        {"fda", "The FDA may not approve our biologics license applications on the timeline we expect, or at all."}},
-       300,
-       6000,
-       78,
-       0.45},
-      {"Software, Inc.",
-       "provides cloud software for finance teams, including billing, planning and payroll",
-       {"subscription billing software", "financial planning tools", "payroll services"},
-       {"Subscription", "Professional Services", "Payments"},
-       "mid-market and enterprise companies",
-       "third-party data center capacity",
-       {{"churn", "If customers do not renew their subscriptions or reduce the number of seats, our revenue growth "
-                  "would slow."},
-        {"ai", "Competitors embedding generative AI features could erode demand for our products."}},
-       500,
-       9000,
-       74,
-       0.28},
-      {"Bancorp",
-       "is a bank holding company offering commercial lending, deposits and wealth management",
-       {"commercial real estate loans", "deposit accounts", "wealth management services"},
-       {"Commercial Banking", "Consumer Banking", "Wealth Management"},
-       "small businesses and households",
-       "deposit funding",
-       {{"credit", "Deterioration in commercial real estate values could increase our credit losses and require higher "
-                   "allowances."},
-        {"deposits", "Deposit outflows to higher-yielding alternatives could raise our funding costs."}},
-       1000,
-       12000,
-       60,
-       0.0},
-      {"Energy Partners, Inc.",
-       "produces natural gas and operates pipelines and a renewable power portfolio",
-       {"natural gas", "pipeline transportation", "wind and solar power"},
-       {"Upstream", "Midstream", "Renewables"},
-       "utilities and industrial users",
-       "drilling services and steel pipe",
-       {{"commodity", "Volatile natural gas and oil prices could reduce our revenue and the value of our reserves."},
-        {"climate", "Climate regulation, including methane emission rules, could increase our compliance costs."}},
-       2000,
-       25000,
-       38,
-       0.01},
-      {"Industries Inc.",
-       "manufactures industrial pumps, valves and flow-control systems",
-       {"centrifugal pumps", "control valves", "flow meters"},
-       {"Flow Control", "Aftermarket", "Water Solutions"},
-       "chemical plants, water utilities and refineries",
-       "steel castings and electronic components",
-       {{"materials", "Higher prices for steel and other raw materials could reduce our margins if we cannot pass them "
-                      "on to customers."},
-        {"cyclical", "Demand from industrial customers is cyclical and falls when capital spending slows."}},
-       1500,
-       15000,
-       36,
-       0.03},
-      {"Medical Systems Inc.",
-       "makes imaging systems, surgical robots and patient monitoring devices",
-       {"MRI scanners", "surgical robots", "patient monitors"},
-       {"Imaging", "Surgical", "Monitoring"},
-       "hospitals and ambulatory surgery centers",
-       "specialized electronic components",
-       {{"recall", "Product defects could lead to recalls, field corrections and liability claims."},
-        {"reimbursement", "Changes in Medicare reimbursement rates could reduce hospital purchases of our systems."}},
-       1000,
-       20000,
-       58,
-       0.09},
-      {"Airlines Group",
-       "operates a passenger airline and a cargo business",
-       {"passenger flights", "air cargo", "loyalty program"},
-       {"Passenger", "Cargo", "Loyalty"},
-       "leisure and business travelers",
-       "jet fuel",
-       {{"fuel", "Jet fuel is our largest variable cost, and a sharp rise in fuel prices would reduce our operating "
-                 "margin."},
-        {"labor", "Collective bargaining with our pilots' union could raise labor costs or lead to work disruptions."}},
-       5000,
-       40000,
-       22,
-       0.0},
-      {"Brands Co.",
-       "sells packaged foods, beverages and personal care products",
-       {"snacks", "sports drinks", "skin care products"},
-       {"Foods", "Beverages", "Personal Care"},
-       "grocery chains and mass merchants",
-       "agricultural commodities and packaging",
-       {{"commodity", "Inflation in agricultural commodities, packaging and freight could compress our gross margin."},
-        {"retailer", "Our largest retail customer accounts for a significant share of sales, and losing it would hurt "
-                     "results."}},
-       2000,
-       30000,
-       40,
-       0.02},
-  };
-  return list;
-}
 
 struct Company {
   std::string name;      // full legal name
@@ -289,31 +45,6 @@ std::string ordinalQuarter(int q) {
   static const char* names[] = {"", "first", "second", "third", "fourth"};
   return names[q];
 }
-
-// A fact a passage states; queries ask for facts, qrels come from them.
-struct Fact {
-  std::string key; // company|metric|period
-  int grade;       // 3 states it fully, 2 mentions it
-};
-
-struct QueryVariant {
-  std::string text;
-  std::string type; // question | keyword | claim | title
-};
-
-struct DemoPassage {
-  std::string id;
-  std::string document;
-  std::string filingType;
-  std::string company;
-  std::string period;
-  std::string section;
-  std::string title;
-  std::string text;
-  std::string topic; // company|topic: other-period passages on it are related (grade 1)
-  std::vector<Fact> facts;
-  std::map<std::string, std::vector<QueryVariant>> queries; // fact key -> ways to ask for it
-};
 
 class DemoWriter {
 public:
@@ -360,7 +91,7 @@ private:
       Company c;
       c.industry = &industries()[static_cast<std::size_t>(i) % industries().size()];
       c.shortName = names[static_cast<std::size_t>(i)];
-      c.name = c.shortName + " " + c.industry->suffix;
+      c.name = c.shortName + " " + c.industry->nameSuffix;
       std::string letters;
       for (char ch : c.shortName)
         if (std::isupper(static_cast<unsigned char>(ch)))
@@ -383,7 +114,7 @@ private:
       c.cfo = person();
       c.newCfo = person();
       c.auditor = rng_.choose(auditors);
-      c.baseRevenue = std::round(rng_.uniform(c.industry->revenueLow, c.industry->revenueHigh));
+      c.baseRevenue = std::round(rng_.uniform(c.industry->revenueLowMillions, c.industry->revenueHighMillions));
       if (c.newlyPublic)
         c.baseRevenue = std::round(c.baseRevenue / 6);
       for (std::size_t y = 0; y < kYears.size() + 1; ++y)
@@ -405,7 +136,7 @@ private:
       revenue = revenue / 4 * local.uniform(0.9, 1.1) * (1 + 0.02 * quarter);
     Figures f;
     f.revenue = std::round(revenue * 10) / 10;
-    f.grossMarginPct = c.industry->grossMargin + local.uniform(-3, 3);
+    f.grossMarginPct = c.industry->grossMarginPercent + local.uniform(-3, 3);
     f.netIncome = std::round(f.revenue * (c.netMargin + local.uniform(-0.02, 0.02)) * 10) / 10;
     f.operatingIncome = std::round((f.netIncome > 0 ? f.netIncome * local.uniform(1.15, 1.35)
                                                     : f.netIncome * local.uniform(0.85, 0.95)) *
@@ -416,7 +147,7 @@ private:
     f.cash = std::round(f.revenue * local.uniform(0.15, 0.45) * (quarter ? 4 : 1) * 10) / 10;
     f.debt = std::round(f.revenue * local.uniform(0.1, 0.6) * (quarter ? 4 : 1) * 10) / 10;
     f.capex = std::round(f.revenue * local.uniform(0.03, 0.09) * 10) / 10;
-    f.rnd = std::round(f.revenue * (c.industry->rndShare + local.uniform(0, 0.02)) * 10) / 10;
+    f.rnd = std::round(f.revenue * (c.industry->rndShareOfRevenue + local.uniform(0, 0.02)) * 10) / 10;
     const double a = local.uniform(0.45, 0.6), b = local.uniform(0.25, 0.35);
     f.segments = {std::round(f.revenue * a * 10) / 10, std::round(f.revenue * b * 10) / 10, 0};
     f.segments[2] = std::round((f.revenue - f.segments[0] - f.segments[1]) * 10) / 10;
@@ -561,12 +292,12 @@ private:
              " are highly competitive, and competitors with greater "
              "resources could reduce our prices and market share.",
          {"competitive pressure", "competition risk", "losing market share to competitors"}},
-        {"industry:" + c.industry->risks[0].first,
-         c.industry->risks[0].second,
-         {c.industry->risks[0].first + " risk", "risk from " + c.industry->risks[0].first}},
-        {"industry:" + c.industry->risks[1].first,
-         c.industry->risks[1].second,
-         {c.industry->risks[1].first + " risk", "risk from " + c.industry->risks[1].first}},
+        {"industry:" + c.industry->risks[0].topic,
+         c.industry->risks[0].sentence,
+         {c.industry->risks[0].topic + " risk", "risk from " + c.industry->risks[0].topic}},
+        {"industry:" + c.industry->risks[1].topic,
+         c.industry->risks[1].sentence,
+         {c.industry->risks[1].topic + " risk", "risk from " + c.industry->risks[1].topic}},
     };
     for (Risk& risk : risks) {
       // Risk factors barely change from year to year: the same wording with a new year is a near-duplicate.
@@ -702,7 +433,8 @@ private:
               rng_.choose(std::vector<std::string>{"product mix", "higher input costs", "pricing actions",
                                                    "manufacturing efficiencies"}) +
               ". " +
-              (c.industry->rndShare > 0.01 ? "Research and development expenses were " + money(now.rnd) + ". " : "") +
+              (c.industry->rndShareOfRevenue > 0.01 ? "Research and development expenses were " + money(now.rnd) + ". "
+                                                    : "") +
               "Selling, general and administrative expenses " + change(now.revenue * 0.12, before.revenue * 0.12) +
               " as we invested in " +
               rng_.choose(std::vector<std::string>{"sales capacity", "marketing", "systems", "new markets"}) + ".");
@@ -710,7 +442,7 @@ private:
       fact(p, key + "gross margin|FY" + fy, 3,
            {{"What was " + name + "'s " + syn(rng_, "gross margin") + " in " + fyLabel(year) + "?", "question"},
             {name + " " + syn(rng_, "gross margin") + " " + fy, "keyword"}});
-      if (c.industry->rndShare > 0.01)
+      if (c.industry->rndShareOfRevenue > 0.01)
         fact(p, key + "rnd|FY" + fy, 3,
              {{"How much did " + name + " spend on " + syn(rng_, "rnd") + " in " + fyLabel(year) + "?", "question"},
               {name + " " + syn(rng_, "rnd") + " " + fy, "keyword"}});
@@ -1283,151 +1015,12 @@ private:
   std::vector<Company> companies_;
 };
 
-void writeReadme(const fs::path& dir, const DemoCorpusOptions& options, const DemoCorpusSummary& summary) {
-  std::ofstream out(dir / "README.md");
-  out << "# Distillery demo corpus (synthetic)\n\n"
-      << "Written by `distillery-cli demo-corpus` (seed " << options.seed << ", " << options.companies
-      << " companies). Everything here is generated: the registrants, people and numbers are fictional; use it to try "
-         "the pipeline, not to learn about real companies.\n\n"
-      << "- `corpus.jsonl`: " << summary.passages << " passages from " << summary.documents
-      << " filings (`_id`, `title`, `text`, `metadata` with `filing_type`, `company`, `period`, `section`, "
-         "`document`).\n"
-      << "- `queries.jsonl`: " << summary.queries
-      << " held-out test queries (`metadata`: `filing_type`, `query_type`, `source_id`). Queries often paraphrase "
-         "their passage (\"net sales\" for \"revenue\", \"profit\" for \"net income\").\n"
-      << "- `qrels/test.tsv`: " << summary.qrels
-      << " graded judgments: 3 states the answer, 2 mentions it (e.g. a prior-year comparative), 1 same company and "
-         "topic in another period.\n\n"
-      << "Passages by filing type:\n";
-  for (const auto& [type, count] : summary.filingTypes)
-    out << "- " << type << ": " << count << "\n";
-}
-
 } // namespace
 
-DemoCorpusSummary writeDemoCorpus(const fs::path& dir, const DemoCorpusOptions& options) {
-  if (options.companies < 2 || options.companies > 24)
-    throw InputError("demo corpus: companies must be between 2 and 24, got " + std::to_string(options.companies));
-  if (options.queries < 1)
-    throw InputError("demo corpus: queries must be positive, got " + std::to_string(options.queries));
-  if (fs::exists(dir / "corpus.jsonl"))
-    throw InputError("demo corpus: " + (dir / "corpus.jsonl").string() + " already exists; choose an empty folder");
-  std::error_code ec;
-  fs::create_directories(dir / "qrels", ec);
-  if (ec)
-    throw InputError("demo corpus: cannot create " + (dir / "qrels").string() + ": " + ec.message());
-
+DemoFilings generateDemoFilings(const DemoCorpusOptions& options) {
   DemoWriter writer(options);
   writer.generate();
-  const std::vector<DemoPassage>& passages = writer.passages;
-
-  DemoCorpusSummary summary;
-  summary.documents = writer.documents;
-  {
-    std::ofstream out(dir / "corpus.jsonl", std::ios::binary);
-    for (const DemoPassage& p : passages) {
-      nlohmann::ordered_json record = {{"_id", p.id},
-                                       {"title", p.title},
-                                       {"text", p.text},
-                                       {"metadata",
-                                        {{"filing_type", p.filingType},
-                                         {"company", p.company},
-                                         {"period", p.period},
-                                         {"section", p.section},
-                                         {"document", p.document}}}};
-      out << record.dump() << '\n';
-      ++summary.passages;
-      ++summary.filingTypes[p.filingType];
-    }
-    if (!out)
-      throw Error("demo corpus: writing " + (dir / "corpus.jsonl").string() + " failed");
-  }
-
-  // Qrels: who states each fact, and which passages share a topic.
-  std::map<std::string, std::vector<std::pair<std::size_t, int>>> byFact;
-  std::map<std::string, std::vector<std::size_t>> byTopic;
-  for (std::size_t i = 0; i < passages.size(); ++i) {
-    for (const Fact& f : passages[i].facts)
-      byFact[f.key].push_back({i, f.grade});
-    byTopic[passages[i].topic].push_back(i);
-  }
-  // Candidate queries, grouped by filing type so every type gets its share of the test set.
-  struct Candidate {
-    std::size_t passage;
-    std::string factKey;
-  };
-  std::map<std::string, std::vector<Candidate>> candidates;
-  for (std::size_t i = 0; i < passages.size(); ++i)
-    for (const auto& [factKey, asks] : passages[i].queries)
-      candidates[passages[i].filingType].push_back({i, factKey});
-  Rng rng(options.seed * 0x9E3779B97F4A7C15ull + 17);
-  std::vector<Candidate> chosen;
-  std::set<std::string> usedFacts;
-  {
-    std::vector<std::string> types;
-    for (auto& [type, list] : candidates) {
-      rng.shuffle(list);
-      types.push_back(type);
-    }
-    std::map<std::string, std::size_t> cursor;
-    // Round robin over filing types until the quota is met or every candidate is used.
-    bool progress = true;
-    while (static_cast<int>(chosen.size()) < options.queries && progress) {
-      progress = false;
-      for (const std::string& type : types) {
-        auto& list = candidates[type];
-        auto& at = cursor[type];
-        while (at < list.size() && usedFacts.count(list[at].factKey))
-          ++at;
-        if (at < list.size() && static_cast<int>(chosen.size()) < options.queries) {
-          usedFacts.insert(list[at].factKey);
-          chosen.push_back(list[at++]);
-          progress = true;
-        }
-      }
-    }
-  }
-  std::ofstream queriesOut(dir / "queries.jsonl", std::ios::binary);
-  std::ofstream qrelsOut(dir / "qrels" / "test.tsv", std::ios::binary);
-  qrelsOut << "query-id\tcorpus-id\tscore\n";
-  int number = 0;
-  for (const Candidate& candidate : chosen) {
-    const DemoPassage& source = passages[candidate.passage];
-    const auto& asks = source.queries.at(candidate.factKey);
-    const QueryVariant& ask = asks[rng.pick(asks.size())];
-    char id[32];
-    std::snprintf(id, sizeof id, "q%04d", ++number);
-    nlohmann::ordered_json record = {{"_id", id},
-                                     {"text", ask.text},
-                                     {"metadata",
-                                      {{"filing_type", source.filingType},
-                                       {"query_type", ask.type},
-                                       {"source_id", source.id},
-                                       {"company", source.company}}}};
-    queriesOut << record.dump() << '\n';
-    ++summary.queries;
-    std::map<std::size_t, int> grades;
-    for (const auto& [index, grade] : byFact[candidate.factKey])
-      grades[index] = std::max(grades[index], grade);
-    // Same company and topic, other period: related, not answering. At most six, in corpus order.
-    int related = 0;
-    for (std::size_t index : byTopic[source.topic]) {
-      if (related >= 6)
-        break;
-      if (!grades.count(index)) {
-        grades[index] = 1;
-        ++related;
-      }
-    }
-    for (const auto& [index, grade] : grades) {
-      qrelsOut << id << '\t' << passages[index].id << '\t' << grade << '\n';
-      ++summary.qrels;
-    }
-  }
-  if (!queriesOut || !qrelsOut)
-    throw Error("demo corpus: writing queries or qrels in " + dir.string() + " failed");
-  writeReadme(dir, options, summary);
-  return summary;
+  return {std::move(writer.passages), writer.documents};
 }
 
-} // namespace distillery::corpus
+} // namespace distillery::corpus::demo
