@@ -15,6 +15,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/pipeline/HardExampleMiner.h"
 #include "core/store/Store.h"
 #include "core/util/Error.h"
 #include "core/util/Time.h"
@@ -29,10 +30,13 @@ using nlohmann::json;
 
 // Table columns, in the order the report shows them.
 const std::vector<std::string> kMetricNames{"mrr", "ndcg", "dcg", "recall"};
-// Mined kinds in the miner's order of importance; kinds not listed follow alphabetically.
-const std::vector<std::string> kMinedKindOrder{
-    "hard_positive", "hard_negative", "easy_positive", "easy_negative", "likely_false_negative",
-    "excluded",      "ambiguous",     "unjudged",      "unsampled_easy"};
+// Mined kinds in the miner's order of importance (its one table of kinds); unknown ones follow alphabetically.
+const std::vector<std::string> kMinedKindOrder = [] {
+  std::vector<std::string> order;
+  for (const auto& entry : pipeline::kMinedKindNames)
+    order.emplace_back(entry.name);
+  return order;
+}();
 constexpr int kDecimals = 4;        // table values and changes
 constexpr int kSummaryDecimals = 3; // the summary sentence
 

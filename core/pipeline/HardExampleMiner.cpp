@@ -18,36 +18,13 @@ bool isPositive(MinedKind kind) {
 }
 
 std::string toString(MinedKind kind) {
-  switch (kind) {
-  case MinedKind::HardPositive:
-    return "hard_positive";
-  case MinedKind::HardNegative:
-    return "hard_negative";
-  case MinedKind::EasyPositive:
-    return "easy_positive";
-  case MinedKind::EasyNegative:
-    return "easy_negative";
-  case MinedKind::FalseNegative:
-    return "likely_false_negative";
-  case MinedKind::Ambiguous:
-    return "ambiguous";
-  case MinedKind::Unjudged:
-    return "unjudged";
-  case MinedKind::Unsampled:
-    return "unsampled_easy";
-  case MinedKind::QueryDropped:
-    return "query_dropped";
-  }
-  return "ambiguous";
+  return std::string(enumName(kind));
 }
 
 MinedKind minedKindFromString(const std::string& text) {
-  for (MinedKind kind : {MinedKind::HardPositive, MinedKind::HardNegative, MinedKind::EasyPositive,
-                         MinedKind::EasyNegative, MinedKind::FalseNegative, MinedKind::Ambiguous, MinedKind::Unjudged,
-                         MinedKind::Unsampled, MinedKind::QueryDropped})
-    if (toString(kind) == text)
-      return kind;
-  throw Error("unknown mined example kind '" + text + "'");
+  if (const auto kind = findEnum<MinedKind>(text))
+    return *kind;
+  throw Error("unknown mined example kind '" + text + "' (expected " + enumNameList<MinedKind>() + ")");
 }
 
 std::vector<MiningDecision> HardExampleMiner::mine(const std::vector<JudgedCandidate>& candidates,

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/pipeline/RunConfig.h"
+#include "core/util/EnumNames.h"
 
 namespace distillery::pipeline {
 
@@ -35,6 +36,25 @@ enum class MinedKind {
   Unsampled,   // an easy example left out by easy_ratio: never a negative when the teacher graded it relevant
   QueryDropped // every candidate of a query whose source passage the teacher did not grade relevant
 };
+/// The one list of mined kinds: the names stored in mined_examples.kind, shown in the inspector and the report.
+inline constexpr EnumName<MinedKind> kMinedKindNames[] = {
+    {.value = MinedKind::HardPositive, .name = "hard_positive", .description = "relevant, ranked low by the student"},
+    {.value = MinedKind::HardNegative, .name = "hard_negative", .description = "irrelevant, ranked high"},
+    {.value = MinedKind::EasyPositive, .name = "easy_positive", .description = "relevant, already ranked high"},
+    {.value = MinedKind::EasyNegative, .name = "easy_negative", .description = "irrelevant, already ranked low"},
+    {.value = MinedKind::FalseNegative,
+     .name = "likely_false_negative",
+     .description = "scored close to the best positive: never a negative"},
+    {.value = MinedKind::Ambiguous, .name = "ambiguous", .description = "graded between the thresholds"},
+    {.value = MinedKind::Unjudged, .name = "unjudged", .description = "the teacher's judgment failed"},
+    {.value = MinedKind::Unsampled, .name = "unsampled_easy", .description = "an easy example left out by easy_ratio"},
+    {.value = MinedKind::QueryDropped,
+     .name = "query_dropped",
+     .description = "the teacher did not grade the query's source passage relevant"},
+};
+constexpr std::span<const EnumName<MinedKind>> enumNames(MinedKind) {
+  return kMinedKindNames;
+}
 
 struct MiningDecision {
   std::int64_t passageId;

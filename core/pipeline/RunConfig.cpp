@@ -83,27 +83,15 @@ private:
 };
 
 TrainingLoss parseLoss(const std::string& name, const FieldReader& reader) {
-  if (name == "listwise")
-    return TrainingLoss::Listwise;
-  if (name == "infonce")
-    return TrainingLoss::InfoNce;
-  if (name == "triplet")
-    return TrainingLoss::Triplet;
+  if (const auto loss = findEnum<TrainingLoss>(name))
+    return *loss;
   reader.fail(reader.name("loss"), "must be one of listwise, infonce, triplet (got '" + name + "')");
 }
 
 } // namespace
 
 std::string toString(TrainingLoss loss) {
-  switch (loss) {
-  case TrainingLoss::Listwise:
-    return "listwise";
-  case TrainingLoss::InfoNce:
-    return "infonce";
-  case TrainingLoss::Triplet:
-    return "triplet";
-  }
-  return "listwise";
+  return std::string(enumName(loss));
 }
 
 RunConfig parseRunConfig(const json& root, const std::string& source) {

@@ -6,19 +6,12 @@
 
 namespace distillery::pipeline {
 
-namespace {
-constexpr const char* kStepNames[] = {"none", "synthesise", "retrieve", "judge", "mine", "train", "evaluate"};
-}
-
 std::string toString(RoundStep step) {
-  return kStepNames[static_cast<int>(step)];
+  return std::string(enumName(step));
 }
 
 RoundStep roundStepFromString(const std::string& text) {
-  for (int i = 0; i <= static_cast<int>(RoundStep::Evaluate); ++i)
-    if (text == kStepNames[i])
-      return static_cast<RoundStep>(i);
-  return RoundStep::None;
+  return findEnum<RoundStep>(text).value_or(RoundStep::None);
 }
 
 std::int64_t RunRepository::createRun(std::int64_t corpusId, const RunConfig& config, const std::string& name) {

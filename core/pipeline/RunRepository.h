@@ -8,6 +8,7 @@
 
 #include "core/pipeline/HardExampleMiner.h"
 #include "core/pipeline/RunConfig.h"
+#include "core/util/EnumNames.h"
 
 namespace distillery::store {
 class Store;
@@ -17,6 +18,15 @@ namespace distillery::pipeline {
 
 /// The steps of a round, in order. A round resumes after its last completed step.
 enum class RoundStep { None, Synthesise, Retrieve, Judge, Mine, Train, Evaluate };
+inline constexpr EnumName<RoundStep> kRoundStepNames[] = {
+    {.value = RoundStep::None, .name = "none"},         {.value = RoundStep::Synthesise, .name = "synthesise"},
+    {.value = RoundStep::Retrieve, .name = "retrieve"}, {.value = RoundStep::Judge, .name = "judge"},
+    {.value = RoundStep::Mine, .name = "mine"},         {.value = RoundStep::Train, .name = "train"},
+    {.value = RoundStep::Evaluate, .name = "evaluate"},
+};
+constexpr std::span<const EnumName<RoundStep>> enumNames(RoundStep) {
+  return kRoundStepNames;
+}
 std::string toString(RoundStep step);
 RoundStep roundStepFromString(const std::string& text);
 

@@ -183,7 +183,7 @@ CREATE TABLE mined_examples(
   round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
   query_id INTEGER NOT NULL REFERENCES queries(id) ON DELETE CASCADE,
   passage_id INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
-  kind TEXT NOT NULL,                          -- hard_positive | hard_negative | easy_positive | easy_negative | excluded
+  kind TEXT NOT NULL,                          -- a name of kMinedKindNames (core/pipeline/HardExampleMiner.h)
   grade INTEGER,
   student_rank INTEGER,
   student_score REAL,
@@ -243,7 +243,8 @@ std::vector<Migration> makeMigrations() {
       {1, "corpora, documents, passages, queries, models, runs, jobs", [](Store& s) { s.exec(kSchemaV1); }},
       {2, "candidates, judgments, mined examples, labels, training log, metrics", [](Store& s) { s.exec(kSchemaV2); }},
       // Version 5 (eval): per-query metrics and rankings of an evaluation, for drill-down and TREC export.
-      {5, "evaluation queries and rankings", [](Store& s) {
+      {5, "evaluation queries and rankings",
+       [](Store& s) {
          s.exec(R"sql(
 CREATE TABLE evaluation_queries(
   evaluation_id INTEGER NOT NULL REFERENCES evaluations(id) ON DELETE CASCADE,
