@@ -50,6 +50,10 @@ std::vector<CorpusInfo> listCorpora(store::Store& store) {
   return corpora;
 }
 
+std::string PassageRecord::indexedText() const {
+  return index::indexedText(title, text);
+}
+
 std::vector<PassageRecord> loadPassages(store::Store& store, std::int64_t corpusId) {
   auto statement = store.prepare(
       "SELECT p.id, p.record_key, p.document_id, p.section, p.text, d.filing_type, COALESCE(d.company, ''), "
@@ -73,7 +77,6 @@ std::vector<PassageRecord> loadPassages(store::Store& store, std::int64_t corpus
     p.nearDuplicateOf = statement.columnOptionalInt64(9);
     if (titled)
       p.title = index::passageTitle({statement.columnText(10), p.company, p.filingType, p.period, p.section});
-    p.text = index::indexedText(p.title, p.text);
     passages.push_back(std::move(p));
   }
   return passages;

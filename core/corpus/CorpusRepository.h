@@ -18,12 +18,14 @@ struct PassageRecord {
   std::int64_t documentId = 0;
   std::string section;
   std::string title; // what the passage is indexed under (see core/index/IndexedText.h); empty when untitled
-  std::string text;  // as indexed: the title's line, then the passage's own text
+  std::string text;  // the passage's own text (its content_hash keys the teacher's judgments)
   std::string filingType;
   std::string company; // empty when unknown
   std::string period;  // empty when unknown
   int tokenCount = 0;
   std::optional<std::int64_t> nearDuplicateOf;
+  /// What BM25 and the student read: the title's line, then the text.
+  std::string indexedText() const;
 };
 
 struct QueryRecord {

@@ -60,9 +60,9 @@ std::filesystem::path defaultStudentDirectory(const EncoderContext& context) {
   std::vector<std::string> texts;
   texts.reserve(passages.size());
   for (const auto& passage : passages) {
-    hasher.update(passage.text);
+    texts.push_back(passage.indexedText()); // what BM25 and the student read
+    hasher.update(texts.back());
     hasher.update("\x1f");
-    texts.push_back(passage.text);
   }
   const auto root = std::filesystem::absolute(store.path()).string() + ".models";
   const auto directory = std::filesystem::path(root) /

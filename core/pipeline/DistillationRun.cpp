@@ -109,12 +109,14 @@ public:
     passages_ = corpus::loadPassages(store_, run_.corpusId);
     if (passages_.empty())
       throw InputError("corpus '" + run_.corpusName + "' has no passages: import filings before running");
-    for (std::size_t i = 0; i < passages_.size(); ++i)
+    for (std::size_t i = 0; i < passages_.size(); ++i) {
       passageIndex_.emplace(passages_[i].id, i);
+      indexedTexts_.push_back(passages_[i].indexedText());
+    }
     ContentHasher hasher;
-    for (const auto& passage : passages_) {
-      hasher.update(std::to_string(passage.id));
-      hasher.update(passage.text);
+    for (std::size_t i = 0; i < passages_.size(); ++i) {
+      hasher.update(std::to_string(passages_[i].id));
+      hasher.update(indexedTexts_[i]);
     }
     passageFingerprint_ = hasher.hexDigest().substr(0, 12);
     if (config_.threads > 0)
@@ -140,6 +142,18 @@ private:
     return [this, label](const Progress& p) {
       progress(label, p.done, p.total, p.message.empty() ? p.stage : p.stage + ": " + p.message);
     };
+  }
+
+  // The teacher reads the passage's own text and its document's metadata (the cache keys on the text).
+  teacher::JudgeRequest judgeRequest(const std::string& query, std::int64_t queryId, std::int64_t passageId) const {
+    const corpus::PassageRecord& p = passages_[passageIndex_.at(passageId)];
+    teacher::JudgeRequest request{query, p.text, queryId, passageId};
+    request.title = p.title;
+    request.company = p.company;
+    request.filingType = p.filingType;
+    request.period = p.period;
+    request.section = p.section;
+    return request;
   }
 
   std::filesystem::path modelsDirectory() const { return store_.path().string() + ".models"; }
@@ -180,6 +194,7 @@ private:
   RunConfig config_;
   std::unique_ptr<teacher::Teacher> teacher_;
   std::vector<corpus::PassageRecord> passages_;
+  std::vector<std::string> indexedTexts_; // per passage: what BM25 and the student read (title, then text)
   std::unordered_map<std::int64_t, std::size_t> passageIndex_;
   std::string passageFingerprint_;
   std::map<std::int64_t, std::vector<float>> embeddings_; // by model id (the latest two are enough)
@@ -233,10 +248,7 @@ const std::vector<float>& RunExecution::corpusEmbeddings(std::int64_t modelId, m
       // a damaged cache is rebuilt below
     }
   }
-  std::vector<std::string> texts;
-  texts.reserve(passages_.size());
-  for (const auto& passage : passages_)
-    texts.push_back(passage.text);
+  const std::vector<std::string>& texts = indexedTexts_;
   model::EncodeOptions options;
   options.stop = stop_;
   options.threads = config_.threads;
@@ -341,14 +353,18 @@ std::vector<RunQuery> RunExecution::roundQueries(std::int64_t roundId, const std
 
 void RunExecution::synthesise(const RoundRecord& round, const std::string& querySet, std::size_t count,
                               std::size_t devCount, std::uint64_t salt, const std::string& split) {
-  const std::vector<std::int64_t> sample = samplePassages(count, salt, round.index);
+  // Spare passages past `count` replace those whose query is dropped as a duplicate of one the set holds, so a
+  // round gets the queries it asked for. The sample is a prefix of a fixed order, so a resume sees the same spares.
+  const std::vector<std::int64_t> sample = samplePassages(count + count / 4 + 4, salt, round.index);
   if (sample.empty())
     throw InputError("corpus '" + run_.corpusName + "' has no unused passages of at least " +
                      std::to_string(kMinSourceTokens) + " tokens left to write queries for");
+  const std::size_t wanted = std::min(count, sample.size());
+  std::size_t nextSpare = wanted;
   std::vector<teacher::QueryType> types;
   for (const auto& name : config_.queryTypes)
     types.push_back(teacher::parseQueryType(name));
-  const std::size_t dev = std::min(devCount, sample.size() / 2);
+  const std::size_t dev = std::min(devCount, wanted / 2);
   // dev first, then train: two calls so that each query carries its split from the start.
   for (int part = 0; part < 2; ++part) {
     teacher::QueryGenerationOptions options;
@@ -358,15 +374,20 @@ void RunExecution::synthesise(const RoundRecord& round, const std::string& query
     options.roundId = round.id;
     options.split = part == 0 ? "dev" : split;
     options.passageIds.assign(sample.begin() + (part == 0 ? 0 : static_cast<std::ptrdiff_t>(dev)),
-                              part == 0 ? sample.begin() + static_cast<std::ptrdiff_t>(dev) : sample.end());
-    if (options.passageIds.empty())
-      continue;
-    options.count = static_cast<std::int64_t>(options.passageIds.size());
-    const auto result = teacher::generateQueries(store_, *teacher_, options, forward("synthesise"), stop_);
-    log("round " + std::to_string(round.index) + ": " + std::to_string(result.generated) + " " + options.split +
-        " queries written, " + std::to_string(result.existing) + " already there, " + std::to_string(result.failed) +
-        " failed" + (result.failures.empty() ? "" : " (first: " + result.failures.front().reason + ")"));
-    stopOnTeacherOutage(round.index, options.split + " query syntheses", options.count, result.failures);
+                              sample.begin() + static_cast<std::ptrdiff_t>(part == 0 ? dev : wanted));
+    while (!options.passageIds.empty()) {
+      options.count = static_cast<std::int64_t>(options.passageIds.size());
+      const auto result = teacher::generateQueries(store_, *teacher_, options, forward("synthesise"), stop_);
+      log("round " + std::to_string(round.index) + ": " + std::to_string(result.generated) + " " + options.split +
+          " queries written, " + std::to_string(result.existing) + " already there, " + std::to_string(result.failed) +
+          " failed" + (result.failures.empty() ? "" : " (first: " + result.failures.front().reason + ")") +
+          (result.duplicates == 0 ? "" : ", " + std::to_string(result.duplicates) + " dropped as duplicates"));
+      stopOnTeacherOutage(round.index, options.split + " query syntheses", options.count, result.failures);
+      const auto replacements = std::min(static_cast<std::size_t>(result.duplicates), sample.size() - nextSpare);
+      options.passageIds.assign(sample.begin() + static_cast<std::ptrdiff_t>(nextSpare),
+                                sample.begin() + static_cast<std::ptrdiff_t>(nextSpare + replacements));
+      nextSpare += replacements;
+    }
   }
 }
 
@@ -456,8 +477,7 @@ void RunExecution::judgeCandidates(const RoundRecord& round) {
   std::vector<teacher::JudgeRequest> requests;
   requests.reserve(candidates.size());
   for (const auto& c : candidates)
-    requests.push_back(
-        {queryText.at(c.queryId), passages_[passageIndex_.at(c.passageId)].text, c.queryId, c.passageId});
+    requests.push_back(judgeRequest(queryText.at(c.queryId), c.queryId, c.passageId));
   teacher::JudgmentCache cache(store_);
   const auto result = cache.judge(*teacher_, requests, forward("judge"), stop_);
   log("round " + std::to_string(round.index) + ": " + std::to_string(requests.size()) +
@@ -536,7 +556,7 @@ std::vector<std::string> RunExecution::devPool(int roundIndex, const std::vector
   std::vector<std::string> texts;
   texts.reserve(order.size());
   for (const auto i : order)
-    texts.push_back(passages_[i].text);
+    texts.push_back(indexedTexts_[i]);
   if (dev.empty())
     return texts;
   std::vector<std::string> queryTexts;
@@ -544,7 +564,7 @@ std::vector<std::string> RunExecution::devPool(int roundIndex, const std::vector
     queryTexts.push_back(example.query);
   for (const auto& hits : bm25Index().search(queryTexts, kDevBm25Depth))
     for (const auto& hit : hits)
-      texts.push_back(passages_[passageIndex_.at(hit.id)].text);
+      texts.push_back(indexedTexts_[passageIndex_.at(hit.id)]);
   return texts;
 }
 
@@ -552,11 +572,10 @@ const index::Bm25Index& RunExecution::bm25Index() {
   if (!bm25_) {
     std::vector<std::int64_t> ids;
     std::vector<std::string> texts;
-    for (const auto& p : passages_) {
+    for (const auto& p : passages_)
       ids.push_back(p.id);
-      texts.push_back(p.text);
-    }
-    bm25_ = std::make_unique<index::Bm25Index>(index::Bm25Index::build(ids, texts, {}, forward("bm25 index"), stop_));
+    bm25_ = std::make_unique<index::Bm25Index>(
+        index::Bm25Index::build(ids, indexedTexts_, {}, forward("bm25 index"), stop_));
   }
   return *bm25_;
 }
@@ -578,11 +597,12 @@ std::int64_t RunExecution::train(const RoundRecord& round, std::int64_t modelId)
     const auto query = queries.find(queryId);
     if (query == queries.end())
       continue;
+    const std::size_t at = passageIndex_.at(s.columnInt64(1));
     MinedCandidate candidate;
-    candidate.text = passages_[passageIndex_.at(s.columnInt64(1))].text;
+    candidate.text = indexedTexts_[at];
     candidate.kind = minedKindFromString(s.columnText(2));
     // Judgments are keyed by query text and passage content: identical queries share them.
-    if (const auto judgment = cache.lookup(*teacher_, query->second.text, contentHash(candidate.text))) {
+    if (const auto judgment = cache.lookup(*teacher_, query->second.text, contentHash(passages_[at].text))) {
       candidate.grade = judgment->grade;
       candidate.teacherScore = judgment->score; // the teacher's finer score (logprob-weighted), when it has one
     }
@@ -687,7 +707,7 @@ void RunExecution::extendHoldoutQrels(const RoundRecord& round, model::StudentMo
     std::set<std::int64_t> seen;
     for (const auto& hit : hits[q])
       if (seen.insert(hit.id).second) {
-        requests.push_back({set.queries[q].text, passages_[passageIndex_.at(hit.id)].text, set.queries[q].id, hit.id});
+        requests.push_back(judgeRequest(set.queries[q].text, set.queries[q].id, hit.id));
         requestQuery.push_back(static_cast<std::int64_t>(q));
       }
   }
@@ -801,6 +821,7 @@ void RunExecution::evaluate(const RoundRecord& round, std::int64_t modelId, cons
   request.modelId = modelId;
   request.prebuiltIndex = &index;
   const auto dense = eval::evaluate(store_, request);
+  const eval::EvaluationRequest denseRequest = request; // the hybrid fuses this one with BM25
   log("round " + std::to_string(round.index) + ": student MRR@" + std::to_string(request.k) + " " +
       std::to_string(dense.table.groups.at(eval::kAllFilingTypes).mean.mrr) + ", NDCG@" + std::to_string(request.k) +
       " " + std::to_string(dense.table.groups.at(eval::kAllFilingTypes).mean.ndcg) + " over " +
@@ -815,7 +836,7 @@ void RunExecution::evaluate(const RoundRecord& round, std::int64_t modelId, cons
         std::to_string(bm25.table.groups.at(eval::kAllFilingTypes).mean.mrr));
   }
   if (config_.evaluation.hybrid)
-    evaluateHybrid(round, request);
+    evaluateHybrid(round, denseRequest);
   if (round.index > 0)
     storeRankAfter(round, modelId, *model);
   store_.transaction([&] {
