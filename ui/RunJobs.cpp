@@ -3,6 +3,7 @@
 #include "core/eval/Evaluator.h"
 #include "core/model/EncoderFactory.h"
 #include "core/pipeline/DistillationRun.h"
+#include "core/pipeline/RunRepository.h"
 #include "core/store/Store.h"
 #include "ui/TrainingLossFeed.h"
 
@@ -32,6 +33,9 @@ JobFunction evaluationJob(EvaluationJobRequest request) {
     eval::EvaluationRequest evaluation;
     evaluation.corpusId = request.corpusId;
     evaluation.querySetId = request.querySetId;
+    // As a run does: a set with a test split is scored on it, never on the dev queries settings are chosen on.
+    if (pipeline::RunRepository(store).querySetHasSplit(request.querySetId, "test"))
+      evaluation.split = "test";
     evaluation.progress = progress;
     evaluation.stop = stop;
     std::unique_ptr<model::TextEncoder> encoder;

@@ -133,13 +133,17 @@ demo->add_option("--out", *demoOut, "Folder to write (created; must not already 
 demo->add_option("--seed", demoOptions->seed, "Random seed: the same seed writes the same files");
 demo->add_option("--companies", demoOptions->companies, "Number of fictional registrants")->check(CLI::Range(2, 200));
 demo->add_option("--queries", demoOptions->queries, "Number of held-out test queries")->check(CLI::Range(10, 5000));
+demo->add_option("--dev-queries", demoOptions->devQueries,
+                 "Number of dev queries (qrels/dev.tsv), for choosing settings such as the hybrid's weight")
+    ->check(CLI::Range(0, 5000));
 addJsonFlag(demo, context);
 demo->callback([&context, demoOut, demoOptions] {
   const corpus::DemoCorpusSummary summary = corpus::writeDemoCorpus(*demoOut, *demoOptions);
   nlohmann::json types = nlohmann::json::object();
   std::ostringstream text;
   text << "wrote demo corpus to " << *demoOut << ": " << summary.documents << " filings, " << summary.passages
-       << " passages, " << summary.queries << " test queries, " << summary.qrels << " qrels\n";
+       << " passages, " << summary.queries << " test queries, " << summary.devQueries << " dev queries, "
+       << summary.qrels << " qrels\n";
   for (const auto& [type, count] : summary.filingTypes) {
     types[type] = count;
     text << "  " << type << ": " << count << " passages\n";
@@ -151,6 +155,7 @@ demo->callback([&context, demoOut, demoOptions] {
                {"documents", summary.documents},
                {"passages", summary.passages},
                {"queries", summary.queries},
+               {"dev_queries", summary.devQueries},
                {"qrels", summary.qrels},
                {"filing_types", types}},
               text.str());

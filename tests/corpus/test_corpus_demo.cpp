@@ -91,17 +91,20 @@ private slots:
     }
     QVERIFY(companies.size() >= 10);
     std::map<std::string, std::map<std::string, int>> qrels;
-    std::ifstream tsv(root / "qrels" / "test.tsv");
-    std::getline(tsv, line);
-    QCOMPARE(line, std::string("query-id\tcorpus-id\tscore"));
-    while (std::getline(tsv, line)) {
-      std::istringstream cells(line);
-      std::string query, doc;
-      int grade = 0;
-      cells >> query >> doc >> grade;
-      QVERIFY2(ids.count(doc), doc.c_str());
-      QVERIFY(grade >= 1 && grade <= 3);
-      qrels[query][doc] = grade;
+    for (const char* split : {"test.tsv", "dev.tsv"}) {
+      std::ifstream tsv(root / "qrels" / split);
+      std::getline(tsv, line);
+      QCOMPARE(line, std::string("query-id\tcorpus-id\tscore"));
+      while (std::getline(tsv, line)) {
+        std::istringstream cells(line);
+        std::string query, doc;
+        int grade = 0;
+        cells >> query >> doc >> grade;
+        QVERIFY2(ids.count(doc), doc.c_str());
+        QVERIFY(grade >= 1 && grade <= 3);
+        QVERIFY2(!qrels.count(query) || !qrels[query].empty(), query.c_str());
+        qrels[query][doc] = grade;
+      }
     }
     std::ifstream queries(root / "queries.jsonl");
     std::map<std::string, int> types;
@@ -116,7 +119,7 @@ private slots:
       QCOMPARE(graded.at(q["metadata"]["source_id"].get<std::string>()), 3);
       withRelated += std::any_of(graded.begin(), graded.end(), [](const auto& g) { return g.second == 1; });
     }
-    QCOMPARE(count, 300);
+    QCOMPARE(count, 400); // 300 test queries, then 100 dev queries (their qrels in qrels/dev.tsv)
     QVERIFY(types["question"] > 50 && types["keyword"] > 30);
     QVERIFY(withRelated > 150); // most queries have related, partly relevant passages too
   }
@@ -130,10 +133,12 @@ private slots:
     options.corpusName = "demo";
     const ImportSummary summary = importPaths(store, options, {root / "demo"});
     QVERIFY(summary.skipped.empty());
-    QCOMPARE(summary.queries, std::int64_t(300));
+    QCOMPARE(summary.queries, std::int64_t(400));
     const std::int64_t corpusId = findCorpusId(store, "demo");
     const QuerySetRecord set = loadQuerySet(store, corpusId, "demo");
-    QCOMPARE(set.queries.size(), std::size_t(300));
+    QCOMPARE(set.queries.size(), std::size_t(400));
+    QCOMPARE(std::count_if(set.queries.begin(), set.queries.end(), [](const auto& q) { return q.split == "dev"; }),
+             std::ptrdiff_t(100));
     // BM25 (SQLite FTS5) over the imported passages: MRR@5 of the best-graded passages.
     auto search = store.prepare("SELECT p.record_key FROM passages_fts f JOIN passages p ON p.id = f.rowid "
                                 "WHERE passages_fts MATCH ? ORDER BY bm25(passages_fts) LIMIT 5");

@@ -33,9 +33,17 @@ class CliEvalRetrieversTest : public QObject {
   QString model_;
 
   QStringList evalArgs(const QString& retriever) const {
-    return {QStringLiteral("eval"),     QStringLiteral("--store"),     store_,
-            QStringLiteral("--corpus"), QStringLiteral("demo"),        QStringLiteral("--query-set"),
-            QStringLiteral("demo"),     QStringLiteral("--retriever"), retriever,
+    return {QStringLiteral("eval"),
+            QStringLiteral("--store"),
+            store_,
+            QStringLiteral("--corpus"),
+            QStringLiteral("demo"),
+            QStringLiteral("--query-set"),
+            QStringLiteral("demo"),
+            QStringLiteral("--split"),
+            QStringLiteral("test"),
+            QStringLiteral("--retriever"),
+            retriever,
             QStringLiteral("--json")};
   }
 

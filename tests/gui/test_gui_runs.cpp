@@ -94,7 +94,7 @@ test::FakeReply scriptedTeacher(const test::FakeRequest& request) {
         out.push_back(std::exchange(word, {}));
     return out;
   };
-  if (content.rfind("Filing type:", 0) == 0) {
+  if (content.rfind("Document:", 0) == 0) {
     const std::vector<std::string> passage = split(quoted());
     std::string query;
     for (std::size_t i = 0; i < std::min<std::size_t>(8, passage.size()); ++i)

@@ -32,10 +32,10 @@ void writeReadme(const fs::path& dir, const DemoCorpusOptions& options, const De
       << "- `corpus.jsonl`: " << summary.passages << " passages from " << summary.documents
       << " filings (`_id`, `title`, `text`, `metadata` with `filing_type`, `company`, `period`, `section`, "
          "`document`).\n"
-      << "- `queries.jsonl`: " << summary.queries
-      << " held-out test queries (`metadata`: `filing_type`, `query_type`, `source_id`). Queries often paraphrase "
+      << "- `queries.jsonl`: " << summary.queries << " held-out test queries, then " << summary.devQueries
+      << " dev queries (`metadata`: `filing_type`, `query_type`, `source_id`). Queries often paraphrase "
          "their passage (\"net sales\" for \"revenue\", \"profit\" for \"net income\").\n"
-      << "- `qrels/test.tsv`: " << summary.qrels
+      << "- `qrels/test.tsv` and `qrels/dev.tsv`: " << summary.qrels
       << " graded judgments: 3 states the answer, 2 mentions it (e.g. a prior-year comparative), 1 same company and "
          "topic in another period.\n\n"
       << "Passages by filing type:\n";
@@ -50,6 +50,8 @@ DemoCorpusSummary writeDemoCorpus(const fs::path& dir, const DemoCorpusOptions& 
     throw InputError("demo corpus: companies must be between 2 and 24, got " + std::to_string(options.companies));
   if (options.queries < 1)
     throw InputError("demo corpus: queries must be positive, got " + std::to_string(options.queries));
+  if (options.devQueries < 0)
+    throw InputError("demo corpus: dev queries must not be negative, got " + std::to_string(options.devQueries));
   if (fs::exists(dir / "corpus.jsonl"))
     throw InputError("demo corpus: " + (dir / "corpus.jsonl").string() + " already exists; choose an empty folder");
   std::error_code ec;
@@ -109,16 +111,18 @@ DemoCorpusSummary writeDemoCorpus(const fs::path& dir, const DemoCorpusOptions& 
       types.push_back(type);
     }
     std::map<std::string, std::size_t> cursor;
-    // Round robin over filing types until the quota is met or every candidate is used.
+    // Round robin over filing types until the quota is met or every candidate is used. The test queries come
+    // first, so adding dev queries leaves the test set as it was.
+    const int quota = options.queries + options.devQueries;
     bool progress = true;
-    while (static_cast<int>(chosen.size()) < options.queries && progress) {
+    while (static_cast<int>(chosen.size()) < quota && progress) {
       progress = false;
       for (const std::string& type : types) {
         auto& list = candidates[type];
         auto& at = cursor[type];
         while (at < list.size() && usedFacts.count(list[at].factKey))
           ++at;
-        if (at < list.size() && static_cast<int>(chosen.size()) < options.queries) {
+        if (at < list.size() && static_cast<int>(chosen.size()) < quota) {
           usedFacts.insert(list[at].factKey);
           chosen.push_back(list[at++]);
           progress = true;
@@ -127,10 +131,17 @@ DemoCorpusSummary writeDemoCorpus(const fs::path& dir, const DemoCorpusOptions& 
     }
   }
   std::ofstream queriesOut(dir / "queries.jsonl", std::ios::binary);
-  std::ofstream qrelsOut(dir / "qrels" / "test.tsv", std::ios::binary);
-  qrelsOut << "query-id\tcorpus-id\tscore\n";
+  std::ofstream testQrels(dir / "qrels" / "test.tsv", std::ios::binary);
+  std::ofstream devQrels;
+  if (options.devQueries > 0) {
+    devQrels.open(dir / "qrels" / "dev.tsv", std::ios::binary);
+    devQrels << "query-id\tcorpus-id\tscore\n";
+  }
+  testQrels << "query-id\tcorpus-id\tscore\n";
   int number = 0;
   for (const Candidate& candidate : chosen) {
+    const bool dev = number >= options.queries;
+    std::ofstream& qrelsOut = dev ? devQrels : testQrels;
     const DemoPassage& source = passages[candidate.passage];
     const auto& asks = source.queries.at(candidate.factKey);
     const QueryVariant& ask = asks[rng.pick(asks.size())];
@@ -144,7 +155,7 @@ DemoCorpusSummary writeDemoCorpus(const fs::path& dir, const DemoCorpusOptions& 
                                        {"source_id", source.id},
                                        {"company", source.company}}}};
     queriesOut << record.dump() << '\n';
-    ++summary.queries;
+    ++(dev ? summary.devQueries : summary.queries);
     std::map<std::size_t, int> grades;
     for (const auto& [index, grade] : byFact[candidate.factKey])
       grades[index] = std::max(grades[index], grade);
@@ -163,7 +174,7 @@ DemoCorpusSummary writeDemoCorpus(const fs::path& dir, const DemoCorpusOptions& 
       ++summary.qrels;
     }
   }
-  if (!queriesOut || !qrelsOut)
+  if (!queriesOut || !testQrels || (options.devQueries > 0 && !devQrels))
     throw Error("demo corpus: writing queries or qrels in " + dir.string() + " failed");
   writeReadme(dir, options, summary);
   return summary;
