@@ -47,8 +47,9 @@ private slots:
     studentDir_ = path("student");
     distillery::test::saveSmallStudent(freshStore("vocab.distillery"), "demo", studentDir_);
     config_ = path("run.json");
+    // 120 queries a round: with 60, the random one-layer student took too few steps to move its dev score.
     writeConfig(config_, R"({"student": ")" + studentDir_.toStdString() +
-                             R"(", "rounds": 2, "queries_per_round": 60, "k": 10, "filter_top_k": 50,
+                             R"(", "rounds": 2, "queries_per_round": 120, "k": 10, "filter_top_k": 50,
                              "training": {"epochs": 3, "learning_rate": 0.002}})");
   }
 

@@ -39,8 +39,8 @@ inline TeacherCall parseTeacherCall(const FakeRequest& request) {
   call.passage = between(content, "Passage:\n\"\"\"\n", "\n\"\"\"");
   if (content.rfind("Query: ", 0) == 0) {
     call.kind = TeacherCall::Kind::Judgment;
-    call.query = content.substr(7, content.find("\n\nPassage:") - 7);
-  } else if (content.rfind("Filing type: ", 0) == 0) {
+    call.query = content.substr(7, content.find("\n\n") - 7); // the document's details follow
+  } else if (content.rfind("Document: ", 0) == 0) {
     call.kind = TeacherCall::Kind::Synthesis;
     // The bundled synthesis template's instruction for each query type.
     static const std::pair<const char*, const char*> kInstructions[] = {{"question", "natural-language question"},
@@ -99,9 +99,12 @@ inline int overlapGrade(const TeacherCall& call) {
 /// The reply of the scripted teacher; `echo` is appended to every rationale and query (the secrets test echoes the
 /// request's Authorization header there, as a hostile or careless endpoint might).
 inline FakeReply scriptedTeacherReply(const FakeRequest& request, const std::string& echo = {}) {
-  const TeacherCall call = parseTeacherCall(request);
+  TeacherCall call = parseTeacherCall(request);
   switch (call.kind) {
   case TeacherCall::Kind::Judgment:
+    // A query it wrote is graded without what it echoed into it, as the query it meant.
+    if (!echo.empty())
+      call.query = call.query.substr(0, call.query.find(echo.substr(0, echo.find(' ', 1))));
     return gradeReply(overlapGrade(call), "Word overlap." + echo);
   case TeacherCall::Kind::Synthesis:
     return {200, chatCompletionBody(nlohmann::json{{"query", extractedQuery(call) + echo}}.dump()), {}, 0, false};

@@ -72,7 +72,7 @@ class SecretsTest : public QObject {
         {"timeout_seconds", 20},
         {"retry", {{"max_attempts", 2}, {"initial_backoff_seconds", 0.01}, {"max_backoff_seconds", 0.02}}}};
     return writeSmallRunConfig(path(name), student_, teacher, {{"query_set", "synthetic"}, {"holdout_queries", 10}}, 1,
-                               12, 8, 1);
+                               30, 8, 1);
   }
 
   static void writePairs(const QString& file, const std::string& query, const std::string& text) {

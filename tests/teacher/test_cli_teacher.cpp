@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <memory>
 
 #include "core/store/Store.h"
 #include "tests/support/TestSupport.h"
@@ -79,14 +80,14 @@ private slots:
   }
 
   void generatesQueriesThroughAnEndpoint() {
-    FakeChatServer server([](const FakeRequest& r) {
+    // A different year per call: the same query twice would be dropped as a duplicate.
+    auto calls = std::make_shared<std::atomic<int>>(0);
+    FakeChatServer server([calls](const FakeRequest& r) {
       const bool keyword = r.lastUserContent().find("keyword search query") != std::string::npos;
-      return FakeReply{200,
-                       distillery::test::chatCompletionBody(keyword ? R"({"query": "segment revenue 2023"})"
-                                                                    : R"({"query": "What was segment revenue?"})"),
-                       {},
-                       0,
-                       false};
+      const std::string year = std::to_string(2020 + calls->fetch_add(1));
+      const std::string query = keyword ? "segment revenue " + year : "What was segment revenue in " + year + "?";
+      return FakeReply{
+          200, distillery::test::chatCompletionBody(nlohmann::json{{"query", query}}.dump()), {}, 0, false};
     });
     auto r = runCli({"queries", "generate", "--store", store_, "--corpus", "demo", "--count", "4", "--types",
                      "keyword,question", "--endpoint", QString::fromStdString(server.baseUrl()), "--model",
@@ -98,8 +99,8 @@ private slots:
     auto s = distillery::store::Store::open(store_.toStdString());
     QCOMPARE(s.queryInt64("SELECT count(*) FROM queries q JOIN query_sets qs ON qs.id = q.query_set_id WHERE "
                           "qs.name = 'llm-queries' AND q.origin = 'teacher:writer-model' AND "
-                          "((q.query_type = 'keyword' AND q.text = 'segment revenue 2023') OR "
-                          "(q.query_type = 'question' AND q.text = 'What was segment revenue?'))"),
+                          "((q.query_type = 'keyword' AND q.text LIKE 'segment revenue 202_') OR "
+                          "(q.query_type = 'question' AND q.text LIKE 'What was segment revenue in 202_?'))"),
              4);
   }
 
