@@ -75,7 +75,7 @@ for clause in "${clauses[@]}"; do
   for alternative in "${alternatives[@]}"; do
     name=$(echo "$alternative" | awk '{print $1}')
     if dpkg-query -W -f='${Status}' "$name" 2>/dev/null | grep -q "install ok installed" ||
-      dpkg-query -W -f='${Provides}\n' 2>/dev/null | tr ',' '\n' | awk '{print $1}' | grep -qxF "$name"; then
+      dpkg-query -W -f='${Provides}\n' 2>/dev/null | tr ',' '\n' | awk '{print $1}' | grep -xF "$name" >/dev/null; then
       satisfied=yes
       break
     fi
@@ -114,7 +114,7 @@ for path in "${expected[@]}"; do
   grep -qxF "$path" "$work/contents" || fail "the package lacks $path"
 done
 # Only the FHS locations of an application: no headers, static libraries or anything outside /usr.
-if grep -v -E '^/(usr/?|usr/(bin|share)(/.*)?)$' "$work/contents" | grep -q .; then
+if grep -v -E '^/(usr/?|usr/(bin|share)(/.*)?)$' "$work/contents" | grep . >/dev/null; then
   fail "unexpected paths in the package: $(grep -v -E '^/(usr/?|usr/(bin|share)(/.*)?)$' "$work/contents" | head -5)"
 fi
 
@@ -142,8 +142,10 @@ for exe in "$root"/usr/bin/*; do
     fail "$exe keeps a library search path other than the OpenMP OpenBLAS ('$openmp_blas_dir'): $search_path"
   fi
   if [ -n "$openmp_blas_dir" ]; then
-    ldd "$exe" | grep -q "libblas.so.3 => $openmp_blas_dir/" ||
-      fail "$exe does not load libblas.so.3 from $openmp_blas_dir: $(ldd "$exe" | grep libblas)"
+    # ldd's whole output first: with pipefail, grep -q closing the pipe early could fail ldd with SIGPIPE.
+    libraries=$(ldd "$exe")
+    grep -q "libblas.so.3 => $openmp_blas_dir/" <<<"$libraries" ||
+      fail "$exe does not load libblas.so.3 from $openmp_blas_dir: $(grep libblas <<<"$libraries")"
   fi
 done
 if [ "$with_gui" = ON ]; then
