@@ -184,6 +184,35 @@ private slots:
     QVERIFY2(zero.err.contains("--steps"), zero.err.constData());
   }
 
+  void devQueriesAreNeverFilteredByTheStudent() {
+    // Early stopping watches the dev queries: filtering them by the student (source in its top k) kept only those it
+    // already did well on, so no epoch could improve dev. The random student filters many train queries here.
+    const QString store = freshStore("dev.distillery");
+    const QString config = path("dev.json");
+    writeConfig(config, R"({"student": ")" + studentDir_.toStdString() +
+                            R"(", "rounds": 1, "queries_per_round": 60, "k": 5, "filter_top_k": 5})");
+    // Round 0's evaluation, synthesise, retrieve.
+    const auto result = runCli({"run", "--store", store, "--corpus", "demo", "--config", config, "--steps", "3"});
+    QVERIFY2(result.exitCode == 0, result.err.constData());
+    auto s = distillery::store::Store::open(store.toStdString(), distillery::store::OpenMode::MustExist);
+    const std::string round1 = "(SELECT id FROM rounds WHERE run_id = 1 AND round_index = 1)";
+    const std::string dev = "(SELECT id FROM queries WHERE round_id IN " + round1 + " AND split = 'dev')";
+    QVERIFY(scalar(s, "SELECT COUNT(*) FROM queries WHERE round_id IN " + round1 +
+                          " AND split = 'train' AND json_extract(metadata_json, '$.filtered') IS NOT NULL") > 0);
+    QVERIFY(scalar(s, "SELECT COUNT(*) FROM queries WHERE id IN " + dev) > 0);
+    QCOMPARE_EQ(scalar(s, "SELECT COUNT(*) FROM queries WHERE id IN " + dev +
+                              " AND json_extract(metadata_json, '$.filtered') IS NOT NULL"),
+                0);
+    // Every dev query's judged list holds its source, and BM25's top k joins the student's (TREC-style pooling).
+    QCOMPARE_EQ(scalar(s, "SELECT COUNT(*) FROM queries q WHERE q.id IN " + dev +
+                              " AND NOT EXISTS (SELECT 1 FROM candidates c WHERE c.query_id = q.id "
+                              "AND c.passage_id = q.source_passage_id)"),
+                0);
+    // (more than the student's top 5 and the source: passages BM25 ranks that the student does not)
+    QVERIFY(scalar(s, "SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM candidates WHERE query_id IN " + dev +
+                          " GROUP BY query_id)") > 6);
+  }
+
   void syntheticHoldoutIsNeverTrainedOn() {
     const QString store = freshStore("holdout.distillery");
     const QString config = path("holdout.json");
