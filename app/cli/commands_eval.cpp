@@ -35,6 +35,8 @@ struct EvalOptions {
   double b = 0.4;
   std::string exportRun;
   std::string exportQrels;
+  int relevantFrom = 0;
+  int resamples = 1000;
 };
 
 struct ExportOptions {
@@ -99,6 +101,9 @@ void runEval(CliContext& context, const EvalOptions& o) {
     request.retriever = eval::retrieverKindFromString(o.retriever);
   }
   request.k = o.k;
+  if (o.relevantFrom > 0)
+    request.relevantFrom = o.relevantFrom;
+  request.bootstrapResamples = o.resamples;
   request.depth = o.depth;
   request.filter = index::PassageFilter::parse(o.filter);
   request.bm25 = {o.k1, o.b};
@@ -115,7 +120,10 @@ void runEval(CliContext& context, const EvalOptions& o) {
     writeFile(o.exportRun, [&](std::ostream& out) { eval::exportTrecRun(s, result.evaluationId, out); });
   if (!o.exportQrels.empty())
     writeFile(o.exportQrels, [&](std::ostream& out) { eval::exportTrecQrels(s, result.evaluationId, out); });
-  printResult(context, {{"metrics", metricsJson(result.table)}, {"run_id", result.evaluationId}},
+  printResult(context,
+              {{"metrics", metricsJson(result.table)},
+               {"relevant_from", result.table.relevantFrom},
+               {"run_id", result.evaluationId}},
               "evaluation " + std::to_string(result.evaluationId) + "\n" + metricsText(result.table));
 }
 
@@ -144,6 +152,13 @@ void installEvalCommands(CLI::App& app, CliContext& context) {
       ->capture_default_str();
   cmd->add_option("--bm25-k1", o->k1, "BM25 k1")->capture_default_str();
   cmd->add_option("--bm25-b", o->b, "BM25 b")->capture_default_str();
+  cmd->add_option("--relevant-from", o->relevantFrom,
+                  "Grade from which MRR and Recall count a passage as relevant (NDCG keeps graded gains); default: "
+                  "by the qrels' scale, 1 on binary qrels, 2 on the 0-3 scale")
+      ->check(CLI::Range(1, 3));
+  cmd->add_option("--resamples", o->resamples, "Bootstrap resamples for each figure's 95% confidence interval")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
   cmd->add_option("--export-run", o->exportRun, "Also write the ranking as a TREC run file");
   cmd->add_option("--export-qrels", o->exportQrels, "Also write the judgments used as TREC qrels");
   addJsonFlag(cmd, context);

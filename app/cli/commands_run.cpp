@@ -27,13 +27,18 @@ struct RunOptions {
 nlohmann::json outcomeJson(const pipeline::RunOutcome& outcome) {
   nlohmann::json rounds = nlohmann::json::array();
   for (const auto& round : outcome.rounds) {
-    nlohmann::json entry = {{"round", round.round}, {"metrics", metricsJson(round.dense)}};
+    nlohmann::json entry = {
+        {"round", round.round}, {"metrics", metricsJson(round.dense)}, {"relevant_from", round.dense.relevantFrom}};
     if (round.modelId)
       entry["model_id"] = *round.modelId;
     if (round.bm25)
       entry["bm25"] = metricsJson(*round.bm25);
     if (round.hybrid)
       entry["hybrid"] = metricsJson(*round.hybrid);
+    if (round.vsRound0)
+      entry["vs_round0"] = comparisonJson(*round.vsRound0, round.dense.k);
+    if (round.vsBm25)
+      entry["vs_bm25"] = comparisonJson(*round.vsBm25, round.dense.k);
     rounds.push_back(entry);
   }
   nlohmann::json json = {{"run_id", outcome.runId}, {"status", outcome.status}, {"rounds", rounds}};

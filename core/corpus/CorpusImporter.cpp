@@ -555,10 +555,27 @@ private:
       }
     }
     std::int64_t unknownQueries = 0;
+    // The set's grade scale (its top grade): a set judged on the binary scale refuses graded qrels, whose grade 1
+    // means something else ("related, does not answer").
+    const auto existingSet = tryFindQuerySetId(store_, summary_.corpusId, options_.corpusName);
+    std::optional<int> recordedScale;
+    if (existingSet) {
+      auto scale = store_.prepare("SELECT COALESCE(grade_scale, (SELECT MAX(r.grade) FROM qrels r JOIN queries q ON "
+                                  "q.id = r.query_id WHERE q.query_set_id = ?1)) FROM query_sets WHERE id = ?1");
+      scale.bind(1, *existingSet);
+      if (scale.step() && !scale.columnIsNull(0))
+        recordedScale = static_cast<int>(scale.columnInt64(0));
+    }
+    int topGrade = 0;
     for (const fs::path& file : qrelFiles) {
       const std::string split = file.stem().string();
       // A bad line throws InputError naming it: this dataset's queries are skipped, its records stay imported.
       for (QrelLine& qrel : readQrelsFile(file, options_.maxRecordBytes)) {
+        if (recordedScale && *recordedScale <= 1 && qrel.grade > 1)
+          throw InputError(file.string() + ":" + std::to_string(qrel.line) + ": grade " + std::to_string(qrel.grade) +
+                           " for query set '" + options_.corpusName +
+                           "', which is judged on the binary scale (0-1): one query set cannot mix scales");
+        topGrade = std::max(topGrade, qrel.grade);
         const auto it = queries.find(qrel.queryKey);
         if (it == queries.end()) {
           ++unknownQueries;
@@ -581,6 +598,10 @@ private:
         insert.run();
         setId = store_.lastInsertId();
       }
+      store_.prepare("UPDATE query_sets SET grade_scale = MAX(COALESCE(grade_scale, 0), ?2) WHERE id = ?1")
+          .bind(1, *setId)
+          .bind(2, std::max(1, topGrade))
+          .run();
       auto insertQuery = store_.prepare(
           "INSERT OR IGNORE INTO queries(query_set_id, external_id, text, query_type, source_passage_id, origin, "
           "filing_type, split, metadata_json) VALUES (?,?,?,?,?,'imported',?,?,?)");

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/eval/Statistics.h"
+
 #include <algorithm>
 #include <set>
 #include <unordered_map>
@@ -26,7 +28,34 @@ struct EvalQuery {
 struct LoadedQueries {
   std::vector<EvalQuery> queries; // judged queries, in key order
   std::int64_t withoutText = 0;
+  int topGrade = 1; // of the qrels' scale: 1 binary, 3 the 0-3 scale
 };
+
+int topGradeOf(const std::vector<EvalQuery>& queries) {
+  int top = 1;
+  for (const EvalQuery& query : queries)
+    for (const auto& [key, grade] : query.judgments)
+      top = std::max(top, grade);
+  return top;
+}
+
+std::string querySetName(store::Store& store, std::int64_t querySetId) {
+  auto select = store.prepare("SELECT name FROM query_sets WHERE id = ?1");
+  select.bind(1, querySetId);
+  return select.step() ? select.columnText(0) : std::to_string(querySetId);
+}
+
+// The query set's recorded scale, else the top grade of all its qrels (every split: a split's own top may be lower).
+int querySetTopGrade(store::Store& store, std::int64_t querySetId) {
+  auto select = store.prepare("SELECT grade_scale, (SELECT MAX(r.grade) FROM qrels r JOIN queries q ON q.id = "
+                              "r.query_id WHERE q.query_set_id = ?1) FROM query_sets WHERE id = ?1");
+  select.bind(1, querySetId);
+  if (!select.step())
+    return 1;
+  if (!select.columnIsNull(0))
+    return static_cast<int>(select.columnInt64(0));
+  return select.columnIsNull(1) ? 1 : std::max(1, static_cast<int>(select.columnInt64(1)));
+}
 
 LoadedQueries loadFromQuerySet(store::Store& store, std::int64_t querySetId, const std::optional<std::string>& split) {
   if (store.prepare("SELECT 1 FROM query_sets WHERE id = ?1").bind(1, querySetId).step() == false)
@@ -49,6 +78,7 @@ LoadedQueries loadFromQuerySet(store::Store& store, std::int64_t querySetId, con
   LoadedQueries loaded;
   for (auto& [key, query] : byKey)
     loaded.queries.push_back(std::move(query));
+  loaded.topGrade = querySetTopGrade(store, querySetId);
   return loaded;
 }
 
@@ -76,6 +106,7 @@ LoadedQueries loadFromFiles(const EvaluationRequest& request, bool needText) {
     }
     loaded.queries.push_back(std::move(query));
   }
+  loaded.topGrade = topGradeOf(loaded.queries);
   return loaded;
 }
 
@@ -151,6 +182,44 @@ index::DenseIndex openDenseIndex(const EvaluationRequest& request, store::Store&
   return built;
 }
 
+// Over each query's key and its judgments as stored (judgments_json), in key order.
+class JudgmentsDigest {
+public:
+  void add(const std::string& queryKey, const std::string& judgmentsJson) {
+    hasher_.update(queryKey);
+    hasher_.update(std::string_view("\x1f", 1));
+    hasher_.update(judgmentsJson);
+    hasher_.update(std::string_view("\x1e", 1));
+  }
+  std::string hex() { return hasher_.hexDigest().substr(0, 16); }
+
+private:
+  ContentHasher hasher_;
+};
+
+void insertMetricRows(store::Store& store, std::int64_t evaluationId, const EvaluationRequest& request,
+                      const MetricsTable& table) {
+  store::Statement metric = store.prepare(
+      "INSERT INTO metrics(evaluation_id, run_id, round_index, filing_type, name, k, value, query_count, ci_low, "
+      "ci_high) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+  for (const auto& [group, summary] : table.groups)
+    for (const char* name : kMetricNames) {
+      const auto ci = summary.ci95.find(name);
+      const bool hasCi = ci != summary.ci95.end();
+      metric.bind(1, evaluationId)
+          .bind(2, request.runId)
+          .bind(3, request.roundIndex)
+          .bind(4, group)
+          .bind(5, name)
+          .bind(6, table.k)
+          .bind(7, metricValue(summary.mean, name))
+          .bind(8, summary.queries)
+          .bind(9, hasCi ? std::optional<double>(ci->second.low) : std::nullopt)
+          .bind(10, hasCi ? std::optional<double>(ci->second.high) : std::nullopt)
+          .run();
+    }
+}
+
 void storeEvaluation(store::Store& store, const EvaluationRequest& request, EvaluationResult& result,
                      const nlohmann::json& config, const std::vector<EvalQuery>& queries) {
   const std::string retriever = request.retriever == RetrieverKind::RunFile
@@ -171,21 +240,7 @@ void storeEvaluation(store::Store& store, const EvaluationRequest& request, Eval
         .run();
     result.evaluationId = store.lastInsertId();
 
-    store::Statement metric = store.prepare(
-        "INSERT INTO metrics(evaluation_id, run_id, round_index, filing_type, name, k, value, query_count) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-    for (const auto& [group, summary] : result.table.groups)
-      for (const char* name : kMetricNames) {
-        metric.bind(1, result.evaluationId)
-            .bind(2, request.runId)
-            .bind(3, request.roundIndex)
-            .bind(4, group)
-            .bind(5, name)
-            .bind(6, request.k)
-            .bind(7, metricValue(summary.mean, name))
-            .bind(8, summary.queries)
-            .run();
-      }
+    insertMetricRows(store, result.evaluationId, request, result.table);
 
     store::Statement perQuery =
         store.prepare("INSERT INTO evaluation_queries(evaluation_id, query_key, filing_type, mrr, dcg, ndcg, recall, "
@@ -224,6 +279,7 @@ struct Retrieval {
   std::vector<EvalQuery> queries;
   std::vector<std::string> filingTypes; // per query
   std::int64_t withoutText = 0;         // judged queries skipped for want of a text
+  int topGrade = 1;                     // of the qrels' scale
   int depth = 0;
   std::vector<index::PassageRecord> passages;
   std::unordered_map<std::int64_t, const index::PassageRecord*> passageById;
@@ -249,6 +305,7 @@ Retrieval retrieve(store::Store& store, const EvaluationRequest& request, bool w
 
   Retrieval out;
   out.withoutText = loaded.withoutText;
+  out.topGrade = loaded.topGrade;
   out.passages = index::loadPassages(store, request.corpusId);
   std::unordered_map<std::string, RecordInfo> records;
   out.passageById.reserve(out.passages.size());
@@ -336,6 +393,17 @@ std::vector<std::string> keysOf(const std::vector<RunEntry>& ranking) {
 
 } // namespace
 
+namespace {
+
+void attachIntervals(MetricsTable& table, const std::vector<QueryMetrics>& perQuery, int resamples) {
+  StatisticsOptions options;
+  options.resamples = resamples;
+  for (const auto& [group, intervals] : metricIntervals(perQuery, options))
+    table.groups[group].ci95 = intervals;
+}
+
+} // namespace
+
 FusionChoice chooseFusionWeight(store::Store& store, const EvaluationRequest& tuning) {
   if (tuning.k <= 0)
     throw InputError("k must be a positive number of results, got " + std::to_string(tuning.k));
@@ -368,9 +436,19 @@ EvaluationResult evaluate(store::Store& store, const EvaluationRequest& request)
   const bool retrieves = request.retriever != RetrieverKind::RunFile;
   const bool dense = request.retriever == RetrieverKind::Dense || request.retriever == RetrieverKind::Hybrid;
   const bool bm25 = request.retriever == RetrieverKind::Bm25 || request.retriever == RetrieverKind::Hybrid;
+  if (request.relevantFrom && *request.relevantFrom < 1)
+    throw InputError("relevant_from must be a grade of at least 1, got " + std::to_string(*request.relevantFrom));
   Retrieval r = retrieve(store, request, bm25, dense);
   const std::vector<EvalQuery>& queries = r.queries;
   const int depth = r.depth;
+  if (queries.empty())
+    throw InputError(std::string("no judged query to score") +
+                     (request.querySetId ? " in query set '" + querySetName(store, *request.querySetId) + "'"
+                                         : " in " + request.qrelsFile.string()) +
+                     (request.split ? ", split '" + *request.split + "'" : "") +
+                     (request.filter.filingType ? ", filing type '" + *request.filter.filingType + "'" : "") +
+                     (r.withoutText > 0 ? " (" + std::to_string(r.withoutText) + " judged queries have no text)" : ""));
+  const int relevantFrom = request.relevantFrom.value_or(defaultRelevantFrom(r.topGrade));
 
   Run externalRun;
   if (!retrieves)
@@ -387,14 +465,20 @@ EvaluationResult evaluate(store::Store& store, const EvaluationRequest& request)
     else if (auto run = externalRun.find(queries[q].key); run != externalRun.end())
       ranking = run->second;
     std::vector<std::string> keys = keysOf(ranking);
-    QueryMetrics metrics{queries[q].key, r.filingTypes[q], computeMetrics(keys, queries[q].judgments, request.k)};
+    QueryMetrics metrics{queries[q].key, r.filingTypes[q],
+                         computeMetrics(keys, queries[q].judgments, request.k, relevantFrom)};
     if (ranking.size() > stored)
       ranking.resize(stored);
     perQuery.push_back(metrics);
     result.queries.push_back({std::move(metrics), std::move(ranking)});
   }
   result.table = aggregate(perQuery, request.k);
+  result.table.relevantFrom = relevantFrom;
+  attachIntervals(result.table, perQuery, request.bootstrapResamples);
   throwIfStopped(request.stop);
+  JudgmentsDigest digest;
+  for (const EvalQuery& query : queries)
+    digest.add(query.key, nlohmann::json(query.judgments).dump());
 
   nlohmann::json config = {
       {"corpus_id", request.corpusId},
@@ -405,6 +489,10 @@ EvaluationResult evaluate(store::Store& store, const EvaluationRequest& request)
       {"queries", static_cast<std::int64_t>(queries.size())},
       {"skipped_queries_without_text", r.withoutText},
       {"tie_break", "score desc, passage id asc"},
+      {"grade_scale", r.topGrade},
+      {"relevant_from", relevantFrom},
+      {"bootstrap", {{"resamples", request.bootstrapResamples}, {"seed", StatisticsOptions{}.seed}}},
+      {"judgments_fingerprint", digest.hex()},
   };
   if (!request.queriesFile.empty())
     config["queries_file"] = request.queriesFile.string();
@@ -430,21 +518,23 @@ EvaluationResult evaluate(store::Store& store, const EvaluationRequest& request)
 }
 
 MetricsTable loadMetrics(store::Store& store, std::int64_t evaluationId) {
-  store::Statement select =
-      store.prepare("SELECT e.k, m.filing_type, m.name, m.value, m.query_count FROM evaluations e "
-                    "LEFT JOIN metrics m ON m.evaluation_id = e.id AND m.k = e.k WHERE e.id = ?1");
+  store::Statement select = store.prepare(
+      "SELECT e.k, COALESCE(json_extract(e.config_json, '$.relevant_from'), 1), m.filing_type, m.name, m.value, "
+      "m.query_count, m.ci_low, m.ci_high FROM evaluations e LEFT JOIN metrics m ON m.evaluation_id = e.id AND "
+      "m.k = e.k WHERE e.id = ?1");
   select.bind(1, evaluationId);
   MetricsTable table;
   bool found = false;
   while (select.step()) {
     found = true;
     table.k = static_cast<int>(select.columnInt64(0));
-    if (select.columnIsNull(1))
+    table.relevantFrom = static_cast<int>(select.columnInt64(1));
+    if (select.columnIsNull(2))
       continue;
-    MetricSummary& summary = table.groups[select.columnText(1)];
-    summary.queries = select.columnInt64(4);
-    const std::string name = select.columnText(2);
-    const double value = select.columnDouble(3);
+    MetricSummary& summary = table.groups[select.columnText(2)];
+    summary.queries = select.columnInt64(5);
+    const std::string name = select.columnText(3);
+    const double value = select.columnDouble(4);
     if (name == "mrr")
       summary.mean.mrr = value;
     else if (name == "dcg")
@@ -453,9 +543,112 @@ MetricsTable loadMetrics(store::Store& store, std::int64_t evaluationId) {
       summary.mean.ndcg = value;
     else if (name == "recall")
       summary.mean.recall = value;
+    if (!select.columnIsNull(6) && !select.columnIsNull(7))
+      summary.ci95[name] = {select.columnDouble(6), select.columnDouble(7)};
   }
   if (!found)
     throw InputError("no evaluation with id " + std::to_string(evaluationId) + " in " + store.path().string());
+  return table;
+}
+
+std::vector<QueryMetrics> loadQueryMetrics(store::Store& store, std::int64_t evaluationId) {
+  if (!store.prepare("SELECT 1 FROM evaluations WHERE id = ?1").bind(1, evaluationId).step())
+    throw InputError("no evaluation with id " + std::to_string(evaluationId) + " in " + store.path().string());
+  store::Statement select = store.prepare("SELECT query_key, filing_type, mrr, dcg, ndcg, recall FROM "
+                                          "evaluation_queries WHERE evaluation_id = ?1 ORDER BY query_key");
+  select.bind(1, evaluationId);
+  std::vector<QueryMetrics> queries;
+  while (select.step())
+    queries.push_back(
+        {select.columnText(0),
+         select.columnText(1),
+         {select.columnDouble(2), select.columnDouble(3), select.columnDouble(4), select.columnDouble(5)}});
+  return queries;
+}
+
+std::string judgmentsFingerprint(store::Store& store, std::int64_t evaluationId) {
+  if (!store.prepare("SELECT 1 FROM evaluations WHERE id = ?1").bind(1, evaluationId).step())
+    throw InputError("no evaluation with id " + std::to_string(evaluationId) + " in " + store.path().string());
+  store::Statement select = store.prepare(
+      "SELECT query_key, judgments_json FROM evaluation_queries WHERE evaluation_id = ?1 ORDER BY query_key");
+  select.bind(1, evaluationId);
+  JudgmentsDigest digest;
+  while (select.step())
+    digest.add(select.columnText(0), select.columnText(1));
+  return digest.hex();
+}
+
+MetricsTable rescoreEvaluation(store::Store& store, std::int64_t evaluationId) {
+  store::Statement head = store.prepare("SELECT query_set_id, k, config_json, run_id, round_index FROM evaluations "
+                                        "WHERE id = ?1");
+  head.bind(1, evaluationId);
+  if (!head.step())
+    throw InputError("no evaluation with id " + std::to_string(evaluationId) + " in " + store.path().string());
+  if (head.columnIsNull(0))
+    throw InputError("evaluation " + std::to_string(evaluationId) +
+                     " was scored against qrels files, not a stored query set: there is nothing to score it again "
+                     "against");
+  const std::int64_t querySetId = head.columnInt64(0);
+  const int k = static_cast<int>(head.columnInt64(1));
+  nlohmann::json config = nlohmann::json::parse(head.columnText(2));
+  EvaluationRequest request; // what insertMetricRows needs: the run and round the rows belong to
+  if (!head.columnIsNull(3))
+    request.runId = head.columnInt64(3);
+  if (!head.columnIsNull(4))
+    request.roundIndex = static_cast<int>(head.columnInt64(4));
+  const int relevantFrom = config.value("relevant_from", 1);
+  const int resamples = config.contains("bootstrap") ? config["bootstrap"].value("resamples", 1000) : 1000;
+
+  const LoadedQueries current = loadFromQuerySet(store, querySetId, std::nullopt);
+  std::map<std::string, const Judgments*> judgmentsByKey;
+  for (const EvalQuery& query : current.queries)
+    judgmentsByKey.emplace(query.key, &query.judgments);
+
+  std::map<std::string, std::vector<std::string>> rankings;
+  store::Statement ranked = store.prepare(
+      "SELECT query_key, record_key FROM evaluation_rankings WHERE evaluation_id = ?1 ORDER BY query_key, rank");
+  ranked.bind(1, evaluationId);
+  while (ranked.step())
+    rankings[ranked.columnText(0)].push_back(ranked.columnText(1));
+
+  std::vector<QueryMetrics> perQuery = loadQueryMetrics(store, evaluationId);
+  std::vector<std::string> judgmentsJson;
+  JudgmentsDigest digest;
+  const Judgments none;
+  for (QueryMetrics& query : perQuery) {
+    const auto found = judgmentsByKey.find(query.queryKey);
+    const Judgments& judgments = found == judgmentsByKey.end() ? none : *found->second;
+    query.values = computeMetrics(rankings[query.queryKey], judgments, k, relevantFrom);
+    judgmentsJson.push_back(nlohmann::json(judgments).dump());
+    digest.add(query.queryKey, judgmentsJson.back());
+  }
+  MetricsTable table = aggregate(perQuery, k);
+  table.relevantFrom = relevantFrom;
+  attachIntervals(table, perQuery, resamples);
+  config["judgments_fingerprint"] = digest.hex();
+  config["rescored_at"] = nowIso8601();
+
+  store.transaction([&] {
+    store::Statement update = store.prepare("UPDATE evaluation_queries SET mrr = ?3, dcg = ?4, ndcg = ?5, recall = ?6, "
+                                            "judgments_json = ?7 WHERE evaluation_id = ?1 AND query_key = ?2");
+    for (std::size_t i = 0; i < perQuery.size(); ++i) {
+      const MetricValues& v = perQuery[i].values;
+      update.bind(1, evaluationId)
+          .bind(2, perQuery[i].queryKey)
+          .bind(3, v.mrr)
+          .bind(4, v.dcg)
+          .bind(5, v.ndcg)
+          .bind(6, v.recall)
+          .bind(7, judgmentsJson[i])
+          .run();
+    }
+    store.prepare("DELETE FROM metrics WHERE evaluation_id = ?1").bind(1, evaluationId).run();
+    insertMetricRows(store, evaluationId, request, table);
+    store.prepare("UPDATE evaluations SET config_json = ?2 WHERE id = ?1")
+        .bind(1, evaluationId)
+        .bind(2, config.dump())
+        .run();
+  });
   return table;
 }
 

@@ -86,6 +86,11 @@ struct EvaluationRequest {
   /// chooseFusionWeight on a dev split); empty: reciprocal-rank fusion.
   std::optional<double> fusionWeight;
 
+  /// MRR and Recall count grades >= this as relevant; empty: by the qrels' scale (defaultRelevantFrom of the query
+  /// set's grade_scale, else of the top grade in its or the file's qrels).
+  std::optional<int> relevantFrom;
+  int bootstrapResamples = 1000; // for each mean's 95% interval (fixed seed)
+
   std::optional<std::int64_t> runId; // distillation run and round this evaluation belongs to
   std::optional<int> roundIndex;
 
@@ -120,12 +125,25 @@ inline constexpr int kFusionGridSteps = 20; // weights 0, 0.05, ..., 1
 /// retriever, encoder and index are used as evaluate() uses them (it needs an encoder).
 FusionChoice chooseFusionWeight(store::Store& store, const EvaluationRequest& tuning);
 
-/// Runs an evaluation and stores it. Throws InputError for bad files/ids (naming them), Cancelled when
-/// stopped; nothing is stored unless the evaluation completes.
+/// Runs an evaluation and stores it. Throws InputError for bad files/ids (naming them) and when no judged query is
+/// left to score, Cancelled when stopped; nothing is stored unless the evaluation completes.
 EvaluationResult evaluate(store::Store& store, const EvaluationRequest& request);
 
-/// A stored evaluation's metrics table.
+/// A stored evaluation's metrics table (with its intervals and relevance threshold).
 MetricsTable loadMetrics(store::Store& store, std::int64_t evaluationId);
+
+/// A stored evaluation's per-query metrics, in query key order.
+std::vector<QueryMetrics> loadQueryMetrics(store::Store& store, std::int64_t evaluationId);
+
+/// Scores a stored evaluation of a query set again from its stored rankings against the set's judgments as they are
+/// now (e.g. after a run's held-out pool grew), replacing its per-query and aggregate metrics; the same queries,
+/// filing types, k and threshold. Returns the new table. Throws InputError for an unknown evaluation or one scored
+/// from files (whose judgments cannot have changed in the store).
+MetricsTable rescoreEvaluation(store::Store& store, std::int64_t evaluationId);
+
+/// A digest of the judgments an evaluation was scored against ("judgments_fingerprint" in its config): two stored
+/// figures are comparable when their fingerprints match.
+std::string judgmentsFingerprint(store::Store& store, std::int64_t evaluationId);
 
 /// TREC export of a stored evaluation: its rankings as a run file (tag = retriever) and the judgments
 /// it was scored against as qrels. Throws InputError when the evaluation does not exist.

@@ -35,8 +35,10 @@ double metricValue(const MetricValues& values, const std::string& name) {
   throw Error("unknown metric '" + name + "'");
 }
 
-MetricValues computeMetrics(const std::vector<std::string>& ranking, const Judgments& judgments, int k) {
+MetricValues computeMetrics(const std::vector<std::string>& ranking, const Judgments& judgments, int k,
+                            int relevantFrom) {
   MetricValues values;
+  relevantFrom = std::max(relevantFrom, 1);
   if (k <= 0)
     return values;
   const std::size_t cutoff = static_cast<std::size_t>(k);
@@ -44,7 +46,7 @@ MetricValues computeMetrics(const std::vector<std::string>& ranking, const Judgm
   std::size_t relevantTotal = 0;
   std::vector<int> idealGrades;
   for (const auto& [key, grade] : judgments) {
-    if (grade >= 1)
+    if (grade >= relevantFrom)
       ++relevantTotal;
     if (grade > 0)
       idealGrades.push_back(grade);
@@ -65,10 +67,11 @@ MetricValues computeMetrics(const std::vector<std::string>& ranking, const Judgm
     ++rank;
     auto judged = judgments.find(key);
     const int grade = judged == judgments.end() ? 0 : judged->second;
-    if (grade >= 1) {
+    if (grade > 0)
+      values.dcg += grade * discount(rank);
+    if (grade >= relevantFrom) {
       if (values.mrr == 0)
         values.mrr = 1.0 / static_cast<double>(rank);
-      values.dcg += grade * discount(rank);
       ++relevantFound;
     }
   }

@@ -183,6 +183,7 @@ private:
                           bool withBm25Pool);
   void storeRankAfter(const RoundRecord& round, std::int64_t modelId, model::StudentModel& model);
   void evaluateHybrid(const RoundRecord& round, eval::EvaluationRequest request);
+  void rescoreEarlierRounds(const RoundRecord& round);
 
   store::Store& store_;
   RunRepository repository_;
@@ -717,6 +718,11 @@ void RunExecution::extendHoldoutQrels(const RoundRecord& round, model::StudentMo
   stopOnTeacherOutage(round.index, "held-out pool judgments", static_cast<std::int64_t>(requests.size()),
                       judged.failures);
   store_.transaction([&] {
+    // Judged on the teacher's scale (0-3): grade 1 ("related, does not answer") is not a hit for MRR and Recall.
+    store_.prepare("UPDATE query_sets SET grade_scale = ?2 WHERE id = ?1")
+        .bind(1, *setId)
+        .bind(2, static_cast<int>(teacher_->maxGrade()))
+        .run();
     auto upsert = store_.prepare("INSERT INTO qrels(query_id, record_key, grade) VALUES (?1, ?2, ?3) "
                                  "ON CONFLICT(query_id, record_key) DO UPDATE SET grade = MAX(grade, excluded.grade)");
     for (const auto& q : set.queries)
@@ -735,6 +741,25 @@ void RunExecution::extendHoldoutQrels(const RoundRecord& round, model::StudentMo
   log("round " + std::to_string(round.index) + ": held-out pool " + std::to_string(requests.size()) + " pairs (" +
       std::to_string(judged.judged) + " newly judged, " + std::to_string(judged.cached) + " cached, " +
       std::to_string(judged.failed) + " failed)");
+}
+
+// The held-out pool has just grown with this round's top k: every earlier figure of the run (each round's student,
+// BM25, the hybrids) is scored again from its stored ranking against the pool as it is now, so that all rounds of the
+// run are measured against the same judgments.
+void RunExecution::rescoreEarlierRounds(const RoundRecord& round) {
+  auto select = store_.prepare("SELECT id, retriever, round_index FROM evaluations WHERE run_id = ?1 AND "
+                               "round_index < ?2 ORDER BY id");
+  select.bind(1, run_.id).bind(2, round.index);
+  std::vector<std::tuple<std::int64_t, std::string, int>> earlier;
+  while (select.step())
+    earlier.emplace_back(select.columnInt64(0), select.columnText(1), static_cast<int>(select.columnInt64(2)));
+  for (const auto& [id, retriever, roundIndex] : earlier) {
+    const double before = eval::loadMetrics(store_, id).groups.at(eval::kAllFilingTypes).mean.ndcg;
+    const double after = eval::rescoreEvaluation(store_, id).groups.at(eval::kAllFilingTypes).mean.ndcg;
+    log("round " + std::to_string(round.index) + ": round " + std::to_string(roundIndex) + "'s " + retriever +
+        " scored again against the grown held-out pool: NDCG@" + std::to_string(config_.evaluation.k) + " " +
+        std::to_string(before) + " -> " + std::to_string(after));
+  }
 }
 
 // The rank and score each mined pair has under the round's new student: did training move it the right way?
@@ -795,8 +820,10 @@ void RunExecution::evaluate(const RoundRecord& round, std::int64_t modelId, cons
                             bool withBm25) {
   auto model = loadModel(modelId);
   const index::DenseIndex index = denseIndex(modelId, *model); // one index serves the pool and the evaluation
-  if (target.synthetic)
+  if (target.synthetic) {
     extendHoldoutQrels(round, *model, index, round.index == 0);
+    rescoreEarlierRounds(round);
+  }
   auto encoder = model::makeTextEncoder(model);
   // A resumed step evaluates again: the earlier, interrupted attempt's rows go first (no duplicates).
   store_.prepare("DELETE FROM evaluations WHERE run_id = ?1 AND round_index = ?2")
@@ -812,6 +839,8 @@ void RunExecution::evaluate(const RoundRecord& round, std::int64_t modelId, cons
   request.queriesFile = target.queriesFile;
   request.qrelsFile = target.qrelsFile;
   request.k = config_.evaluation.k;
+  if (config_.evaluation.relevantFrom > 0)
+    request.relevantFrom = config_.evaluation.relevantFrom;
   request.runId = run_.id;
   request.roundIndex = round.index;
   request.progress = forward("evaluate");
@@ -1018,6 +1047,7 @@ RunOutcome loadRunOutcome(store::Store& store, std::int64_t runId) {
   RunRepository repository(store);
   auto evaluations = store.prepare("SELECT id, retriever FROM evaluations WHERE run_id = ?1 AND round_index = ?2 "
                                    "ORDER BY id");
+  std::vector<eval::QueryMetrics> round0Queries, bm25Queries; // per query, for the paired comparisons
   for (const RoundRecord& round : repository.rounds(runId)) {
     if (round.lastCompleted != RoundStep::Evaluate)
       continue;
@@ -1029,14 +1059,23 @@ RunOutcome loadRunOutcome(store::Store& store, std::int64_t runId) {
     std::vector<std::pair<std::int64_t, std::string>> found;
     while (evaluations.step())
       found.emplace_back(evaluations.columnInt64(0), evaluations.columnText(1));
+    std::vector<eval::QueryMetrics> student;
     for (const auto& [id, retriever] : found) {
-      if (retriever == "dense")
+      if (retriever == "dense") {
         metrics.dense = eval::loadMetrics(store, id);
-      else if (retriever == "bm25")
+        student = eval::loadQueryMetrics(store, id);
+      } else if (retriever == "bm25") {
         metrics.bm25 = eval::loadMetrics(store, id);
-      else if (retriever == "hybrid")
+        bm25Queries = eval::loadQueryMetrics(store, id);
+      } else if (retriever == "hybrid")
         metrics.hybrid = eval::loadMetrics(store, id);
     }
+    if (round.index == 0)
+      round0Queries = student;
+    else if (!round0Queries.empty())
+      metrics.vsRound0 = eval::compareQueries(round0Queries, student);
+    if (!bm25Queries.empty())
+      metrics.vsBm25 = eval::compareQueries(bm25Queries, student);
     outcome.rounds.push_back(std::move(metrics));
   }
   outcome.next = nextStep(store, runId);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/eval/Metrics.h"
+#include "core/eval/Statistics.h"
 #include "core/pipeline/RunConfig.h"
 #include "core/pipeline/RunRepository.h"
 #include "core/util/Progress.h"
@@ -52,6 +53,9 @@ struct RoundMetrics {
   eval::MetricsTable dense;                 // the student's evaluation on the held-out queries
   std::optional<eval::MetricsTable> bm25;   // round 0 only
   std::optional<eval::MetricsTable> hybrid; // the student fused with BM25, its weight chosen on the dev split
+  // The student against round 0's student (rounds after 0) and against BM25, paired over the same held-out queries.
+  std::optional<eval::ByGroupAndMetric<eval::PairedDifference>> vsRound0;
+  std::optional<eval::ByGroupAndMetric<eval::PairedDifference>> vsBm25;
 };
 
 struct RunOutcome {

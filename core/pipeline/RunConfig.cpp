@@ -137,6 +137,7 @@ RunConfig parseRunConfig(const json& root, const std::string& source) {
     er.read("qrels", c.evaluation.qrelsPath);
     er.integer("holdout_queries", c.evaluation.holdoutQueries, 1, 100000);
     er.integer("k", c.evaluation.k, 1, 1000);
+    er.integer("relevant_from", c.evaluation.relevantFrom, 0, 3);
     er.read("bm25_baseline", c.evaluation.bm25Baseline);
     er.read("hybrid", c.evaluation.hybrid);
     if (c.evaluation.queriesPath.empty() != c.evaluation.qrelsPath.empty())
@@ -211,6 +212,7 @@ json toJson(const RunConfig& c) {
         {"qrels", c.evaluation.qrelsPath},
         {"holdout_queries", c.evaluation.holdoutQueries},
         {"k", c.evaluation.k},
+        {"relevant_from", c.evaluation.relevantFrom},
         {"bm25_baseline", c.evaluation.bm25Baseline},
         {"hybrid", c.evaluation.hybrid}}},
       {"mining",

@@ -61,6 +61,7 @@ struct EvaluationConfig {
   // of the run, never trained on, and judged with the teacher to form the held-out qrels (Tamber et al.).
   int holdoutQueries = 100;
   int k = 5;
+  int relevantFrom = 0; // MRR and Recall count grades >= this as relevant; 0: by the qrels' scale (2 on 0-3, else 1)
   bool bm25Baseline = true;
   bool hybrid = true; // every round: the student fused with BM25, its weight chosen on the set's dev split
 };

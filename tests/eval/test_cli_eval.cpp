@@ -1,5 +1,6 @@
 // `distillery-cli eval` as a user runs it: the TAT-QA BM25 acceptance figure (import, then eval), the
 // exact JSON shape, TREC export and re-scoring with --run, and one-line errors for bad input.
+#include <QJsonArray>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -37,11 +38,20 @@ private slots:
     const CliResult result = runCli(args);
     QVERIFY2(result.exitCode == 0, result.err.constData());
     const QJsonObject json = result.json();
-    QCOMPARE(json.keys(), (QStringList{QStringLiteral("metrics"), QStringLiteral("run_id")}));
+    QCOMPARE(json.keys(),
+             (QStringList{QStringLiteral("metrics"), QStringLiteral("relevant_from"), QStringLiteral("run_id")}));
+    QCOMPARE(json.value(QStringLiteral("relevant_from")).toInt(), 1); // TAT-QA's qrels are binary
     QVERIFY(json.value(QStringLiteral("run_id")).toInteger() > 0);
     const QJsonObject all = json.value(QStringLiteral("metrics")).toObject().value(QStringLiteral("ALL")).toObject();
-    QCOMPARE(all.keys(), (QStringList{QStringLiteral("dcg@5"), QStringLiteral("mrr@5"), QStringLiteral("ndcg@5"),
-                                      QStringLiteral("queries"), QStringLiteral("recall@5")}));
+    QCOMPARE(all.keys(),
+             (QStringList{QStringLiteral("ci95"), QStringLiteral("dcg@5"), QStringLiteral("mrr@5"),
+                          QStringLiteral("ndcg@5"), QStringLiteral("queries"), QStringLiteral("recall@5")}));
+    // 1,663 queries: the 95% interval of NDCG@5 is about +-0.02 around it.
+    const QJsonArray ndcgInterval =
+        all.value(QStringLiteral("ci95")).toObject().value(QStringLiteral("ndcg@5")).toArray();
+    QVERIFY(ndcgInterval[0].toDouble() < all.value(QStringLiteral("ndcg@5")).toDouble());
+    QVERIFY(ndcgInterval[1].toDouble() > all.value(QStringLiteral("ndcg@5")).toDouble());
+    QVERIFY(ndcgInterval[1].toDouble() - ndcgInterval[0].toDouble() < 0.06);
     QCOMPARE(all.value(QStringLiteral("queries")).toInt(), 1663);
     const double mrr = all.value(QStringLiteral("mrr@5")).toDouble();
     const double ndcg = all.value(QStringLiteral("ndcg@5")).toDouble();

@@ -20,8 +20,9 @@ using namespace distillery::test;
 
 namespace {
 
-const QStringList kMetricKeys5 = {QStringLiteral("dcg@5"), QStringLiteral("mrr@5"), QStringLiteral("ndcg@5"),
-                                  QStringLiteral("queries"), QStringLiteral("recall@5")};
+// Each figure, its query count and its figures' 95% intervals.
+const QStringList kMetricKeys5 = {QStringLiteral("ci95"),   QStringLiteral("dcg@5"),   QStringLiteral("mrr@5"),
+                                  QStringLiteral("ndcg@5"), QStringLiteral("queries"), QStringLiteral("recall@5")};
 
 } // namespace
 
@@ -79,7 +80,8 @@ private slots:
       args << QStringLiteral("--model") << model_;
       const CliResult result = runCli(args);
       QVERIFY2(result.exitCode == 0, result.err.constData());
-      QCOMPARE(result.json().keys(), (QStringList{QStringLiteral("metrics"), QStringLiteral("run_id")}));
+      QCOMPARE(result.json().keys(),
+               (QStringList{QStringLiteral("metrics"), QStringLiteral("relevant_from"), QStringLiteral("run_id")}));
       const QJsonObject metrics = metricsOf(result);
       const QStringList keys = metrics.keys();
       QCOMPARE(QSet<QString>(keys.begin(), keys.end()), groups);
@@ -135,8 +137,12 @@ private slots:
     const QJsonObject metrics = metricsOf(result);
     QCOMPARE(metrics.keys(), (QStringList{QStringLiteral("10-K"), QStringLiteral("ALL")}));
     const QJsonObject all = metrics.value(QStringLiteral("ALL")).toObject();
-    QCOMPARE(all.keys(), (QStringList{QStringLiteral("dcg@3"), QStringLiteral("mrr@3"), QStringLiteral("ndcg@3"),
-                                      QStringLiteral("queries"), QStringLiteral("recall@3")}));
+    QCOMPARE(all.keys(),
+             (QStringList{QStringLiteral("ci95"), QStringLiteral("dcg@3"), QStringLiteral("mrr@3"),
+                          QStringLiteral("ndcg@3"), QStringLiteral("queries"), QStringLiteral("recall@3")}));
+    QCOMPARE(all.value(QStringLiteral("ci95")).toObject().keys(),
+             (QStringList{QStringLiteral("dcg@3"), QStringLiteral("mrr@3"), QStringLiteral("ndcg@3"),
+                          QStringLiteral("recall@3")}));
     QCOMPARE(all.value(QStringLiteral("queries")).toInt(), 50);
 
     // Only 10-K passages were retrieved; the run and qrels are TREC files of the 50 10-K queries.

@@ -314,6 +314,50 @@ private slots:
     QVERIFY_THROWS_EXCEPTION(InputError, evaluate(s, request));
     QCOMPARE(s.queryInt64("SELECT COUNT(*) FROM evaluations"), before);
   }
+
+  void rescoringAfterJudgmentsGrowMatchesAFreshEvaluation() {
+    // A run's held-out pool grows after round 0 was scored: scored again from its stored ranking, round 0 must give
+    // what a fresh evaluation against the grown judgments gives, and say so by its judgments' fingerprint.
+    store::Store s = store::Store::open(storePath_);
+    s.prepare("INSERT INTO query_sets(corpus_id, name, origin, created_at) VALUES (?1, 'grow', 'synthetic', 'now')")
+        .bind(1, corpus_)
+        .run();
+    const std::int64_t set = s.lastInsertId();
+    insertQuery(s, set, "g1", "apple revenue", std::nullopt, {{"r1", 3}});
+    const std::int64_t g2 = insertQuery(s, set, "g2", "merger agreement", std::nullopt, {{"r3", 3}});
+    EvaluationRequest request = baseRequest();
+    request.querySetId = set;
+    request.retriever = RetrieverKind::Bm25;
+    const EvaluationResult before = evaluate(s, request);
+    QCOMPARE(before.table.relevantFrom, 2); // the set's qrels top at 3: the 0-3 scale
+    QVERIFY(near(before.table.groups.at(kAllFilingTypes).mean.ndcg, 1.0));
+
+    // The pool grows: g2 gets a relevant passage BM25 does not retrieve (no shared word) and a grade-1 one.
+    s.prepare("INSERT INTO qrels(query_id, record_key, grade) VALUES (?1, 'r2', 3), (?1, 'r4', 1)").bind(1, g2).run();
+    const std::string staleFingerprint = judgmentsFingerprint(s, before.evaluationId);
+    const MetricsTable rescored = rescoreEvaluation(s, before.evaluationId);
+    const EvaluationResult fresh = evaluate(s, request);
+    const MetricValues& r = rescored.groups.at(kAllFilingTypes).mean;
+    const MetricValues& f = fresh.table.groups.at(kAllFilingTypes).mean;
+    // g2: r3 (3) at rank 1, ideal 3, 3, 1: NDCG@5 = 3 / (3 + 3 / log2(3) + 1 / 2); recall 1 of 2 relevant.
+    const double g2Ndcg = 3.0 / (3.0 + 3.0 / std::log2(3.0) + 1.0 / 2.0);
+    QVERIFY(near(r.ndcg, (1.0 + g2Ndcg) / 2));
+    QVERIFY(near(r.recall, (1.0 + 0.5) / 2));
+    QVERIFY(near(r.mrr, f.mrr) && near(r.ndcg, f.ndcg) && near(r.recall, f.recall) && near(r.dcg, f.dcg));
+    QVERIFY(near(rescored.groups.at(kAllFilingTypes).ci95.at("ndcg").low,
+                 fresh.table.groups.at(kAllFilingTypes).ci95.at("ndcg").low));
+    // What is stored is what was returned, and both evaluations now rest on the same judgments.
+    QVERIFY(near(loadMetrics(s, before.evaluationId).groups.at(kAllFilingTypes).mean.ndcg, r.ndcg));
+    QCOMPARE(judgmentsFingerprint(s, before.evaluationId), judgmentsFingerprint(s, fresh.evaluationId));
+    QVERIFY(judgmentsFingerprint(s, before.evaluationId) != staleFingerprint);
+    auto config = s.prepare("SELECT json_extract(config_json, '$.judgments_fingerprint') FROM evaluations "
+                            "WHERE id = ?1");
+    config.bind(1, before.evaluationId);
+    QVERIFY(config.step());
+    QCOMPARE(config.columnText(0), judgmentsFingerprint(s, before.evaluationId));
+    // An unknown evaluation is named.
+    QVERIFY_THROWS_EXCEPTION(InputError, rescoreEvaluation(s, 999999));
+  }
 };
 
 QTEST_GUILESS_MAIN(EvaluatorTest)

@@ -3,6 +3,7 @@
 #include <QJsonArray>
 #include <QTemporaryDir>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -234,6 +235,34 @@ private slots:
                           "queries WHERE id IN " +
                               holdout + ")"),
                 0);
+
+    // Round 1 grew the held-out pool with its top k. Round 0 (student and BM25) was scored again against the grown
+    // pool, so every figure of the run uses the same judgments, on the teacher's 0-3 scale (relevant from grade 2):
+    // round 0's stored figure is what a fresh evaluation of its model against the final pool gives.
+    QCOMPARE_EQ(scalar(s, "SELECT COUNT(*) FROM (SELECT DISTINCT json_extract(config_json, "
+                          "'$.judgments_fingerprint') FROM evaluations WHERE run_id = 1)"),
+                1);
+    QCOMPARE_EQ(scalar(s, "SELECT COUNT(*) FROM evaluations WHERE run_id = 1 AND round_index = 0 AND "
+                          "json_extract(config_json, '$.rescored_at') IS NOT NULL"),
+                2);
+    const QJsonObject round0 = result.json()["rounds"].toArray()[0].toObject();
+    QCOMPARE_EQ(round0["relevant_from"].toInt(), 2);
+    const auto fresh =
+        runCli({"eval", "--store", store, "--corpus", "demo", "--query-set", "run-1-holdout", "--retriever", "dense",
+                "--model", "model:" + QString::number(round0["model_id"].toInteger()), "--json"});
+    QVERIFY2(fresh.exitCode == 0, fresh.err.constData());
+    QCOMPARE_EQ(fresh.json()["relevant_from"].toInt(), 2);
+    const QJsonObject freshAll = fresh.json()["metrics"].toObject()["ALL"].toObject();
+    const auto reread = runCli({"run", "--store", store, "--resume", "1", "--json"});
+    QVERIFY2(reread.exitCode == 0, reread.err.constData());
+    const QJsonObject storedAll = allMetrics(reread.json()["rounds"].toArray()[0].toObject());
+    for (const char* key : {"mrr@5", "ndcg@5", "recall@5"})
+      QVERIFY2(std::abs(storedAll[key].toDouble() - freshAll[key].toDouble()) < 1e-9,
+               qPrintable(QString("%1: stored %2, fresh %3")
+                              .arg(key)
+                              .arg(storedAll[key].toDouble())
+                              .arg(freshAll[key].toDouble())));
+    QCOMPARE_EQ(storedAll["ci95"].toObject()["ndcg@5"].toArray(), freshAll["ci95"].toObject()["ndcg@5"].toArray());
   }
 
   void badInputIsRefusedClearly() {

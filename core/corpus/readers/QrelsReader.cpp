@@ -83,6 +83,9 @@ std::vector<QrelLine> readQrelsFile(const std::filesystem::path& path, std::uint
         continue; // the header: query-id corpus-id score
       throw InputError(where + "grade '" + std::string(gradeText) + "' is not an integer");
     }
+    if (*grade < 0 || *grade > kTopKnownGrade)
+      throw InputError(where + "grade " + std::to_string(*grade) +
+                       " is outside the scales Distillery knows (binary 0-1, graded 0-3)");
     qrels.push_back({std::string(columns[0]), std::string(columns.size() == 3 ? columns[1] : columns[2]), *grade,
                      lines->lineNumber()});
   }

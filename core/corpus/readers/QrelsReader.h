@@ -8,7 +8,8 @@
 //   - 3 columns `query-id corpus-id grade` (BEIR) or 4 `qid iteration docid grade` (TREC; the iteration is ignored);
 //   - a header line or none: the first non-blank line is a header when its last column is not a number
 //     ("query-id corpus-id score");
-//   - the grade is an integer, or a number with an integral value ("1.0");
+//   - the grade is an integer, or a number with an integral value ("1.0"), from 0 to 3: binary qrels use 0-1,
+//     graded ones 0-3 (0 not relevant, 1 related but does not answer, 2 answers partly, 3 answers);
 //   - anything else is refused: InputError "FILE:LINE: reason". A file that cannot be opened is an InputError
 //     "cannot read qrels file FILE".
 #include <cstdint>
@@ -17,6 +18,9 @@
 #include <vector>
 
 namespace distillery::corpus {
+
+/// The top grade of the largest scale a qrels file may use (0-3).
+inline constexpr int kTopKnownGrade = 3;
 
 struct QrelLine {
   std::string queryKey;  // query-id (BEIR) / qid (TREC)
