@@ -3,6 +3,8 @@
 #include <iomanip>
 #include <sstream>
 
+#include "core/eval/Judges.h"
+
 namespace distillery::cli {
 
 nlohmann::json metricsJson(const eval::MetricsTable& table) {
@@ -41,6 +43,8 @@ nlohmann::json comparisonJson(const eval::ByGroupAndMetric<eval::PairedDifferenc
 std::string metricsText(const eval::MetricsTable& table) {
   std::ostringstream text;
   const std::string suffix = "@" + std::to_string(table.k);
+  text << "judgments: " << eval::describeJudges(table.judgedBy) << "; relevant from grade " << table.relevantFrom
+       << "\n";
   text << std::left << std::setw(16) << "filing type" << std::right;
   for (const char* name : eval::kMetricNames)
     text << std::setw(12) << (std::string(name) + suffix);

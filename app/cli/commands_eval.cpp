@@ -123,6 +123,7 @@ void runEval(CliContext& context, const EvalOptions& o) {
   printResult(context,
               {{"metrics", metricsJson(result.table)},
                {"relevant_from", result.table.relevantFrom},
+               {"judged_by", result.table.judgedBy},
                {"run_id", result.evaluationId}},
               "evaluation " + std::to_string(result.evaluationId) + "\n" + metricsText(result.table));
 }

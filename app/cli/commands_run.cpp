@@ -27,8 +27,10 @@ struct RunOptions {
 nlohmann::json outcomeJson(const pipeline::RunOutcome& outcome) {
   nlohmann::json rounds = nlohmann::json::array();
   for (const auto& round : outcome.rounds) {
-    nlohmann::json entry = {
-        {"round", round.round}, {"metrics", metricsJson(round.dense)}, {"relevant_from", round.dense.relevantFrom}};
+    nlohmann::json entry = {{"round", round.round},
+                            {"metrics", metricsJson(round.dense)},
+                            {"relevant_from", round.dense.relevantFrom},
+                            {"judged_by", round.dense.judgedBy}};
     if (round.modelId)
       entry["model_id"] = *round.modelId;
     if (round.bm25)

@@ -598,7 +598,10 @@ private:
         insert.run();
         setId = store_.lastInsertId();
       }
-      store_.prepare("UPDATE query_sets SET grade_scale = MAX(COALESCE(grade_scale, 0), ?2) WHERE id = ?1")
+      // Imported qrels are people's judgments (BEIR, TREC).
+      store_
+          .prepare("UPDATE query_sets SET grade_scale = MAX(COALESCE(grade_scale, 0), ?2), judged_by = 'human' "
+                   "WHERE id = ?1")
           .bind(1, *setId)
           .bind(2, std::max(1, topGrade))
           .run();

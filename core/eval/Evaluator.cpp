@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/eval/Judges.h"
 #include "core/eval/Statistics.h"
 
 #include <algorithm>
@@ -28,7 +29,8 @@ struct EvalQuery {
 struct LoadedQueries {
   std::vector<EvalQuery> queries; // judged queries, in key order
   std::int64_t withoutText = 0;
-  int topGrade = 1; // of the qrels' scale: 1 binary, 3 the 0-3 scale
+  int topGrade = 1;     // of the qrels' scale: 1 binary, 3 the 0-3 scale
+  std::string judgedBy; // see Judges.h
 };
 
 int topGradeOf(const std::vector<EvalQuery>& queries) {
@@ -37,6 +39,14 @@ int topGradeOf(const std::vector<EvalQuery>& queries) {
     for (const auto& [key, grade] : query.judgments)
       top = std::max(top, grade);
   return top;
+}
+
+// Sets imported before judged_by was recorded were imported qrels: people's.
+std::string querySetJudges(store::Store& store, std::int64_t querySetId) {
+  auto select = store.prepare("SELECT COALESCE(judged_by, CASE origin WHEN 'imported' THEN ?2 END, '') FROM "
+                              "query_sets WHERE id = ?1");
+  select.bind(1, querySetId).bind(2, std::string(kHumanJudges));
+  return select.step() ? select.columnText(0) : std::string();
 }
 
 std::string querySetName(store::Store& store, std::int64_t querySetId) {
@@ -79,6 +89,7 @@ LoadedQueries loadFromQuerySet(store::Store& store, std::int64_t querySetId, con
   for (auto& [key, query] : byKey)
     loaded.queries.push_back(std::move(query));
   loaded.topGrade = querySetTopGrade(store, querySetId);
+  loaded.judgedBy = querySetJudges(store, querySetId);
   return loaded;
 }
 
@@ -107,6 +118,7 @@ LoadedQueries loadFromFiles(const EvaluationRequest& request, bool needText) {
     loaded.queries.push_back(std::move(query));
   }
   loaded.topGrade = topGradeOf(loaded.queries);
+  loaded.judgedBy = fileJudges(request.qrelsFile.filename().string());
   return loaded;
 }
 
@@ -280,6 +292,7 @@ struct Retrieval {
   std::vector<std::string> filingTypes; // per query
   std::int64_t withoutText = 0;         // judged queries skipped for want of a text
   int topGrade = 1;                     // of the qrels' scale
+  std::string judgedBy;                 // who graded the qrels (Judges.h)
   int depth = 0;
   std::vector<index::PassageRecord> passages;
   std::unordered_map<std::int64_t, const index::PassageRecord*> passageById;
@@ -306,6 +319,7 @@ Retrieval retrieve(store::Store& store, const EvaluationRequest& request, bool w
   Retrieval out;
   out.withoutText = loaded.withoutText;
   out.topGrade = loaded.topGrade;
+  out.judgedBy = loaded.judgedBy;
   out.passages = index::loadPassages(store, request.corpusId);
   std::unordered_map<std::string, RecordInfo> records;
   out.passageById.reserve(out.passages.size());
@@ -474,6 +488,7 @@ EvaluationResult evaluate(store::Store& store, const EvaluationRequest& request)
   }
   result.table = aggregate(perQuery, request.k);
   result.table.relevantFrom = relevantFrom;
+  result.table.judgedBy = r.judgedBy;
   attachIntervals(result.table, perQuery, request.bootstrapResamples);
   throwIfStopped(request.stop);
   JudgmentsDigest digest;
@@ -491,6 +506,7 @@ EvaluationResult evaluate(store::Store& store, const EvaluationRequest& request)
       {"tie_break", "score desc, passage id asc"},
       {"grade_scale", r.topGrade},
       {"relevant_from", relevantFrom},
+      {"judged_by", r.judgedBy},
       {"bootstrap", {{"resamples", request.bootstrapResamples}, {"seed", StatisticsOptions{}.seed}}},
       {"judgments_fingerprint", digest.hex()},
   };
@@ -520,8 +536,8 @@ EvaluationResult evaluate(store::Store& store, const EvaluationRequest& request)
 MetricsTable loadMetrics(store::Store& store, std::int64_t evaluationId) {
   store::Statement select = store.prepare(
       "SELECT e.k, COALESCE(json_extract(e.config_json, '$.relevant_from'), 1), m.filing_type, m.name, m.value, "
-      "m.query_count, m.ci_low, m.ci_high FROM evaluations e LEFT JOIN metrics m ON m.evaluation_id = e.id AND "
-      "m.k = e.k WHERE e.id = ?1");
+      "m.query_count, m.ci_low, m.ci_high, COALESCE(json_extract(e.config_json, '$.judged_by'), '') FROM "
+      "evaluations e LEFT JOIN metrics m ON m.evaluation_id = e.id AND m.k = e.k WHERE e.id = ?1");
   select.bind(1, evaluationId);
   MetricsTable table;
   bool found = false;
@@ -529,6 +545,7 @@ MetricsTable loadMetrics(store::Store& store, std::int64_t evaluationId) {
     found = true;
     table.k = static_cast<int>(select.columnInt64(0));
     table.relevantFrom = static_cast<int>(select.columnInt64(1));
+    table.judgedBy = select.columnText(8);
     if (select.columnIsNull(2))
       continue;
     MetricSummary& summary = table.groups[select.columnText(2)];
@@ -624,6 +641,7 @@ MetricsTable rescoreEvaluation(store::Store& store, std::int64_t evaluationId) {
   }
   MetricsTable table = aggregate(perQuery, k);
   table.relevantFrom = relevantFrom;
+  table.judgedBy = config.value("judged_by", std::string());
   attachIntervals(table, perQuery, resamples);
   config["judgments_fingerprint"] = digest.hex();
   config["rescored_at"] = nowIso8601();

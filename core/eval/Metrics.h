@@ -74,6 +74,7 @@ struct MetricSummary {
 struct MetricsTable {
   int k = 0;
   int relevantFrom = 1; // the grade MRR and Recall counted as relevant from
+  std::string judgedBy; // who graded the judgments (core/eval/Judges.h); empty: not recorded
   std::map<std::string, MetricSummary> groups;
 };
 

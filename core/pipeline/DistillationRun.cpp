@@ -15,6 +15,7 @@
 
 #include "core/corpus/CorpusRepository.h"
 #include "core/eval/Evaluator.h"
+#include "core/eval/Judges.h"
 #include "core/index/Bm25Index.h"
 #include "core/index/DenseIndex.h"
 #include "core/index/InnerProducts.h"
@@ -719,9 +720,10 @@ void RunExecution::extendHoldoutQrels(const RoundRecord& round, model::StudentMo
                       judged.failures);
   store_.transaction([&] {
     // Judged on the teacher's scale (0-3): grade 1 ("related, does not answer") is not a hit for MRR and Recall.
-    store_.prepare("UPDATE query_sets SET grade_scale = ?2 WHERE id = ?1")
+    store_.prepare("UPDATE query_sets SET grade_scale = ?2, judged_by = ?3 WHERE id = ?1")
         .bind(1, *setId)
         .bind(2, static_cast<int>(teacher_->maxGrade()))
+        .bind(3, eval::teacherJudges(teacher_->kind(), teacher_->model(), teacher_->promptVersion()))
         .run();
     auto upsert = store_.prepare("INSERT INTO qrels(query_id, record_key, grade) VALUES (?1, ?2, ?3) "
                                  "ON CONFLICT(query_id, record_key) DO UPDATE SET grade = MAX(grade, excluded.grade)");

@@ -267,10 +267,11 @@ CREATE TABLE evaluation_rankings(
 );
 )sql");
        }},
-      // Version 6 (issue 20): a query set's grade scale, and each stored mean's bootstrap interval.
-      {6, "grade scales and confidence intervals",
+      // Version 6 (issue 20): who judged a query set and on which scale, and each stored mean's bootstrap interval.
+      {6, "judges, grade scales and confidence intervals",
        [](Store& s) {
          s.exec(R"sql(
+ALTER TABLE query_sets ADD COLUMN judged_by TEXT;       -- human | teacher:<kind>:<model>:<prompt>; NULL: unknown
 ALTER TABLE query_sets ADD COLUMN grade_scale INTEGER;  -- top grade: 1 binary, 3 the 0-3 scale; NULL: its qrels' top
 ALTER TABLE metrics ADD COLUMN ci_low REAL;             -- 95% bootstrap interval of the mean over queries;
 ALTER TABLE metrics ADD COLUMN ci_high REAL;            -- NULL below 2 queries

@@ -38,8 +38,9 @@ private slots:
     const CliResult result = runCli(args);
     QVERIFY2(result.exitCode == 0, result.err.constData());
     const QJsonObject json = result.json();
-    QCOMPARE(json.keys(),
-             (QStringList{QStringLiteral("metrics"), QStringLiteral("relevant_from"), QStringLiteral("run_id")}));
+    QCOMPARE(json.keys(), (QStringList{QStringLiteral("judged_by"), QStringLiteral("metrics"),
+                                       QStringLiteral("relevant_from"), QStringLiteral("run_id")}));
+    QCOMPARE(json.value(QStringLiteral("judged_by")).toString(), QStringLiteral("file:test.tsv"));
     QCOMPARE(json.value(QStringLiteral("relevant_from")).toInt(), 1); // TAT-QA's qrels are binary
     QVERIFY(json.value(QStringLiteral("run_id")).toInteger() > 0);
     const QJsonObject all = json.value(QStringLiteral("metrics")).toObject().value(QStringLiteral("ALL")).toObject();

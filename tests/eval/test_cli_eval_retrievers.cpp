@@ -80,8 +80,9 @@ private slots:
       args << QStringLiteral("--model") << model_;
       const CliResult result = runCli(args);
       QVERIFY2(result.exitCode == 0, result.err.constData());
-      QCOMPARE(result.json().keys(),
-               (QStringList{QStringLiteral("metrics"), QStringLiteral("relevant_from"), QStringLiteral("run_id")}));
+      QCOMPARE(result.json().keys(), (QStringList{QStringLiteral("judged_by"), QStringLiteral("metrics"),
+                                                  QStringLiteral("relevant_from"), QStringLiteral("run_id")}));
+      QCOMPARE(result.json().value(QStringLiteral("judged_by")).toString(), QStringLiteral("human"));
       const QJsonObject metrics = metricsOf(result);
       const QStringList keys = metrics.keys();
       QCOMPARE(QSet<QString>(keys.begin(), keys.end()), groups);

@@ -79,6 +79,7 @@ private slots:
     const auto graded = eval("graded", {"--query-set", "graded"});
     QVERIFY2(graded.exitCode == 0, graded.err.constData());
     QCOMPARE_EQ(graded.json()["relevant_from"].toInt(), 2);
+    QCOMPARE_EQ(graded.json()["judged_by"].toString(), QString("human")); // imported qrels are people's
     QCOMPARE_EQ(all(graded)["mrr@5"].toDouble(), (0.5 + 1.0) / 2);
     QCOMPARE_EQ(all(graded)["recall@5"].toDouble(), 1.0);
     // Asked to count grade 1 (as before), d1 at rank 1 is a hit.
@@ -97,6 +98,11 @@ private slots:
         eval("graded", {"--queries", path("graded/queries.jsonl"), "--qrels", path("graded/qrels/test.tsv")});
     QVERIFY2(files.exitCode == 0, files.err.constData());
     QCOMPARE_EQ(files.json()["relevant_from"].toInt(), 2);
+    QCOMPARE_EQ(files.json()["judged_by"].toString(), QString("file:test.tsv"));
+    // The text table says it too.
+    const auto text =
+        runCli({"eval", "--store", store_, "--corpus", "graded", "--retriever", "bm25", "--query-set", "graded"});
+    QVERIFY2(text.out.contains("judgments: human qrels; relevant from grade 2"), text.out.constData());
   }
 
   void everyFigureCarriesItsInterval() {

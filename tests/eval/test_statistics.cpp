@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "core/eval/Judges.h"
 #include "core/eval/Metrics.h"
 #include "core/eval/Statistics.h"
 #include "core/util/Error.h"
@@ -147,6 +148,17 @@ private slots:
     QCOMPARE(defaultRelevantFrom(1), 1);
     QCOMPARE(defaultRelevantFrom(2), 1);
     QCOMPARE(defaultRelevantFrom(3), 2);
+  }
+
+  void judgesAreSaidInWords() {
+    QCOMPARE(describeJudges(kHumanJudges), std::string("human qrels"));
+    QCOMPARE(describeJudges(teacherJudges("heuristic", "heuristic-lexical/v2", "heuristic-lexical/v2")),
+             std::string("heuristic teacher (heuristic-lexical/v2)"));
+    // A model name may hold ':' (llama.cpp and Ollama tags); the prompt version is the last field.
+    QCOMPARE(describeJudges(teacherJudges("openai", "llama3:8b", "judge-relevance/v2")),
+             std::string("LLM teacher llama3:8b, prompt judge-relevance/v2"));
+    QCOMPARE(describeJudges(fileJudges("test.tsv")), std::string("qrels file test.tsv (judges not recorded)"));
+    QCOMPARE(describeJudges(""), std::string("not recorded"));
   }
 };
 

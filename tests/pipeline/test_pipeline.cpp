@@ -247,6 +247,9 @@ private slots:
                 2);
     const QJsonObject round0 = result.json()["rounds"].toArray()[0].toObject();
     QCOMPARE_EQ(round0["relevant_from"].toInt(), 2);
+    // Graded by the run's teacher, and said so: the heuristic one here.
+    QVERIFY2(round0["judged_by"].toString().startsWith("teacher:heuristic:"),
+             qPrintable(round0["judged_by"].toString()));
     const auto fresh =
         runCli({"eval", "--store", store, "--corpus", "demo", "--query-set", "run-1-holdout", "--retriever", "dense",
                 "--model", "model:" + QString::number(round0["model_id"].toInteger()), "--json"});
