@@ -8,6 +8,9 @@
 #include <algorithm>
 #include <functional>
 #include <optional>
+#include <tuple>
+
+#include "core/eval/Judges.h"
 
 namespace distillery::ui::charts {
 namespace {
@@ -63,28 +66,34 @@ void setPlotTitle(QCustomPlot* plot, const QString& title) {
 }
 
 BarPoints drawRoundComparisonBars(QCustomPlot* plot, const MetricTable& metrics, std::int64_t runId, int round,
-                                  const MetricSpec& metric, const QString& title) {
+                                  const MetricSpec& metric, const QString& title, const Significance& roundVsRound0) {
   plot->clearPlottables();
+  plot->clearItems();
   const std::vector<std::string> types = metrics.filingTypes(runId);
   struct Series {
     QString name;
     std::function<std::optional<MetricRecord>(const std::string&)> lookup;
+    std::optional<int> round;
   };
   std::vector<Series> series;
   series.push_back({QCoreApplication::translate(kContext, "BM25"),
-                    [&](const std::string& t) { return metrics.baseline(runId, t, metric.name, metric.k); }});
+                    [&](const std::string& t) { return metrics.baseline(runId, t, metric.name, metric.k); },
+                    std::nullopt});
   series.push_back({QCoreApplication::translate(kContext, "round 0"),
-                    [&](const std::string& t) { return metrics.find(runId, 0, "dense", t, metric.name, metric.k); }});
+                    [&](const std::string& t) { return metrics.find(runId, 0, "dense", t, metric.name, metric.k); },
+                    runId != 0 ? std::optional<int>(0) : std::nullopt});
   if (round != 0)
-    series.push_back({QCoreApplication::translate(kContext, "round %1").arg(round), [&](const std::string& t) {
-                        return metrics.find(runId, round, "dense", t, metric.name, metric.k);
-                      }});
+    series.push_back(
+        {QCoreApplication::translate(kContext, "round %1").arg(round),
+         [&](const std::string& t) { return metrics.find(runId, round, "dense", t, metric.name, metric.k); }, round});
   if (runId == 0) // outside runs: every stored model evaluated on its own is a series too
     for (const std::string& retriever : metrics.retrievers(0))
       if (retriever != "bm25" && retriever != "dense")
-        series.push_back({QString::fromStdString(retriever), [&metrics, retriever, metric](const std::string& t) {
+        series.push_back({QString::fromStdString(retriever),
+                          [&metrics, retriever, metric](const std::string& t) {
                             return metrics.find(0, 0, retriever, t, metric.name, metric.k);
-                          }});
+                          },
+                          std::nullopt});
 
   BarPoints points;
   auto* group = new QCPBarsGroup(plot);
@@ -92,6 +101,7 @@ BarPoints drawRoundComparisonBars(QCustomPlot* plot, const MetricTable& metrics,
   group->setSpacing(2);
   double maxValue = 0;
   const double width = 0.8 / static_cast<double>(series.size());
+  std::vector<std::tuple<QCPBars*, QVector<double>, QVector<double>>> intervals;
   for (std::size_t s = 0; s < series.size(); ++s) {
     auto* bars = new QCPBars(plot->xAxis, plot->yAxis);
     bars->setName(series[s].name);
@@ -101,12 +111,40 @@ BarPoints drawRoundComparisonBars(QCustomPlot* plot, const MetricTable& metrics,
     bars->setBrush(colour);
     bars->setPen(colour.darker(130));
     QVector<BarPoint>& info = points[bars];
+    QVector<double> below, above; // the interval as error bars, 0 where none is stored
     for (std::size_t t = 0; t < types.size(); ++t)
       if (const auto record = series[s].lookup(types[t])) {
-        bars->addData(static_cast<double>(t + 1), record->value);
-        info.push_back({series[s].name, filingTypeLabel(types[t]), record->value, record->queryCount});
-        maxValue = std::max(maxValue, record->value);
+        const double key = static_cast<double>(t + 1);
+        bars->addData(key, record->value);
+        info.push_back({series[s].name, filingTypeLabel(types[t]), record->value, record->queryCount, record->ciLow,
+                        record->ciHigh, types[t], series[s].round,
+                        QString::fromStdString(eval::describeJudges(record->judgedBy))});
+        below.push_back(record->ciLow ? std::max(0.0, record->value - *record->ciLow) : 0.0);
+        above.push_back(record->ciHigh ? std::max(0.0, *record->ciHigh - record->value) : 0.0);
+        const double top = record->ciHigh.value_or(record->value);
+        maxValue = std::max(maxValue, top);
+        const bool isRound = series[s].round && *series[s].round == round && round != 0;
+        if (isRound && roundVsRound0)
+          if (const auto significant = roundVsRound0(types[t]); significant && !*significant) {
+            // Over the bar: its offset within the group is (s - (n - 1) / 2) bar widths.
+            const double offset = (static_cast<double>(s) - (static_cast<double>(series.size()) - 1) / 2) * width;
+            auto* mark = new QCPItemText(plot);
+            mark->position->setCoords(key + offset, top);
+            mark->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
+            mark->setText(QCoreApplication::translate(kContext, "n.s."));
+            mark->setFont(QFont(plot->font().family(), 7));
+            mark->setColor(QColor(0x55, 0x55, 0x55));
+          }
       }
+    intervals.push_back({bars, below, above});
+  }
+  // After every series' bars, so that plottables 0..n-1 stay the bars in series order.
+  for (const auto& [bars, below, above] : intervals) {
+    auto* errors = new QCPErrorBars(plot->xAxis, plot->yAxis);
+    errors->removeFromLegend();
+    errors->setDataPlottable(bars);
+    errors->setData(below, above);
+    errors->setPen(QPen(bars->pen().color().darker(140)));
   }
   auto ticker = QSharedPointer<QCPAxisTickerText>::create();
   for (std::size_t t = 0; t < types.size(); ++t)
@@ -122,7 +160,7 @@ BarPoints drawRoundComparisonBars(QCustomPlot* plot, const MetricTable& metrics,
 
 void drawRoundLines(QCustomPlot* plot, const MetricTable& metrics, const std::vector<RoundLine>& lines, int k,
                     const QString& axisLabel, const QString& title) {
-  plot->clearGraphs();
+  plot->clearPlottables(); // graphs and their error bars
   double maxValue = 0;
   int lastRound = 0;
   int colour = 1; // grey stays the baseline's
@@ -131,12 +169,22 @@ void drawRoundLines(QCustomPlot* plot, const MetricTable& metrics, const std::ve
     graph->setName(line.name);
     graph->setPen(QPen(seriesColour(colour++), line.filingType == "ALL" ? 2.5 : 1.5, line.style));
     graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
+    QVector<double> below, above;
     for (int r : metrics.rounds(line.runId))
       if (const auto record = metrics.find(line.runId, r, "dense", line.filingType, line.metric, k)) {
         graph->addData(r, record->value);
-        maxValue = std::max(maxValue, record->value);
+        below.push_back(record->ciLow ? std::max(0.0, record->value - *record->ciLow) : 0.0);
+        above.push_back(record->ciHigh ? std::max(0.0, *record->ciHigh - record->value) : 0.0);
+        maxValue = std::max(maxValue, record->ciHigh.value_or(record->value));
         lastRound = std::max(lastRound, r);
       }
+    if (line.filingType == "ALL") { // the overall line's intervals; per filing type they would hide the lines
+      auto* errors = new QCPErrorBars(plot->xAxis, plot->yAxis);
+      errors->removeFromLegend();
+      errors->setDataPlottable(graph);
+      errors->setData(below, above);
+      errors->setPen(graph->pen());
+    }
   }
   auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
   ticker->setTickStep(1.0);

@@ -9,6 +9,8 @@
 #include <QVector>
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,10 @@ struct BarPoint {
   QString filingType; // display label ("all" for ALL)
   double value = 0;
   int queries = 0;
+  std::optional<double> ciLow, ciHigh; // 95% interval, when stored
+  std::string filingTypeKey;           // as stored ("ALL", "10-K")
+  std::optional<int> round;            // the student's round; none for BM25 and models outside runs
+  QString judgedBy;                    // who graded the judgments, in words
 };
 using BarPoints = QHash<const QCPBars*, QVector<BarPoint>>;
 
@@ -48,11 +54,16 @@ QString filingTypeLabel(const std::string& filingType);
 void preparePlot(QCustomPlot* plot);
 void setPlotTitle(QCustomPlot* plot, const QString& title);
 
-/// Bars per filing type of the run (ALL first): the BM25 baseline, round 0 and, unless it is 0, `round`.
-/// Outside runs (runId 0) each stored model evaluated on its own is a series too. Filing types without a value for
-/// a series leave a gap. Returns what each drawn bar shows.
+/// Whether a round's difference from round 0 is significant for a filing type; empty when not known.
+using Significance = std::function<std::optional<bool>(const std::string& filingType)>;
+
+/// Bars per filing type of the run (ALL first): the BM25 baseline, round 0 and, unless it is 0, `round`, each with
+/// its 95% interval as an error bar. Outside runs (runId 0) each stored model evaluated on its own is a series too.
+/// Filing types without a value for a series leave a gap. With `roundVsRound0`, the round's bars whose difference from
+/// round 0 is not significant are marked "n.s.". Returns what each drawn bar shows.
 BarPoints drawRoundComparisonBars(QCustomPlot* plot, const MetricTable& metrics, std::int64_t runId, int round,
-                                  const MetricSpec& metric, const QString& title);
+                                  const MetricSpec& metric, const QString& title,
+                                  const Significance& roundVsRound0 = {});
 
 /// One line across the dense rounds of a run.
 struct RoundLine {

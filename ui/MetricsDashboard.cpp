@@ -18,6 +18,8 @@
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
+#include "core/eval/Judges.h"
+#include "core/pipeline/DistillationRun.h"
 #include "core/store/Store.h"
 
 namespace distillery::ui {
@@ -59,9 +61,9 @@ MetricsDashboard::MetricsDashboard(QWidget* parent) : QWidget(parent) {
     connect(plot, &QCustomPlot::mouseMove, this, [this, plot](QMouseEvent* e) { showTooltip(plot, e); });
   comparisonBars_->hide();
 
-  table_ = new QTableWidget(0, 8, this);
-  table_->setHorizontalHeaderLabels(
-      {tr("Run"), tr("Round"), tr("Retriever"), tr("Filing type"), tr("Metric"), tr("k"), tr("Value"), tr("Queries")});
+  table_ = new QTableWidget(0, 10, this);
+  table_->setHorizontalHeaderLabels({tr("Run"), tr("Round"), tr("Retriever"), tr("Filing type"), tr("Metric"), tr("k"),
+                                     tr("Value"), tr("Queries"), tr("95% interval"), tr("Judged by")});
   table_->verticalHeader()->hide();
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   table_->setSortingEnabled(true);
@@ -104,6 +106,7 @@ void MetricsDashboard::setStore(store::Store* store) {
 
 void MetricsDashboard::refresh() {
   metrics_ = MetricTable();
+  comparisons_.clear();
   if (store_) {
     try {
       metrics_ = MetricTable::load(*store_);
@@ -196,9 +199,36 @@ void MetricsDashboard::redrawNow() {
 void MetricsDashboard::drawBars(QCustomPlot* plot, std::int64_t runId, int round, const QString& title) {
   const charts::MetricSpec metric{metric_->currentData().toString().toStdString(), k_->currentData().toInt(),
                                   metric_->currentText()};
-  const charts::BarPoints points = charts::drawRoundComparisonBars(plot, metrics_, runId, round, metric, title);
+  const auto& comparisons = vsRound0(runId);
+  const auto significance = [&comparisons, round, name = metric.name](const std::string& type) -> std::optional<bool> {
+    const auto r = comparisons.find(round);
+    if (r == comparisons.end() || !r->second.count(type) || !r->second.at(type).count(name))
+      return std::nullopt;
+    const eval::PairedDifference& d = r->second.at(type).at(name);
+    return d.p ? std::optional<bool>(d.significant()) : std::nullopt;
+  };
+  const charts::BarPoints points =
+      charts::drawRoundComparisonBars(plot, metrics_, runId, round, metric, title, significance);
   for (auto it = points.begin(); it != points.end(); ++it)
     barInfo_.insert(it.key(), it.value());
+}
+
+const std::map<int, eval::ByGroupAndMetric<eval::PairedDifference>>&
+MetricsDashboard::vsRound0(std::int64_t runId) const {
+  auto cached = comparisons_.find(runId);
+  if (cached != comparisons_.end())
+    return cached->second;
+  auto& rounds = comparisons_[runId];
+  if (store_ && runId > 0) {
+    try {
+      for (const pipeline::RoundMetrics& round : pipeline::loadRunOutcome(*store_, runId).rounds)
+        if (round.vsRound0)
+          rounds[round.round] = *round.vsRound0;
+    } catch (const std::exception&) {
+      // A run without stored per-query figures has nothing to compare: the bars show no significance marks.
+    }
+  }
+  return rounds;
 }
 
 void MetricsDashboard::drawLines() {
@@ -240,6 +270,9 @@ void MetricsDashboard::fillTable() {
     set(5, r.k);
     set(6, QString::number(r.value, 'f', 4));
     set(7, r.queryCount);
+    set(8, r.ciLow && r.ciHigh ? QStringLiteral("%1-%2").arg(*r.ciLow, 0, 'f', 4).arg(*r.ciHigh, 0, 'f', 4)
+                               : QStringLiteral("\u2014"));
+    set(9, QString::fromStdString(eval::describeJudges(r.judgedBy)));
   }
   table_->setSortingEnabled(true);
 }
@@ -261,10 +294,29 @@ QString MetricsDashboard::tooltipAt(QCustomPlot* plot, const QPointF& pixel) con
     if (index < 0 || index >= info.size())
       continue;
     const charts::BarPoint& b = info[index];
-    return tr("%1, %2: %3 = %4 over %5 queries")
-        .arg(b.series, b.filingType, plot->yAxis->label())
-        .arg(b.value, 0, 'f', 4)
-        .arg(b.queries);
+    QString text = tr("%1, %2: %3 = %4 over %5 queries")
+                       .arg(b.series, b.filingType, plot->yAxis->label())
+                       .arg(b.value, 0, 'f', 4)
+                       .arg(b.queries);
+    if (b.ciLow && b.ciHigh)
+      text += tr("; 95% interval %1-%2").arg(*b.ciLow, 0, 'f', 4).arg(*b.ciHigh, 0, 'f', 4);
+    if (b.round && *b.round > 0) {
+      const auto& comparisons =
+          vsRound0(plot == comparisonBars_ ? compare_->currentData().toLongLong() : run_->currentData().toLongLong());
+      const std::string metric = metric_->currentData().toString().toStdString();
+      if (auto r = comparisons.find(*b.round);
+          r != comparisons.end() && r->second.count(b.filingTypeKey) && r->second.at(b.filingTypeKey).count(metric)) {
+        const eval::PairedDifference& d = r->second.at(b.filingTypeKey).at(metric);
+        if (d.p)
+          text += (d.significant() ? tr("; vs round 0: %1%2, significant (p = %3)")
+                                   : tr("; vs round 0: %1%2, not significant: could be noise (p = %3)"))
+                      .arg(d.diff >= 0 ? QStringLiteral("+") : QString())
+                      .arg(d.diff, 0, 'f', 4)
+                      .arg(*d.p, 0, 'g', 2);
+      }
+    }
+    text += tr("; judgments: %1").arg(b.judgedBy);
+    return text;
   }
   return {};
 }

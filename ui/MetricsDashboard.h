@@ -5,6 +5,9 @@
 #include <QHash>
 #include <QWidget>
 
+#include <map>
+
+#include "core/eval/Statistics.h"
 #include "ui/MetricCharts.h"
 #include "ui/MetricsData.h"
 
@@ -62,6 +65,9 @@ private:
   void drawLines();
   void fillTable();
   void showTooltip(QCustomPlot* plot, QMouseEvent* event);
+  /// Each round's paired comparison with round 0 (core computes it from the stored per-query figures), cached until
+  /// the next refresh.
+  const std::map<int, eval::ByGroupAndMetric<eval::PairedDifference>>& vsRound0(std::int64_t runId) const;
 
   store::Store* store_ = nullptr;
   MetricTable metrics_;
@@ -77,6 +83,7 @@ private:
   QLabel* status_;
   QTimer* redrawTimer_;
   charts::BarPoints barInfo_; // what each drawn bar shows, for tooltips
+  mutable std::map<std::int64_t, std::map<int, eval::ByGroupAndMetric<eval::PairedDifference>>> comparisons_;
   int redrawCount_ = 0;
 };
 

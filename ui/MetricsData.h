@@ -23,6 +23,8 @@ struct MetricRecord {
   int k = 0;
   double value = 0;
   int queryCount = 0;
+  std::optional<double> ciLow, ciHigh; // the value's 95% bootstrap interval, when stored (2 queries or more)
+  std::string judgedBy;                // who graded the judgments (core/eval/Judges.h)
 };
 
 class MetricTable {

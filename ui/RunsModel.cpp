@@ -2,7 +2,9 @@
 
 #include <QCoreApplication>
 
+#include "core/eval/Judges.h"
 #include "core/pipeline/DistillationRun.h"
+#include "core/pipeline/RunRepository.h"
 #include "core/store/Store.h"
 
 namespace distillery::ui {
@@ -70,9 +72,12 @@ void RunsModel::refresh() {
                         int(st.columnInt64(4)),
                         int(st.columnInt64(5)),
                         {}});
+      pipeline::RunRepository repository(*store_);
       for (Row& row : rows) {
         const auto next = pipeline::nextStep(*store_, row.id);
         row.next = next ? stepLabel(*next) : QString();
+        if (const std::string judges = repository.evaluationJudges(row.id); !judges.empty())
+          row.judgedBy = QString::fromStdString(eval::describeJudges(judges));
       }
     } catch (const std::exception& e) {
       emit errorOccurred(QString::fromUtf8(e.what()));
@@ -139,6 +144,8 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
       return tr("%1 of %2").arg(row.roundsEvaluated).arg(row.rounds);
     case NextStep:
       return row.next.isEmpty() ? tr("none (complete)") : row.next;
+    case JudgedBy:
+      return row.judgedBy.isEmpty() ? tr("not scored yet") : row.judgedBy;
     }
   }
   if (role == Qt::ToolTipRole && index.column() == NextStep && !row.next.isEmpty())
@@ -162,6 +169,8 @@ QVariant RunsModel::headerData(int section, Qt::Orientation orientation, int rol
     return tr("Rounds done");
   case NextStep:
     return tr("Next step");
+  case JudgedBy:
+    return tr("Judged by");
   }
   return {};
 }

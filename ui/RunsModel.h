@@ -17,7 +17,7 @@ namespace distillery::ui {
 class RunsModel : public QAbstractTableModel {
   Q_OBJECT
 public:
-  enum Column { Id, Name, Corpus, Status, Rounds, NextStep, ColumnCount };
+  enum Column { Id, Name, Corpus, Status, Rounds, NextStep, JudgedBy, ColumnCount };
   explicit RunsModel(QObject* parent = nullptr);
 
   void setStore(store::Store* store);
@@ -46,7 +46,8 @@ private:
     QString name, corpus, status;
     int roundsEvaluated = 0; // rounds 1.. done (round 0 is the baseline)
     int rounds = 0;
-    QString next; // empty when complete
+    QString next;     // empty when complete
+    QString judgedBy; // who graded the figures, in words; empty before round 0 is scored
   };
   store::Store* store_ = nullptr;
   QVector<Row> rows_;

@@ -167,6 +167,13 @@ std::string RunRepository::modelPath(std::int64_t modelId) {
   return s.columnText(0);
 }
 
+std::string RunRepository::evaluationJudges(std::int64_t runId) {
+  auto select = store_.prepare("SELECT COALESCE(json_extract(config_json, '$.judged_by'), '') FROM evaluations "
+                               "WHERE run_id = ?1 AND retriever = 'dense' ORDER BY id DESC LIMIT 1");
+  select.bind(1, runId);
+  return select.step() ? select.columnText(0) : std::string();
+}
+
 bool RunRepository::querySetHasSplit(std::int64_t querySetId, const std::string& split) {
   return store_.prepare("SELECT 1 FROM queries WHERE query_set_id = ?1 AND split = ?2 LIMIT 1")
       .bind(1, querySetId)

@@ -92,6 +92,8 @@ public:
   std::string modelPath(std::int64_t modelId);
   /// Whether the query set has at least one query of the split (train | dev | test).
   bool querySetHasSplit(std::int64_t querySetId, const std::string& split);
+  /// Who judged the run's latest student evaluation (judged_by, core/eval/Judges.h); empty before round 0 is scored.
+  std::string evaluationJudges(std::int64_t runId);
 
 private:
   store::Store& store_;

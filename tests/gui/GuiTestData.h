@@ -20,6 +20,9 @@ struct DemoExperiment {
   int minedPerRound = 0;
 };
 
+/// Half the width of every stored metric's 95% interval in the demo experiment.
+inline constexpr double kDemoIntervalHalfWidth = 0.05;
+
 inline const std::vector<std::string>& demoFilingTypes() {
   static const std::vector<std::string> types{"10-K", "10-Q", "8-K"};
   return types;
@@ -188,28 +191,49 @@ inline DemoExperiment seedDemoExperiment(store::Store& store, int rounds = 3) {
     // Metrics: dense for every round, BM25 once; per filing type and ALL.
     const auto evaluation = [&](int round, bool bm25) {
       store
-          .prepare("INSERT INTO evaluations(run_id, round_index, retriever, k, created_at) VALUES (?1, ?2, ?3, 5, "
-                   "'2026-01-01T00:00:00Z')")
+          .prepare(
+              "INSERT INTO evaluations(run_id, round_index, retriever, k, config_json, created_at) VALUES (?1, ?2, "
+              "?3, 5, ?4, '2026-01-01T00:00:00Z')")
           .bind(1, demo.runId)
           .bind(2, round)
           .bind(3, bm25 ? "bm25" : "dense")
+          .bind(4, std::string(R"({"judged_by": "teacher:heuristic:heuristic-lexical/v2:heuristic-lexical/v2"})"))
           .run();
       const std::int64_t evaluationId = store.lastInsertId();
       std::vector<std::string> types = demoFilingTypes();
       types.push_back("ALL");
       for (const std::string& type : types)
-        for (const std::string metric : {"mrr", "dcg", "ndcg"})
+        for (const std::string metric : {"mrr", "dcg", "ndcg"}) {
+          const double value = demoMetricValue(round, type, metric, bm25);
           store
               .prepare("INSERT INTO metrics(evaluation_id, run_id, round_index, filing_type, name, k, value, "
-                       "query_count) VALUES (?1, ?2, ?3, ?4, ?5, 5, ?6, ?7)")
+                       "query_count, ci_low, ci_high) VALUES (?1, ?2, ?3, ?4, ?5, 5, ?6, ?7, ?8, ?9)")
               .bind(1, evaluationId)
               .bind(2, demo.runId)
               .bind(3, round)
               .bind(4, type)
               .bind(5, metric)
-              .bind(6, demoMetricValue(round, type, metric, bm25))
+              .bind(6, value)
               .bind(7, type == "ALL" ? 24 : 8)
+              .bind(8, value - kDemoIntervalHalfWidth)
+              .bind(9, value + kDemoIntervalHalfWidth)
               .run();
+        }
+      // Per query (8 of each filing type), for the paired comparison with round 0: every 10-K and 10-Q query gains
+      // 0.1 a round (significant: p = 2 / 2^8), 8-K queries gain and lose 0.1 in turn (no change: p = 1).
+      for (const std::string& type : demoFilingTypes())
+        for (int q = 0; q < 8; ++q) {
+          const double step = type == "8-K" ? (q % 2 == 0 ? 0.1 : -0.1) : 0.1;
+          const double value = bm25 ? 0.6 : 0.4 + step * round;
+          store
+              .prepare("INSERT INTO evaluation_queries(evaluation_id, query_key, filing_type, mrr, dcg, ndcg, recall, "
+                       "judgments_json) VALUES (?1, ?2, ?3, ?4, ?4, ?4, ?4, '{}')")
+              .bind(1, evaluationId)
+              .bind(2, type + "-" + std::to_string(q))
+              .bind(3, type)
+              .bind(4, value)
+              .run();
+        }
     };
     evaluation(0, true);
     for (int round = 0; round < rounds; ++round)
