@@ -28,12 +28,17 @@ MetricTable MetricTable::load(store::Store& store) {
       // A stored model evaluated outside any run is its own series: "dense model 3".
       "CASE WHEN coalesce(m.run_id, e.run_id) IS NULL AND e.model_id IS NOT NULL AND e.retriever <> 'bm25' "
       "THEN e.retriever || ' model ' || e.model_id ELSE e.retriever END, m.filing_type, "
-      "m.name, m.k, m.value, m.query_count FROM metrics m JOIN evaluations e ON e.id = m.evaluation_id "
+      "m.name, m.k, m.value, m.query_count, m.ci_low, m.ci_high FROM metrics m JOIN evaluations e ON e.id = "
+      "m.evaluation_id "
       "ORDER BY m.evaluation_id, m.id");
-  while (st.step())
+  while (st.step()) {
+    std::optional<eval::Interval> ci95;
+    if (!st.columnIsNull(8) && !st.columnIsNull(9))
+      ci95 = eval::Interval{st.columnDouble(8), st.columnDouble(9)};
     records.push_back({st.columnInt64(0), static_cast<int>(st.columnInt64(1)), st.columnText(2), st.columnText(3),
                        st.columnText(4), static_cast<int>(st.columnInt64(5)), st.columnDouble(6),
-                       static_cast<int>(st.columnInt64(7))});
+                       static_cast<int>(st.columnInt64(7)), ci95});
+  }
   return MetricTable(std::move(records));
 }
 

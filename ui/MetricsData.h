@@ -8,6 +8,8 @@
 #include <tuple>
 #include <vector>
 
+#include "core/eval/Metrics.h"
+
 namespace distillery::store {
 class Store;
 }
@@ -23,6 +25,7 @@ struct MetricRecord {
   int k = 0;
   double value = 0;
   int queryCount = 0;
+  std::optional<eval::Interval> ci95; // 95% bootstrap interval of the mean; none below 2 queries or stored before
 };
 
 class MetricTable {
