@@ -116,12 +116,13 @@ BarPoints drawRoundComparisonBars(QCustomPlot* plot, const MetricTable& metrics,
       if (const auto record = series[s].lookup(types[t])) {
         const double key = static_cast<double>(t + 1);
         bars->addData(key, record->value);
-        info.push_back({series[s].name, filingTypeLabel(types[t]), record->value, record->queryCount, record->ciLow,
-                        record->ciHigh, types[t], series[s].round,
-                        QString::fromStdString(eval::describeJudges(record->judgedBy))});
-        below.push_back(record->ciLow ? std::max(0.0, record->value - *record->ciLow) : 0.0);
-        above.push_back(record->ciHigh ? std::max(0.0, *record->ciHigh - record->value) : 0.0);
-        const double top = record->ciHigh.value_or(record->value);
+        info.push_back({series[s].name, filingTypeLabel(types[t]), record->value, record->queryCount,
+                        record->ci95 ? std::optional<double>(record->ci95->low) : std::nullopt,
+                        record->ci95 ? std::optional<double>(record->ci95->high) : std::nullopt, types[t],
+                        series[s].round, QString::fromStdString(eval::describeJudges(record->judgedBy))});
+        below.push_back(record->ci95 ? std::max(0.0, record->value - record->ci95->low) : 0.0);
+        above.push_back(record->ci95 ? std::max(0.0, record->ci95->high - record->value) : 0.0);
+        const double top = (record->ci95 ? record->ci95->high : record->value);
         maxValue = std::max(maxValue, top);
         const bool isRound = series[s].round && *series[s].round == round && round != 0;
         if (isRound && roundVsRound0)
@@ -173,9 +174,9 @@ void drawRoundLines(QCustomPlot* plot, const MetricTable& metrics, const std::ve
     for (int r : metrics.rounds(line.runId))
       if (const auto record = metrics.find(line.runId, r, "dense", line.filingType, line.metric, k)) {
         graph->addData(r, record->value);
-        below.push_back(record->ciLow ? std::max(0.0, record->value - *record->ciLow) : 0.0);
-        above.push_back(record->ciHigh ? std::max(0.0, *record->ciHigh - record->value) : 0.0);
-        maxValue = std::max(maxValue, record->ciHigh.value_or(record->value));
+        below.push_back(record->ci95 ? std::max(0.0, record->value - record->ci95->low) : 0.0);
+        above.push_back(record->ci95 ? std::max(0.0, record->ci95->high - record->value) : 0.0);
+        maxValue = std::max(maxValue, (record->ci95 ? record->ci95->high : record->value));
         lastRound = std::max(lastRound, r);
       }
     if (line.filingType == "ALL") { // the overall line's intervals; per filing type they would hide the lines

@@ -32,16 +32,12 @@ MetricTable MetricTable::load(store::Store& store) {
       "coalesce(json_extract(e.config_json, '$.judged_by'), '') FROM metrics m JOIN evaluations e ON "
       "e.id = m.evaluation_id ORDER BY m.evaluation_id, m.id");
   while (st.step()) {
-    MetricRecord record{st.columnInt64(0),  static_cast<int>(st.columnInt64(1)),
-                        st.columnText(2),   st.columnText(3),
-                        st.columnText(4),   static_cast<int>(st.columnInt64(5)),
-                        st.columnDouble(6), static_cast<int>(st.columnInt64(7))};
-    if (!st.columnIsNull(8) && !st.columnIsNull(9)) {
-      record.ciLow = st.columnDouble(8);
-      record.ciHigh = st.columnDouble(9);
-    }
-    record.judgedBy = st.columnText(10);
-    records.push_back(std::move(record));
+    std::optional<eval::Interval> ci95;
+    if (!st.columnIsNull(8) && !st.columnIsNull(9))
+      ci95 = eval::Interval{st.columnDouble(8), st.columnDouble(9)};
+    records.push_back({st.columnInt64(0), static_cast<int>(st.columnInt64(1)), st.columnText(2), st.columnText(3),
+                       st.columnText(4), static_cast<int>(st.columnInt64(5)), st.columnDouble(6),
+                       static_cast<int>(st.columnInt64(7)), ci95, st.columnText(10)});
   }
   return MetricTable(std::move(records));
 }

@@ -8,6 +8,8 @@
 #include <tuple>
 #include <vector>
 
+#include "core/eval/Metrics.h"
+
 namespace distillery::store {
 class Store;
 }
@@ -23,8 +25,8 @@ struct MetricRecord {
   int k = 0;
   double value = 0;
   int queryCount = 0;
-  std::optional<double> ciLow, ciHigh; // the value's 95% bootstrap interval, when stored (2 queries or more)
-  std::string judgedBy;                // who graded the judgments (core/eval/Judges.h)
+  std::optional<eval::Interval> ci95; // 95% bootstrap interval of the mean; none below 2 queries or stored before
+  std::string judgedBy;               // who graded the judgments (core/eval/Judges.h)
 };
 
 class MetricTable {

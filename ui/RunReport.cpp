@@ -15,6 +15,9 @@
 #include <set>
 #include <sstream>
 
+#include "core/eval/QueryChanges.h"
+#include "core/eval/Statistics.h"
+#include "core/pipeline/DistillationRun.h"
 #include "core/pipeline/HardExampleMiner.h"
 #include "core/store/Store.h"
 #include "core/util/Error.h"
@@ -30,6 +33,11 @@ using nlohmann::json;
 
 // Table columns, in the order the report shows them.
 const std::vector<std::string> kMetricNames{"mrr", "ndcg", "dcg", "recall"};
+// The metrics shown with their 95% interval and tested for significance (the headline ones).
+const std::vector<std::string> kTestedMetrics{"ndcg", "mrr"};
+constexpr double kSignificanceLevel = 0.05;
+constexpr std::size_t kChangedQueries = 10; // most improved and most degraded queries listed
+constexpr int kChangedTop = 5;              // records shown before and after per listed query
 // Mined kinds in the miner's order of importance (its one table of kinds); unknown ones follow alphabetically.
 const std::vector<std::string> kMinedKindOrder = [] {
   std::vector<std::string> order;
@@ -150,6 +158,10 @@ struct ReportData {
   int k = 5;
   int baselineRound = 0;
   int finalRound = 0;
+  // Per-query results, as core compared them: every round with its paired tests against round 0 and BM25, and the
+  // queries whose NDCG changed most from round 0 to the final round (empty with only round 0).
+  std::vector<pipeline::RoundMetrics> outcome;
+  std::optional<eval::MostChanged> changed;
 
   std::optional<double> value(int round, const std::string& type, const std::string& metric) const {
     if (const auto r = metrics.find(run.id, round, "dense", type, metric, k))
@@ -160,6 +172,22 @@ struct ReportData {
     if (const auto r = metrics.baseline(run.id, type, metric, k))
       return r->value;
     return std::nullopt;
+  }
+  std::optional<eval::Interval> interval(int round, const std::string& type, const std::string& metric) const {
+    if (const auto r = metrics.find(run.id, round, "dense", type, metric, k))
+      return r->ci95;
+    return std::nullopt;
+  }
+  std::optional<eval::Interval> bm25Interval(const std::string& type, const std::string& metric) const {
+    if (const auto r = metrics.baseline(run.id, type, metric, k))
+      return r->ci95;
+    return std::nullopt;
+  }
+  const pipeline::RoundMetrics* outcomeOf(int round) const {
+    for (const pipeline::RoundMetrics& r : outcome)
+      if (r.round == round)
+        return &r;
+    return nullptr;
   }
   std::optional<double> change(const std::string& type, const std::string& metric) const {
     const auto first = value(baselineRound, type, metric), last = value(finalRound, type, metric);
@@ -308,6 +336,13 @@ ReportData loadReportData(store::Store& store, std::int64_t runId, const RunRepo
   data.baselineRound = data.denseRounds.front();
   data.finalRound = data.denseRounds.back();
   data.rounds = loadRounds(store, runId);
+  data.outcome = pipeline::loadRoundMetrics(store, runId);
+  const pipeline::RoundMetrics* first = data.outcomeOf(0);
+  const pipeline::RoundMetrics* last = data.outcomeOf(data.finalRound);
+  if (first && last && last != first && first->denseEvaluationId != 0 && last->denseEvaluationId != 0)
+    data.changed = eval::mostChanged(
+        eval::compareQueryRankings(store, first->denseEvaluationId, last->denseEvaluationId, kChangedTop),
+        kChangedQueries);
   return data;
 }
 
@@ -356,6 +391,168 @@ json optionalNumber(const std::optional<double>& value) {
   return value ? json(*value) : json(nullptr);
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Is the gain real? The paired tests core computed per query (loadRoundMetrics); nothing is recomputed here.
+
+using Comparison = eval::ByGroupAndMetric<eval::PairedDifference>;
+
+/// The final round's paired comparison against round 0's student or against BM25; none when not stored.
+const Comparison* finalComparison(const ReportData& d, bool againstBm25) {
+  const pipeline::RoundMetrics* last = d.outcomeOf(d.finalRound);
+  if (!last)
+    return nullptr;
+  const auto& comparison = againstBm25 ? last->vsBm25 : last->vsRound0;
+  return comparison && comparison->contains(eval::kAllFilingTypes) ? &*comparison : nullptr;
+}
+
+/// The cut-off the per-query figures were scored at (the final round's evaluation), which the tests are about.
+int testedK(const ReportData& d) {
+  const pipeline::RoundMetrics* last = d.outcomeOf(d.finalRound);
+  return last ? last->dense.k : d.k;
+}
+
+const eval::PairedDifference* pairedOf(const Comparison& comparison, const std::string& group,
+                                       const std::string& metric) {
+  const auto byGroup = comparison.find(group);
+  if (byGroup == comparison.end())
+    return nullptr;
+  const auto found = byGroup->second.find(metric);
+  return found == byGroup->second.end() ? nullptr : &found->second;
+}
+
+/// ALL first, then the report's filing types, then any others the comparison has.
+std::vector<std::string> comparisonGroups(const ReportData& d, const Comparison& comparison) {
+  std::vector<std::string> groups{eval::kAllFilingTypes};
+  for (const std::string& type : d.filingTypes)
+    if (comparison.contains(type) && std::find(groups.begin(), groups.end(), type) == groups.end())
+      groups.push_back(type);
+  for (const auto& [type, metrics] : comparison)
+    if (std::find(groups.begin(), groups.end(), type) == groups.end())
+      groups.push_back(type);
+  return groups;
+}
+
+/// "p = 0.41", "p = 0.003", "p < 0.001": three decimals below 0.1, so a p near the level never rounds across it.
+std::string pText(double p) {
+  return p < 0.001 ? "p < 0.001" : "p = " + fixed(p, p < 0.1 ? 3 : 2);
+}
+
+std::string verdict(const eval::PairedDifference& paired) {
+  if (!paired.p)
+    return "no queries to compare";
+  return paired.significant(kSignificanceLevel) ? "significant (" + pText(*paired.p) + ")"
+                                                : "not significant: could be noise (" + pText(*paired.p) + ")";
+}
+
+/// "a", "a and b", "a, b and c".
+std::string joinWords(const std::vector<std::string>& items, const std::string& conjunction) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == items.size() ? " " + conjunction + " " : ", ") + items[i];
+  return out;
+}
+
+/// "overall and for 10-K and 10-Q", "for 8-K (p = 0.21)", "overall (p = 0.41)".
+std::string groupsPhrase(const std::string& overall, const std::vector<std::string>& types,
+                         const std::string& conjunction) {
+  std::string out = overall;
+  if (!types.empty())
+    out += (overall.empty() ? "" : " " + conjunction + " ") + "for " + joinWords(types, conjunction);
+  return out;
+}
+
+std::string significanceSentence(const ReportData& d) {
+  if (d.finalRound == d.baselineRound)
+    return "Only " + roundName(d.baselineRound) + " has been evaluated: there is nothing to compare yet.";
+  const Comparison* vs = finalComparison(d, false);
+  const eval::PairedDifference* all = vs ? pairedOf(*vs, eval::kAllFilingTypes, "ndcg") : nullptr;
+  if (!all || !all->p)
+    return "The per-query results of " + roundName(0) + " and " + roundName(d.finalRound) +
+           " are not both stored: whether the change is real cannot be tested.";
+  const std::string ndcg = metricTitle("ndcg", testedK(d));
+  const bool gain = all->diff >= 0;
+  bool overallSignificant = false;
+  std::string overallNot;
+  std::vector<std::string> significant, notSignificant, opposite;
+  for (const std::string& group : comparisonGroups(d, *vs)) {
+    const eval::PairedDifference* paired = pairedOf(*vs, group, "ndcg");
+    if (!paired || !paired->p)
+      continue;
+    const bool isSignificant = paired->significant(kSignificanceLevel);
+    const std::string withP = " (" + pText(*paired->p) + ")";
+    if (group == eval::kAllFilingTypes) {
+      overallSignificant = isSignificant;
+      if (!isSignificant)
+        overallNot = "overall" + withP;
+    } else if (isSignificant && paired->diff != 0 && (paired->diff > 0) != gain) // a real move the other way
+      opposite.push_back(group + withP);
+    else if (isSignificant)
+      significant.push_back(group);
+    else
+      notSignificant.push_back(group + withP);
+  }
+  std::string out = "The final round's " + ndcg + " " +
+                    (all->diff == 0 ? "change"
+                     : gain         ? "gain"
+                                    : "drop") +
+                    " over " + roundName(0) + " (" + signedChange(all->diff, kSummaryDecimals) + " overall) is ";
+  if (overallSignificant || !significant.empty()) {
+    out += "significant " + groupsPhrase(overallSignificant ? "overall" : "", significant, "and");
+    if (!overallNot.empty() || !notSignificant.empty())
+      out += "; not " + groupsPhrase(overallNot, notSignificant, "or");
+  } else {
+    out += "not significant " + groupsPhrase(overallNot, notSignificant, "or") + ": it could be noise";
+  }
+  if (!opposite.empty())
+    out += "; for " + joinWords(opposite, "and") + " it is a significant " + (gain ? "drop" : "gain");
+  out += ".";
+  if (const Comparison* bm25 = finalComparison(d, true))
+    if (const eval::PairedDifference* paired = pairedOf(*bm25, eval::kAllFilingTypes, "ndcg"); paired && paired->p)
+      out += " Against BM25 the final student's " + ndcg + " is " + signedChange(paired->diff, kSummaryDecimals) +
+             " overall: " + verdict(*paired) + ".";
+  return out;
+}
+
+json comparisonJson(const ReportData& d, const Comparison* comparison) {
+  if (!comparison)
+    return nullptr;
+  json groups = json::object();
+  for (const std::string& group : comparisonGroups(d, *comparison))
+    for (const std::string& metric : kTestedMetrics)
+      if (const eval::PairedDifference* paired = pairedOf(*comparison, group, metric))
+        groups[group][metric + "@" + std::to_string(testedK(d))] = {
+            {"diff", paired->diff},
+            {"ci95", paired->ci95 ? json::array({paired->ci95->low, paired->ci95->high}) : json(nullptr)},
+            {"p", optionalNumber(paired->p)},
+            {"significant", paired->significant(kSignificanceLevel)},
+            {"queries", paired->queries}};
+  return groups;
+}
+
+json significanceJson(const ReportData& d) {
+  return {{"k", testedK(d)},
+          {"level", kSignificanceLevel},
+          {"final_round", d.finalRound},
+          {"sentence", significanceSentence(d)},
+          {"vs_round0", comparisonJson(d, finalComparison(d, false))},
+          {"vs_bm25", comparisonJson(d, finalComparison(d, true))}};
+}
+
+json changedQueriesJson(const ReportData& d) {
+  if (!d.changed)
+    return nullptr;
+  const auto list = [](const std::vector<eval::QueryChange>& changes) {
+    json out = json::array();
+    for (const eval::QueryChange& change : changes)
+      out.push_back({{"query_key", change.queryKey},
+                     {"filing_type", change.filingType},
+                     {"ndcg_before", change.ndcgA},
+                     {"ndcg_after", change.ndcgB}});
+    return out;
+  };
+  return {{"k", testedK(d)}, {"improved", list(d.changed->improved)}, {"degraded", list(d.changed->degraded)}};
+}
+
 json summaryJson(const ReportData& d) {
   json types = json::object();
   for (const std::string& type : d.filingTypes) {
@@ -373,7 +570,9 @@ json summaryJson(const ReportData& d) {
           {"baseline_round", d.baselineRound},
           {"final_round", d.finalRound},
           {"sentence", summarySentence(d)},
-          {"filing_types", types}};
+          {"filing_types", types},
+          {"significance", significanceJson(d)},
+          {"changed_queries", changedQueriesJson(d)}};
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -450,41 +649,69 @@ Cell changeCell(const std::optional<double>& change) {
   return {signedChange(*change), changeClass(*change)};
 }
 
-/// Final round beside round 0 and BM25 with the change, every metric, every filing type.
+Cell intervalCell(const std::optional<eval::Interval>& ci) {
+  return {ci ? fixed(ci->low) + "\u2013" + fixed(ci->high) : kMissing, ""};
+}
+
+bool hasInterval(const std::string& metric) {
+  return std::find(kTestedMetrics.begin(), kTestedMetrics.end(), metric) != kTestedMetrics.end();
+}
+
+std::string intervalTitle(const std::string& column) {
+  return column + " 95% CI";
+}
+
+/// Final round beside round 0 and BM25 with the change, every metric, every filing type; NDCG and MRR each with
+/// their 95% interval in the column after the value.
 Table comparisonTable(const ReportData& d) {
   Table t;
   t.header = {"Filing type", "Queries"};
   const bool hasChange = d.finalRound != d.baselineRound;
   for (const std::string& metric : kMetricNames) {
     const std::string m = metricTitle(metric, d.k);
-    t.header.push_back(m + " BM25");
-    t.header.push_back(m + " " + roundName(d.baselineRound));
-    if (hasChange) {
-      t.header.push_back(m + " " + roundName(d.finalRound));
-      t.header.push_back(m + " change");
+    std::vector<std::string> columns{m + " BM25", m + " " + roundName(d.baselineRound)};
+    if (hasChange)
+      columns.push_back(m + " " + roundName(d.finalRound));
+    for (const std::string& column : columns) {
+      t.header.push_back(column);
+      if (hasInterval(metric))
+        t.header.push_back(intervalTitle(column));
     }
+    if (hasChange)
+      t.header.push_back(m + " change");
   }
   for (const std::string& type : d.filingTypes) {
     std::vector<Cell> row{{type, ""}, {std::to_string(d.queries(d.finalRound, type)), ""}};
     for (const std::string& metric : kMetricNames) {
+      const bool interval = hasInterval(metric);
       row.push_back(valueCell(d.bm25(type, metric)));
-      row.push_back(valueCell(d.value(d.baselineRound, type, metric)));
-      if (hasChange) {
-        row.push_back(valueCell(d.value(d.finalRound, type, metric)));
-        row.push_back(changeCell(d.change(type, metric)));
+      if (interval)
+        row.push_back(intervalCell(d.bm25Interval(type, metric)));
+      std::vector<int> rounds{d.baselineRound};
+      if (hasChange)
+        rounds.push_back(d.finalRound);
+      for (int round : rounds) {
+        row.push_back(valueCell(d.value(round, type, metric)));
+        if (interval)
+          row.push_back(intervalCell(d.interval(round, type, metric)));
       }
+      if (hasChange)
+        row.push_back(changeCell(d.change(type, metric)));
     }
     t.rows.push_back(std::move(row));
   }
   return t;
 }
 
-/// One evaluated round of the student; later rounds show their change vs round 0 beside each value.
+/// One evaluated round of the student; later rounds show their change vs round 0 beside each value, NDCG and MRR
+/// their 95% interval.
 Table roundTable(const ReportData& d, int round) {
   Table t;
   t.header = {"Filing type"};
   for (const std::string& metric : kMetricNames) {
     t.header.push_back(metricTitle(metric, d.k));
+    if (hasInterval(metric))
+      t.header.push_back(intervalTitle(metricTitle(metric, d.k)));
     if (round != d.baselineRound)
       t.header.push_back("change");
   }
@@ -494,6 +721,8 @@ Table roundTable(const ReportData& d, int round) {
     for (const std::string& metric : kMetricNames) {
       const auto value = d.value(round, type, metric);
       row.push_back(valueCell(value));
+      if (hasInterval(metric))
+        row.push_back(intervalCell(d.interval(round, type, metric)));
       if (round != d.baselineRound) {
         const auto first = d.value(d.baselineRound, type, metric);
         row.push_back(changeCell(value && first ? std::optional<double>(*value - *first) : std::nullopt));
@@ -503,6 +732,125 @@ Table roundTable(const ReportData& d, int round) {
     t.rows.push_back(std::move(row));
   }
   return t;
+}
+
+/// The final round's paired tests against round 0 or BM25: per filing type and tested metric, the mean per-query
+/// difference, its interval, p and the verdict.
+Table significanceTable(const ReportData& d, const Comparison& comparison) {
+  Table t;
+  t.header = {"Filing type", "Metric", "Queries", "Difference", "Difference 95% CI", "p", "Verdict"};
+  for (const std::string& group : comparisonGroups(d, comparison))
+    for (const std::string& metric : kTestedMetrics)
+      if (const eval::PairedDifference* paired = pairedOf(comparison, group, metric))
+        t.rows.push_back(
+            {{group, ""},
+             {metricTitle(metric, testedK(d)), ""},
+             {std::to_string(paired->queries), ""},
+             changeCell(paired->diff),
+             {paired->ci95 ? signedChange(paired->ci95->low) + " to " + signedChange(paired->ci95->high) : kMissing,
+              ""},
+             {!paired->p           ? kMissing
+              : *paired->p < 0.001 ? "< 0.001"
+                                   : fixed(*paired->p, 3),
+              ""},
+             {verdict(*paired), ""}});
+  return t;
+}
+
+/// The significance section's parts, rendered alike in HTML and Markdown.
+struct SignificanceSection {
+  std::string sentence;
+  std::string explanation;                           // empty when there is nothing to test
+  std::vector<std::pair<std::string, Table>> tables; // subheading, table
+};
+
+SignificanceSection significanceSection(const ReportData& d) {
+  SignificanceSection section{significanceSentence(d), {}, {}};
+  const Comparison* vsRound0 = d.finalRound == d.baselineRound ? nullptr : finalComparison(d, false);
+  const Comparison* vsBm25 = finalComparison(d, true);
+  if (vsRound0)
+    section.tables.emplace_back("Final student (" + roundName(d.finalRound) + ") vs " + roundName(0) + "'s student",
+                                significanceTable(d, *vsRound0));
+  if (vsBm25)
+    section.tables.emplace_back("Final student (" + roundName(d.finalRound) + ") vs BM25",
+                                significanceTable(d, *vsBm25));
+  if (!section.tables.empty())
+    section.explanation = "Paired over the same held-out queries: the mean per-query difference, its 95% bootstrap "
+                          "interval, and the p-value of a two-sided sign-flip randomisation test. A difference is "
+                          "called significant when p < " +
+                          fixed(kSignificanceLevel, 2) +
+                          "; otherwise chance alone could have produced it (which is not proof that there is none).";
+  return section;
+}
+
+/// One listed query of the changed-queries section: a heading, its text and its top records before and after.
+struct ChangedQuery {
+  std::string heading;
+  std::string text;
+  Table table;
+};
+
+std::string gradeText(const std::optional<int>& grade) {
+  return grade ? std::to_string(*grade) : "unjudged";
+}
+
+std::vector<ChangedQuery> changedQueries(const ReportData& d, const std::vector<eval::QueryChange>& changes) {
+  const std::string ndcg = metricTitle("ndcg", testedK(d));
+  std::vector<ChangedQuery> out;
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    const eval::QueryChange& change = changes[i];
+    ChangedQuery query;
+    query.heading = std::to_string(i + 1) + ". " + change.queryKey + " (" + change.filingType + "): " + ndcg + " " +
+                    fixed(change.ndcgA) + " \u2192 " + fixed(change.ndcgB) + " (" + signedChange(change.change()) + ")";
+    query.text = change.text.empty() ? "(query text not stored)" : change.text;
+    query.table.header = {"Rank",    "Before (" + roundName(0) + ")",           "Grade",
+                          "Passage", "After (" + roundName(d.finalRound) + ")", "Grade",
+                          "Passage"};
+    for (std::size_t r = 0; r < std::max(change.topA.size(), change.topB.size()); ++r) {
+      std::vector<Cell> row{{std::to_string(r + 1), ""}};
+      for (const std::vector<eval::RankedRecord>* list : {&change.topA, &change.topB}) {
+        if (r < list->size()) {
+          const eval::RankedRecord& record = (*list)[r];
+          row.push_back({record.recordKey, ""});
+          row.push_back({gradeText(record.grade), ""});
+          row.push_back({record.snippet.empty() ? kMissing : record.snippet, "passage"});
+        } else {
+          row.insert(row.end(), 3, Cell{kMissing, ""});
+        }
+      }
+      query.table.rows.push_back(std::move(row));
+    }
+    out.push_back(std::move(query));
+  }
+  return out;
+}
+
+/// "Most improved" and "Most degraded" with their listed queries; empty lists left out.
+std::vector<std::pair<std::string, std::vector<ChangedQuery>>> changedQuerySections(const ReportData& d) {
+  std::vector<std::pair<std::string, std::vector<ChangedQuery>>> sections;
+  if (!d.changed)
+    return sections;
+  if (!d.changed->improved.empty())
+    sections.emplace_back("Most improved", changedQueries(d, d.changed->improved));
+  if (!d.changed->degraded.empty())
+    sections.emplace_back("Most degraded", changedQueries(d, d.changed->degraded));
+  return sections;
+}
+
+/// The changed-queries section's introduction; why it is empty when it is.
+std::string changedQueriesIntro(const ReportData& d) {
+  const std::string ndcg = metricTitle("ndcg", testedK(d));
+  if (d.finalRound == d.baselineRound)
+    return "Only " + roundName(d.baselineRound) + " has been evaluated: there is nothing to compare yet.";
+  if (!d.changed)
+    return "The rankings of " + roundName(0) + " and " + roundName(d.finalRound) +
+           " are not both stored: no query can be compared.";
+  if (d.changed->improved.empty() && d.changed->degraded.empty())
+    return "No held-out query's " + ndcg + " changed between " + roundName(0) + " and " + roundName(d.finalRound) + ".";
+  return "The held-out queries whose " + ndcg + " rose or fell most from " + roundName(0) + "'s student to " +
+         roundName(d.finalRound) + "'s (at most " + std::to_string(kChangedQueries) +
+         " each; unchanged queries left out), with each student's top " + std::to_string(kChangedTop) +
+         " records, the start of each record's first passage and the query's judged grade of it.";
 }
 
 Table countsTable(const ReportData& d) {
@@ -672,6 +1020,8 @@ std::string renderHtml(const ReportData& d, const std::vector<Chart>& charts) {
          ".up{color:#1a7f37;font-weight:600}.down{color:#c62828;font-weight:600}.flat{color:#777}\n"
          ".summary{font-size:1.1em;padding:.6em 1em;background:#f6f8fa;border-left:4px solid #2b7bb9}\n"
          "figure{margin:1em 0}img{max-width:100%}figcaption{color:#555;font-size:.9em}\n"
+         "td.passage{text-align:left;white-space:normal;min-width:16em;max-width:28em}\n"
+         ".query{font-style:italic}\n"
          "pre{background:#f6f8fa;padding:1em;overflow:auto;font-size:.85em}\n"
          "footer{color:#777;font-size:.85em;margin-top:3em}\n"
          "</style>\n</head>\n<body>\n<h1>"
@@ -687,10 +1037,28 @@ std::string renderHtml(const ReportData& d, const std::vector<Chart>& charts) {
   htmlChart(out, charts, "bars-ndcg.png");
   htmlChart(out, charts, "rounds.png");
 
+  const SignificanceSection significance = significanceSection(d);
+  out << "<h2>Is the gain real?</h2>\n<p class=\"summary\">" << htmlEscape(significance.sentence) << "</p>\n";
+  if (!significance.explanation.empty())
+    out << "<p>" << htmlEscape(significance.explanation) << "</p>\n";
+  for (const auto& [heading, table] : significance.tables) {
+    out << "<h3>" << htmlEscape(heading) << "</h3>\n";
+    htmlTable(out, table);
+  }
+
   out << "<h2>Metrics per round (dense student)</h2>\n";
   for (int round : d.denseRounds) {
     out << "<h3>" << htmlEscape(roundName(round)) << "</h3>\n";
     htmlTable(out, roundTable(d, round));
+  }
+
+  out << "<h2>Queries that changed most</h2>\n<p>" << htmlEscape(changedQueriesIntro(d)) << "</p>\n";
+  for (const auto& [title, queries] : changedQuerySections(d)) {
+    out << "<h3>" << title << "</h3>\n";
+    for (const ChangedQuery& query : queries) {
+      out << "<h4>" << htmlEscape(query.heading) << "</h4>\n<p class=\"query\">" << htmlEscape(query.text) << "</p>\n";
+      htmlTable(out, query.table);
+    }
   }
 
   out << "<h2>What each round produced</h2>\n";
@@ -751,10 +1119,26 @@ std::string renderMarkdown(const ReportData& d, const std::vector<Chart>& charts
   mdChart(out, charts, "bars-mrr.png");
   mdChart(out, charts, "bars-ndcg.png");
   mdChart(out, charts, "rounds.png");
+  const SignificanceSection significance = significanceSection(d);
+  out << "## Is the gain real?\n\n**" << significance.sentence << "**\n\n";
+  if (!significance.explanation.empty())
+    out << significance.explanation << "\n\n";
+  for (const auto& [heading, table] : significance.tables) {
+    out << "### " << heading << "\n\n";
+    mdTable(out, table);
+  }
   out << "## Metrics per round (dense student)\n\n";
   for (int round : d.denseRounds) {
     out << "### " << roundName(round) << "\n\n";
     mdTable(out, roundTable(d, round));
+  }
+  out << "## Queries that changed most\n\n" << changedQueriesIntro(d) << "\n\n";
+  for (const auto& [title, queries] : changedQuerySections(d)) {
+    out << "### " << title << "\n\n";
+    for (const ChangedQuery& query : queries) {
+      out << "#### " << mdCell(query.heading) << "\n\n> " << mdCell(query.text) << "\n\n";
+      mdTable(out, query.table);
+    }
   }
   out << "## What each round produced\n\n";
   mdTable(out, countsTable(d));

@@ -1,5 +1,6 @@
 #pragma once
-// The report of a distillation run: a self-contained HTML file (charts embedded as data: URIs, no external
+// The report of a distillation run (figures with their 95% intervals, whether the gain is real in words, the queries
+// that changed most): a self-contained HTML file (charts embedded as data: URIs, no external
 // CSS/JS), a Markdown file referencing the chart PNGs beside it, and those PNGs. Everything comes from the
 // store (run, rounds, evaluations + metrics, queries, candidates, judgments, mined examples, training log);
 // secrets in the run's config never reach any written file.
@@ -29,7 +30,8 @@ struct RunReportOptions {
 
 struct RunReportResult {
   std::vector<std::filesystem::path> files; // written, report files last
-  nlohmann::json summary;                   // final round vs round 0 per filing type (see summaryJson in the .cpp)
+  nlohmann::json summary; // final round vs round 0 per filing type, its paired tests ("significance") and the queries
+                          // that changed most ("changed_queries"); see summaryJson in the .cpp
 };
 
 /// Writes the report of `runId` into `outDir` (created when missing). Files are written under temporary

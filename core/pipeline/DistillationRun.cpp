@@ -1046,6 +1046,15 @@ RunOutcome loadRunOutcome(store::Store& store, std::int64_t runId) {
   if (!status.step())
     throw InputError("no run with id " + std::to_string(runId) + " in '" + store.path().string() + "'");
   outcome.status = status.columnText(0);
+  outcome.rounds = loadRoundMetrics(store, runId);
+  outcome.next = nextStep(store, runId);
+  return outcome;
+}
+
+std::vector<RoundMetrics> loadRoundMetrics(store::Store& store, std::int64_t runId) {
+  if (!store.prepare("SELECT 1 FROM runs WHERE id = ?1").bind(1, runId).step())
+    throw InputError("no run with id " + std::to_string(runId) + " in '" + store.path().string() + "'");
+  std::vector<RoundMetrics> rounds;
   RunRepository repository(store);
   auto evaluations = store.prepare("SELECT id, retriever FROM evaluations WHERE run_id = ?1 AND round_index = ?2 "
                                    "ORDER BY id");
@@ -1065,6 +1074,7 @@ RunOutcome loadRunOutcome(store::Store& store, std::int64_t runId) {
     for (const auto& [id, retriever] : found) {
       if (retriever == "dense") {
         metrics.dense = eval::loadMetrics(store, id);
+        metrics.denseEvaluationId = id;
         student = eval::loadQueryMetrics(store, id);
       } else if (retriever == "bm25") {
         metrics.bm25 = eval::loadMetrics(store, id);
@@ -1078,10 +1088,9 @@ RunOutcome loadRunOutcome(store::Store& store, std::int64_t runId) {
       metrics.vsRound0 = eval::compareQueries(round0Queries, student);
     if (!bm25Queries.empty())
       metrics.vsBm25 = eval::compareQueries(bm25Queries, student);
-    outcome.rounds.push_back(std::move(metrics));
+    rounds.push_back(std::move(metrics));
   }
-  outcome.next = nextStep(store, runId);
-  return outcome;
+  return rounds;
 }
 
 RunConfig defaultRunConfig() {

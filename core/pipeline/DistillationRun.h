@@ -51,6 +51,7 @@ struct RoundMetrics {
   int round = 0;
   std::optional<std::int64_t> modelId;
   eval::MetricsTable dense;                 // the student's evaluation on the held-out queries
+  std::int64_t denseEvaluationId = 0;       // its evaluations.id (per-query rows and rankings, e.g. QueryChanges.h)
   std::optional<eval::MetricsTable> bm25;   // round 0 only
   std::optional<eval::MetricsTable> hybrid; // the student fused with BM25, its weight chosen on the dev split
   // The student against round 0's student (rounds after 0) and against BM25, paired over the same held-out queries.
@@ -77,6 +78,10 @@ RunOutcome executeRun(store::Store& store, std::int64_t runId, const RunCallback
 
 /// The stored metrics of every evaluated round, and the step the run would execute next.
 RunOutcome loadRunOutcome(store::Store& store, std::int64_t runId);
+
+/// loadRunOutcome's rounds alone: needs no valid run config (a report of an old run whose config today's parser
+/// rejects still gets them). Throws InputError for an unknown run.
+std::vector<RoundMetrics> loadRoundMetrics(store::Store& store, std::int64_t runId);
 
 /// The step the run executes next, from its stored rounds; none when every round is evaluated.
 std::optional<PendingStep> nextStep(store::Store& store, std::int64_t runId);

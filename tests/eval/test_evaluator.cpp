@@ -12,9 +12,11 @@
 #include "core/model/TextEncoder.h"
 #include "core/store/Store.h"
 #include "core/util/Error.h"
+#include "tests/support/HandMadeStore.h"
 
 using namespace distillery;
 using namespace distillery::eval;
+using namespace distillery::test;
 
 namespace {
 
@@ -44,48 +46,6 @@ public:
     return out;
   }
 };
-
-std::int64_t insertDocument(store::Store& s, std::int64_t corpus, const std::string& external,
-                            const std::string& filingType, const std::string& company) {
-  s.prepare("INSERT INTO documents(corpus_id, external_id, filing_type, company, content_hash, imported_at) "
-            "VALUES (?1, ?2, ?3, ?4, ?2, 'now')")
-      .bind(1, corpus)
-      .bind(2, external)
-      .bind(3, filingType)
-      .bind(4, company)
-      .run();
-  return s.lastInsertId();
-}
-
-void insertPassage(store::Store& s, std::int64_t corpus, std::int64_t document, int ordinal, const std::string& key,
-                   const std::string& text) {
-  s.prepare("INSERT INTO passages(document_id, corpus_id, record_key, ordinal, text, token_count, content_hash) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, 5, ?5)")
-      .bind(1, document)
-      .bind(2, corpus)
-      .bind(3, key)
-      .bind(4, ordinal)
-      .bind(5, text)
-      .run();
-}
-
-std::int64_t insertQuery(store::Store& s, std::int64_t set, const std::string& key, const std::string& text,
-                         std::optional<std::string> filingType, const std::map<std::string, int>& qrels) {
-  s.prepare("INSERT INTO queries(query_set_id, external_id, text, filing_type) VALUES (?1, ?2, ?3, ?4)")
-      .bind(1, set)
-      .bind(2, key)
-      .bind(3, text)
-      .bind(4, filingType)
-      .run();
-  const std::int64_t id = s.lastInsertId();
-  for (const auto& [record, grade] : qrels)
-    s.prepare("INSERT INTO qrels(query_id, record_key, grade) VALUES (?1, ?2, ?3)")
-        .bind(1, id)
-        .bind(2, record)
-        .bind(3, grade)
-        .run();
-  return id;
-}
 
 bool near(double a, double b) {
   return std::abs(a - b) < 1e-6;
