@@ -64,6 +64,20 @@ double signFlipP(std::span<const double> diffs, const StatisticsOptions& options
 
 } // namespace
 
+std::optional<Interval> proportionInterval(std::int64_t successes, std::int64_t trials) {
+  if (successes < 0 || successes > trials)
+    throw InputError("a proportion needs 0 <= successes <= trials, got " + std::to_string(successes) + " of " +
+                     std::to_string(trials));
+  if (trials == 0)
+    return std::nullopt;
+  constexpr double z = 1.959963984540054; // the normal's 97.5% quantile
+  const auto n = static_cast<double>(trials);
+  const double p = static_cast<double>(successes) / n;
+  const double centre = (p + z * z / (2 * n)) / (1 + z * z / n);
+  const double halfWidth = z / (1 + z * z / n) * std::sqrt(p * (1 - p) / n + z * z / (4 * n * n));
+  return Interval{std::max(0.0, centre - halfWidth), std::min(1.0, centre + halfWidth)};
+}
+
 std::optional<Interval> bootstrapMeanInterval(std::span<const double> values, const StatisticsOptions& options) {
   checkOptions(options);
   if (values.size() < 2)

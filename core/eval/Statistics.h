@@ -25,6 +25,11 @@ struct StatisticsOptions {
   double confidence = 0.95;
 };
 
+/// The Wilson score interval of a proportion: `successes` of `trials` (e.g. the pairs where the teacher's grade equals
+/// people's), at 95% (z = 1.96). It stays inside [0, 1] and is sensible at 0 or all successes and on few trials, where
+/// the normal approximation is not. Empty for no trials; throws InputError when successes is outside 0..trials.
+std::optional<Interval> proportionInterval(std::int64_t successes, std::int64_t trials);
+
 /// The bootstrap interval of the mean of `values`; empty for fewer than 2 values.
 std::optional<Interval> bootstrapMeanInterval(std::span<const double> values, const StatisticsOptions& options = {});
 

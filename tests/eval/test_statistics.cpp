@@ -133,6 +133,22 @@ private slots:
     QVERIFY_THROWS_EXCEPTION(distillery::InputError, pairedDifference(a, b));
   }
 
+  void proportionIntervalIsWilsons() {
+    // 8 of 10: p = 0.8, centre (0.8 + 1.96^2/20) / (1 + 1.96^2/10) = 0.7167, half width 0.2266 (Wilson 1927).
+    const auto eight = proportionInterval(8, 10);
+    QVERIFY(eight);
+    QVERIFY(std::abs(eight->low - 0.4902) < 1e-4);
+    QVERIFY(std::abs(eight->high - 0.9433) < 1e-4);
+    // At the edges the interval stays inside [0, 1] and keeps a width: 0 of 5 is not "certainly 0".
+    const auto none = proportionInterval(0, 5), all = proportionInterval(5, 5);
+    QCOMPARE(none->low, 0.0);
+    QVERIFY(std::abs(none->high - 0.4345) < 1e-4);
+    QVERIFY(std::abs(all->low - 0.5655) < 1e-4);
+    QCOMPARE(all->high, 1.0);
+    QVERIFY(!proportionInterval(0, 0));
+    QVERIFY_THROWS_EXCEPTION(distillery::InputError, proportionInterval(6, 5));
+  }
+
   void gradeOneIsNotAHitOnTheZeroToThreeScale() {
     // Ranking: a (grade 1, "related, does not answer"), b (grade 3). Judged: a 1, b 3, c 2.
     const Judgments judgments{{"a", 1}, {"b", 3}, {"c", 2}};
