@@ -270,8 +270,8 @@ void MetricsDashboard::fillTable() {
     set(5, r.k);
     set(6, QString::number(r.value, 'f', 4));
     set(7, r.queryCount);
-    set(8, r.ciLow && r.ciHigh ? QStringLiteral("%1-%2").arg(*r.ciLow, 0, 'f', 4).arg(*r.ciHigh, 0, 'f', 4)
-                               : QStringLiteral("\u2014"));
+    set(8, r.ci95 ? QStringLiteral("%1-%2").arg(r.ci95->low, 0, 'f', 4).arg(r.ci95->high, 0, 'f', 4)
+                  : QStringLiteral("\u2014"));
     set(9, QString::fromStdString(eval::describeJudges(r.judgedBy)));
   }
   table_->setSortingEnabled(true);
