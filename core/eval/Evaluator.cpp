@@ -284,6 +284,13 @@ void storeEvaluation(store::Store& store, const EvaluationRequest& request, Eval
 
 } // namespace
 
+index::DenseIndex openCorpusDenseIndex(store::Store& store, const EvaluationRequest& request,
+                                       const std::vector<index::PassageRecord>& passages) {
+  if (!request.encoder)
+    throw InputError("a dense index needs a model");
+  return openDenseIndex(request, store, passages);
+}
+
 namespace {
 
 // What both retrievers found for a request's queries, before any fusion or scoring.

@@ -125,6 +125,12 @@ inline constexpr int kFusionGridSteps = 20; // weights 0, 0.05, ..., 1
 /// retriever, encoder and index are used as evaluate() uses them (it needs an encoder).
 FusionChoice chooseFusionWeight(store::Store& store, const EvaluationRequest& tuning);
 
+/// The dense index of the corpus's passages (as index::loadPassages gives them) under request.encoder, with the
+/// request's corpusId, denseIndex, indexDirectory, progress and stop: loaded from the cache beside the store when its
+/// fingerprint (encoder, index kind, every passage's id and text) matches, else encoded, built and cached there.
+index::DenseIndex openCorpusDenseIndex(store::Store& store, const EvaluationRequest& request,
+                                       const std::vector<index::PassageRecord>& passages);
+
 /// Runs an evaluation and stores it. Throws InputError for bad files/ids (naming them) and when no judged query is
 /// left to score, Cancelled when stopped; nothing is stored unless the evaluation completes.
 EvaluationResult evaluate(store::Store& store, const EvaluationRequest& request);

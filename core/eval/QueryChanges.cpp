@@ -181,6 +181,37 @@ std::vector<QueryChange> compareQueryRankings(store::Store& store, std::int64_t 
   return changes;
 }
 
+std::map<std::string, ChangeCounts> countChanges(const std::vector<QueryChange>& changes) {
+  constexpr double kSame = 1e-9;
+  std::map<std::string, ChangeCounts> counts;
+  for (const QueryChange& change : changes)
+    for (const std::string& group : {std::string("ALL"), change.filingType}) {
+      ChangeCounts& c = counts[group];
+      if (change.change() > kSame)
+        ++c.improved;
+      else if (change.change() < -kSame)
+        ++c.degraded;
+      else
+        ++c.unchanged;
+    }
+  return counts;
+}
+
+std::int64_t roundEvaluationId(store::Store& store, std::int64_t runId, std::optional<int> round,
+                               const std::string& retriever) {
+  if (!store.prepare("SELECT 1 FROM runs WHERE id = ?1").bind(1, runId).step())
+    throw InputError("no run with id " + std::to_string(runId) + " in " + store.path().string());
+  store::Statement select =
+      store.prepare("SELECT id FROM evaluations WHERE run_id = ?1 AND retriever = ?2 AND (?3 IS NULL OR round_index = "
+                    "?3) ORDER BY round_index DESC, id DESC LIMIT 1");
+  select.bind(1, runId).bind(2, retriever).bind(3, round);
+  if (!select.step())
+    throw InputError("run " + std::to_string(runId) +
+                     (round ? " has no " + retriever + " evaluation of round " + std::to_string(*round)
+                            : " has no " + retriever + " evaluation yet"));
+  return select.columnInt64(0);
+}
+
 MostChanged mostChanged(std::vector<QueryChange> changes, std::size_t count) {
   // Values below this are rounding noise of the same ranking scored twice, not a change.
   constexpr double kNoChange = 1e-12;

@@ -5,6 +5,7 @@
 // Reads only the store (evaluation_queries, evaluation_rankings, queries, passages); no Qt.
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +50,21 @@ struct MostChanged {
 /// The `count` queries whose NDCG rose most and the `count` whose NDCG fell most; ties by query key, queries whose
 /// NDCG did not change left out (so each list may be shorter).
 MostChanged mostChanged(std::vector<QueryChange> changes, std::size_t count = 10);
+
+struct ChangeCounts {
+  std::int64_t improved = 0;  // NDCG rose
+  std::int64_t unchanged = 0; // within 1e-9
+  std::int64_t degraded = 0;  // NDCG fell
+};
+
+/// Per filing type (as B grouped each query) and "ALL": how many queries B improved, left alone and degraded.
+std::map<std::string, ChangeCounts> countChanges(const std::vector<QueryChange>& changes);
+
+/// The stored evaluation of a distillation run's round under a retriever ("dense", "bm25", "hybrid"); without a
+/// round, the highest round that has one. The latest when a round was scored more than once. Throws InputError naming
+/// the run and round when there is none.
+std::int64_t roundEvaluationId(store::Store& store, std::int64_t runId, std::optional<int> round,
+                               const std::string& retriever = "dense");
 
 /// The first ~`length` bytes of text on one line (whitespace runs collapsed), cut at a word and a UTF-8 character
 /// boundary, with "…" when cut.
