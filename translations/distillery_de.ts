@@ -686,6 +686,10 @@ Verwenden Sie Datei &gt; Neues Experiment oder Datei &gt; Experiment öffnen.</t
             <translation>Wählen Sie zuerst einen Lauf in der Laufliste des Auftragsbereichs.</translation>
         </message>
         <message>
+            <source>Query playground</source>
+            <translation>Anfrage-Spielwiese</translation>
+        </message>
+        <message>
             <source>Distillery experiments (*.distillery *.db *.sqlite);;All files (*)</source>
             <translation>Distillery-Experimente (*.distillery *.db *.sqlite);;Alle Dateien (*)</translation>
         </message>
@@ -823,6 +827,30 @@ Verwenden Sie Datei &gt; Neues Experiment oder Datei &gt; Experiment öffnen.</t
         <message>
             <source>evaluations outside runs</source>
             <translation>Evaluationen außerhalb von Läufen</translation>
+        </message>
+        <message>
+            <source>95% interval</source>
+            <translation>95-%-Intervall</translation>
+        </message>
+        <message>
+            <source>Judged by</source>
+            <translation>Bewertet von</translation>
+        </message>
+        <message>
+            <source>; 95% interval %1-%2</source>
+            <translation>; 95-%-Intervall %1–%2</translation>
+        </message>
+        <message>
+            <source>; vs round 0: %1%2, significant (p = %3)</source>
+            <translation>; gegenüber Runde 0: %1%2, signifikant (p = %3)</translation>
+        </message>
+        <message>
+            <source>; vs round 0: %1%2, not significant: could be noise (p = %3)</source>
+            <translation>; gegenüber Runde 0: %1%2, nicht signifikant: kann Zufall sein (p = %3)</translation>
+        </message>
+        <message>
+            <source>; judgments: %1</source>
+            <translation>; Urteile: %1</translation>
         </message>
     </context>
     <context>
@@ -1118,6 +1146,136 @@ Verwenden Sie Datei &gt; Neues Experiment oder Datei &gt; Experiment öffnen.</t
         </message>
     </context>
     <context>
+        <name>QObject</name>
+        <message>
+            <source>unjudged</source>
+            <translation>unbewertet</translation>
+        </message>
+        <message>
+            <source>%1 (yours)</source>
+            <translation>%1 (Ihre)</translation>
+        </message>
+        <message>
+            <source>%1 (teacher)</source>
+            <translation>%1 (Lehrer)</translation>
+        </message>
+        <message>
+            <source>new</source>
+            <translation>neu</translation>
+        </message>
+        <message>
+            <source>%1: %2 of %3</source>
+            <translation>%1: %2 von %3</translation>
+        </message>
+    </context>
+    <context>
+        <name>distillery::ui::QueryPlayground</name>
+        <message>
+            <source>Search</source>
+            <translation>Suchen</translation>
+        </message>
+        <message>
+            <source>Type a query, e.g. What was Acme's revenue growth in fiscal 2023?</source>
+            <translation>Anfrage eingeben, z. B. What was Acme's revenue growth in fiscal 2023?</translation>
+        </message>
+        <message>
+            <source>filing_type=10-K, company=...</source>
+            <translation>filing_type=10-K, company=...</translation>
+        </message>
+        <message>
+            <source>Restrict the passages searched, as distillery-cli eval --filter: filing_type=, company=, document= (comma-separated)</source>
+            <translation>Durchsuchte Passagen einschränken, wie distillery-cli eval --filter: filing_type=, company=, document= (durch Kommas getrennt)</translation>
+        </message>
+        <message>
+            <source>Corpus:</source>
+            <translation>Korpus:</translation>
+        </message>
+        <message>
+            <source>Or pick a stored query:</source>
+            <translation>Oder eine gespeicherte Anfrage wählen:</translation>
+        </message>
+        <message>
+            <source>#</source>
+            <translation>#</translation>
+        </message>
+        <message>
+            <source>Move</source>
+            <translation>Bewegung</translation>
+        </message>
+        <message>
+            <source>Score</source>
+            <translation>Wert</translation>
+        </message>
+        <message>
+            <source>Grade</source>
+            <translation>Note</translation>
+        </message>
+        <message>
+            <source>Type</source>
+            <translation>Art</translation>
+        </message>
+        <message>
+            <source>Document</source>
+            <translation>Dokument</translation>
+        </message>
+        <message>
+            <source>Passage</source>
+            <translation>Passage</translation>
+        </message>
+        <message>
+            <source>Places moved against the column to the left (new: not in its top %1)</source>
+            <translation>Plätze gegenüber der Spalte links verschoben (neu: nicht unter ihren ersten %1)</translation>
+        </message>
+        <message>
+            <source>Open an experiment to search its corpora.</source>
+            <translation>Öffnen Sie ein Experiment, um seine Korpora zu durchsuchen.</translation>
+        </message>
+        <message>
+            <source>(query set)</source>
+            <translation>(Anfragemenge)</translation>
+        </message>
+        <message>
+            <source>(query)</source>
+            <translation>(Anfrage)</translation>
+        </message>
+        <message>
+            <source>(none)</source>
+            <translation>(keiner)</translation>
+        </message>
+        <message>
+            <source>BM25</source>
+            <translation>BM25</translation>
+        </message>
+        <message>
+            <source>Dense: %1 (model %2)</source>
+            <translation>Dicht: %1 (Modell %2)</translation>
+        </message>
+        <message>
+            <source>Hybrid: %1 + BM25 (model %2)</source>
+            <translation>Hybrid: %1 + BM25 (Modell %2)</translation>
+        </message>
+        <message>
+            <source>The experiment has no corpus: import filings first.</source>
+            <translation>Das Experiment hat kein Korpus: Importieren Sie zuerst Berichte.</translation>
+        </message>
+        <message>
+            <source>Type a query first.</source>
+            <translation>Geben Sie zuerst eine Anfrage ein.</translation>
+        </message>
+        <message>
+            <source>Searching...</source>
+            <translation>Suche läuft …</translation>
+        </message>
+        <message>
+            <source>Search failed: %1</source>
+            <translation>Suche fehlgeschlagen: %1</translation>
+        </message>
+        <message>
+            <source>Double-click a hit to open its passage in the corpus browser.</source>
+            <translation>Doppelklick auf einen Treffer öffnet seine Passage im Korpus-Browser.</translation>
+        </message>
+    </context>
+    <context>
         <name>distillery::ui::RunConfigDialog</name>
         <message>
             <source>New distillation run</source>
@@ -1283,6 +1441,14 @@ Verwenden Sie Datei &gt; Neues Experiment oder Datei &gt; Experiment öffnen.</t
             <translation>Nächster Schritt</translation>
         </message>
         <message>
+            <source>not scored yet</source>
+            <translation>noch nicht bewertet</translation>
+        </message>
+        <message>
+            <source>Judged by</source>
+            <translation>Bewertet von</translation>
+        </message>
+        <message>
             <source>evaluate</source>
             <translation>auswerten</translation>
         </message>
@@ -1312,7 +1478,7 @@ Verwenden Sie Datei &gt; Neues Experiment oder Datei &gt; Experiment öffnen.</t
         </message>
         <message>
             <source>paused</source>
-            <translation>angehalten</translation>
+            <translation>pausiert</translation>
         </message>
         <message>
             <source>completed</source>

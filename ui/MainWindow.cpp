@@ -31,6 +31,8 @@
 #include "ui/JobsPanel.h"
 #include "ui/MetricsDashboard.h"
 #include "ui/PairInspector.h"
+#include "ui/PassageView.h"
+#include "ui/QueryPlayground.h"
 #include "ui/RunConfigDialog.h"
 #include "ui/RunJobs.h"
 #include "ui/RunsModel.h"
@@ -112,6 +114,7 @@ void MainWindow::createPanels() {
   pairs_ = new PairInspector(this);
   agreement_ = new AgreementPanel(this);
   dashboard_ = new MetricsDashboard(this);
+  playground_ = new QueryPlayground(this);
   jobsPanel_ = new JobsPanel(jobs_, this);
   setCentralWidget(nullptr);
 
@@ -119,12 +122,15 @@ void MainWindow::createPanels() {
   QDockWidget* corpus = addPanel(corpus_, tr("Corpus"), QStringLiteral("corpusDock"), Qt::TopDockWidgetArea);
   QDockWidget* pairs = addPanel(pairs_, tr("Pair inspector"), QStringLiteral("pairDock"), Qt::TopDockWidgetArea);
   QDockWidget* dashboard = addPanel(dashboard_, tr("Metrics"), QStringLiteral("metricsDock"), Qt::TopDockWidgetArea);
+  QDockWidget* playground =
+      addPanel(playground_, tr("Query playground"), QStringLiteral("playgroundDock"), Qt::TopDockWidgetArea);
   QDockWidget* agreement =
       addPanel(agreement_, tr("Agreement"), QStringLiteral("agreementDock"), Qt::BottomDockWidgetArea);
   QDockWidget* jobs = addPanel(jobsPanel_, tr("Jobs"), QStringLiteral("jobsDock"), Qt::BottomDockWidgetArea);
   tabifyDockWidget(overview, corpus);
   tabifyDockWidget(corpus, pairs);
   tabifyDockWidget(pairs, dashboard);
+  tabifyDockWidget(dashboard, playground);
   tabifyDockWidget(jobs, agreement);
   corpus->raise();
   jobs->raise();
@@ -135,6 +141,10 @@ void MainWindow::createPanels() {
   connect(pairs_, &PairInspector::errorOccurred, this, panelError);
   connect(agreement_, &AgreementPanel::errorOccurred, this, panelError);
   connect(dashboard_, &MetricsDashboard::errorOccurred, this, panelError);
+  connect(playground_, &QueryPlayground::passageActivated, this, [this, corpus](std::int64_t passageId) {
+    corpus_->passageView()->showPassage(passageId);
+    corpus->raise();
+  });
   connect(jobsPanel_, &JobsPanel::importRequested, this, &MainWindow::importCorpusDialog);
   connect(jobsPanel_, &JobsPanel::demoRequested, this, &MainWindow::importDemoCorpus);
   connect(jobsPanel_, &JobsPanel::runRequested, this, &MainWindow::newRunDialog);
@@ -223,6 +233,7 @@ void MainWindow::setPanelsStore() {
     pairs_->setStore(store);
     agreement_->setStore(store);
     dashboard_->setStore(store);
+    playground_->setStore(store);
     jobsPanel_->setStore(store);
   } catch (const std::exception& e) {
     showError(tr("Cannot read experiment"), QString::fromStdString(e.what()));

@@ -26,6 +26,7 @@ class JobManager;
 class JobsPanel;
 class MetricsDashboard;
 class PairInspector;
+class QueryPlayground;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -43,6 +44,7 @@ public:
   PairInspector* pairInspector() const { return pairs_; }
   AgreementPanel* agreementPanel() const { return agreement_; }
   MetricsDashboard* dashboard() const { return dashboard_; }
+  QueryPlayground* playground() const { return playground_; }
   JobsPanel* jobsPanel() const { return jobsPanel_; }
   QList<QDockWidget*> docks() const { return docks_; }
   QString jobStatusText() const;
@@ -116,6 +118,7 @@ private:
   PairInspector* pairs_ = nullptr;
   AgreementPanel* agreement_ = nullptr;
   MetricsDashboard* dashboard_ = nullptr;
+  QueryPlayground* playground_ = nullptr;
   JobsPanel* jobsPanel_ = nullptr;
   QList<QDockWidget*> docks_;
   QByteArray defaultState_;

@@ -11,6 +11,20 @@
 
 namespace distillery::eval {
 
+std::vector<std::optional<int>> rankMoves(const std::vector<PassageHit>& reference,
+                                          const std::vector<PassageHit>& list) {
+  std::unordered_map<std::int64_t, int> rankIn;
+  for (const PassageHit& hit : reference)
+    rankIn.emplace(hit.passageId, hit.rank);
+  std::vector<std::optional<int>> moves;
+  moves.reserve(list.size());
+  for (const PassageHit& hit : list) {
+    const auto it = rankIn.find(hit.passageId);
+    moves.push_back(it == rankIn.end() ? std::nullopt : std::optional<int>(it->second - hit.rank));
+  }
+  return moves;
+}
+
 CorpusSearcher::CorpusSearcher(store::Store& store, std::int64_t corpusId, index::Bm25Parameters bm25,
                                index::DenseIndexOptions denseIndex, std::filesystem::path indexDirectory)
     : store_(store), corpusId_(corpusId), bm25Parameters_(bm25), denseOptions_(denseIndex),

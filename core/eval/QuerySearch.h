@@ -62,6 +62,11 @@ struct PassageHit {
   HitGradeSource gradedBy = HitGradeSource::None;
 };
 
+/// How far each hit of `list` moved against `reference` (e.g. the column to its left): its rank in reference minus its
+/// rank in list, so +2 means two places higher in list; empty when reference does not hold the passage.
+std::vector<std::optional<int>> rankMoves(const std::vector<PassageHit>& reference,
+                                          const std::vector<PassageHit>& list);
+
 class CorpusSearcher {
 public:
   /// Reads the corpus's passages; throws InputError when the corpus id is unknown or has no passages.

@@ -102,6 +102,14 @@ std::int64_t registerModel(store::Store& store, const std::filesystem::path& dir
   return store.lastInsertId();
 }
 
+std::vector<StoredModel> listModels(store::Store& store) {
+  std::vector<StoredModel> models;
+  auto select = store.prepare("SELECT id, name, kind, coalesce(path, '') FROM models ORDER BY id DESC");
+  while (select.step())
+    models.push_back({select.columnInt64(0), select.columnText(1), select.columnText(2), select.columnText(3)});
+  return models;
+}
+
 std::filesystem::path resolveModelDirectory(const std::string& spec, const EncoderContext& context) {
   if (spec.empty())
     throw InputError("no model given: use a Hugging Face model directory, 'default' or 'model:<id>'");

@@ -7,6 +7,7 @@
 #include <memory>
 #include <stop_token>
 #include <string>
+#include <vector>
 
 #include "core/model/TextEncoder.h"
 #include "core/util/Progress.h"
@@ -31,6 +32,16 @@ std::filesystem::path resolveModelDirectory(const std::string& spec, const Encod
 
 /// Opens the encoder a spec names (see resolveModelDirectory) on the default device.
 std::unique_ptr<TextEncoder> openEncoder(const std::string& spec, const EncoderContext& context);
+
+struct StoredModel {
+  std::int64_t id = 0;
+  std::string name;
+  std::string kind; // huggingface | default | checkpoint
+  std::string path; // the model directory; empty when not recorded
+};
+
+/// The experiment's registered models, newest first.
+std::vector<StoredModel> listModels(store::Store& store);
 
 /// Id in the experiment's `models` table of the model stored at directory, registering it when absent.
 std::int64_t registerModel(store::Store& store, const std::filesystem::path& directory, const std::string& kind,

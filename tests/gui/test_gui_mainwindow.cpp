@@ -46,7 +46,7 @@ private slots:
       menus << a->text();
     QVERIFY(menus.contains(QStringLiteral("&File")));
     QVERIFY(menus.contains(QStringLiteral("&Help")));
-    QCOMPARE(window.docks().size(), 6);
+    QCOMPARE(window.docks().size(), 7);
   }
 
   void createsAndReopensExperimentAndRemembersIt() {
@@ -114,8 +114,9 @@ private slots:
       for (QDockWidget* dock : window.docks())
         names << dock->objectName();
       QCOMPARE(names,
-               (QStringList{"overviewDock", "corpusDock", "pairDock", "metricsDock", "agreementDock", "jobsDock"}));
-      QDockWidget* agreement = window.docks().at(4);
+               (QStringList{"overviewDock", "corpusDock", "pairDock", "metricsDock", "playgroundDock", "agreementDock",
+                            "jobsDock"}));
+      QDockWidget* agreement = window.docks().at(5);
       QVERIFY(agreement->isVisible());
       agreement->close(); // the user hides a panel
       QVERIFY(window.close());
@@ -123,9 +124,9 @@ private slots:
     MainWindow window;
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QVERIFY(!window.docks().at(4)->isVisible()); // restored hidden
+    QVERIFY(!window.docks().at(5)->isVisible()); // restored hidden
     window.resetLayout();
-    QVERIFY(window.docks().at(4)->isVisible());
+    QVERIFY(window.docks().at(5)->isVisible());
     QVERIFY(window.close());
   }
 

@@ -1,0 +1,107 @@
+#pragma once
+// The query playground: type a query (or pick one from a query set), choose up to three retrievers (BM25, any stored
+// model, or a model's hybrid with BM25) and see their top 10 side by side, each hit with its score, the grade stored
+// for this query text (a person's label, else the teacher's, else "unjudged"), filing type and document, and how far
+// it moved against the column to its left. The retrieval is core's CorpusSearcher (the same as `distillery-cli
+// search`), run on a worker thread with its own store connection; indexes are built once per corpus and model and
+// kept, so only the first query on a model waits for the corpus to be embedded.
+#include <QString>
+#include <QWidget>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/eval/QuerySearch.h"
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QThread;
+class QTableWidget;
+
+namespace distillery::store {
+class Store;
+}
+
+namespace distillery::ui {
+
+class PlaygroundWorker;
+
+/// One column's retriever: BM25, or a stored model alone (dense) or fused with BM25 (hybrid).
+struct PlaygroundRetriever {
+  eval::RetrieverKind kind = eval::RetrieverKind::Bm25;
+  std::int64_t modelId = 0; // dense and hybrid
+};
+
+/// What a background search hands back to the widget.
+struct PlaygroundResult {
+  QString error; // empty on success
+  std::array<std::vector<eval::PassageHit>, 3> hits;
+};
+
+class QueryPlayground : public QWidget {
+  Q_OBJECT
+public:
+  static constexpr int kColumns = 3;
+  static constexpr int kHits = 10;
+
+  explicit QueryPlayground(QWidget* parent = nullptr);
+  ~QueryPlayground() override;
+
+  /// The open experiment (nullptr: none); fills the corpus, query set and retriever choices.
+  void setStore(store::Store* store);
+
+  QLineEdit* queryEdit() const { return query_; }
+  QLineEdit* filterEdit() const { return filter_; }
+  QComboBox* retrieverBox(int column) const { return retrievers_[static_cast<std::size_t>(column)]; }
+  QTableWidget* resultTable(int column) const { return tables_[static_cast<std::size_t>(column)]; }
+  QComboBox* querySetBox() const { return querySets_; }
+  QComboBox* storedQueryBox() const { return storedQueries_; }
+  /// The hits each column shows (empty for a column set to none).
+  const std::array<std::vector<eval::PassageHit>, kColumns>& hits() const { return hits_; }
+  bool busy() const;
+
+public slots:
+  /// Retrieves the query under every chosen retriever (in the background).
+  void search();
+  /// Fills in a query and searches; `columns` (when given) choose the retrievers first.
+  void showQuery(const QString& text, const std::vector<PlaygroundRetriever>& columns = {});
+
+signals:
+  /// Double-clicked hit: its passage, for the corpus browser to show.
+  void passageActivated(std::int64_t passageId);
+  /// Every column has been filled (or the search failed, with a message in the status line).
+  void searched();
+  void errorOccurred(const QString& message);
+
+protected:
+  void showEvent(QShowEvent* event) override;
+
+private:
+  void fillCorpora();
+  void fillQuerySets();
+  void fillStoredQueries();
+  void fillRetrieverChoices();
+  void showResults();
+  void selectRetriever(int column, const PlaygroundRetriever& retriever);
+
+  store::Store* store_ = nullptr;
+  std::unique_ptr<PlaygroundWorker> worker_;
+  QComboBox* corpus_;
+  QLineEdit* query_;
+  QLineEdit* filter_;
+  QPushButton* searchButton_;
+  QComboBox* querySets_;
+  QComboBox* storedQueries_;
+  std::array<QComboBox*, kColumns> retrievers_{};
+  std::array<QTableWidget*, kColumns> tables_{};
+  QLabel* status_;
+  QThread* thread_ = nullptr; // the search in flight
+  PlaygroundResult pending_;  // written by it, read once it has finished
+  std::array<std::vector<eval::PassageHit>, kColumns> hits_;
+};
+
+} // namespace distillery::ui
