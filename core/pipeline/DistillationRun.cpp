@@ -15,6 +15,7 @@
 
 #include "core/corpus/CorpusRepository.h"
 #include "core/eval/Evaluator.h"
+#include "core/eval/HumanGrades.h"
 #include "core/eval/Judges.h"
 #include "core/index/Bm25Index.h"
 #include "core/index/DenseIndex.h"
@@ -496,6 +497,8 @@ void RunExecution::mine(const RoundRecord& round) {
   for (auto& q : roundQueries(round.id, runQuerySetName()))
     queries.emplace(q.id, q);
   teacher::JudgmentCache cache(store_);
+  const eval::HumanGrades human = eval::HumanGrades::load(store_, run_.corpusId);
+  std::int64_t overruled = 0;
   HardExampleMiner miner(config_.mining, config_.seed);
   std::vector<MinedRow> rows;
   std::map<std::string, int> counts;
@@ -506,7 +509,7 @@ void RunExecution::mine(const RoundRecord& round) {
       ++end;
     const RunQuery& query = queries.at(candidates[start].queryId);
     std::vector<JudgedCandidate> judged;
-    std::vector<std::optional<int>> grades;
+    std::vector<bool> byHuman;
     for (std::size_t i = start; i < end; ++i) {
       const auto& c = candidates[i];
       const auto judgment =
@@ -516,14 +519,22 @@ void RunExecution::mine(const RoundRecord& round) {
         j.grade = judgment->grade;
         j.teacherScore = judgment->score;
       }
+      // A person's label overrules the teacher: as grade, and as the score the false-negative guard compares.
+      const auto label = human.find(query.text, c.passageId);
+      if (label) {
+        j.grade = *label;
+        j.teacherScore = static_cast<double>(*label);
+        ++overruled;
+      }
       judged.push_back(j);
+      byHuman.push_back(label.has_value());
     }
     const auto decisions = miner.mine(judged, static_cast<std::uint64_t>(query.id));
     if (!decisions.empty() && decisions.front().kind == MinedKind::QueryDropped)
       dropped.emplace_back(query.id, "round " + std::to_string(round.index) + ": " + decisions.front().reason);
     for (std::size_t i = 0; i < decisions.size(); ++i) {
       rows.push_back({query.id, judged[i].passageId, decisions[i], judged[i].grade, judged[i].studentRank,
-                      judged[i].studentScore});
+                      judged[i].studentScore, byHuman[i]});
       ++counts[toString(decisions[i].kind)];
     }
     start = end;
@@ -542,6 +553,9 @@ void RunExecution::mine(const RoundRecord& round) {
   log("round " + std::to_string(round.index) + ": mined " + summary + "; " + std::to_string(dropped.size()) +
       " queries dropped (the teacher did not grade their source passage relevant), the false-negative guard fired " +
       std::to_string(counts[toString(MinedKind::FalseNegative)]) + " times");
+  if (overruled > 0)
+    log("round " + std::to_string(round.index) + ": people's labels replaced the teacher's grade on " +
+        std::to_string(overruled) + " pairs");
 }
 
 // The passages dev retrieval ranks each dev query's judged list among: BM25's top kDevBm25Depth for every dev query
@@ -592,6 +606,8 @@ std::int64_t RunExecution::train(const RoundRecord& round, std::int64_t modelId)
                           "AND c.passage_id = m.passage_id WHERE m.round_id = ?1 ORDER BY m.query_id, c.student_rank");
   s.bind(1, round.id);
   teacher::JudgmentCache cache(store_);
+  const eval::HumanGrades human = eval::HumanGrades::load(store_, run_.corpusId);
+  std::int64_t overruled = 0;
   std::map<std::int64_t, std::vector<MinedCandidate>> lists;
   const double maxGrade = teacher_->maxGrade();
   while (s.step()) {
@@ -607,6 +623,14 @@ std::int64_t RunExecution::train(const RoundRecord& round, std::int64_t modelId)
     if (const auto judgment = cache.lookup(*teacher_, query->second.text, contentHash(passages_[at].text))) {
       candidate.grade = judgment->grade;
       candidate.teacherScore = judgment->score; // the teacher's finer score (logprob-weighted), when it has one
+    }
+    // A label given after mining still reaches training: it overrules the teacher here too, and a passage a person
+    // grades relevant is never a negative (training masks every passage graded at or above the positive grade).
+    if (const auto label = human.find(query->second.text, s.columnInt64(1))) {
+      candidate.grade = *label;
+      candidate.teacherScore = static_cast<double>(*label);
+      if (candidate.kind != MinedKind::QueryDropped)
+        ++overruled;
     }
     lists[queryId].push_back(std::move(candidate));
   }
@@ -647,6 +671,9 @@ std::int64_t RunExecution::train(const RoundRecord& round, std::int64_t modelId)
     if (callbacks_.trainingLoss && !dev)
       callbacks_.trainingLoss(round.index, step, loss);
   };
+  if (overruled > 0)
+    log("round " + std::to_string(round.index) + ": training reads people's grades on " + std::to_string(overruled) +
+        " pairs");
   log("round " + std::to_string(round.index) + ": training on " + std::to_string(trainSet.size()) + " queries (" +
       std::to_string(devSet.size()) + " dev), loss " + toString(config_.training.loss));
   // (the learning rate is logged with every step in training_log)

@@ -115,7 +115,7 @@ std::vector<CandidateRow> RunRepository::candidates(std::int64_t roundId) {
 void RunRepository::replaceMined(std::int64_t roundId, const std::vector<MinedRow>& rows) {
   store_.prepare("DELETE FROM mined_examples WHERE round_id = ?1").bind(1, roundId).run();
   auto insert = store_.prepare("INSERT INTO mined_examples(round_id, query_id, passage_id, kind, grade, student_rank, "
-                               "student_score, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+                               "student_score, reason, graded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   for (const MinedRow& row : rows)
     insert.bind(1, roundId)
         .bind(2, row.queryId)
@@ -125,6 +125,7 @@ void RunRepository::replaceMined(std::int64_t roundId, const std::vector<MinedRo
         .bind(6, row.studentRank)
         .bind(7, row.studentScore)
         .bind(8, row.decision.reason)
+        .bind(9, row.gradedByHuman ? "human" : "teacher")
         .run();
 }
 

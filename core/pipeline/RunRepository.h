@@ -60,6 +60,7 @@ struct MinedRow {
   std::optional<int> grade;
   int studentRank;
   double studentScore;
+  bool gradedByHuman = false; // grade is a person's label, which overruled the teacher's
 };
 
 class RunRepository {

@@ -277,6 +277,14 @@ ALTER TABLE metrics ADD COLUMN ci_low REAL;             -- 95% bootstrap interva
 ALTER TABLE metrics ADD COLUMN ci_high REAL;            -- NULL below 2 queries
 )sql");
        }},
+      // Version 7 (issue 20): people's labels overrule the teacher in mining and training; judgments by query text.
+      {7, "who graded each mined pair; judgments by query text",
+       [](Store& s) {
+         s.exec(R"sql(
+ALTER TABLE mined_examples ADD COLUMN graded_by TEXT NOT NULL DEFAULT 'teacher'; -- teacher | human (a label overruled)
+CREATE INDEX judgments_text ON judgments(query_text, passage_hash);
+)sql");
+       }},
   };
 }
 
