@@ -690,6 +690,10 @@ Verwenden Sie Datei &gt; Neues Experiment oder Datei &gt; Experiment öffnen.</t
             <translation>Anfrage-Spielwiese</translation>
         </message>
         <message>
+            <source>Query comparison</source>
+            <translation>Anfragevergleich</translation>
+        </message>
+        <message>
             <source>Distillery experiments (*.distillery *.db *.sqlite);;All files (*)</source>
             <translation>Distillery-Experimente (*.distillery *.db *.sqlite);;Alle Dateien (*)</translation>
         </message>
@@ -1166,6 +1170,85 @@ Verwenden Sie Datei &gt; Neues Experiment oder Datei &gt; Experiment öffnen.</t
         <message>
             <source>%1: %2 of %3</source>
             <translation>%1: %2 von %3</translation>
+        </message>
+    </context>
+    <context>
+        <name>distillery::ui::QueryComparison</name>
+        <message>
+            <source>A:</source>
+            <translation>A:</translation>
+        </message>
+        <message>
+            <source>B:</source>
+            <translation>B:</translation>
+        </message>
+        <message>
+            <source>Improved</source>
+            <translation>Verbessert</translation>
+        </message>
+        <message>
+            <source>Unchanged</source>
+            <translation>Unverändert</translation>
+        </message>
+        <message>
+            <source>Degraded</source>
+            <translation>Verschlechtert</translation>
+        </message>
+        <message>
+            <source>Query</source>
+            <translation>Anfrage</translation>
+        </message>
+        <message>
+            <source>Text</source>
+            <translation>Text</translation>
+        </message>
+        <message>
+            <source>Filing type</source>
+            <translation>Berichtsart</translation>
+        </message>
+        <message>
+            <source>A</source>
+            <translation>A</translation>
+        </message>
+        <message>
+            <source>B</source>
+            <translation>B</translation>
+        </message>
+        <message>
+            <source>Change</source>
+            <translation>Änderung</translation>
+        </message>
+        <message>
+            <source>Double-click a query to open it in the query playground with A and B side by side</source>
+            <translation>Doppelklick öffnet die Anfrage in der Anfrage-Spielwiese mit A und B nebeneinander</translation>
+        </message>
+        <message>
+            <source>No stored evaluation with per-query results yet: run a distillation or an evaluation first.</source>
+            <translation>Noch keine gespeicherte Auswertung mit Ergebnissen je Anfrage: Führen Sie zuerst eine Destillation oder Auswertung aus.</translation>
+        </message>
+        <message>
+            <source>Open an experiment to compare its evaluations.</source>
+            <translation>Öffnen Sie ein Experiment, um seine Auswertungen zu vergleichen.</translation>
+        </message>
+        <message>
+            <source>B = A</source>
+            <translation>B = A</translation>
+        </message>
+        <message>
+            <source>NDCG@%1 under A</source>
+            <translation>NDCG@%1 unter A</translation>
+        </message>
+        <message>
+            <source>NDCG@%1 under B</source>
+            <translation>NDCG@%1 unter B</translation>
+        </message>
+        <message>
+            <source>%1 queries: B improved %2, left %3 alone and degraded %4 (points above the diagonal: B did better)</source>
+            <translation>%1 Anfragen: B verbesserte %2, ließ %3 unverändert und verschlechterte %4 (Punkte über der Diagonale: B war besser)</translation>
+        </message>
+        <message>
+            <source>Query %1 was scored from files: its text is not stored.</source>
+            <translation>Anfrage %1 wurde aus Dateien bewertet: Ihr Text ist nicht gespeichert.</translation>
         </message>
     </context>
     <context>

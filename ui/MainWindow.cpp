@@ -32,6 +32,7 @@
 #include "ui/MetricsDashboard.h"
 #include "ui/PairInspector.h"
 #include "ui/PassageView.h"
+#include "ui/QueryComparison.h"
 #include "ui/QueryPlayground.h"
 #include "ui/RunConfigDialog.h"
 #include "ui/RunJobs.h"
@@ -115,6 +116,7 @@ void MainWindow::createPanels() {
   agreement_ = new AgreementPanel(this);
   dashboard_ = new MetricsDashboard(this);
   playground_ = new QueryPlayground(this);
+  comparison_ = new QueryComparison(this);
   jobsPanel_ = new JobsPanel(jobs_, this);
   setCentralWidget(nullptr);
 
@@ -124,6 +126,8 @@ void MainWindow::createPanels() {
   QDockWidget* dashboard = addPanel(dashboard_, tr("Metrics"), QStringLiteral("metricsDock"), Qt::TopDockWidgetArea);
   QDockWidget* playground =
       addPanel(playground_, tr("Query playground"), QStringLiteral("playgroundDock"), Qt::TopDockWidgetArea);
+  QDockWidget* comparison =
+      addPanel(comparison_, tr("Query comparison"), QStringLiteral("comparisonDock"), Qt::TopDockWidgetArea);
   QDockWidget* agreement =
       addPanel(agreement_, tr("Agreement"), QStringLiteral("agreementDock"), Qt::BottomDockWidgetArea);
   QDockWidget* jobs = addPanel(jobsPanel_, tr("Jobs"), QStringLiteral("jobsDock"), Qt::BottomDockWidgetArea);
@@ -131,6 +135,7 @@ void MainWindow::createPanels() {
   tabifyDockWidget(corpus, pairs);
   tabifyDockWidget(pairs, dashboard);
   tabifyDockWidget(dashboard, playground);
+  tabifyDockWidget(playground, comparison);
   tabifyDockWidget(jobs, agreement);
   corpus->raise();
   jobs->raise();
@@ -141,6 +146,12 @@ void MainWindow::createPanels() {
   connect(pairs_, &PairInspector::errorOccurred, this, panelError);
   connect(agreement_, &AgreementPanel::errorOccurred, this, panelError);
   connect(dashboard_, &MetricsDashboard::errorOccurred, this, panelError);
+  connect(comparison_, &QueryComparison::errorOccurred, this, panelError);
+  connect(comparison_, &QueryComparison::queryOpened, this,
+          [this, playground](const QString& text, const std::vector<PlaygroundRetriever>& columns) {
+            playground->raise();
+            playground_->showQuery(text, columns);
+          });
   connect(playground_, &QueryPlayground::passageActivated, this, [this, corpus](std::int64_t passageId) {
     corpus_->passageView()->showPassage(passageId);
     corpus->raise();
@@ -234,6 +245,7 @@ void MainWindow::setPanelsStore() {
     agreement_->setStore(store);
     dashboard_->setStore(store);
     playground_->setStore(store);
+    comparison_->setStore(store);
     jobsPanel_->setStore(store);
   } catch (const std::exception& e) {
     showError(tr("Cannot read experiment"), QString::fromStdString(e.what()));

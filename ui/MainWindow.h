@@ -26,6 +26,7 @@ class JobManager;
 class JobsPanel;
 class MetricsDashboard;
 class PairInspector;
+class QueryComparison;
 class QueryPlayground;
 
 class MainWindow : public QMainWindow {
@@ -45,6 +46,7 @@ public:
   AgreementPanel* agreementPanel() const { return agreement_; }
   MetricsDashboard* dashboard() const { return dashboard_; }
   QueryPlayground* playground() const { return playground_; }
+  QueryComparison* comparison() const { return comparison_; }
   JobsPanel* jobsPanel() const { return jobsPanel_; }
   QList<QDockWidget*> docks() const { return docks_; }
   QString jobStatusText() const;
@@ -119,6 +121,7 @@ private:
   AgreementPanel* agreement_ = nullptr;
   MetricsDashboard* dashboard_ = nullptr;
   QueryPlayground* playground_ = nullptr;
+  QueryComparison* comparison_ = nullptr;
   JobsPanel* jobsPanel_ = nullptr;
   QList<QDockWidget*> docks_;
   QByteArray defaultState_;

@@ -181,6 +181,41 @@ std::vector<QueryChange> compareQueryRankings(store::Store& store, std::int64_t 
   return changes;
 }
 
+std::string EvaluationEntry::label() const {
+  std::string text = runId ? "run " + std::to_string(*runId) + ", round " + std::to_string(round.value_or(0)) + ": "
+                           : "evaluation " + std::to_string(id) + ": ";
+  text += retriever;
+  if (modelId)
+    text += " (model " + std::to_string(*modelId) + ")";
+  if (!runId && !querySet.empty())
+    text += " on " + querySet;
+  return text;
+}
+
+std::vector<EvaluationEntry> listEvaluations(store::Store& store) {
+  store::Statement select =
+      store.prepare("SELECT e.id, e.run_id, e.round_index, e.retriever, e.model_id, coalesce(s.name, ''), e.k, "
+                    "(SELECT COUNT(*) FROM evaluation_queries q WHERE q.evaluation_id = e.id) AS n FROM evaluations e "
+                    "LEFT JOIN query_sets s ON s.id = e.query_set_id WHERE n > 0 ORDER BY e.id DESC");
+  std::vector<EvaluationEntry> entries;
+  while (select.step()) {
+    EvaluationEntry entry;
+    entry.id = select.columnInt64(0);
+    if (!select.columnIsNull(1))
+      entry.runId = select.columnInt64(1);
+    if (!select.columnIsNull(2))
+      entry.round = static_cast<int>(select.columnInt64(2));
+    entry.retriever = select.columnText(3);
+    if (!select.columnIsNull(4))
+      entry.modelId = select.columnInt64(4);
+    entry.querySet = select.columnText(5);
+    entry.k = static_cast<int>(select.columnInt64(6));
+    entry.queries = select.columnInt64(7);
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
 std::map<std::string, ChangeCounts> countChanges(const std::vector<QueryChange>& changes) {
   constexpr double kSame = 1e-9;
   std::map<std::string, ChangeCounts> counts;

@@ -66,6 +66,23 @@ std::map<std::string, ChangeCounts> countChanges(const std::vector<QueryChange>&
 std::int64_t roundEvaluationId(store::Store& store, std::int64_t runId, std::optional<int> round,
                                const std::string& retriever = "dense");
 
+/// A stored evaluation, as a picker lists it.
+struct EvaluationEntry {
+  std::int64_t id = 0;
+  std::optional<std::int64_t> runId; // the distillation run and round it scored; none outside runs
+  std::optional<int> round;
+  std::string retriever; // dense | bm25 | hybrid | run:<file>
+  std::optional<std::int64_t> modelId;
+  std::string querySet; // empty when scored from files
+  int k = 0;
+  std::int64_t queries = 0; // per-query rows stored
+  /// "run 1, round 2: dense (model 5)", "evaluation 7: bm25 on tatqa".
+  std::string label() const;
+};
+
+/// Every stored evaluation with per-query rows (the ones compareQueryRankings can read), newest first.
+std::vector<EvaluationEntry> listEvaluations(store::Store& store);
+
 /// The first ~`length` bytes of text on one line (whitespace runs collapsed), cut at a word and a UTF-8 character
 /// boundary, with "…" when cut.
 std::string textSnippet(const std::string& text, std::size_t length = kSnippetLength);

@@ -46,7 +46,7 @@ private slots:
       menus << a->text();
     QVERIFY(menus.contains(QStringLiteral("&File")));
     QVERIFY(menus.contains(QStringLiteral("&Help")));
-    QCOMPARE(window.docks().size(), 7);
+    QCOMPARE(window.docks().size(), 8);
   }
 
   void createsAndReopensExperimentAndRemembersIt() {
@@ -113,10 +113,9 @@ private slots:
       QStringList names;
       for (QDockWidget* dock : window.docks())
         names << dock->objectName();
-      QCOMPARE(names,
-               (QStringList{"overviewDock", "corpusDock", "pairDock", "metricsDock", "playgroundDock", "agreementDock",
-                            "jobsDock"}));
-      QDockWidget* agreement = window.docks().at(5);
+      QCOMPARE(names, (QStringList{"overviewDock", "corpusDock", "pairDock", "metricsDock", "playgroundDock",
+                                   "comparisonDock", "agreementDock", "jobsDock"}));
+      QDockWidget* agreement = window.docks().at(6);
       QVERIFY(agreement->isVisible());
       agreement->close(); // the user hides a panel
       QVERIFY(window.close());
@@ -124,9 +123,9 @@ private slots:
     MainWindow window;
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QVERIFY(!window.docks().at(5)->isVisible()); // restored hidden
+    QVERIFY(!window.docks().at(6)->isVisible()); // restored hidden
     window.resetLayout();
-    QVERIFY(window.docks().at(5)->isVisible());
+    QVERIFY(window.docks().at(6)->isVisible());
     QVERIFY(window.close());
   }
 
