@@ -8,7 +8,9 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QLineEdit>
+#include <QSignalSpy>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -26,6 +28,8 @@
 #include "ui/MetricsDashboard.h"
 #include "ui/PairInspector.h"
 #include "ui/PairModels.h"
+#include "ui/QueryComparison.h"
+#include "ui/QueryPlayground.h"
 #include "ui/TrainingLossFeed.h"
 #include "ui/Translations.h"
 
@@ -151,6 +155,16 @@ int main(int argc, char** argv) {
   raise(window, QStringLiteral("metricsDock"));
   window.dashboard()->redrawNow();
   failures += !save(&window, outDir, QStringLiteral("metrics-dashboard"));
+  // "Find the queries round 2 hurt, look at what changed": the comparison, then its worst query in the playground.
+  raise(window, QStringLiteral("comparisonDock"));
+  window.comparison()->refresh();
+  failures += !save(&window, outDir, QStringLiteral("query-comparison"));
+  if (window.comparison()->queryTable()->rowCount() > 0) {
+    QSignalSpy searched(window.playground(), &ui::QueryPlayground::searched);
+    emit window.comparison()->queryTable()->cellDoubleClicked(0, 1);
+    searched.wait(600000);
+  }
+  failures += !save(&window, outDir, QStringLiteral("query-playground"));
   raise(window, QStringLiteral("jobsDock"));
   window.close();
   return failures == 0 ? 0 : 1;
