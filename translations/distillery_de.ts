@@ -59,6 +59,26 @@
             <source>JSON Lines (*.jsonl);;All files (*)</source>
             <translation>JSON Lines (*.jsonl);;Alle Dateien (*)</translation>
         </message>
+        <message>
+            <source>95% interval</source>
+            <translation>95-%-Intervall</translation>
+        </message>
+        <message>
+            <source>Relevant or not</source>
+            <translation>Relevant oder nicht</translation>
+        </message>
+        <message>
+            <source>The teacher's accuracy against your labels as gold: pairs graded exactly as you graded them</source>
+            <translation>Die Genauigkeit des Lehrers gemessen an Ihren Bewertungen: Paare, die er genau wie Sie bewertet hat</translation>
+        </message>
+        <message>
+            <source>95% Wilson interval of the agreement: with few labels it is wide</source>
+            <translation>95-%-Wilson-Intervall der Übereinstimmung: Bei wenigen Bewertungen ist es breit</translation>
+        </message>
+        <message>
+            <source>Pairs the teacher put on your side of grade 2 (relevant or not): how often mining, which splits positives from negatives there, decides as you would</source>
+            <translation>Paare, die der Lehrer auf dieselbe Seite der Note 2 gelegt hat wie Sie (relevant oder nicht): wie oft das Mining, das dort Positive von Negativen trennt, so entscheidet wie Sie</translation>
+        </message>
     </context>
     <context>
         <name>distillery::ui::CorpusBrowser</name>

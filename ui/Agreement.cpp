@@ -20,6 +20,15 @@ int ConfusionMatrix::agreements() const {
   return sum;
 }
 
+int ConfusionMatrix::relevanceAgreements(int relevantFrom) const {
+  int sum = 0;
+  for (int h = 0; h < kGradeLevels; ++h)
+    for (int t = 0; t < kGradeLevels; ++t)
+      if ((h >= relevantFrom) == (t >= relevantFrom))
+        sum += counts[h][t];
+  return sum;
+}
+
 void ConfusionMatrix::add(int human, int teacher) {
   if (human >= 0 && human < kGradeLevels && teacher >= 0 && teacher < kGradeLevels)
     ++counts[human][teacher];

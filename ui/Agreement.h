@@ -15,6 +15,9 @@ struct ConfusionMatrix {
   std::array<std::array<int, kGradeLevels>, kGradeLevels> counts{};
   int total() const;
   int agreements() const; // diagonal
+  /// Pairs both raters put on the same side of relevantFrom (both relevant, or both not): how often mining, which
+  /// splits positives from negatives there, would decide as the person did.
+  int relevanceAgreements(int relevantFrom = 2) const;
   void add(int human, int teacher);
 };
 

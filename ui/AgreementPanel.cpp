@@ -1,5 +1,7 @@
 #include "ui/AgreementPanel.h"
 
+#include "core/eval/Statistics.h"
+
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -26,12 +28,29 @@ QString kappaText(double kappa) {
   return std::isnan(kappa) ? QStringLiteral("–") : QString::number(kappa, 'f', 3);
 }
 
+// "75.0 %" and its 95% Wilson interval "[40.9, 92.9]": the teacher's accuracy against people's labels as gold.
+QString shareText(int agreements, int total) {
+  return QStringLiteral("%1 %").arg(100.0 * agreements / total, 0, 'f', 1);
+}
+QString intervalText(int agreements, int total) {
+  const auto interval = eval::proportionInterval(agreements, total);
+  return interval
+             ? QStringLiteral("%1–%2 %").arg(100.0 * interval->low, 0, 'f', 1).arg(100.0 * interval->high, 0, 'f', 1)
+             : QStringLiteral("–");
+}
+
 } // namespace
 
 AgreementPanel::AgreementPanel(QWidget* parent) : QWidget(parent) {
-  summary_ = new QTableWidget(0, 5, this);
-  summary_->setHorizontalHeaderLabels(
-      {tr("Filing type"), tr("Labelled"), tr("Agreement"), tr("Cohen's κ"), tr("Weighted κ")});
+  summary_ = new QTableWidget(0, 8, this);
+  summary_->setHorizontalHeaderLabels({tr("Filing type"), tr("Labelled"), tr("Agreement"), tr("95% interval"),
+                                       tr("Relevant or not"), tr("95% interval"), tr("Cohen's κ"), tr("Weighted κ")});
+  summary_->horizontalHeaderItem(2)->setToolTip(
+      tr("The teacher's accuracy against your labels as gold: pairs graded exactly as you graded them"));
+  summary_->horizontalHeaderItem(3)->setToolTip(tr("95% Wilson interval of the agreement: with few labels it is wide"));
+  summary_->horizontalHeaderItem(4)->setToolTip(
+      tr("Pairs the teacher put on your side of grade 2 (relevant or not): how often mining, which splits positives "
+         "from negatives there, decides as you would"));
   summary_->verticalHeader()->hide();
   summary_->setSelectionBehavior(QAbstractItemView::SelectRows);
   summary_->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -96,10 +115,12 @@ void AgreementPanel::refresh() {
     first->setData(Qt::UserRole, name);
     summary_->setItem(row, 0, first);
     summary_->setItem(row, 1, cell(QString::number(matrix.total())));
-    summary_->setItem(row, 2,
-                      cell(QStringLiteral("%1 %").arg(100.0 * matrix.agreements() / matrix.total(), 0, 'f', 1)));
-    summary_->setItem(row, 3, cell(kappaText(cohensKappa(matrix))));
-    summary_->setItem(row, 4, cell(kappaText(cohensKappa(matrix, KappaWeighting::Quadratic))));
+    summary_->setItem(row, 2, cell(shareText(matrix.agreements(), matrix.total())));
+    summary_->setItem(row, 3, cell(intervalText(matrix.agreements(), matrix.total())));
+    summary_->setItem(row, 4, cell(shareText(matrix.relevanceAgreements(), matrix.total())));
+    summary_->setItem(row, 5, cell(intervalText(matrix.relevanceAgreements(), matrix.total())));
+    summary_->setItem(row, 6, cell(kappaText(cohensKappa(matrix))));
+    summary_->setItem(row, 7, cell(kappaText(cohensKappa(matrix, KappaWeighting::Quadratic))));
     if (name == selected)
       selectRow = row;
   }

@@ -43,6 +43,18 @@ private slots:
 
   void init() { store_->exec("DELETE FROM human_labels"); }
 
+  void relevanceAgreementCountsPairsOnTheSameSideOfGradeTwo() {
+    ConfusionMatrix m;
+    m.add(3, 2); // both relevant: agree
+    m.add(1, 0); // both not: agree
+    m.add(2, 1); // person relevant, teacher not
+    m.add(0, 3); // person not, teacher relevant
+    m.add(3, 3);
+    QCOMPARE(m.agreements(), 1);
+    QCOMPARE(m.relevanceAgreements(), 3);
+    QCOMPARE(m.relevanceAgreements(1), 3); // (1,0) now disagrees, (2,1) agrees
+  }
+
   void kappaMatchesHandComputedValues() {
     ConfusionMatrix perfect;
     for (int g = 0; g < 4; ++g)
@@ -186,6 +198,12 @@ private slots:
     QCOMPARE(all.total(), 4);
     QCOMPARE(all.agreements(), 3);
     QCOMPARE(panel.summaryTable()->item(0, 1)->text(), QStringLiteral("4"));
+    // The teacher's accuracy against the labels as gold, with its 95% Wilson interval: 3 of 4 is 75 %, [30.1, 95.4].
+    QCOMPARE(panel.summaryTable()->item(0, 2)->text(), QStringLiteral("75.0 %"));
+    QCOMPARE(panel.summaryTable()->item(0, 3)->text(), QStringLiteral("30.1–95.4 %"));
+    // Relevant or not (grade 2 and up): the one disagreement crosses that line only when it spans grade 2.
+    const int relevance = all.relevanceAgreements();
+    QCOMPARE(panel.summaryTable()->item(0, 4)->text(), QStringLiteral("%1 %").arg(100.0 * relevance / 4, 0, 'f', 1));
     QVERIFY(panel.summaryTable()->rowCount() >= 2); // ALL and at least one filing type
     int confusionSum = 0;
     for (int h = 0; h < 4; ++h)
