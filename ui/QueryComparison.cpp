@@ -105,8 +105,12 @@ void QueryComparison::refresh() {
       a_->addItem(label, QVariant::fromValue<qlonglong>(entry.id));
       b_->addItem(label, QVariant::fromValue<qlonglong>(entry.id));
     }
-    // Kept when still there; else B the newest evaluation and A the round 0 of its run (or the one before it).
+    // Kept when still there; else B the newest dense evaluation (the student alone: what a round changed) and A the
+    // round 0 of its run under the same retriever (or the evaluation before it).
     int b = keptB.isValid() ? b_->findData(keptB) : -1;
+    for (std::size_t i = 0; i < evaluations_.size() && b < 0; ++i)
+      if (evaluations_[i].retriever == "dense")
+        b = static_cast<int>(i);
     if (b < 0)
       b = evaluations_.empty() ? -1 : 0;
     int a = keptA.isValid() ? a_->findData(keptA) : -1;
@@ -117,7 +121,7 @@ void QueryComparison::refresh() {
             evaluations_[i].retriever == newest.retriever)
           a = static_cast<int>(i);
       if (a < 0)
-        a = std::min(1, static_cast<int>(evaluations_.size()) - 1);
+        a = std::min(b + 1, static_cast<int>(evaluations_.size()) - 1);
     }
     a_->setCurrentIndex(a);
     b_->setCurrentIndex(b);
