@@ -15,6 +15,7 @@
 #include <QVBoxLayout>
 
 #include "core/store/Store.h"
+#include "core/teacher/JudgmentCache.h"
 
 namespace distillery::ui {
 namespace {
@@ -313,21 +314,15 @@ void PairInspector::showPair(int row) {
                               .arg(qstr(st.columnText(4)).toHtmlEscaped(), qstr(st.columnText(5)).toHtmlEscaped(),
                                    qstr(st.columnText(6)).toHtmlEscaped(), qstr(st.columnText(7)).toHtmlEscaped(),
                                    highlightQueryTerms(qstr(st.columnText(3)), query)));
-    store::Statement j = store_->prepare(
-        "SELECT teacher_kind, teacher_model, prompt_version, status, grade, coalesce(rationale, ''), "
-        "coalesce(raw_response, ''), coalesce(failure_reason, '') FROM judgments WHERE query_id = ?1 AND passage_id = "
-        "?2 ORDER BY id DESC LIMIT 1");
-    j.bind(1, shownQuery_).bind(2, shownPassage_);
-    if (j.step()) {
-      const bool heuristic = j.columnText(0) == "heuristic";
+    if (const auto j = teacher::findPairJudgment(*store_, shownQuery_, shownPassage_)) {
+      const bool heuristic = j->teacherKind == "heuristic";
       teacher_->setHtml(tr("<h4>Teacher: grade %1</h4><p style=\"color:gray\">%2 %3, prompt %4, %5</p>"
                            "<p><b>Rationale:</b> %6</p><p><b>Raw response:</b></p><pre>%7</pre>")
-                            .arg(j.columnIsNull(4) ? QStringLiteral("–") : QString::number(j.columnInt64(4)))
-                            .arg(heuristic ? tr("heuristic teacher") : qstr(j.columnText(0)).toHtmlEscaped(),
-                                 qstr(j.columnText(1)).toHtmlEscaped(), qstr(j.columnText(2)).toHtmlEscaped(),
-                                 qstr(j.columnText(3)).toHtmlEscaped(),
-                                 qstr(j.columnText(5) + j.columnText(7)).toHtmlEscaped(),
-                                 qstr(j.columnText(6)).toHtmlEscaped()));
+                            .arg(j->grade ? QString::number(*j->grade) : QStringLiteral("–"))
+                            .arg(heuristic ? tr("heuristic teacher") : qstr(j->teacherKind).toHtmlEscaped(),
+                                 qstr(j->teacherModel).toHtmlEscaped(), qstr(j->promptVersion).toHtmlEscaped(),
+                                 qstr(j->status).toHtmlEscaped(), qstr(j->rationale + j->failureReason).toHtmlEscaped(),
+                                 qstr(j->rawResponse).toHtmlEscaped()));
     } else {
       teacher_->setHtml(tr("<p style=\"color:gray\">No teacher judgment stored for this pair.</p>"));
     }

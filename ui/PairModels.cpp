@@ -6,6 +6,7 @@
 #include <QJsonObject>
 
 #include "core/store/Store.h"
+#include "core/teacher/JudgmentCache.h"
 #include "core/util/Error.h"
 #include "core/util/Time.h"
 
@@ -24,10 +25,14 @@ QVariant optionalScore(const store::Statement& st, int column) {
   return st.columnIsNull(column) ? QVariant() : QVariant(QString::number(st.columnDouble(column), 'f', 3));
 }
 
-// The teacher's grade of a pair: the latest successful judgment, else what mining recorded.
-constexpr const char* kTeacherGradeSql =
-    "coalesce((SELECT j.grade FROM judgments j WHERE j.query_id = %1.query_id AND j.passage_id = %1.passage_id AND "
-    "j.status = 'ok' ORDER BY j.id DESC LIMIT 1), %2)";
+// The teacher's grade of a pair: its latest ok judgment, found as the cache keys it (query text, passage content), else
+// what mining recorded from the teacher (not a person's label that overruled it there).
+QString teacherGrade(const QString& alias, const QString& fallback) {
+  return QStringLiteral("coalesce(%1, %2)")
+      .arg(QString::fromStdString(teacher::teacherGradeSql(alias.toStdString())), fallback);
+}
+const QString kMinedTeacherGrade =
+    teacherGrade(QStringLiteral("m"), QStringLiteral("CASE WHEN m.graded_by = 'teacher' THEN m.grade END"));
 
 } // namespace
 
@@ -52,8 +57,9 @@ std::int64_t MinedExampleModel::passageIdAt(int row) const {
 std::vector<KeysetRow> MinedExampleModel::fetchPage(store::Store& store, std::int64_t afterKey, int limit) const {
   if (filter_.roundId <= 0)
     return {};
-  QString sql = QStringLiteral("SELECT m.id, q.text, substr(p.text, 1, 300), m.kind, m.grade, h.grade, m.student_rank, "
-                               "m.student_score, m.rank_after, m.score_after, d.filing_type, m.query_id, m.passage_id "
+  QString sql = QStringLiteral("SELECT m.id, q.text, substr(p.text, 1, 300), m.kind, ") + kMinedTeacherGrade +
+                QStringLiteral(", h.grade, m.student_rank, m.student_score, m.rank_after, m.score_after, "
+                               "d.filing_type, m.query_id, m.passage_id "
                                "FROM mined_examples m JOIN queries q ON q.id = m.query_id "
                                "JOIN passages p ON p.id = m.passage_id JOIN documents d ON d.id = p.document_id "
                                "LEFT JOIN human_labels h ON h.query_id = m.query_id AND h.passage_id = m.passage_id "
@@ -61,12 +67,11 @@ std::vector<KeysetRow> MinedExampleModel::fetchPage(store::Store& store, std::in
   if (!filter_.kind.isEmpty())
     sql += QStringLiteral(" AND m.kind = ?3");
   if (filter_.grade >= 0)
-    sql += QStringLiteral(" AND m.grade = ?4");
+    sql += QStringLiteral(" AND ") + kMinedTeacherGrade + QStringLiteral(" = ?4");
   if (!filter_.filingType.isEmpty())
     sql += QStringLiteral(" AND d.filing_type = ?5");
   if (filter_.disagreementOnly)
-    sql += QStringLiteral(" AND h.grade IS NOT NULL AND h.grade IS NOT ") +
-           QString::fromLatin1(kTeacherGradeSql).arg(QStringLiteral("m"), QStringLiteral("m.grade"));
+    sql += QStringLiteral(" AND h.grade IS NOT NULL AND h.grade IS NOT ") + kMinedTeacherGrade;
   if (filter_.unlabelledOnly)
     sql += QStringLiteral(" AND h.grade IS NULL");
   sql += QStringLiteral(" ORDER BY m.id LIMIT %1").arg(limit);
@@ -147,11 +152,10 @@ std::optional<HumanLabel> loadHumanLabel(store::Store& store, std::int64_t query
 namespace {
 
 store::Statement labelledPairs(store::Store& store) {
-  const QString teacher = QString::fromLatin1(kTeacherGradeSql)
-                              .arg(QStringLiteral("h"), QStringLiteral("(SELECT m.grade FROM mined_examples m WHERE "
-                                                                       "m.query_id = h.query_id AND m.passage_id = "
-                                                                       "h.passage_id AND m.grade IS NOT NULL ORDER "
-                                                                       "BY m.id DESC LIMIT 1)"));
+  const QString teacher =
+      teacherGrade(QStringLiteral("h"), QStringLiteral("(SELECT m.grade FROM mined_examples m WHERE m.query_id = "
+                                                       "h.query_id AND m.passage_id = h.passage_id AND m.grade IS NOT "
+                                                       "NULL AND m.graded_by = 'teacher' ORDER BY m.id DESC LIMIT 1)"));
   return store.prepare(("SELECT h.query_id, h.passage_id, h.grade, h.note, h.labelled_at, d.filing_type, " + teacher +
                         ", q.text, p.text FROM human_labels h JOIN queries q ON q.id = h.query_id "
                         "JOIN passages p ON p.id = h.passage_id JOIN documents d ON d.id = p.document_id ORDER BY h.id")

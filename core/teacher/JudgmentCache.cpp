@@ -126,4 +126,27 @@ JudgeBatchResult JudgmentCache::judge(Teacher& teacher, const std::vector<JudgeR
   return result;
 }
 
+std::optional<PairJudgment> findPairJudgment(store::Store& store, std::int64_t queryId, std::int64_t passageId) {
+  store::Statement select = store.prepare(
+      "SELECT j.teacher_kind, j.teacher_model, j.prompt_version, j.status, j.grade, coalesce(j.rationale, ''), "
+      "coalesce(j.raw_response, ''), coalesce(j.failure_reason, '') FROM judgments j, queries q, passages p "
+      "WHERE q.id = ?1 AND p.id = ?2 AND j.query_text = q.text AND j.passage_hash = p.content_hash "
+      "ORDER BY j.status = 'ok' DESC, j.id DESC LIMIT 1");
+  select.bind(1, queryId).bind(2, passageId);
+  if (!select.step())
+    return std::nullopt;
+  PairJudgment judgment{select.columnText(0), select.columnText(1), select.columnText(2), select.columnText(3),
+                        std::nullopt,         select.columnText(5), select.columnText(6), select.columnText(7)};
+  if (!select.columnIsNull(4))
+    judgment.grade = static_cast<int>(select.columnInt64(4));
+  return judgment;
+}
+
+std::string teacherGradeSql(const std::string& alias) {
+  return "(SELECT j.grade FROM judgments j, queries jq, passages jp WHERE jq.id = " + alias +
+         ".query_id AND jp.id = " + alias +
+         ".passage_id AND j.query_text = jq.text AND j.passage_hash = jp.content_hash AND j.status = 'ok' "
+         "ORDER BY j.id DESC LIMIT 1)";
+}
+
 } // namespace distillery::teacher

@@ -48,4 +48,25 @@ private:
   store::Store& store_;
 };
 
+/// A stored judgment as the inspector shows it.
+struct PairJudgment {
+  std::string teacherKind; // heuristic | openai
+  std::string teacherModel;
+  std::string promptVersion;
+  std::string status;       // ok | failed
+  std::optional<int> grade; // 0-3; none when failed
+  std::string rationale;
+  std::string rawResponse;
+  std::string failureReason;
+};
+
+/// The judgment of one of the experiment's (query, passage) pairs, found as the cache keys it: the query's text and
+/// the passage's content hash. A pair whose grade was read from the cache (asked again in a later round or run) finds
+/// the judgment made for the first asking, whose ids are another query's. The latest when several teachers judged it.
+std::optional<PairJudgment> findPairJudgment(store::Store& store, std::int64_t queryId, std::int64_t passageId);
+
+/// SQL for the teacher's latest ok grade of a pair, keyed like the cache, for a query selecting rows that carry
+/// query_id and passage_id under `alias` (e.g. "m" for mined_examples m).
+std::string teacherGradeSql(const std::string& alias);
+
 } // namespace distillery::teacher

@@ -177,6 +177,46 @@ private slots:
     QCOMPARE(inspector.model()->rowCount(), expectedDisagreements);
   }
 
+  void judgmentFromTheCacheIsShown() {
+    // A later round asks a query with the same text as round 0's: its pairs were graded from the judgment cache
+    // (keyed by query text and passage content), whose rows carry round 0's query id. The inspector showed "No
+    // teacher judgment stored" for them and an empty Teacher column.
+    const std::int64_t round = demo_.roundIds[2];
+    std::int64_t asked = 0, passage = 0;
+    {
+      auto first = store_->prepare("SELECT j.query_id, j.passage_id FROM judgments j WHERE j.status = 'ok' AND "
+                                   "j.grade IS NOT NULL ORDER BY j.id LIMIT 1");
+      QVERIFY(first.step());
+      asked = first.columnInt64(0);
+      passage = first.columnInt64(1);
+    }
+    const int grade =
+        static_cast<int>(store_->queryInt64("SELECT grade FROM judgments WHERE query_id = " + std::to_string(asked) +
+                                            " AND passage_id = " + std::to_string(passage)));
+    store_->exec("INSERT INTO queries(query_set_id, text, split, round_id) SELECT query_set_id, text, 'train', " +
+                 std::to_string(round) + " FROM queries WHERE id = " + std::to_string(asked));
+    const std::int64_t again = store_->lastInsertId();
+    store_->exec("INSERT INTO mined_examples(round_id, query_id, passage_id, kind, grade, student_rank, student_score, "
+                 "reason) VALUES (" +
+                 std::to_string(round) + ", " + std::to_string(again) + ", " + std::to_string(passage) +
+                 ", 'hard_negative', NULL, 1, 0.9, 'asked again')");
+
+    PairInspector inspector;
+    inspector.setStore(store_.get());
+    inspector.selectRound(round);
+    int row = -1;
+    for (int r = 0; r < inspector.model()->rowCount(); ++r)
+      if (inspector.model()->queryIdAt(r) == again)
+        row = r;
+    QVERIFY(row >= 0);
+    QCOMPARE(inspector.model()->index(row, MinedExampleModel::TeacherGrade).data().toInt(), grade);
+    inspector.table()->selectRow(row);
+    QVERIFY2(inspector.teacherView()->toPlainText().contains(QStringLiteral("grade %1").arg(grade)),
+             qPrintable(inspector.teacherView()->toPlainText()));
+    store_->exec("DELETE FROM mined_examples WHERE query_id = " + std::to_string(again));
+    store_->exec("DELETE FROM queries WHERE id = " + std::to_string(again));
+  }
+
   void agreementPanelAndExport() {
     // Label pairs of round 0: agree on three, disagree on one (teacher 3 -> human 1).
     MinedExampleModel model;
