@@ -1026,6 +1026,14 @@ Verwenden Sie Datei &gt; Neues Experiment oder Datei &gt; Experiment öffnen.</t
             <source>labelled %1</source>
             <translation>bewertet %1</translation>
         </message>
+        <message>
+            <source>Open in playground</source>
+            <translation>In der Spielwiese öffnen</translation>
+        </message>
+        <message>
+            <source>See what the students before and after this round retrieve for the pair's query</source>
+            <translation>Sehen, was die Schülermodelle vor und nach dieser Runde für die Anfrage des Paars finden</translation>
+        </message>
     </context>
     <context>
         <name>distillery::ui::PassageTableModel</name>

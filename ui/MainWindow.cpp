@@ -152,6 +152,19 @@ void MainWindow::createPanels() {
             playground->raise();
             playground_->showQuery(text, columns);
           });
+  connect(pairs_, &PairInspector::queryOpenRequested, this,
+          [this, playground](const QString& text, std::int64_t roundId) {
+            // The students on either side of the round; BM25 when the round has not trained yet.
+            const pipeline::RoundModels models = pipeline::roundModels(session_->store(), roundId);
+            std::vector<PlaygroundRetriever> columns;
+            for (const auto& model : {models.before, models.after})
+              if (model)
+                columns.push_back({eval::RetrieverKind::Dense, *model});
+            if (columns.size() < 2)
+              columns.push_back({eval::RetrieverKind::Bm25, 0});
+            playground->raise();
+            playground_->showQuery(text, columns);
+          });
   connect(playground_, &QueryPlayground::passageActivated, this, [this, corpus](std::int64_t passageId) {
     corpus_->passageView()->showPassage(passageId);
     corpus->raise();

@@ -134,8 +134,15 @@ PairInspector::PairInspector(QWidget* parent) : QWidget(parent) {
   auto* next = new QPushButton(tr("Next (N) ▶"), this);
   connect(previous, &QPushButton::clicked, this, &PairInspector::selectPrevious);
   connect(next, &QPushButton::clicked, this, &PairInspector::selectNext);
+  auto* playground = new QPushButton(tr("Open in playground"), this);
+  playground->setToolTip(tr("See what the students before and after this round retrieve for the pair's query"));
+  connect(playground, &QPushButton::clicked, this, [this] {
+    if (!shownQueryText_.isEmpty())
+      emit queryOpenRequested(shownQueryText_, round_->currentData().toLongLong());
+  });
   labelBar->addWidget(previous);
   labelBar->addWidget(next);
+  labelBar->addWidget(playground);
   labelBar->addWidget(labelStatus_);
 
   auto* detail = new QWidget(this);
@@ -290,6 +297,7 @@ void PairInspector::selectPrevious() {
 void PairInspector::showPair(int row) {
   shownQuery_ = model_->queryIdAt(row);
   shownPassage_ = model_->passageIdAt(row);
+  shownQueryText_.clear();
   queryView_->clear();
   passageView_->clear();
   teacher_->clear();
@@ -305,6 +313,7 @@ void PairInspector::showPair(int row) {
     if (!st.step())
       return;
     const QString query = qstr(st.columnText(0));
+    shownQueryText_ = query;
     queryView_->setHtml(tr("<h4>Query %1</h4><p>%2</p><p style=\"color:gray\">%3, %4</p>")
                             .arg(shownQuery_)
                             .arg(highlightQueryTerms(query, query), qstr(st.columnText(1)).toHtmlEscaped(),

@@ -47,6 +47,8 @@ public slots:
   void selectPrevious();
 
 signals:
+  /// "Open in playground": the shown pair's query, with the round it was mined in (rounds.id).
+  void queryOpenRequested(const QString& queryText, std::int64_t roundId);
   /// A human label was stored; the agreement panel recomputes.
   void labelStored(std::int64_t queryId, std::int64_t passageId, int grade);
   void errorOccurred(const QString& message);
@@ -74,6 +76,7 @@ private:
   QTextBrowser* teacher_;
   QLineEdit* note_;
   QLabel* labelStatus_;
+  QString shownQueryText_;
   std::int64_t shownQuery_ = 0;
   std::int64_t shownPassage_ = 0;
 };

@@ -112,6 +112,20 @@ std::vector<CandidateRow> RunRepository::candidates(std::int64_t roundId) {
   return out;
 }
 
+RoundModels roundModels(store::Store& store, std::int64_t roundId) {
+  RoundModels models;
+  auto select = store.prepare("SELECT r.model_id, (SELECT p.model_id FROM rounds p WHERE p.run_id = r.run_id AND "
+                              "p.round_index = r.round_index - 1) FROM rounds r WHERE r.id = ?1");
+  select.bind(1, roundId);
+  if (select.step()) {
+    if (!select.columnIsNull(0))
+      models.after = select.columnInt64(0);
+    if (!select.columnIsNull(1))
+      models.before = select.columnInt64(1);
+  }
+  return models;
+}
+
 void RunRepository::replaceMined(std::int64_t roundId, const std::vector<MinedRow>& rows) {
   store_.prepare("DELETE FROM mined_examples WHERE round_id = ?1").bind(1, roundId).run();
   auto insert = store_.prepare("INSERT INTO mined_examples(round_id, query_id, passage_id, kind, grade, student_rank, "

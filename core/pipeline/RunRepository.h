@@ -46,6 +46,15 @@ struct RoundRecord {
   std::optional<std::int64_t> modelId;
 };
 
+/// The students on either side of a round: the one it started from (the previous round's) and the one it produced.
+struct RoundModels {
+  std::optional<std::int64_t> before;
+  std::optional<std::int64_t> after; // none until the round has trained
+};
+
+/// The models around a round (rounds.id); both empty for an unknown id.
+RoundModels roundModels(store::Store& store, std::int64_t roundId);
+
 struct CandidateRow {
   std::int64_t queryId;
   std::int64_t passageId;

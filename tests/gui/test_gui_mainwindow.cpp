@@ -1,12 +1,15 @@
 // The workbench window, offscreen: opening experiments, refusing bad files, recent files.
 #include <QAction>
 #include <QApplication>
+#include <QComboBox>
 #include <QDockWidget>
 #include <QFile>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -19,6 +22,8 @@
 #include "ui/MainWindow.h"
 #include "ui/MetricsDashboard.h"
 #include "ui/PairInspector.h"
+#include "ui/PairModels.h"
+#include "ui/QueryPlayground.h"
 #include "ui/RunsModel.h"
 #include "ui/Translations.h"
 
@@ -154,6 +159,41 @@ private slots:
     QVERIFY(window.pairInspector()->model()->rowCount() > 0);
     QVERIFY(!window.dashboard()->metrics().records().empty());
     QCOMPARE(window.jobStatusText(), QStringLiteral("No jobs running"));
+  }
+
+  void pairInspectorOpensItsQueryInThePlaygroundAroundTheRound() {
+    const QString path = dir_.filePath(QStringLiteral("around.distillery"));
+    distillery::test::DemoExperiment demo;
+    {
+      auto store = distillery::store::Store::open(path.toStdString(), distillery::store::OpenMode::CreateNew);
+      demo = distillery::test::seedDemoExperiment(store);
+      for (int m = 0; m < 3; ++m)
+        store.exec(
+            "INSERT INTO models(kind, name, path, created_at) VALUES ('checkpoint', 'round', '/nowhere', 'now')");
+      store.exec("UPDATE rounds SET model_id = round_index + 1"); // round r produced model r + 1
+    }
+    MainWindow window;
+    QVERIFY(window.openExperiment(path));
+    distillery::ui::PairInspector* inspector = window.pairInspector();
+    inspector->selectRound(demo.roundIds[1]);
+    inspector->table()->selectRow(0);
+    const QString query = inspector->model()->index(0, 0).data().toString();
+    QPushButton* open = nullptr;
+    for (QPushButton* button : inspector->findChildren<QPushButton*>())
+      if (button->text() == QStringLiteral("Open in playground"))
+        open = button;
+    QVERIFY(open);
+    QSignalSpy searched(window.playground(), &distillery::ui::QueryPlayground::searched);
+    open->click();
+    QVERIFY(searched.count() > 0 || searched.wait(60000)); // the models' paths do not exist: it fails, and says so
+    QCOMPARE(window.playground()->queryEdit()->text(), query);
+    // Round 1 started from round 0's student (model 1) and produced model 2.
+    const QVariantList before = window.playground()->retrieverBox(0)->currentData().toList();
+    const QVariantList after = window.playground()->retrieverBox(1)->currentData().toList();
+    QCOMPARE(before.value(0).toInt(), static_cast<int>(distillery::eval::RetrieverKind::Dense));
+    QCOMPARE(before.value(1).toLongLong(), 1);
+    QCOMPARE(after.value(1).toLongLong(), 2);
+    QCOMPARE(window.playground()->retrieverBox(2)->currentIndex(), 0);
   }
 
   void germanTranslationIsCompleteAndLoads() {
