@@ -1382,8 +1382,12 @@ Verwenden Sie Datei &gt; Neues Experiment oder Datei &gt; Experiment öffnen.</t
             <translation>Suche fehlgeschlagen: %1</translation>
         </message>
         <message>
-            <source>Double-click a hit to open its passage in the corpus browser.</source>
-            <translation>Doppelklick auf einen Treffer öffnet seine Passage im Korpus-Browser.</translation>
+            <source>Double-click a hit to open its passage in the corpus browser; keys 0-3 grade the selected hit.</source>
+            <translation>Doppelklick auf einen Treffer öffnet seine Passage im Korpus-Browser; die Tasten 0–3 bewerten den gewählten Treffer.</translation>
+        </message>
+        <message>
+            <source>Stored your grade %1 for this query and passage.</source>
+            <translation>Ihre Note %1 für diese Anfrage und Passage ist gespeichert.</translation>
         </message>
     </context>
     <context>

@@ -142,6 +142,7 @@ void MainWindow::createPanels() {
   resizeDocks({corpus, jobs}, {560, 240}, Qt::Vertical);
 
   connect(pairs_, &PairInspector::labelStored, agreement_, &AgreementPanel::refresh);
+  connect(playground_, &QueryPlayground::labelStored, agreement_, &AgreementPanel::refresh);
   const auto panelError = [this](const QString& message) { showError(tr("Error"), message); };
   connect(pairs_, &PairInspector::errorOccurred, this, panelError);
   connect(agreement_, &AgreementPanel::errorOccurred, this, panelError);

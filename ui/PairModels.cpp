@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include "core/eval/HumanLabels.h"
 #include "core/store/Store.h"
 #include "core/teacher/JudgmentCache.h"
 #include "core/util/Error.h"
@@ -118,18 +119,7 @@ QVariant MinedExampleModel::extraData(const KeysetRow& row, int column, int role
 
 void storeHumanLabel(store::Store& store, std::int64_t queryId, std::int64_t passageId, int grade,
                      const QString& note) {
-  if (grade < 0 || grade >= kGradeLevels)
-    throw InputError("human grade " + std::to_string(grade) + " is outside 0-3");
-  store
-      .prepare("INSERT INTO human_labels(query_id, passage_id, grade, note, labelled_at) VALUES (?1, ?2, ?3, ?4, ?5) "
-               "ON CONFLICT(query_id, passage_id) DO UPDATE SET grade = excluded.grade, note = excluded.note, "
-               "labelled_at = excluded.labelled_at")
-      .bind(1, queryId)
-      .bind(2, passageId)
-      .bind(3, grade)
-      .bind(4, note.toStdString())
-      .bind(5, nowIso8601())
-      .run();
+  eval::saveHumanLabel(store, queryId, passageId, grade, note.toStdString());
 }
 
 bool storeHumanNote(store::Store& store, std::int64_t queryId, std::int64_t passageId, const QString& note) {

@@ -7,6 +7,7 @@
 #include <QLineEdit>
 #include <QPointer>
 #include <QPushButton>
+#include <QShortcut>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QThread>
@@ -17,6 +18,7 @@
 #include <mutex>
 
 #include "core/corpus/CorpusRepository.h"
+#include "core/eval/HumanLabels.h"
 #include "core/eval/QueryChanges.h"
 #include "core/index/PassageFilter.h"
 #include "core/model/EncoderFactory.h"
@@ -158,6 +160,23 @@ QueryPlayground::QueryPlayground(QWidget* parent)
   layout->addWidget(columns, 1);
   layout->addWidget(status_);
 
+  // Keys 0-3 grade the selected hit of the column that has the focus (or the first with a selection).
+  for (int g = 0; g <= 3; ++g) {
+    auto* key = new QShortcut(QKeySequence(Qt::Key_0 + g), this);
+    key->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(key, &QShortcut::activated, this, [this, g] {
+      for (int c = 0; c < kColumns; ++c)
+        if (tables_[c]->hasFocus()) {
+          labelSelected(c, g);
+          return;
+        }
+      for (int c = 0; c < kColumns; ++c)
+        if (tables_[c]->currentRow() >= 0) {
+          labelSelected(c, g);
+          return;
+        }
+    });
+  }
   connect(searchButton_, &QPushButton::clicked, this, &QueryPlayground::search);
   connect(query_, &QLineEdit::returnPressed, this, &QueryPlayground::search);
   connect(corpus_, &QComboBox::currentIndexChanged, this, [this] { fillQuerySets(); });
@@ -314,6 +333,8 @@ void QueryPlayground::search() {
         },
         Qt::QueuedConnection);
   };
+  shownQuery_ = query_->text().toStdString();
+  shownCorpus_ = corpus_->currentData().toLongLong();
   PlaygroundWorker* worker = worker_.get();
   thread_ = QThread::create([this, worker, corpusId = corpus_->currentData().toLongLong(),
                              query = query_->text().toStdString(), filter = filter_->text().toStdString(), columns,
@@ -360,8 +381,35 @@ void QueryPlayground::showResults() {
     if (retrievers_[c]->currentIndex() > 0)
       left = &list;
   }
-  status_->setText(tr("Double-click a hit to open its passage in the corpus browser."));
+  status_->setText(
+      tr("Double-click a hit to open its passage in the corpus browser; keys 0-3 grade the selected hit."));
   emit searched();
+}
+
+void QueryPlayground::labelSelected(int column, int grade) {
+  const int row = tables_[static_cast<std::size_t>(column)]->currentRow();
+  auto& list = hits_[static_cast<std::size_t>(column)];
+  if (!store_ || busy() || row < 0 || row >= static_cast<int>(list.size()))
+    return;
+  const std::int64_t passage = list[static_cast<std::size_t>(row)].passageId;
+  try {
+    eval::labelQueryText(*store_, shownCorpus_, shownQuery_, passage, grade);
+  } catch (const std::exception& e) {
+    emit errorOccurred(QString::fromStdString(e.what()));
+    return;
+  }
+  for (int c = 0; c < kColumns; ++c)
+    for (std::size_t r = 0; r < hits_[static_cast<std::size_t>(c)].size(); ++r) {
+      eval::PassageHit& hit = hits_[static_cast<std::size_t>(c)][r];
+      if (hit.passageId != passage)
+        continue;
+      hit.grade = grade;
+      hit.gradedBy = eval::HitGradeSource::Human;
+      if (QTableWidgetItem* item = tables_[c]->item(static_cast<int>(r), Grade))
+        item->setText(gradeText(hit));
+    }
+  status_->setText(tr("Stored your grade %1 for this query and passage.").arg(grade));
+  emit labelStored();
 }
 
 } // namespace distillery::ui

@@ -69,12 +69,17 @@ public slots:
   void search();
   /// Fills in a query and searches; `columns` (when given) choose the retrievers first.
   void showQuery(const QString& text, const std::vector<PlaygroundRetriever>& columns = {});
+  /// Your grade (0-3) for the selected hit of the column: stored at once for the shown query's text, shown in every
+  /// column holding that passage. Keys 0-3 do the same.
+  void labelSelected(int column, int grade);
 
 signals:
   /// Double-clicked hit: its passage, for the corpus browser to show.
   void passageActivated(std::int64_t passageId);
   /// Every column has been filled (or the search failed, with a message in the status line).
   void searched();
+  /// A label was stored (the agreement panel recomputes).
+  void labelStored();
   void errorOccurred(const QString& message);
 
 protected:
@@ -99,6 +104,8 @@ private:
   std::array<QComboBox*, kColumns> retrievers_{};
   std::array<QTableWidget*, kColumns> tables_{};
   QLabel* status_;
+  std::string shownQuery_; // the query the tables show (labels attach to its text)
+  std::int64_t shownCorpus_ = 0;
   QThread* thread_ = nullptr; // the search in flight
   PlaygroundResult pending_;  // written by it, read once it has finished
   std::array<std::vector<eval::PassageHit>, kColumns> hits_;

@@ -172,6 +172,38 @@ private slots:
     QCOMPARE(opened.front().front().value<std::int64_t>(), playground_->hits()[0].front().passageId);
   }
 
+  void keysGradeTheSelectedHitForTheShownQuery() {
+    choose(0, "BM25");
+    playground_->retrieverBox(1)->setCurrentIndex(0);
+    choose(2, "BM25");
+    QVERIFY(searchFor("bolt dividend"));
+    QTableWidget* table = playground_->resultTable(0);
+    const std::int64_t passage = playground_->hits()[0][0].passageId;
+    QCOMPARE(cell(0, 0, 3), QStringLiteral("unjudged"));
+    QSignalSpy stored(playground_.get(), &QueryPlayground::labelStored);
+    playground_->show();
+    QApplication::setActiveWindow(playground_.get());
+    QVERIFY(QTest::qWaitForWindowActive(playground_.get()));
+    table->setFocus();
+    table->setCurrentCell(0, 0);
+    QTest::keyClick(table, Qt::Key_2);
+    QCOMPARE(stored.count(), 1);
+    // Shown at once in both columns holding the passage, and stored for the query's text.
+    QCOMPARE(cell(0, 0, 3), QStringLiteral("2 (yours)"));
+    QCOMPARE(cell(2, 0, 3), QStringLiteral("2 (yours)"));
+    QCOMPARE(store_->queryInt64("SELECT h.grade FROM human_labels h JOIN queries q ON q.id = h.query_id WHERE q.text = "
+                                "'bolt dividend' AND h.passage_id = " +
+                                std::to_string(passage)),
+             2);
+    // A later search finds it as any stored label, and so does a second grade (replacing the first).
+    QVERIFY(searchFor("bolt dividend"));
+    QCOMPARE(cell(0, 0, 3), QStringLiteral("2 (yours)"));
+    playground_->labelSelected(0, 0);
+    QCOMPARE(cell(0, 0, 3), QStringLiteral("0 (yours)"));
+    QCOMPARE(store_->queryInt64("SELECT COUNT(*) FROM queries WHERE text = 'bolt dividend'"), 1);
+    playground_->hide();
+  }
+
   void badFilterIsReported() {
     QSignalSpy failed(playground_.get(), &QueryPlayground::errorOccurred);
     playground_->filterEdit()->setText("sector=tech");
