@@ -19,7 +19,7 @@ LUPDATE = "/usr/lib/qt6/bin/lupdate"
 def ui_classes():
     """Classes declared in ui/: their tr() contexts carry the namespace; others (main) stay as they are."""
     names = set()
-    for header in (ROOT / "ui").glob("*.h"):
+    for header in (ROOT / "ui").rglob("*.h"):
         names.update(re.findall(r"class\s+(\w+)\s*:\s*public", header.read_text(encoding="utf-8")))
     return names
 

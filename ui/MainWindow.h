@@ -11,7 +11,7 @@
 #include <optional>
 #include <string>
 
-#include "ui/JobRunner.h"
+#include "ui/jobs/JobRunner.h"
 
 class QDockWidget;
 class QLabel;

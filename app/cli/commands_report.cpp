@@ -4,7 +4,7 @@
 #ifdef DISTILLERY_HAVE_UI
 #include "app/cli/CliCommand.h"
 #include "core/store/Store.h"
-#include "ui/RunReport.h"
+#include "ui/charts/RunReport.h"
 
 #include <QApplication>
 

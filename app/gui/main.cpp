@@ -4,9 +4,9 @@
 #include <QIcon>
 #include <QTimer>
 
-#include "ui/AppSettings.h"
 #include "ui/MainWindow.h"
 #include "ui/Translations.h"
+#include "ui/settings/AppSettings.h"
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);

@@ -19,19 +19,19 @@
 #include <nlohmann/json.hpp>
 
 #include "core/store/Store.h"
-#include "ui/CorpusBrowser.h"
-#include "ui/CorpusModels.h"
 #include "ui/ExperimentSession.h"
-#include "ui/JobManager.h"
-#include "ui/JobsPanel.h"
 #include "ui/MainWindow.h"
-#include "ui/MetricsDashboard.h"
-#include "ui/PairInspector.h"
-#include "ui/PairModels.h"
-#include "ui/QueryComparison.h"
-#include "ui/QueryPlayground.h"
-#include "ui/TrainingLossFeed.h"
 #include "ui/Translations.h"
+#include "ui/charts/MetricsDashboard.h"
+#include "ui/charts/TrainingLossFeed.h"
+#include "ui/corpus/CorpusBrowser.h"
+#include "ui/corpus/CorpusModels.h"
+#include "ui/inspect/PairInspector.h"
+#include "ui/inspect/PairModels.h"
+#include "ui/inspect/QueryComparison.h"
+#include "ui/inspect/QueryPlayground.h"
+#include "ui/jobs/JobManager.h"
+#include "ui/jobs/JobsPanel.h"
 
 using namespace distillery;
 

@@ -12,7 +12,7 @@
 #include "core/store/Store.h"
 #include "qcustomplot.h"
 #include "tests/support/HandMadeStore.h"
-#include "ui/QueryComparison.h"
+#include "ui/inspect/QueryComparison.h"
 
 using namespace distillery;
 using namespace distillery::ui;

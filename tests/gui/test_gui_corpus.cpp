@@ -10,9 +10,9 @@
 
 #include "core/store/Store.h"
 #include "tests/gui/GuiTestData.h"
-#include "ui/CorpusBrowser.h"
-#include "ui/CorpusModels.h"
-#include "ui/PassageView.h"
+#include "ui/corpus/CorpusBrowser.h"
+#include "ui/corpus/CorpusModels.h"
+#include "ui/corpus/PassageView.h"
 
 using namespace distillery;
 using namespace distillery::ui;

@@ -10,8 +10,8 @@
 
 #include "core/store/Store.h"
 #include "tests/gui/GuiTestData.h"
-#include "ui/MetricsDashboard.h"
-#include "ui/RunsModel.h"
+#include "ui/charts/MetricsDashboard.h"
+#include "ui/run/RunsModel.h"
 
 using namespace distillery;
 using namespace distillery::ui;

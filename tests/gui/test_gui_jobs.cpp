@@ -15,16 +15,16 @@
 
 #include "core/store/Store.h"
 #include "tests/gui/GuiTestData.h"
-#include "ui/CorpusBrowser.h"
-#include "ui/CorpusModels.h"
 #include "ui/ExperimentSession.h"
-#include "ui/JobManager.h"
-#include "ui/JobRunner.h"
-#include "ui/JobsPanel.h"
 #include "ui/MainWindow.h"
-#include "ui/MetricsDashboard.h"
-#include "ui/MetricsData.h"
-#include "ui/TrainingLossFeed.h"
+#include "ui/charts/MetricsDashboard.h"
+#include "ui/charts/MetricsData.h"
+#include "ui/charts/TrainingLossFeed.h"
+#include "ui/corpus/CorpusBrowser.h"
+#include "ui/corpus/CorpusModels.h"
+#include "ui/jobs/JobManager.h"
+#include "ui/jobs/JobRunner.h"
+#include "ui/jobs/JobsPanel.h"
 #include <qcustomplot.h>
 
 using namespace distillery;

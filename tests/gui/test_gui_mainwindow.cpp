@@ -15,17 +15,17 @@
 
 #include "core/store/Store.h"
 #include "tests/gui/GuiTestData.h"
-#include "ui/CorpusBrowser.h"
-#include "ui/CorpusModels.h"
 #include "ui/ExperimentSession.h"
-#include "ui/JobsPanel.h"
 #include "ui/MainWindow.h"
-#include "ui/MetricsDashboard.h"
-#include "ui/PairInspector.h"
-#include "ui/PairModels.h"
-#include "ui/QueryPlayground.h"
-#include "ui/RunsModel.h"
 #include "ui/Translations.h"
+#include "ui/charts/MetricsDashboard.h"
+#include "ui/corpus/CorpusBrowser.h"
+#include "ui/corpus/CorpusModels.h"
+#include "ui/inspect/PairInspector.h"
+#include "ui/inspect/PairModels.h"
+#include "ui/inspect/QueryPlayground.h"
+#include "ui/jobs/JobsPanel.h"
+#include "ui/run/RunsModel.h"
 
 using distillery::ui::MainWindow;
 using distillery::ui::RunsModel;

@@ -18,10 +18,10 @@
 
 #include "core/store/Store.h"
 #include "tests/gui/GuiTestData.h"
-#include "ui/Agreement.h"
-#include "ui/AgreementPanel.h"
-#include "ui/PairInspector.h"
-#include "ui/PairModels.h"
+#include "ui/inspect/Agreement.h"
+#include "ui/inspect/AgreementPanel.h"
+#include "ui/inspect/PairInspector.h"
+#include "ui/inspect/PairModels.h"
 
 using namespace distillery;
 using namespace distillery::ui;

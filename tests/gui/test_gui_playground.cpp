@@ -16,7 +16,7 @@
 #include "core/store/Store.h"
 #include "core/util/Hash.h"
 #include "tests/support/HandMadeStore.h"
-#include "ui/QueryPlayground.h"
+#include "ui/inspect/QueryPlayground.h"
 
 using namespace distillery;
 using namespace distillery::ui;

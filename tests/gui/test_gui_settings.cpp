@@ -15,8 +15,8 @@
 #include <QTcpSocket>
 #include <QTest>
 
-#include "ui/AppSettings.h"
-#include "ui/SettingsDialog.h"
+#include "ui/settings/AppSettings.h"
+#include "ui/settings/SettingsDialog.h"
 
 using namespace distillery::ui;
 

@@ -1,0 +1,179 @@
+#include "ui/run/RunConfigDialog.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include "core/pipeline/RunConfig.h"
+#include "core/store/Store.h"
+#include "ui/settings/AppSettings.h"
+
+namespace distillery::ui {
+
+RunConfigDialog::RunConfigDialog(store::Store& store, const AppSettings& defaults, QWidget* parent) : QDialog(parent) {
+  setWindowTitle(tr("New distillation run"));
+  const pipeline::RunConfig d = defaults.runDefaults();
+  teacher_ = d.teacher;
+
+  name_ = new QLineEdit(tr("run %1").arg(store.queryInt64("SELECT count(*) FROM runs") + 1), this);
+  corpus_ = new QComboBox(this);
+  store::Statement st = store.prepare(
+      "SELECT c.id, c.name, (SELECT count(*) FROM passages p WHERE p.corpus_id = c.id) FROM corpora c ORDER BY c.id");
+  while (st.step())
+    corpus_->addItem(tr("%1 (%2 passages)").arg(QString::fromStdString(st.columnText(1))).arg(st.columnInt64(2)),
+                     qlonglong(st.columnInt64(0)));
+  student_ = new QLineEdit(QString::fromStdString(d.student), this);
+  student_->setToolTip(tr("\"default\" (the embedded student), a model directory, or model:<id>"));
+  const auto spin = [this](int lo, int hi, int value) {
+    auto* box = new QSpinBox(this);
+    box->setRange(lo, hi);
+    box->setValue(value);
+    return box;
+  };
+  const auto real = [this](double lo, double hi, double value, int decimals) {
+    auto* box = new QDoubleSpinBox(this);
+    box->setDecimals(decimals);
+    box->setRange(lo, hi);
+    box->setValue(value);
+    box->setSingleStep(std::pow(10.0, -decimals + 1));
+    return box;
+  };
+  rounds_ = spin(0, 50, d.rounds);
+  queries_ = spin(0, 1000000, d.queriesPerRound);
+  candidates_ = spin(1, 1000, d.candidatesK);
+  loss_ = new QComboBox(this);
+  for (const char* loss : {"listwise", "infonce", "triplet"})
+    loss_->addItem(QString::fromLatin1(loss), QString::fromLatin1(loss));
+  loss_->setCurrentIndex(std::max(0, loss_->findData(QString::fromStdString(pipeline::toString(d.training.loss)))));
+  learningRate_ = real(0, 1, d.training.learningRate, 7);
+  epochs_ = spin(0, 1000, d.training.epochs);
+  batch_ = spin(0, 4096, d.training.batchQueries);
+  averaging_ = real(0, 1, d.training.baseWeightAveraging, 2);
+  evalK_ = spin(0, 1000, d.evaluation.k);
+  bm25_ = new QCheckBox(tr("also evaluate BM25 as a baseline"), this);
+  bm25_->setChecked(d.evaluation.bm25Baseline);
+  seed_ = spin(0, 1 << 30, int(d.seed));
+  threads_ = spin(0, 256, d.threads);
+  threads_->setSpecialValueText(tr("all cores"));
+  auto* types = new QHBoxLayout;
+  for (const std::string type : {"question", "claim", "keyword", "title"}) {
+    auto* box = new QCheckBox(QString::fromStdString(type), this);
+    box->setChecked(std::find(d.queryTypes.begin(), d.queryTypes.end(), type) != d.queryTypes.end());
+    queryTypes_ << box;
+    types->addWidget(box);
+  }
+
+  auto* form = new QFormLayout;
+  form->addRow(tr("Name:"), name_);
+  form->addRow(tr("Corpus:"), corpus_);
+  form->addRow(tr("Student:"), student_);
+  form->addRow(tr("Teacher:"), new QLabel(QString::fromStdString(teacher_.value("kind", std::string("heuristic"))) +
+                                              tr(" (change in Settings)"),
+                                          this));
+  form->addRow(tr("Rounds:"), rounds_);
+  form->addRow(tr("Queries per round:"), queries_);
+  form->addRow(tr("Query types:"), types);
+  form->addRow(tr("Candidates per query:"), candidates_);
+  form->addRow(tr("Loss:"), loss_);
+  form->addRow(tr("Learning rate:"), learningRate_);
+  form->addRow(tr("Epochs:"), epochs_);
+  form->addRow(tr("Queries per batch:"), batch_);
+  form->addRow(tr("Average with base weights:"), averaging_);
+  form->addRow(tr("Evaluate @k:"), evalK_);
+  form->addRow(QString(), bm25_);
+  form->addRow(tr("Seed:"), seed_);
+  form->addRow(tr("Threads:"), threads_);
+  stepByStep_ = new QCheckBox(tr("Step by step: pause after each step to inspect it (Next step goes on)"), this);
+  form->addRow(QString(), stepByStep_);
+
+  message_ = new QLabel(this);
+  message_->setWordWrap(true);
+  message_->setStyleSheet(QStringLiteral("color:#b00"));
+  buttons_ = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+  buttons_->button(QDialogButtonBox::Ok)->setText(tr("Start run"));
+  connect(buttons_, &QDialogButtonBox::accepted, this, &QDialog::accept);
+  connect(buttons_, &QDialogButtonBox::rejected, this, &QDialog::reject);
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(form);
+  layout->addWidget(message_);
+  layout->addWidget(buttons_);
+
+  for (QSpinBox* box : {rounds_, queries_, candidates_, epochs_, batch_, evalK_, seed_, threads_})
+    connect(box, &QSpinBox::valueChanged, this, &RunConfigDialog::validate);
+  for (QDoubleSpinBox* box : {learningRate_, averaging_})
+    connect(box, &QDoubleSpinBox::valueChanged, this, &RunConfigDialog::validate);
+  for (QCheckBox* box : queryTypes_)
+    connect(box, &QCheckBox::toggled, this, &RunConfigDialog::validate);
+  connect(student_, &QLineEdit::textChanged, this, &RunConfigDialog::validate);
+  connect(corpus_, &QComboBox::currentIndexChanged, this, &RunConfigDialog::validate);
+  validate();
+}
+
+nlohmann::json RunConfigDialog::buildJson() const {
+  nlohmann::json j = pipeline::toJson(pipeline::RunConfig{});
+  j["student"] = student_->text().trimmed().toStdString();
+  j["teacher"] = teacher_;
+  j["rounds"] = rounds_->value();
+  j["queries_per_round"] = queries_->value();
+  nlohmann::json types = nlohmann::json::array();
+  for (const QCheckBox* box : queryTypes_)
+    if (box->isChecked())
+      types.push_back(box->text().toStdString());
+  j["query_types"] = types;
+  j["k"] = candidates_->value();
+  j["training"]["loss"] = loss_->currentData().toString().toStdString();
+  j["training"]["learning_rate"] = learningRate_->value();
+  j["training"]["epochs"] = epochs_->value();
+  j["training"]["batch_queries"] = batch_->value();
+  j["training"]["base_weight_averaging"] = averaging_->value();
+  j["evaluation"]["k"] = evalK_->value();
+  j["evaluation"]["bm25_baseline"] = bm25_->isChecked();
+  j["seed"] = seed_->value();
+  j["threads"] = threads_->value();
+  return j;
+}
+
+void RunConfigDialog::validate() {
+  QString problem;
+  if (corpus_->count() == 0)
+    problem = tr("The experiment has no corpus yet: import one first (File > Import corpus).");
+  else
+    try {
+      pipeline::parseRunConfig(buildJson(), "run dialog");
+    } catch (const std::exception& e) {
+      problem = QString::fromUtf8(e.what());
+    }
+  valid_ = problem.isEmpty();
+  message_->setText(problem);
+  buttons_->button(QDialogButtonBox::Ok)->setEnabled(valid_);
+}
+
+QString RunConfigDialog::validationMessage() const {
+  return message_->text();
+}
+
+nlohmann::json RunConfigDialog::config() const {
+  return pipeline::toJson(pipeline::parseRunConfig(buildJson(), "run dialog"));
+}
+
+bool RunConfigDialog::stepByStep() const {
+  return stepByStep_->isChecked();
+}
+
+std::int64_t RunConfigDialog::corpusId() const {
+  return corpus_->currentData().toLongLong();
+}
+
+QString RunConfigDialog::runName() const {
+  return name_->text().trimmed();
+}
+
+} // namespace distillery::ui

@@ -1,0 +1,60 @@
+#include "ui/run/RunJobs.h"
+
+#include "core/eval/Evaluator.h"
+#include "core/model/EncoderFactory.h"
+#include "core/pipeline/DistillationRun.h"
+#include "core/pipeline/RunRepository.h"
+#include "core/store/Store.h"
+#include "ui/charts/TrainingLossFeed.h"
+
+namespace distillery::ui {
+
+JobFunction runPipelineJob(RunJobRequest request) {
+  return [request = std::move(request)](const ProgressCallback& progress, std::stop_token stop) {
+    auto store = store::Store::open(request.experimentPath.toStdString(), store::OpenMode::MustExist);
+    pipeline::RunCallbacks callbacks;
+    callbacks.progress = progress;
+    // No stage and no counts: a log line that leaves the progress bar as it is (see JobRunner).
+    callbacks.log = [&progress](const std::string& line) { report(progress, {"", 0, 0, line}); };
+    if (request.loss)
+      callbacks.trainingLoss = [feed = request.loss.get()](int round, int step, double loss) {
+        feed->append(round, step, loss);
+      };
+    pipeline::RunEnvironment environment;
+    environment.apiKey = request.apiKey;
+    environment.maxSteps = request.maxSteps;
+    pipeline::executeRun(store, request.runId, callbacks, stop, environment);
+  };
+}
+
+JobFunction evaluationJob(EvaluationJobRequest request) {
+  return [request = std::move(request)](const ProgressCallback& progress, std::stop_token stop) {
+    store::Store store = store::Store::open(request.experimentPath.toStdString(), store::OpenMode::MustExist);
+    eval::EvaluationRequest evaluation;
+    evaluation.corpusId = request.corpusId;
+    evaluation.querySetId = request.querySetId;
+    // As a run does: a set with a test split is scored on it, never on the dev queries settings are chosen on.
+    if (pipeline::RunRepository(store).querySetHasSplit(request.querySetId, "test"))
+      evaluation.split = "test";
+    evaluation.progress = progress;
+    evaluation.stop = stop;
+    std::unique_ptr<model::TextEncoder> encoder;
+    if (request.modelId) {
+      model::EncoderContext context;
+      context.store = &store;
+      context.stop = stop;
+      encoder = model::openEncoder("model:" + std::to_string(*request.modelId), context);
+      evaluation.retriever = eval::RetrieverKind::Dense;
+      evaluation.encoder = encoder.get();
+      evaluation.modelId = request.modelId;
+    } else {
+      evaluation.retriever = eval::RetrieverKind::Bm25;
+    }
+    const eval::EvaluationResult result = eval::evaluate(store, evaluation);
+    report(progress, {"evaluate", 1, 1,
+                      "evaluation " + std::to_string(result.evaluationId) + " stored (" +
+                          std::to_string(result.queries.size()) + " queries)"});
+  };
+}
+
+} // namespace distillery::ui
