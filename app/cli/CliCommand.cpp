@@ -1,5 +1,9 @@
 #include "app/cli/CliCommand.h"
 
+#include "core/store/JobLog.h"
+#include "core/util/Error.h"
+#include "core/util/Time.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -51,6 +55,38 @@ void printProgress(const std::string& stage, long long done, long long total) {
 
 void addJsonFlag(CLI::App* command, CliContext& context) {
   command->add_flag("--json", context.json, "Print one machine-readable JSON document on stdout");
+}
+
+void recordJob(store::Store& store, const std::string& kind, const nlohmann::json& params,
+               std::optional<std::int64_t> runId, const std::function<std::string()>& body) {
+  std::optional<std::int64_t> job;
+  try {
+    job = store::startJob(store, kind, params.dump(), runId);
+  } catch (const std::exception&) {
+  }
+  const double started = monotonicSeconds();
+  const auto finish = [&](const std::string& status, const std::optional<std::string>& error) {
+    if (!job)
+      return;
+    const std::string line = "distillery-cli " + kind + " " + status + " after " +
+                             std::to_string(static_cast<long long>(monotonicSeconds() - started)) + " s";
+    try {
+      store::finishJob(store, *job, status, 0, 0, error,
+                       {{error ? "error" : "info", error ? line + ": " + *error : line}});
+    } catch (const std::exception&) {
+    }
+  };
+  std::string status;
+  try {
+    status = body();
+  } catch (const Cancelled&) {
+    finish("cancelled", std::nullopt);
+    throw;
+  } catch (const std::exception& e) {
+    finish("failed", std::string(e.what()));
+    throw;
+  }
+  finish(status, std::nullopt);
 }
 
 } // namespace distillery::cli

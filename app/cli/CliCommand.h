@@ -4,9 +4,15 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
+
+namespace distillery::store {
+class Store;
+}
 
 namespace distillery::cli {
 
@@ -33,6 +39,13 @@ void printResult(const CliContext& context, const nlohmann::json& json, const st
 
 /// Progress line on stderr (never stdout, which --json keeps clean); overwritten in place on a terminal.
 void printProgress(const std::string& stage, long long done, long long total);
+
+/// Runs a long command's body recorded in the experiment's jobs (kind, parameters: never secrets), so the workbench
+/// and later readers see what the CLI did: completed, cancelled (interrupted) or failed with its error, which passes
+/// on. body returns how it ended when it returns: "completed", or "paused" for a run stopped after --steps. Recording
+/// is best-effort and never fails the command.
+void recordJob(store::Store& store, const std::string& kind, const nlohmann::json& params,
+               std::optional<std::int64_t> runId, const std::function<std::string()>& body);
 
 /// Adds the --json flag to a subcommand.
 void addJsonFlag(CLI::App* command, CliContext& context);

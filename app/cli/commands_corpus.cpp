@@ -116,13 +116,17 @@ void installCorpusCommands(CLI::App& app, CliContext& context) {
                          args->filingTypeField, args->companyField, args->periodField};
   std::vector<std::filesystem::path> paths(args->paths.begin(), args->paths.end());
   store::Store s = store::Store::open(args->store, store::OpenMode::CreateIfMissing);
-  const corpus::ImportSummary summary = stopOnInterrupt([&](std::stop_token stop) {
-    return corpus::importPaths(
-        s, options, paths, [](const Progress& p) { printProgress(p.stage + " (bytes)", p.done, p.total); }, stop);
-  });
-  printResult(context, summaryJson(summary), summaryText(summary));
-  if (summary.cancelled)
-    context.exitCode = 130;
+  recordJob(
+      s, "import", {{"corpus", args->corpus}, {"paths", args->paths}, {"source", "distillery-cli"}}, std::nullopt, [&] {
+        const corpus::ImportSummary summary = stopOnInterrupt([&](std::stop_token stop) {
+          return corpus::importPaths(
+              s, options, paths, [](const Progress& p) { printProgress(p.stage + " (bytes)", p.done, p.total); }, stop);
+        });
+        printResult(context, summaryJson(summary), summaryText(summary));
+        if (summary.cancelled)
+          context.exitCode = 130;
+        return summary.cancelled ? std::string("cancelled") : std::string("completed");
+      });
 });
 
 auto demoOut = std::make_shared<std::string>();

@@ -115,17 +115,26 @@ void runEval(CliContext& context, const EvalOptions& o) {
   }
   request.progress = [](const Progress& p) { printProgress(p.stage, p.done, p.total); };
 
-  const eval::EvaluationResult result = eval::evaluate(s, request);
-  if (!o.exportRun.empty())
-    writeFile(o.exportRun, [&](std::ostream& out) { eval::exportTrecRun(s, result.evaluationId, out); });
-  if (!o.exportQrels.empty())
-    writeFile(o.exportQrels, [&](std::ostream& out) { eval::exportTrecQrels(s, result.evaluationId, out); });
-  printResult(context,
-              {{"metrics", metricsJson(result.table)},
-               {"relevant_from", result.table.relevantFrom},
-               {"judged_by", result.table.judgedBy},
-               {"run_id", result.evaluationId}},
-              "evaluation " + std::to_string(result.evaluationId) + "\n" + metricsText(result.table));
+  const nlohmann::json params = {{"corpus", o.corpus},
+                                 {"retriever", o.run.empty() ? o.retriever : "run"},
+                                 {"query_set", o.querySet},
+                                 {"model", o.model},
+                                 {"k", o.k},
+                                 {"source", "distillery-cli"}};
+  recordJob(s, "evaluate", params, std::nullopt, [&] {
+    const eval::EvaluationResult result = eval::evaluate(s, request);
+    if (!o.exportRun.empty())
+      writeFile(o.exportRun, [&](std::ostream& out) { eval::exportTrecRun(s, result.evaluationId, out); });
+    if (!o.exportQrels.empty())
+      writeFile(o.exportQrels, [&](std::ostream& out) { eval::exportTrecQrels(s, result.evaluationId, out); });
+    printResult(context,
+                {{"metrics", metricsJson(result.table)},
+                 {"relevant_from", result.table.relevantFrom},
+                 {"judged_by", result.table.judgedBy},
+                 {"run_id", result.evaluationId}},
+                "evaluation " + std::to_string(result.evaluationId) + "\n" + metricsText(result.table));
+    return std::string("completed");
+  });
 }
 
 void installEvalCommands(CLI::App& app, CliContext& context) {

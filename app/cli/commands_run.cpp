@@ -95,11 +95,16 @@ void runCommand(const RunOptions& options, CliContext& context) {
   environment.maxSteps = options.steps;
   InterruptScope interrupt;
   try {
-    const auto outcome = pipeline::executeRun(store, runId, callbacks, interrupt.token(), environment);
-    printResult(context, outcomeJson(outcome), outcomeText(outcome));
-    if (outcome.status == "paused")
-      std::cerr << "run " << runId << " paused; continue it with: distillery-cli run --store " << options.store
-                << " --resume " << runId << " [--steps N]\n";
+    const nlohmann::json params = {
+        {"run_id", runId}, {"resumed", options.resume != 0}, {"steps", options.steps}, {"source", "distillery-cli"}};
+    recordJob(store, "run", params, runId, [&] {
+      const auto outcome = pipeline::executeRun(store, runId, callbacks, interrupt.token(), environment);
+      printResult(context, outcomeJson(outcome), outcomeText(outcome));
+      if (outcome.status == "paused")
+        std::cerr << "run " << runId << " paused; continue it with: distillery-cli run --store " << options.store
+                  << " --resume " << runId << " [--steps N]\n";
+      return outcome.status == "paused" ? std::string("paused") : std::string("completed");
+    });
   } catch (const Cancelled&) {
     std::cerr << "run " << runId << " paused; continue it with: distillery-cli run --store " << options.store
               << " --resume " << runId << "\n";

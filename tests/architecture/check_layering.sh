@@ -25,7 +25,6 @@ ui/corpus/CorpusModels.cpp
 ui/corpus/PassageView.cpp
 ui/inspect/PairInspector.cpp
 ui/inspect/PairModels.cpp
-ui/jobs/JobManager.cpp
 ui/jobs/JobsPanel.cpp
 ui/run/RunConfigDialog.cpp
 ui/run/RunsModel.cpp"

@@ -4,6 +4,7 @@
 #include <QDeadlineTimer>
 #include <QThread>
 
+#include "core/store/JobLog.h"
 #include "core/store/Store.h"
 #include "core/util/Time.h"
 
@@ -40,14 +41,7 @@ JobRunner* JobManager::launch(const QString& kind, const QString& title, JobFunc
   });
   if (store_) {
     try {
-      store_
-          ->prepare("INSERT INTO jobs(kind, status, params_json, created_at, started_at) VALUES (?1, 'running', ?2, "
-                    "?3, ?3)")
-          .bind(1, kind.toStdString())
-          .bind(2, paramsJson.isEmpty() ? std::string("{}") : paramsJson.toStdString())
-          .bind(3, nowIso8601())
-          .run();
-      jobIds_.insert(job, store_->lastInsertId());
+      jobIds_.insert(job, store::startJob(*store_, kind.toStdString(), paramsJson.toStdString()));
     } catch (const std::exception&) {
       // Recording is a convenience; the job itself still runs.
     }
@@ -64,30 +58,15 @@ void JobManager::record(JobRunner* job, bool finished) {
                        : job->state() == JobRunner::State::Failed  ? "failed"
                                                                    : "cancelled";
   try {
-    store_->transaction([&] {
-      store_
-          ->prepare(
-              "UPDATE jobs SET status = ?2, progress_done = ?3, progress_total = ?4, error = ?5, finished_at = ?6 "
-              "WHERE id = ?1")
-          .bind(1, id)
-          .bind(2, status)
-          .bind(3, job->done())
-          .bind(4, job->total())
-          .bind(5, job->error().isEmpty() ? std::optional<std::string>() : job->error().toStdString())
-          .bind(6, nowIso8601())
-          .run();
-      store::Statement line =
-          store_->prepare("INSERT INTO job_log(job_id, logged_at, level, message) VALUES (?1, ?2, ?3, ?4)");
-      const QStringList log = job->log();
-      const std::string now = nowIso8601();
-      for (qsizetype i = std::max<qsizetype>(0, log.size() - 500); i < log.size(); ++i)
-        line.bind(1, id)
-            .bind(2, now)
-            .bind(3, i + 1 == log.size() && job->state() == JobRunner::State::Failed ? "error" : "info")
-            .bind(4, log[i].toStdString())
-            .run();
-    });
+    std::vector<store::JobLogLine> lines;
+    const QStringList log = job->log();
+    for (qsizetype i = 0; i < log.size(); ++i)
+      lines.push_back(
+          {i + 1 == log.size() && job->state() == JobRunner::State::Failed ? "error" : "info", log[i].toStdString()});
+    store::finishJob(*store_, id, status, job->done(), job->total(),
+                     job->error().isEmpty() ? std::optional<std::string>() : job->error().toStdString(), lines);
   } catch (const std::exception&) {
+    // Recording is a convenience; the job itself has run.
   }
 }
 
