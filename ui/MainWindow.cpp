@@ -17,7 +17,9 @@
 #include <random>
 
 #include "core/corpus/CorpusImporter.h"
+#include "core/corpus/CorpusRepository.h"
 #include "core/corpus/demo/DemoCorpus.h"
+#include "core/model/EncoderFactory.h"
 #include "core/pipeline/DistillationRun.h"
 #include "core/pipeline/RunRepository.h"
 #include "core/store/Store.h"
@@ -369,19 +371,16 @@ void MainWindow::importCorpusDialog() {
 JobRunner* MainWindow::launchEvaluation(std::int64_t corpusId, std::optional<std::int64_t> modelId) {
   if (!session_->isOpen())
     return nullptr;
-  store::Statement st = session_->store().prepare(
-      "SELECT s.id, s.name FROM query_sets s WHERE s.corpus_id = ?1 AND EXISTS (SELECT 1 FROM queries q JOIN qrels r "
-      "ON r.query_id = q.id WHERE q.query_set_id = s.id) ORDER BY s.id LIMIT 1");
-  st.bind(1, corpusId);
-  if (!st.step()) {
+  const auto judged = corpus::firstJudgedQuerySet(session_->store(), corpusId);
+  if (!judged) {
     showError(tr("Nothing to evaluate"),
               tr("Corpus %1 has no query set with relevance judgments (qrels); import a BEIR dataset or the demo "
                  "corpus.")
                   .arg(corpusId));
     return nullptr;
   }
-  const std::int64_t querySet = st.columnInt64(0);
-  const QString setName = QString::fromStdString(st.columnText(1));
+  const std::int64_t querySet = judged->first;
+  const QString setName = QString::fromStdString(judged->second);
   nlohmann::json params = {{"corpus_id", corpusId}, {"retriever", modelId ? "dense" : "bm25"}};
   if (modelId)
     params["model_id"] = *modelId;
@@ -406,10 +405,9 @@ std::optional<std::int64_t> MainWindow::chooseCorpus(const QString& title) {
   }
   QStringList names;
   QList<std::int64_t> ids;
-  store::Statement st = session_->store().prepare("SELECT id, name FROM corpora ORDER BY id");
-  while (st.step()) {
-    ids << st.columnInt64(0);
-    names << QString::fromStdString(st.columnText(1));
+  for (const auto& corpus : corpus::listCorpora(session_->store())) {
+    ids << corpus.id;
+    names << QString::fromStdString(corpus.name);
   }
   if (ids.isEmpty()) {
     showError(tr("Nothing to evaluate"), tr("The experiment has no corpus yet: import one first."));
@@ -434,12 +432,11 @@ void MainWindow::evaluateModelDialog() {
     return;
   QStringList labels;
   QList<std::int64_t> ids;
-  store::Statement st = session_->store().prepare("SELECT id, name, kind FROM models ORDER BY id DESC");
-  while (st.step()) {
-    ids << st.columnInt64(0);
+  for (const auto& model : model::listModels(session_->store())) {
+    ids << model.id;
     labels << tr("model %1: %2 (%3)")
-                  .arg(st.columnInt64(0))
-                  .arg(QString::fromStdString(st.columnText(1)), QString::fromStdString(st.columnText(2)));
+                  .arg(model.id)
+                  .arg(QString::fromStdString(model.name), QString::fromStdString(model.kind));
   }
   if (ids.isEmpty()) {
     showError(tr("No stored model"), tr("The experiment has no student model yet: a run stores one per round."));
@@ -482,11 +479,10 @@ JobRunner* MainWindow::startRun(std::int64_t runId, int maxSteps, std::optional<
   }
   QString name;
   try {
-    store::Statement st = session_->store().prepare("SELECT coalesce(name, '') FROM runs WHERE id = ?1");
-    st.bind(1, runId);
-    if (!st.step())
+    const auto stored = pipeline::findRunName(session_->store(), runId);
+    if (!stored)
       throw InputError("no run with id " + std::to_string(runId) + " in '" + session_->path().toStdString() + "'");
-    name = QString::fromStdString(st.columnText(0));
+    name = QString::fromStdString(*stored);
   } catch (const std::exception& e) {
     showError(tr("Cannot start the run"), QString::fromUtf8(e.what()));
     return nullptr;
@@ -512,14 +508,14 @@ JobRunner* MainWindow::launchRun(std::int64_t runId, int maxSteps) {
   const AppSettings settings = AppSettings::load();
   bool needsKey = false;
   try {
-    store::Statement st = session_->store().prepare(
-        "SELECT coalesce(json_extract(config_json, '$.teacher.kind'), 'heuristic'), "
-        "coalesce(json_extract(config_json, '$.teacher.api_key_env'), '') FROM runs WHERE id = ?1");
-    st.bind(1, runId);
     // A remote teacher that names no environment variable takes its key from the keychain, if the user keeps it
-    // there.
-    needsKey = st.step() && st.columnText(0) != "heuristic" && st.columnText(1).empty() &&
-               settings.keySource == AppSettings::KeySource::Keychain;
+    // there. Read unparsed, as stored: the run's own parse reports a config it cannot use.
+    if (const auto config = pipeline::storedRunConfig(session_->store(), runId); config && config->is_object()) {
+      const nlohmann::json teacher = config->value("teacher", nlohmann::json::object());
+      needsKey = teacher.is_object() && teacher.value("kind", std::string("heuristic")) != "heuristic" &&
+                 teacher.value("api_key_env", std::string()).empty() &&
+                 settings.keySource == AppSettings::KeySource::Keychain;
+    }
   } catch (const std::exception&) {
   }
   if (!needsKey)

@@ -97,6 +97,16 @@ std::optional<std::int64_t> tryFindQuerySetId(store::Store& store, std::int64_t 
   return std::nullopt;
 }
 
+std::optional<std::pair<std::int64_t, std::string>> firstJudgedQuerySet(store::Store& store, std::int64_t corpusId) {
+  auto select = store.prepare(
+      "SELECT s.id, s.name FROM query_sets s WHERE s.corpus_id = ?1 AND EXISTS (SELECT 1 FROM queries q JOIN qrels r "
+      "ON r.query_id = q.id WHERE q.query_set_id = s.id) ORDER BY s.id LIMIT 1");
+  select.bind(1, corpusId);
+  if (!select.step())
+    return std::nullopt;
+  return std::pair{select.columnInt64(0), select.columnText(1)};
+}
+
 std::vector<std::string> listQuerySets(store::Store& store, std::int64_t corpusId) {
   auto statement = store.prepare("SELECT name FROM query_sets WHERE corpus_id = ? ORDER BY id");
   statement.bind(1, corpusId);

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace distillery::store {
@@ -69,6 +70,9 @@ std::int64_t countPassages(store::Store& store, std::int64_t corpusId);
 QuerySetRecord loadQuerySet(store::Store& store, std::int64_t corpusId, const std::string& name);
 QuerySetRecord loadQuerySet(store::Store& store, std::int64_t querySetId);
 std::optional<std::int64_t> tryFindQuerySetId(store::Store& store, std::int64_t corpusId, const std::string& name);
+/// The corpus's first query set (in id order) that has relevance judgments: what a baseline evaluation scores.
+std::optional<std::pair<std::int64_t, std::string>> firstJudgedQuerySet(store::Store& store, std::int64_t corpusId);
+
 /// Names of the corpus's query sets, in id order.
 std::vector<std::string> listQuerySets(store::Store& store, std::int64_t corpusId);
 

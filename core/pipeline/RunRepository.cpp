@@ -112,6 +112,20 @@ std::vector<CandidateRow> RunRepository::candidates(std::int64_t roundId) {
   return out;
 }
 
+std::optional<std::string> findRunName(store::Store& store, std::int64_t runId) {
+  auto select = store.prepare("SELECT coalesce(name, '') FROM runs WHERE id = ?1");
+  select.bind(1, runId);
+  return select.step() ? std::optional<std::string>(select.columnText(0)) : std::nullopt;
+}
+
+std::optional<nlohmann::json> storedRunConfig(store::Store& store, std::int64_t runId) {
+  auto select = store.prepare("SELECT config_json FROM runs WHERE id = ?1");
+  select.bind(1, runId);
+  if (!select.step())
+    return std::nullopt;
+  return nlohmann::json::parse(select.columnText(0), nullptr, false);
+}
+
 RoundModels roundModels(store::Store& store, std::int64_t roundId) {
   RoundModels models;
   auto select = store.prepare("SELECT r.model_id, (SELECT p.model_id FROM rounds p WHERE p.run_id = r.run_id AND "

@@ -52,6 +52,12 @@ struct RoundModels {
   std::optional<std::int64_t> after; // none until the round has trained
 };
 
+/// A run's name ("" when it has none); empty for an unknown id.
+std::optional<std::string> findRunName(store::Store& store, std::int64_t runId);
+/// A run's config as stored, unparsed (so a config today's parser would refuse can still be read); empty for an
+/// unknown id.
+std::optional<nlohmann::json> storedRunConfig(store::Store& store, std::int64_t runId);
+
 /// The models around a round (rounds.id); both empty for an unknown id.
 RoundModels roundModels(store::Store& store, std::int64_t roundId);
 
