@@ -97,6 +97,12 @@ std::optional<std::int64_t> tryFindQuerySetId(store::Store& store, std::int64_t 
   return std::nullopt;
 }
 
+std::optional<std::int64_t> firstPassageOfDocument(store::Store& store, std::int64_t documentId) {
+  auto select = store.prepare("SELECT id FROM passages WHERE document_id = ?1 ORDER BY ordinal LIMIT 1");
+  select.bind(1, documentId);
+  return select.step() ? std::optional<std::int64_t>(select.columnInt64(0)) : std::nullopt;
+}
+
 std::optional<std::pair<std::int64_t, std::string>> firstJudgedQuerySet(store::Store& store, std::int64_t corpusId) {
   auto select = store.prepare(
       "SELECT s.id, s.name FROM query_sets s WHERE s.corpus_id = ?1 AND EXISTS (SELECT 1 FROM queries q JOIN qrels r "

@@ -70,6 +70,9 @@ std::int64_t countPassages(store::Store& store, std::int64_t corpusId);
 QuerySetRecord loadQuerySet(store::Store& store, std::int64_t corpusId, const std::string& name);
 QuerySetRecord loadQuerySet(store::Store& store, std::int64_t querySetId);
 std::optional<std::int64_t> tryFindQuerySetId(store::Store& store, std::int64_t corpusId, const std::string& name);
+/// A document's first passage (by ordinal); empty when it has none.
+std::optional<std::int64_t> firstPassageOfDocument(store::Store& store, std::int64_t documentId);
+
 /// The corpus's first query set (in id order) that has relevance judgments: what a baseline evaluation scores.
 std::optional<std::pair<std::int64_t, std::string>> firstJudgedQuerySet(store::Store& store, std::int64_t corpusId);
 

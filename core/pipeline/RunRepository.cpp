@@ -112,6 +112,36 @@ std::vector<CandidateRow> RunRepository::candidates(std::int64_t roundId) {
   return out;
 }
 
+std::vector<RunSummary> listRuns(store::Store& store) {
+  auto select = store.prepare(
+      "SELECT r.id, coalesce(r.name, ''), c.name, r.status, (SELECT count(*) FROM rounds o WHERE o.run_id = r.id "
+      "AND o.round_index > 0 AND o.last_completed_step = 'evaluate'), coalesce(json_extract(r.config_json, "
+      "'$.rounds'), 0) FROM runs r JOIN corpora c ON c.id = r.corpus_id ORDER BY r.id");
+  std::vector<RunSummary> runs;
+  while (select.step())
+    runs.push_back({select.columnInt64(0), select.columnText(1), select.columnText(2), select.columnText(3),
+                    static_cast<int>(select.columnInt64(4)), static_cast<int>(select.columnInt64(5))});
+  return runs;
+}
+
+std::optional<TrainingRound> latestTrainingRound(store::Store& store) {
+  auto select = store.prepare("SELECT r.id, r.run_id, r.round_index FROM rounds r WHERE r.id = (SELECT max(round_id) "
+                              "FROM training_log)");
+  if (!select.step())
+    return std::nullopt;
+  return TrainingRound{select.columnInt64(0), select.columnInt64(1), static_cast<int>(select.columnInt64(2))};
+}
+
+std::vector<std::pair<std::int64_t, double>> trainingLossAfter(store::Store& store, std::int64_t roundId,
+                                                               std::int64_t afterStep) {
+  auto select = store.prepare("SELECT step, loss FROM training_log WHERE round_id = ?1 AND step > ?2 ORDER BY step");
+  select.bind(1, roundId).bind(2, afterStep);
+  std::vector<std::pair<std::int64_t, double>> points;
+  while (select.step())
+    points.emplace_back(select.columnInt64(0), select.columnDouble(1));
+  return points;
+}
+
 std::optional<std::string> findRunName(store::Store& store, std::int64_t runId) {
   auto select = store.prepare("SELECT coalesce(name, '') FROM runs WHERE id = ?1");
   select.bind(1, runId);

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/pipeline/HardExampleMiner.h"
@@ -51,6 +52,31 @@ struct RoundModels {
   std::optional<std::int64_t> before;
   std::optional<std::int64_t> after; // none until the round has trained
 };
+
+/// One line of the run list.
+struct RunSummary {
+  std::int64_t id = 0;
+  std::string name; // "" when it has none
+  std::string corpusName;
+  std::string status;
+  int roundsDone = 0;    // rounds after round 0 whose evaluation is stored
+  int roundsPlanned = 0; // the config's rounds (0 when it does not say)
+};
+
+/// Every run, in id order.
+std::vector<RunSummary> listRuns(store::Store& store);
+
+/// The round (rounds.id) that logged training last, with its run and index; empty before any training.
+struct TrainingRound {
+  std::int64_t roundId = 0;
+  std::int64_t runId = 0;
+  int roundIndex = 0;
+};
+std::optional<TrainingRound> latestTrainingRound(store::Store& store);
+
+/// A round's training loss after `afterStep`, in step order: (step, loss).
+std::vector<std::pair<std::int64_t, double>> trainingLossAfter(store::Store& store, std::int64_t roundId,
+                                                               std::int64_t afterStep);
 
 /// A run's name ("" when it has none); empty for an unknown id.
 std::optional<std::string> findRunName(store::Store& store, std::int64_t runId);

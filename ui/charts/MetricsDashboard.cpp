@@ -20,6 +20,7 @@
 
 #include "core/eval/Judges.h"
 #include "core/pipeline/DistillationRun.h"
+#include "core/pipeline/RunRepository.h"
 #include "core/store/Store.h"
 
 namespace distillery::ui {
@@ -133,11 +134,10 @@ void MetricsDashboard::fillRunBoxes() {
       compare_->addItem(tr("evaluations outside runs"), 0LL);
     }
     if (store_) {
-      store::Statement st = store_->prepare("SELECT id, coalesce(name, '') FROM runs ORDER BY id");
-      while (st.step()) {
-        const QString label = tr("#%1 %2").arg(st.columnInt64(0)).arg(QString::fromStdString(st.columnText(1)));
-        run_->addItem(label, qlonglong(st.columnInt64(0)));
-        compare_->addItem(label, qlonglong(st.columnInt64(0)));
+      for (const auto& run : pipeline::listRuns(*store_)) {
+        const QString label = tr("#%1 %2").arg(run.id).arg(QString::fromStdString(run.name));
+        run_->addItem(label, qlonglong(run.id));
+        compare_->addItem(label, qlonglong(run.id));
       }
     }
     const int runIndex = run_->findData(currentRun);

@@ -12,6 +12,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include "core/corpus/CorpusRepository.h"
 #include "core/store/Store.h"
 #include "ui/corpus/PassageView.h"
 #include "ui/widgets/HtmlDelegate.h"
@@ -123,10 +124,8 @@ CorpusBrowser::CorpusBrowser(QWidget* parent) : QWidget(parent) {
   connect(documentTable_, &QTableView::activated, this, [this](const QModelIndex& index) {
     if (!store_ || !index.isValid())
       return;
-    store::Statement st = store_->prepare("SELECT id FROM passages WHERE document_id = ?1 ORDER BY ordinal LIMIT 1");
-    st.bind(1, documents_->keyAt(index.row()));
-    if (st.step())
-      view_->showPassage(st.columnInt64(0));
+    if (const auto passage = corpus::firstPassageOfDocument(*store_, documents_->keyAt(index.row())))
+      view_->showPassage(*passage);
   });
   for (QAbstractItemModel* model :
        {static_cast<QAbstractItemModel*>(passages_), static_cast<QAbstractItemModel*>(documents_)}) {

@@ -14,6 +14,7 @@
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
+#include "core/pipeline/RunRepository.h"
 #include "core/store/Store.h"
 #include "ui/charts/TrainingLossFeed.h"
 #include "ui/jobs/JobManager.h"
@@ -279,24 +280,19 @@ void JobsPanel::refreshLoss() {
   }
   try {
     // The newest round with a training log; only rows after the last step drawn are read.
-    const std::int64_t round = store_->queryInt64("SELECT coalesce(max(round_id), 0) FROM training_log");
+    const auto latest = pipeline::latestTrainingRound(*store_);
+    const std::int64_t round = latest ? latest->roundId : 0;
     if (round != lossRound_) {
       lossRound_ = round;
       lossLastStep_ = -1;
       loss_->graph(0)->data()->clear();
-      store::Statement r = store_->prepare("SELECT run_id, round_index FROM rounds WHERE id = ?1");
-      r.bind(1, round);
-      loss_->xAxis->setLabel(r.step()
-                                 ? tr("training step (run %1, round %2)").arg(r.columnInt64(0)).arg(r.columnInt64(1))
-                                 : tr("training step"));
+      loss_->xAxis->setLabel(latest ? tr("training step (run %1, round %2)").arg(latest->runId).arg(latest->roundIndex)
+                                    : tr("training step"));
     }
-    store::Statement st =
-        store_->prepare("SELECT step, loss FROM training_log WHERE round_id = ?1 AND step > ?2 ORDER BY step");
-    st.bind(1, lossRound_).bind(2, lossLastStep_);
     bool added = false;
-    while (st.step()) {
-      lossLastStep_ = st.columnInt64(0);
-      loss_->graph(0)->addData(double(lossLastStep_), st.columnDouble(1));
+    for (const auto& [step, loss] : pipeline::trainingLossAfter(*store_, lossRound_, lossLastStep_)) {
+      lossLastStep_ = step;
+      loss_->graph(0)->addData(double(step), loss);
       added = true;
     }
     if (added || lossRound_ == 0) {

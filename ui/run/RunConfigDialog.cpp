@@ -12,7 +12,9 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include "core/corpus/CorpusRepository.h"
 #include "core/pipeline/RunConfig.h"
+#include "core/pipeline/RunRepository.h"
 #include "core/store/Store.h"
 #include "ui/settings/AppSettings.h"
 
@@ -23,13 +25,11 @@ RunConfigDialog::RunConfigDialog(store::Store& store, const AppSettings& default
   const pipeline::RunConfig d = defaults.runDefaults();
   teacher_ = d.teacher;
 
-  name_ = new QLineEdit(tr("run %1").arg(store.queryInt64("SELECT count(*) FROM runs") + 1), this);
+  name_ = new QLineEdit(tr("run %1").arg(pipeline::listRuns(store).size() + 1), this);
   corpus_ = new QComboBox(this);
-  store::Statement st = store.prepare(
-      "SELECT c.id, c.name, (SELECT count(*) FROM passages p WHERE p.corpus_id = c.id) FROM corpora c ORDER BY c.id");
-  while (st.step())
-    corpus_->addItem(tr("%1 (%2 passages)").arg(QString::fromStdString(st.columnText(1))).arg(st.columnInt64(2)),
-                     qlonglong(st.columnInt64(0)));
+  for (const auto& corpus : corpus::listCorpora(store))
+    corpus_->addItem(tr("%1 (%2 passages)").arg(QString::fromStdString(corpus.name)).arg(corpus.passages),
+                     qlonglong(corpus.id));
   student_ = new QLineEdit(QString::fromStdString(d.student), this);
   student_->setToolTip(tr("\"default\" (the embedded student), a model directory, or model:<id>"));
   const auto spin = [this](int lo, int hi, int value) {

@@ -60,17 +60,13 @@ void RunsModel::refresh() {
   QVector<Row> rows;
   if (store_) {
     try {
-      store::Statement st = store_->prepare(
-          "SELECT r.id, coalesce(r.name, ''), c.name, r.status, (SELECT count(*) FROM rounds o WHERE o.run_id = r.id "
-          "AND o.round_index > 0 AND o.last_completed_step = 'evaluate'), coalesce(json_extract(r.config_json, "
-          "'$.rounds'), 0) FROM runs r JOIN corpora c ON c.id = r.corpus_id ORDER BY r.id");
-      while (st.step())
-        rows.push_back({st.columnInt64(0),
-                        QString::fromStdString(st.columnText(1)),
-                        QString::fromStdString(st.columnText(2)),
-                        QString::fromStdString(st.columnText(3)),
-                        int(st.columnInt64(4)),
-                        int(st.columnInt64(5)),
+      for (const auto& run : pipeline::listRuns(*store_))
+        rows.push_back({run.id,
+                        QString::fromStdString(run.name),
+                        QString::fromStdString(run.corpusName),
+                        QString::fromStdString(run.status),
+                        run.roundsDone,
+                        run.roundsPlanned,
                         {}});
       pipeline::RunRepository repository(*store_);
       for (Row& row : rows) {
