@@ -97,6 +97,27 @@ std::optional<std::int64_t> tryFindQuerySetId(store::Store& store, std::int64_t 
   return std::nullopt;
 }
 
+std::vector<std::string> listFilingTypes(store::Store& store) {
+  auto select = store.prepare("SELECT DISTINCT coalesce(filing_type, '') FROM documents ORDER BY 1");
+  std::vector<std::string> types;
+  while (select.step())
+    types.push_back(select.columnText(0));
+  return types;
+}
+
+std::optional<QueryPassagePair> loadQueryPassagePair(store::Store& store, std::int64_t queryId,
+                                                     std::int64_t passageId) {
+  auto select = store.prepare(
+      "SELECT q.text, q.query_type, q.origin, p.text, coalesce(d.filing_type, ''), coalesce(d.company, ''), "
+      "coalesce(d.period, ''), coalesce(p.section, '') FROM queries q, passages p JOIN documents d ON d.id = "
+      "p.document_id WHERE q.id = ?1 AND p.id = ?2");
+  select.bind(1, queryId).bind(2, passageId);
+  if (!select.step())
+    return std::nullopt;
+  return QueryPassagePair{select.columnText(0), select.columnText(1), select.columnText(2), select.columnText(3),
+                          select.columnText(4), select.columnText(5), select.columnText(6), select.columnText(7)};
+}
+
 std::optional<std::int64_t> firstPassageOfDocument(store::Store& store, std::int64_t documentId) {
   auto select = store.prepare("SELECT id FROM passages WHERE document_id = ?1 ORDER BY ordinal LIMIT 1");
   select.bind(1, documentId);

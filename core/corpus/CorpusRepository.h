@@ -70,6 +70,20 @@ std::int64_t countPassages(store::Store& store, std::int64_t corpusId);
 QuerySetRecord loadQuerySet(store::Store& store, std::int64_t corpusId, const std::string& name);
 QuerySetRecord loadQuerySet(store::Store& store, std::int64_t querySetId);
 std::optional<std::int64_t> tryFindQuerySetId(store::Store& store, std::int64_t corpusId, const std::string& name);
+/// The filing types of the experiment's documents, sorted.
+std::vector<std::string> listFilingTypes(store::Store& store);
+
+/// A query and a passage side by side, as the pair inspector shows them.
+struct QueryPassagePair {
+  std::string queryText;
+  std::string queryType;   // question | claim | keyword | title
+  std::string queryOrigin; // imported | teacher:<model> | heuristic | human
+  std::string passageText;
+  std::string filingType, company, period, section; // of the passage's document ("" when unknown)
+};
+/// Empty when either id is unknown.
+std::optional<QueryPassagePair> loadQueryPassagePair(store::Store& store, std::int64_t queryId, std::int64_t passageId);
+
 /// A document's first passage (by ordinal); empty when it has none.
 std::optional<std::int64_t> firstPassageOfDocument(store::Store& store, std::int64_t documentId);
 

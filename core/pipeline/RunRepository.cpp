@@ -124,6 +124,23 @@ std::vector<RunSummary> listRuns(store::Store& store) {
   return runs;
 }
 
+std::vector<RoundPairs> roundsWithMinedPairs(store::Store& store, std::int64_t runId) {
+  auto select = store.prepare(
+      "SELECT r.id, r.round_index, (SELECT count(*) FROM mined_examples m WHERE m.round_id = r.id) FROM rounds r "
+      "WHERE r.run_id = ?1 ORDER BY r.round_index");
+  select.bind(1, runId);
+  std::vector<RoundPairs> rounds;
+  while (select.step())
+    rounds.push_back({select.columnInt64(0), static_cast<int>(select.columnInt64(1)), select.columnInt64(2)});
+  return rounds;
+}
+
+std::optional<std::int64_t> runOfRound(store::Store& store, std::int64_t roundId) {
+  auto select = store.prepare("SELECT run_id FROM rounds WHERE id = ?1");
+  select.bind(1, roundId);
+  return select.step() ? std::optional<std::int64_t>(select.columnInt64(0)) : std::nullopt;
+}
+
 std::optional<TrainingRound> latestTrainingRound(store::Store& store) {
   auto select = store.prepare("SELECT r.id, r.run_id, r.round_index FROM rounds r WHERE r.id = (SELECT max(round_id) "
                               "FROM training_log)");

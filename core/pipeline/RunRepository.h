@@ -66,6 +66,17 @@ struct RunSummary {
 /// Every run, in id order.
 std::vector<RunSummary> listRuns(store::Store& store);
 
+/// A run's rounds with the number of pairs mined in each, by round index: what the pair inspector offers.
+struct RoundPairs {
+  std::int64_t roundId = 0;
+  int roundIndex = 0;
+  std::int64_t minedPairs = 0;
+};
+std::vector<RoundPairs> roundsWithMinedPairs(store::Store& store, std::int64_t runId);
+
+/// The run a round (rounds.id) belongs to; empty for an unknown id.
+std::optional<std::int64_t> runOfRound(store::Store& store, std::int64_t roundId);
+
 /// The round (rounds.id) that logged training last, with its run and index; empty before any training.
 struct TrainingRound {
   std::int64_t roundId = 0;

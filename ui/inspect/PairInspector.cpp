@@ -14,6 +14,8 @@
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
+#include "core/corpus/CorpusRepository.h"
+#include "core/pipeline/RunRepository.h"
 #include "core/store/Store.h"
 #include "core/teacher/JudgmentCache.h"
 
@@ -196,9 +198,8 @@ void PairInspector::refresh() {
     filingType_->clear();
     filingType_->addItem(tr("any filing type"), QString());
     if (store_) {
-      store::Statement st = store_->prepare("SELECT DISTINCT filing_type FROM documents ORDER BY 1");
-      while (st.step())
-        filingType_->addItem(qstr(st.columnText(0)), qstr(st.columnText(0)));
+      for (const std::string& type : corpus::listFilingTypes(*store_))
+        filingType_->addItem(qstr(type), qstr(type));
     }
     filingType_->setCurrentIndex(std::max(0, filingType_->findData(current)));
   }
@@ -211,10 +212,8 @@ void PairInspector::fillRuns() {
     const QSignalBlocker block(run_);
     run_->clear();
     if (store_) {
-      store::Statement st = store_->prepare("SELECT id, coalesce(name, ''), status FROM runs ORDER BY id");
-      while (st.step())
-        run_->addItem(tr("#%1 %2 (%3)").arg(st.columnInt64(0)).arg(qstr(st.columnText(1)), qstr(st.columnText(2))),
-                      qlonglong(st.columnInt64(0)));
+      for (const auto& run : pipeline::listRuns(*store_))
+        run_->addItem(tr("#%1 %2 (%3)").arg(run.id).arg(qstr(run.name), qstr(run.status)), qlonglong(run.id));
     }
     const int index = run_->findData(current);
     run_->setCurrentIndex(index >= 0 ? index : run_->count() - 1); // newest run by default
@@ -230,13 +229,10 @@ void PairInspector::fillRounds() {
     const QSignalBlocker block(round_);
     round_->clear();
     if (store_) {
-      store::Statement st = store_->prepare(
-          "SELECT r.id, r.round_index, (SELECT count(*) FROM mined_examples m WHERE m.round_id = r.id) FROM rounds r "
-          "WHERE r.run_id = ?1 ORDER BY r.round_index");
-      st.bind(1, static_cast<std::int64_t>(run_->currentData().toLongLong()));
-      while (st.step())
-        round_->addItem(tr("round %1 (%2 pairs)").arg(st.columnInt64(1)).arg(st.columnInt64(2)),
-                        qlonglong(st.columnInt64(0)));
+      for (const auto& round :
+           pipeline::roundsWithMinedPairs(*store_, static_cast<std::int64_t>(run_->currentData().toLongLong())))
+        round_->addItem(tr("round %1 (%2 pairs)").arg(round.roundIndex).arg(round.minedPairs),
+                        qlonglong(round.roundId));
     }
     const int index = followLatest ? -1 : round_->findData(current);
     round_->setCurrentIndex(index >= 0 ? index : round_->count() - 1);
@@ -247,9 +243,7 @@ void PairInspector::fillRounds() {
 void PairInspector::selectRound(std::int64_t roundId) {
   if (!store_)
     return;
-  store::Statement st = store_->prepare("SELECT run_id FROM rounds WHERE id = ?1");
-  st.bind(1, roundId);
-  const std::int64_t runId = st.step() ? st.columnInt64(0) : 0;
+  const std::int64_t runId = pipeline::runOfRound(*store_, roundId).value_or(0);
   run_->setCurrentIndex(run_->findData(qlonglong(runId)));
   round_->setCurrentIndex(round_->findData(qlonglong(roundId)));
 }
@@ -306,23 +300,20 @@ void PairInspector::showPair(int row) {
   if (!store_ || shownQuery_ == 0)
     return;
   try {
-    store::Statement st = store_->prepare(
-        "SELECT q.text, q.query_type, q.origin, p.text, d.filing_type, d.company, d.period, p.section FROM queries q, "
-        "passages p JOIN documents d ON d.id = p.document_id WHERE q.id = ?1 AND p.id = ?2");
-    st.bind(1, shownQuery_).bind(2, shownPassage_);
-    if (!st.step())
+    const auto pair = corpus::loadQueryPassagePair(*store_, shownQuery_, shownPassage_);
+    if (!pair)
       return;
-    const QString query = qstr(st.columnText(0));
+    const QString query = qstr(pair->queryText);
     shownQueryText_ = query;
     queryView_->setHtml(tr("<h4>Query %1</h4><p>%2</p><p style=\"color:gray\">%3, %4</p>")
                             .arg(shownQuery_)
-                            .arg(highlightQueryTerms(query, query), qstr(st.columnText(1)).toHtmlEscaped(),
-                                 qstr(st.columnText(2)).toHtmlEscaped()));
+                            .arg(highlightQueryTerms(query, query), qstr(pair->queryType).toHtmlEscaped(),
+                                 qstr(pair->queryOrigin).toHtmlEscaped()));
     passageView_->setHtml(tr("<h4>Passage %1</h4><p style=\"color:gray\">%2 · %3 · %4 · %5</p><p>%6</p>")
                               .arg(shownPassage_)
-                              .arg(qstr(st.columnText(4)).toHtmlEscaped(), qstr(st.columnText(5)).toHtmlEscaped(),
-                                   qstr(st.columnText(6)).toHtmlEscaped(), qstr(st.columnText(7)).toHtmlEscaped(),
-                                   highlightQueryTerms(qstr(st.columnText(3)), query)));
+                              .arg(qstr(pair->filingType).toHtmlEscaped(), qstr(pair->company).toHtmlEscaped(),
+                                   qstr(pair->period).toHtmlEscaped(), qstr(pair->section).toHtmlEscaped(),
+                                   highlightQueryTerms(qstr(pair->passageText), query)));
     if (const auto j = teacher::findPairJudgment(*store_, shownQuery_, shownPassage_)) {
       const bool heuristic = j->teacherKind == "heuristic";
       teacher_->setHtml(tr("<h4>Teacher: grade %1</h4><p style=\"color:gray\">%2 %3, prompt %4, %5</p>"
