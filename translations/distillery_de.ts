@@ -1199,6 +1199,10 @@ Verwenden Sie Datei &gt; Neues Experiment oder Datei &gt; Experiment öffnen.</t
             <source>%1: %2 of %3</source>
             <translation>%1: %2 von %3</translation>
         </message>
+        <message>
+            <source>%1 (qrels)</source>
+            <translation>%1 (qrels)</translation>
+        </message>
     </context>
     <context>
         <name>distillery::ui::QueryComparison</name>

@@ -115,8 +115,9 @@ std::vector<PassageHit> CorpusSearcher::search(const std::string& query, const S
   return out;
 }
 
-// Each hit's document and text, and the grade stored for this query text: a person's label, else the teacher's
-// latest successful judgment (keyed as the judgment cache keys it: query text and the passage's content hash).
+// Each hit's document and text, and the grade stored for this query text: a person's label, else a query set's
+// qrels for the hit's record, else the teacher's latest successful judgment (keyed as the judgment cache keys it:
+// query text and the passage's content hash).
 void CorpusSearcher::describe(const std::string& query, std::vector<PassageHit>& hits) {
   std::unordered_map<std::int64_t, int> labels;
   store::Statement human = store_.prepare(
@@ -125,6 +126,14 @@ void CorpusSearcher::describe(const std::string& query, std::vector<PassageHit>&
   human.bind(1, query);
   while (human.step())
     labels[human.columnInt64(0)] = static_cast<int>(human.columnInt64(1)); // the latest label wins
+  // The qrels of the corpus's query sets holding this query text (record key -> grade; the first set's, by id).
+  std::unordered_map<std::string, int> qrels;
+  store::Statement judged = store_.prepare(
+      "SELECT r.record_key, r.grade FROM qrels r JOIN queries q ON q.id = r.query_id JOIN query_sets s ON s.id = "
+      "q.query_set_id WHERE q.text = ?1 AND s.corpus_id = ?2 ORDER BY s.id DESC, q.id DESC");
+  judged.bind(1, query).bind(2, corpusId_);
+  while (judged.step())
+    qrels[judged.columnText(0)] = static_cast<int>(judged.columnInt64(1)); // the earliest set's grade is written last
   store::Statement passage =
       store_.prepare("SELECT p.record_key, p.text, d.external_id, coalesce(d.filing_type, ''), coalesce(d.company, '') "
                      "FROM passages p JOIN documents d ON d.id = p.document_id WHERE p.id = ?1");
@@ -143,6 +152,11 @@ void CorpusSearcher::describe(const std::string& query, std::vector<PassageHit>&
     if (const auto label = labels.find(hit.passageId); label != labels.end()) {
       hit.grade = label->second;
       hit.gradedBy = HitGradeSource::Human;
+      continue;
+    }
+    if (const auto grade = qrels.find(hit.recordKey); grade != qrels.end()) {
+      hit.grade = grade->second;
+      hit.gradedBy = HitGradeSource::QuerySet;
       continue;
     }
     teacher.bind(1, query).bind(2, contentHash(hit.text));

@@ -38,11 +38,13 @@ struct SearchOptions {
   std::stop_token stop;
 };
 
-/// Who graded a hit for this query: a person's label wins over the teacher's judgment.
-enum class HitGradeSource { None, Teacher, Human };
+/// Who graded a hit for this query: a person's spot-check label first, then the judgments of a query set that holds
+/// the query (the qrels an evaluation scores against: imported, gold or a run's held-out pool), then the teacher's.
+enum class HitGradeSource { None, Teacher, QuerySet, Human };
 inline constexpr EnumName<HitGradeSource> kHitGradeSourceNames[] = {
     {.value = HitGradeSource::None, .name = "unjudged"},
     {.value = HitGradeSource::Teacher, .name = "teacher"},
+    {.value = HitGradeSource::QuerySet, .name = "qrels"},
     {.value = HitGradeSource::Human, .name = "human"},
 };
 constexpr std::span<const EnumName<HitGradeSource>> enumNames(HitGradeSource) {

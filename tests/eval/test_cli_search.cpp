@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <map>
 
 #include "core/store/Store.h"
 #include "core/util/Hash.h"
@@ -142,6 +143,37 @@ private slots:
     // Another query text shares none of these grades.
     for (const auto& hit : hits(search({"--query", "dividend per share", "--k", "3"})))
       QCOMPARE(hit.toObject()["graded_by"].toString(), QStringLiteral("unjudged"));
+  }
+
+  void aStoredQuerysQrelsGradeItsHits() {
+    // The demo's first test query and its judged records: each hit of a judged record shows the qrels' grade.
+    std::string text;
+    std::map<std::string, int> judged;
+    {
+      auto s = store::Store::open(demo_.toStdString(), store::OpenMode::MustExist);
+      auto query = s.prepare("SELECT q.id, q.text FROM queries q JOIN qrels r ON r.query_id = q.id WHERE r.grade >= 2 "
+                             "ORDER BY q.id LIMIT 1");
+      QVERIFY(query.step());
+      text = query.columnText(1);
+      auto grades = s.prepare("SELECT record_key, grade FROM qrels WHERE query_id = ?1");
+      grades.bind(1, query.columnInt64(0));
+      while (grades.step())
+        judged[grades.columnText(0)] = static_cast<int>(grades.columnInt64(1));
+    }
+    const QJsonArray list = hits(search({"--query", QString::fromStdString(text), "--k", "10"}));
+    int graded = 0;
+    for (const auto& value : list) {
+      const QJsonObject hit = value.toObject();
+      const auto it = judged.find(hit["record"].toString().toStdString());
+      if (it == judged.end()) {
+        QVERIFY(hit["graded_by"].toString() != QStringLiteral("qrels"));
+        continue;
+      }
+      QCOMPARE(hit["graded_by"].toString(), QStringLiteral("qrels"));
+      QCOMPARE(hit["grade"].toInt(), it->second);
+      ++graded;
+    }
+    QVERIFY(graded > 0); // BM25 finds at least one judged record of the demo's own query
   }
 
   void denseRetrievalFindsAPassageFromItsOwnText() {

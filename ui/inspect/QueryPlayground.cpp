@@ -37,8 +37,14 @@ enum TableColumn { Rank, Move, Score, Grade, FilingType, Document, Passage, Colu
 QString gradeText(const eval::PassageHit& hit) {
   if (!hit.grade)
     return QObject::tr("unjudged");
-  return hit.gradedBy == eval::HitGradeSource::Human ? QObject::tr("%1 (yours)").arg(*hit.grade)
-                                                     : QObject::tr("%1 (teacher)").arg(*hit.grade);
+  switch (hit.gradedBy) {
+  case eval::HitGradeSource::Human:
+    return QObject::tr("%1 (yours)").arg(*hit.grade);
+  case eval::HitGradeSource::QuerySet:
+    return QObject::tr("%1 (qrels)").arg(*hit.grade);
+  default:
+    return QObject::tr("%1 (teacher)").arg(*hit.grade);
+  }
 }
 
 QString moveText(const std::optional<int>& move) {
