@@ -196,6 +196,36 @@ private slots:
     }
   }
 
+  void compareCountsEveryQueryOfTwoDemoEvaluations() {
+    // BM25 against the default student on the demo's test queries, compared by evaluation id.
+    const QStringList eval{"eval",        "--store", demo_,     "--corpus", "demo",
+                           "--query-set", "demo",    "--split", "test",     "--json"};
+    const auto bm25 = runCli(eval + QStringList{"--retriever", "bm25"});
+    QVERIFY2(bm25.exitCode == 0, bm25.err.constData());
+    const auto dense = runCli(eval + QStringList{"--retriever", "dense", "--model", "default"});
+    QVERIFY2(dense.exitCode == 0, dense.err.constData());
+    const auto result =
+        runCli({"compare", "--store", demo_, "--json", "--run",
+                QStringLiteral("evaluation:%1").arg(static_cast<qint64>(bm25.json()["run_id"].toDouble())), "--run",
+                QStringLiteral("evaluation:%1").arg(static_cast<qint64>(dense.json()["run_id"].toDouble()))});
+    QVERIFY2(result.exitCode == 0, result.err.constData());
+    const QJsonObject counts = result.json()["counts"].toObject();
+    const QJsonObject all = counts["ALL"].toObject();
+    const int queries = bm25.json()["metrics"].toObject()["ALL"].toObject()["queries"].toInt();
+    QCOMPARE(all["improved"].toInt() + all["unchanged"].toInt() + all["degraded"].toInt(), queries);
+    QCOMPARE(result.json()["queries"].toArray().size(), queries);
+    // Each filing type's counts add up to the ALL line, and each row's diff is B - A.
+    int sum = 0;
+    for (auto it = counts.begin(); it != counts.end(); ++it)
+      if (it.key() != QStringLiteral("ALL"))
+        sum += it->toObject()["improved"].toInt() + it->toObject()["unchanged"].toInt() +
+               it->toObject()["degraded"].toInt();
+    QCOMPARE(sum, queries);
+    for (const auto& row : result.json()["queries"].toArray())
+      QVERIFY(std::abs(row.toObject()["diff"].toDouble() -
+                       (row.toObject()["b"].toDouble() - row.toObject()["a"].toDouble())) < 1e-12);
+  }
+
   void badSearchesAreRefusedWithTheReason() {
     const auto empty = search({"--query", "   "});
     QVERIFY(empty.exitCode != 0);

@@ -139,10 +139,14 @@ private slots:
   void denseColumnComparesWithBm25() {
     choose(0, "BM25");
     choose(1, QStringLiteral("Dense: tiny (model %1)").arg(modelId_));
-    playground_->retrieverBox(2)->setCurrentIndex(0);
+    choose(2, QStringLiteral("Hybrid: tiny + BM25 (model %1)").arg(modelId_));
     QVERIFY(searchFor(QString::fromStdString(kTexts[2])));
     const auto& hits = playground_->hits();
+    for (int c = 0; c < QueryPlayground::kColumns; ++c) // three columns filled
+      QCOMPARE(playground_->resultTable(c)->rowCount(), static_cast<int>(hits[static_cast<std::size_t>(c)].size()));
+    QVERIFY(!hits[2].empty());
     QCOMPARE(hits[1].front().passageId, passages_[2]); // its own text
+    QCOMPARE(hits[2].front().passageId, passages_[2]); // first for both retrievers, so first fused too
     // BM25 finds only the passages sharing a word; a dense hit BM25 did not return is new, the others moved by the
     // difference of their ranks.
     for (std::size_t r = 0; r < hits[1].size(); ++r) {
