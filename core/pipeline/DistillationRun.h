@@ -1,7 +1,7 @@
 #pragma once
-// A distillation run end to end (see ../shared/DESIGN.md): round 0 evaluates the base student and BM25; each
-// later round synthesises queries with the teacher, keeps those whose source passage the student finds in its
-// top filter_top_k, retrieves K candidates, has the teacher judge them, mines hard positives and negatives,
+// A distillation run end to end (docs/ARCHITECTURE.md, "The data walk of a round"): round 0 evaluates the base student
+// and BM25; each later round synthesises queries with the teacher, keeps those whose source passage the student finds
+// in its top filter_top_k, retrieves K candidates, has the teacher judge them, mines hard positives and negatives,
 // trains the student and evaluates it on the held-out queries. Each step commits its results together with the
 // round's last_completed_step, so a killed process resumes at the step in flight, and teacher calls already
 // made are read back from the judgment cache instead of being paid for twice. A caller may also advance a run
@@ -41,15 +41,15 @@ struct RunEnvironment {
 
 /// The step a run executes next: the first step not yet completed of its first unfinished round.
 struct PendingStep {
-  int round = 0;
-  RoundStep step = RoundStep::None;
+  int round = 0;                    // 0 (baseline) .. config.rounds
+  RoundStep step = RoundStep::None; // the step of that round not yet completed
 };
 /// "round 1: judge", "round 0: baseline evaluation" (round 0 synthesises only a held-out set, then evaluates).
 std::string describe(const PendingStep& step);
 
 struct RoundMetrics {
-  int round = 0;
-  std::optional<std::int64_t> modelId;
+  int round = 0;                            // 0 (baseline) .. config.rounds
+  std::optional<std::int64_t> modelId;      // models.id of this round's student; none when the round stored none
   eval::MetricsTable dense;                 // the student's evaluation on the held-out queries
   std::int64_t denseEvaluationId = 0;       // its evaluations.id (per-query rows and rankings, e.g. QueryChanges.h)
   std::optional<eval::MetricsTable> bm25;   // round 0 only
@@ -60,10 +60,10 @@ struct RoundMetrics {
 };
 
 struct RunOutcome {
-  std::int64_t runId = 0;
-  std::string status; // completed | paused | failed | running
-  std::vector<RoundMetrics> rounds;
-  std::optional<PendingStep> next; // what a resumed call does first; none when the run is complete
+  std::int64_t runId = 0;           // runs.id
+  std::string status;               // completed | paused | failed | running
+  std::vector<RoundMetrics> rounds; // one per evaluated round, by round number
+  std::optional<PendingStep> next;  // what a resumed call does first; none when the run is complete
 };
 
 /// Records a new run of corpus with config (its software version and seed too). InputError for an unknown corpus.
