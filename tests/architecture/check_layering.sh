@@ -19,7 +19,6 @@ fi
 allowed="ui/charts/MetricsData.cpp
 ui/charts/RunReport.cpp
 ui/corpus/CorpusModels.cpp
-ui/corpus/PassageView.cpp
 ui/inspect/PairModels.cpp"
 with_sql=$(grep -rlE '"(SELECT|INSERT|UPDATE|DELETE|WITH|CREATE) |\.prepare\(|store\(\)\.exec\(|->exec\("' ui | sort)
 if extra=$(comm -23 <(echo "$with_sql") <(echo "$allowed" | sort) | grep .); then

@@ -159,6 +159,17 @@ private slots:
     QVERIFY(plain.contains(QStringLiteral("Supply chain disruptions")));   // and the next one
     view.showPassage(view.nextId());
     QCOMPARE(view.passageId(), id + 1);
+
+    // A judgment of the same text made through the cache for another query (no passage id recorded) shows too:
+    // judgments are keyed by the passage's content, as the cache keys them.
+    store_->exec("INSERT INTO judgments(teacher_kind, teacher_model, prompt_version, query_text, passage_hash, status, "
+                 "grade, created_at) SELECT 'heuristic', 'h', 'v2', 'judged through the cache', content_hash, 'ok', 2, "
+                 "'now' FROM passages WHERE id = " +
+                 std::to_string(id));
+    view.showPassage(id);
+    QVERIFY(view.toPlainText().contains(QStringLiteral("Judgments (2)")));
+    QVERIFY(view.toPlainText().contains(QStringLiteral("judged through the cache")));
+    store_->exec("DELETE FROM judgments WHERE query_text = 'judged through the cache'");
   }
 
   void browserWidgetAppliesFiltersAndSearch() {

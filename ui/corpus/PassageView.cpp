@@ -2,8 +2,10 @@
 
 #include <QUrl>
 
-#include <functional>
+#include <optional>
+#include <vector>
 
+#include "core/corpus/PassageDossier.h"
 #include "core/store/Store.h"
 #include "ui/corpus/CorpusModels.h"
 
@@ -16,8 +18,8 @@ QString q(const std::string& s) {
   return QString::fromStdString(s).toHtmlEscaped();
 }
 
-QString gradeText(const store::Statement& st, int column) {
-  return st.columnIsNull(column) ? QStringLiteral("–") : QString::number(st.columnInt64(column));
+template <typename Number> QString gradeText(const std::optional<Number>& value) {
+  return value ? QString::number(*value) : QStringLiteral("–");
 }
 
 } // namespace
@@ -48,111 +50,71 @@ void PassageView::showPassage(std::int64_t passageId, const QString& search) {
 }
 
 QString PassageView::buildHtml(std::int64_t passageId, const QString& search) {
-  store::Store& store = *store_;
-  store::Statement p = store.prepare(
-      "SELECT p.id, p.document_id, p.ordinal, p.section, p.text, p.token_count, p.record_key, d.filing_type, "
-      "d.company, d.period, coalesce(d.title, d.external_id, ''), d.filing_date "
-      "FROM passages p JOIN documents d ON d.id = p.document_id WHERE p.id = ?1");
-  p.bind(1, passageId);
-  if (!p.step())
+  const auto d = corpus::loadPassageDossier(*store_, passageId, ftsQueryFromUserText(search).toStdString(), kListLimit);
+  if (!d)
     return QStringLiteral("<p>%1</p>").arg(tr("Passage %1 does not exist.").arg(passageId));
   passageId_ = passageId;
-  const std::int64_t documentId = p.columnInt64(1);
-  const std::int64_t ordinal = p.columnInt64(2);
-  const std::string recordKey = p.columnText(6);
-  QString text = q(p.columnText(4));
-  const QString fts = ftsQueryFromUserText(search);
-  if (!fts.isEmpty()) {
-    store::Statement h = store.prepare(
-        "SELECT highlight(passages_fts, 0, char(2), char(3)) FROM passages_fts WHERE passages_fts MATCH ?1 AND "
-        "rowid = ?2");
-    h.bind(1, fts.toStdString()).bind(2, passageId);
-    if (h.step())
-      text = markedTextToHtml(QString::fromStdString(h.columnText(0)));
-  }
+  const QString text = d->highlighted ? markedTextToHtml(QString::fromStdString(*d->highlighted)) : q(d->text);
 
   QString html;
-  html += QStringLiteral("<h3>%1</h3>")
-              .arg(q(p.columnText(10)).isEmpty() ? tr("Document %1").arg(documentId) : q(p.columnText(10)));
+  html += QStringLiteral("<h3>%1</h3>").arg(d->title.empty() ? tr("Document %1").arg(d->documentId) : q(d->title));
   html += QStringLiteral("<p><b>%1</b> · %2 · %3 · %4<br/>%5</p>")
-              .arg(q(p.columnText(7)), q(p.columnText(8)), q(p.columnText(9)), q(p.columnText(11)),
+              .arg(q(d->filingType), q(d->company), q(d->period), q(d->filingDate),
                    tr("Passage %1, position %2, section \"%3\", %4 tokens, record key %5")
                        .arg(passageId)
-                       .arg(ordinal)
-                       .arg(q(p.columnText(3)))
-                       .arg(p.columnInt64(5))
-                       .arg(q(recordKey)));
-
-  const auto neighbour = [&](std::int64_t at, std::int64_t& id) {
-    store::Statement n = store.prepare("SELECT id, text FROM passages WHERE document_id = ?1 AND ordinal = ?2");
-    n.bind(1, documentId).bind(2, at);
-    if (!n.step())
-      return QString();
-    id = n.columnInt64(0);
-    return QString::fromStdString(n.columnText(1));
-  };
-  const QString previous = neighbour(ordinal - 1, previousId_);
-  const QString next = neighbour(ordinal + 1, nextId_);
-  if (previousId_)
+                       .arg(d->ordinal)
+                       .arg(q(d->section))
+                       .arg(d->tokenCount)
+                       .arg(q(d->recordKey)));
+  previousId_ = d->previous ? d->previous->id : 0;
+  nextId_ = d->next ? d->next->id : 0;
+  if (d->previous)
     html += QStringLiteral("<p style=\"color:#777\"><a href=\"passage:%1\">%2</a> %3</p>")
                 .arg(previousId_)
-                .arg(tr("◀ previous"), previous.right(400).toHtmlEscaped());
+                .arg(tr("◀ previous"), QString::fromStdString(d->previous->text).right(400).toHtmlEscaped());
   html += QStringLiteral("<p style=\"border-left:3px solid #3a7; padding-left:6px\">%1</p>").arg(text);
-  if (nextId_)
+  if (d->next)
     html += QStringLiteral("<p style=\"color:#777\">%1 <a href=\"passage:%2\">%3</a></p>")
-                .arg(next.left(400).toHtmlEscaped())
+                .arg(QString::fromStdString(d->next->text).left(400).toHtmlEscaped())
                 .arg(nextId_)
                 .arg(tr("next ▶"));
 
-  const auto table = [&](const QString& title, const QStringList& headers, store::Statement& st, int columns,
-                         const std::function<QString(store::Statement&, int)>& cell) {
-    QString rows;
-    int count = 0;
-    while (st.step() && count < kListLimit) {
-      ++count;
-      rows += QStringLiteral("<tr>");
-      for (int c = 0; c < columns; ++c)
-        rows += QStringLiteral("<td>%1</td>").arg(cell(st, c));
-      rows += QStringLiteral("</tr>");
-    }
-    html += QStringLiteral("<h4>%1 (%2)</h4>").arg(title).arg(count);
-    if (count == 0)
+  const auto table = [&](const QString& title, const QStringList& headers, const std::vector<QStringList>& rows) {
+    html += QStringLiteral("<h4>%1 (%2)</h4>").arg(title).arg(rows.size());
+    if (rows.empty())
       return;
     html += QStringLiteral("<table border=\"1\" cellspacing=\"0\" cellpadding=\"3\"><tr>");
     for (const QString& h : headers)
       html += QStringLiteral("<th>%1</th>").arg(h);
-    html += QStringLiteral("</tr>") + rows + QStringLiteral("</table>");
+    html += QStringLiteral("</tr>");
+    for (const QStringList& row : rows) {
+      html += QStringLiteral("<tr>");
+      for (const QString& cell : row)
+        html += QStringLiteral("<td>%1</td>").arg(cell);
+      html += QStringLiteral("</tr>");
+    }
+    html += QStringLiteral("</table>");
   };
-  const auto textCell = [](store::Statement& st, int c) { return q(st.columnText(c)); };
 
-  store::Statement queries = store.prepare(
-      "SELECT q.id, q.text, q.query_type, 'source', q.split FROM queries q WHERE q.source_passage_id = ?1 "
-      "UNION SELECT q.id, q.text, q.query_type, 'qrel grade ' || r.grade, q.split FROM qrels r "
-      "JOIN queries q ON q.id = r.query_id JOIN passages p ON p.id = ?1 AND p.record_key = r.record_key "
-      "JOIN query_sets s ON s.id = q.query_set_id AND s.corpus_id = p.corpus_id ORDER BY 1");
-  queries.bind(1, passageId);
-  table(tr("Queries"), {tr("ID"), tr("Query"), tr("Type"), tr("Relation"), tr("Split")}, queries, 5, textCell);
-
-  store::Statement judgments = store.prepare(
-      "SELECT query_text, grade, teacher_model, prompt_version, coalesce(rationale, failure_reason, ''), status "
-      "FROM judgments WHERE passage_id = ?1 ORDER BY id");
-  judgments.bind(1, passageId);
-  table(tr("Judgments"), {tr("Query"), tr("Grade"), tr("Teacher"), tr("Prompt"), tr("Rationale"), tr("Status")},
-        judgments, 6, [](store::Statement& st, int c) { return c == 1 ? gradeText(st, c) : q(st.columnText(c)); });
-
-  store::Statement mined = store.prepare(
-      "SELECT r.run_id, r.round_index, q.text, m.kind, m.grade, m.student_rank, m.rank_after FROM mined_examples m "
-      "JOIN rounds r ON r.id = m.round_id JOIN queries q ON q.id = m.query_id WHERE m.passage_id = ?1 "
-      "ORDER BY r.run_id, r.round_index, m.id");
-  mined.bind(1, passageId);
+  std::vector<QStringList> rows;
+  for (const auto& r : d->queries)
+    rows.push_back({QString::number(r.id), q(r.text), q(r.type), q(r.relation), q(r.split)});
+  table(tr("Queries"), {tr("ID"), tr("Query"), tr("Type"), tr("Relation"), tr("Split")}, rows);
+  rows.clear();
+  for (const auto& r : d->judgments)
+    rows.push_back(
+        {q(r.query), gradeText(r.grade), q(r.teacherModel), q(r.promptVersion), q(r.rationale), q(r.status)});
+  table(tr("Judgments"), {tr("Query"), tr("Grade"), tr("Teacher"), tr("Prompt"), tr("Rationale"), tr("Status")}, rows);
+  rows.clear();
+  for (const auto& r : d->mined)
+    rows.push_back({QString::number(r.runId), QString::number(r.round), q(r.query), q(r.kind), gradeText(r.grade),
+                    gradeText(r.rankBefore), gradeText(r.rankAfter)});
   table(tr("Mined pairs"),
-        {tr("Run"), tr("Round"), tr("Query"), tr("Kind"), tr("Grade"), tr("Rank before"), tr("Rank after")}, mined, 7,
-        [](store::Statement& st, int c) { return c >= 4 ? gradeText(st, c) : q(st.columnText(c)); });
-
-  store::Statement labels = store.prepare("SELECT q.text, h.grade, h.note, h.labelled_at FROM human_labels h "
-                                          "JOIN queries q ON q.id = h.query_id WHERE h.passage_id = ?1");
-  labels.bind(1, passageId);
-  table(tr("Human labels"), {tr("Query"), tr("Grade"), tr("Note"), tr("Labelled")}, labels, 4, textCell);
+        {tr("Run"), tr("Round"), tr("Query"), tr("Kind"), tr("Grade"), tr("Rank before"), tr("Rank after")}, rows);
+  rows.clear();
+  for (const auto& r : d->labels)
+    rows.push_back({q(r.query), QString::number(r.grade), q(r.note), q(r.labelledAt)});
+  table(tr("Human labels"), {tr("Query"), tr("Grade"), tr("Note"), tr("Labelled")}, rows);
   return html;
 }
 
