@@ -27,6 +27,23 @@ void saveHumanLabel(store::Store& store, std::int64_t queryId, std::int64_t pass
       .run();
 }
 
+bool saveHumanNote(store::Store& store, std::int64_t queryId, std::int64_t passageId, const std::string& note) {
+  store.prepare("UPDATE human_labels SET note = ?3 WHERE query_id = ?1 AND passage_id = ?2")
+      .bind(1, queryId)
+      .bind(2, passageId)
+      .bind(3, note)
+      .run();
+  return store.changes() > 0;
+}
+
+std::optional<StoredLabel> loadHumanLabel(store::Store& store, std::int64_t queryId, std::int64_t passageId) {
+  store::Statement st = store.prepare("SELECT grade, note FROM human_labels WHERE query_id = ?1 AND passage_id = ?2");
+  st.bind(1, queryId).bind(2, passageId);
+  if (!st.step())
+    return std::nullopt;
+  return StoredLabel{static_cast<int>(st.columnInt64(0)), st.columnText(1)};
+}
+
 std::int64_t labelQueryText(store::Store& store, std::int64_t corpusId, const std::string& queryText,
                             std::int64_t passageId, int grade) {
   if (queryText.find_first_not_of(" \t\r\n") == std::string::npos)

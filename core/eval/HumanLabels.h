@@ -3,6 +3,7 @@
 // teacher in mining and training (HumanGrades.h), are the gold of the agreement panel and of gold query sets
 // (GoldSet.h), and show beside every hit of the query playground.
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace distillery::store {
@@ -17,6 +18,16 @@ inline constexpr const char* kPlaygroundQuerySet = "playground";
 /// Stores (or replaces) a label. Throws InputError for a grade outside 0-3.
 void saveHumanLabel(store::Store& store, std::int64_t queryId, std::int64_t passageId, int grade,
                     const std::string& note = {});
+
+/// Replaces the note of an existing label; false when the pair has no label yet.
+bool saveHumanNote(store::Store& store, std::int64_t queryId, std::int64_t passageId, const std::string& note);
+
+struct StoredLabel {
+  int grade = 0;
+  std::string note;
+};
+/// The label of a pair, if it has one.
+std::optional<StoredLabel> loadHumanLabel(store::Store& store, std::int64_t queryId, std::int64_t passageId);
 
 /// Labels a passage for a query known only by its text (typed in the playground): the query is stored once in the
 /// corpus's "playground" query set (made when missing; split test, so no run trains on it), then labelled like any.
