@@ -3,16 +3,7 @@
 #include "core/store/Store.h"
 
 namespace distillery::corpus {
-namespace {
-
-std::optional<int> optionalInt(const store::Statement& st, int column) {
-  return st.columnIsNull(column) ? std::nullopt : std::optional<int>(static_cast<int>(st.columnInt64(column)));
-}
-std::optional<std::int64_t> optionalInt64(const store::Statement& st, int column) {
-  return st.columnIsNull(column) ? std::nullopt : std::optional<std::int64_t>(st.columnInt64(column));
-}
-
-} // namespace
+namespace {} // namespace
 
 std::optional<PassageDossier> loadPassageDossier(store::Store& store, std::int64_t passageId,
                                                  const std::string& ftsQuery, int limit) {
@@ -71,7 +62,7 @@ std::optional<PassageDossier> loadPassageDossier(store::Store& store, std::int64
       "LIMIT ?2");
   judgments.bind(1, passageId).bind(2, limit);
   while (judgments.step())
-    d.judgments.push_back({judgments.columnText(0), optionalInt(judgments, 1), judgments.columnText(2),
+    d.judgments.push_back({judgments.columnText(0), judgments.columnOptionalInt64(1), judgments.columnText(2),
                            judgments.columnText(3), judgments.columnText(4), judgments.columnText(5)});
 
   store::Statement mined = store.prepare(
@@ -81,7 +72,8 @@ std::optional<PassageDossier> loadPassageDossier(store::Store& store, std::int64
   mined.bind(1, passageId).bind(2, limit);
   while (mined.step())
     d.mined.push_back({mined.columnInt64(0), static_cast<int>(mined.columnInt64(1)), mined.columnText(2),
-                       mined.columnText(3), optionalInt(mined, 4), optionalInt64(mined, 5), optionalInt64(mined, 6)});
+                       mined.columnText(3), mined.columnOptionalInt64(4), mined.columnOptionalInt64(5),
+                       mined.columnOptionalInt64(6)});
 
   store::Statement labels = store.prepare("SELECT q.text, h.grade, h.note, h.labelled_at FROM human_labels h "
                                           "JOIN queries q ON q.id = h.query_id WHERE h.passage_id = ?1 LIMIT ?2");

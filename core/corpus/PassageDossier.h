@@ -24,14 +24,14 @@ struct PassageDossier {
   };
   struct JudgmentRow {
     std::string query;
-    std::optional<int> grade; // none when the judgment failed
+    std::optional<std::int64_t> grade; // 0-3; none when the judgment failed
     std::string teacherModel, promptVersion, rationale, status;
   };
   struct MinedRow {
     std::int64_t runId = 0;
     int round = 0;
     std::string query, kind;
-    std::optional<int> grade;
+    std::optional<std::int64_t> grade;                 // 0-3
     std::optional<std::int64_t> rankBefore, rankAfter; // the student's rank of the passage for the query
   };
   struct LabelRow {

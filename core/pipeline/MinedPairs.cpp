@@ -6,16 +6,6 @@
 namespace distillery::pipeline {
 namespace {
 
-std::optional<int> optionalInt(const store::Statement& st, int column) {
-  return st.columnIsNull(column) ? std::nullopt : std::optional<int>(static_cast<int>(st.columnInt64(column)));
-}
-std::optional<std::int64_t> optionalInt64(const store::Statement& st, int column) {
-  return st.columnIsNull(column) ? std::nullopt : std::optional<std::int64_t>(st.columnInt64(column));
-}
-std::optional<double> optionalDouble(const store::Statement& st, int column) {
-  return st.columnIsNull(column) ? std::nullopt : std::optional<double>(st.columnDouble(column));
-}
-
 // The teacher's grade of a pair carried by rows under `alias`: its judgment, else `fallback`.
 std::string teacherGrade(const std::string& alias, const std::string& fallback) {
   return "coalesce(" + teacher::teacherGradeSql(alias) + ", " + fallback + ")";
@@ -57,8 +47,9 @@ std::vector<MinedPairRow> loadMinedPairs(store::Store& store, const MinedPairFil
   std::vector<MinedPairRow> rows;
   while (st.step())
     rows.push_back({st.columnInt64(0), st.columnInt64(11), st.columnInt64(12), st.columnText(1), st.columnText(2),
-                    st.columnText(3), optionalInt(st, 4), optionalInt(st, 5), optionalInt64(st, 6),
-                    optionalInt64(st, 8), optionalDouble(st, 7), optionalDouble(st, 9), st.columnText(10)});
+                    st.columnText(3), st.columnOptionalInt64(4), st.columnOptionalInt64(5), st.columnOptionalInt64(6),
+                    st.columnOptionalInt64(8), st.columnOptionalDouble(7), st.columnOptionalDouble(9),
+                    st.columnText(10)});
   return rows;
 }
 
@@ -72,8 +63,9 @@ std::vector<LabelledPair> loadLabelledPairs(store::Store& store) {
       "h.passage_id JOIN documents d ON d.id = p.document_id ORDER BY h.id");
   std::vector<LabelledPair> pairs;
   while (st.step())
-    pairs.push_back({st.columnInt64(0), st.columnInt64(1), static_cast<int>(st.columnInt64(2)), optionalInt(st, 6),
-                     st.columnText(3), st.columnText(4), st.columnText(5), st.columnText(7), st.columnText(8)});
+    pairs.push_back({st.columnInt64(0), st.columnInt64(1), static_cast<int>(st.columnInt64(2)),
+                     st.columnOptionalInt64(6), st.columnText(3), st.columnText(4), st.columnText(5), st.columnText(7),
+                     st.columnText(8)});
   return pairs;
 }
 

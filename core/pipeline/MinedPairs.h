@@ -28,8 +28,8 @@ struct MinedPairRow {
   std::string query;
   std::string passageStart; // the first 300 bytes of the passage
   std::string kind;
-  std::optional<int> teacherGrade, humanGrade;
-  std::optional<std::int64_t> rankBefore, rankAfter; // the student's rank before and after the round's training
+  std::optional<std::int64_t> teacherGrade, humanGrade; // 0-3
+  std::optional<std::int64_t> rankBefore, rankAfter;    // the student's rank before and after the round's training
   std::optional<double> scoreBefore, scoreAfter;
   std::string filingType;
 };
@@ -41,7 +41,7 @@ std::vector<MinedPairRow> loadMinedPairs(store::Store& store, const MinedPairFil
 struct LabelledPair {
   std::int64_t queryId = 0, passageId = 0;
   int humanGrade = 0;
-  std::optional<int> teacherGrade; // none when no judgment or teacher-graded mining of the pair exists
+  std::optional<std::int64_t> teacherGrade; // 0-3; none when no judgment or teacher-graded mining of the pair exists
   std::string note, labelledAt, filingType, query, passage;
 };
 

@@ -110,6 +110,12 @@ std::optional<std::int64_t> Statement::columnOptionalInt64(int column) const {
   return columnInt64(column);
 }
 
+std::optional<double> Statement::columnOptionalDouble(int column) const {
+  if (columnIsNull(column))
+    return std::nullopt;
+  return columnDouble(column);
+}
+
 std::optional<std::string> Statement::columnOptionalText(int column) const {
   if (columnIsNull(column))
     return std::nullopt;

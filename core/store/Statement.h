@@ -45,6 +45,7 @@ public:
   bool columnIsNull(int column) const;
   std::optional<std::int64_t> columnOptionalInt64(int column) const;
   std::optional<std::string> columnOptionalText(int column) const;
+  std::optional<double> columnOptionalDouble(int column) const;
 
 private:
   sqlite3* db_ = nullptr;

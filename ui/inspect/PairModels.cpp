@@ -108,7 +108,7 @@ std::vector<GradedPair> loadGradedPairs(store::Store& store) {
   std::vector<GradedPair> pairs;
   for (const pipeline::LabelledPair& pair : pipeline::loadLabelledPairs(store))
     if (pair.teacherGrade)
-      pairs.push_back({pair.filingType, pair.humanGrade, *pair.teacherGrade});
+      pairs.push_back({pair.filingType, pair.humanGrade, static_cast<int>(*pair.teacherGrade)});
   return pairs;
 }
 
@@ -122,7 +122,8 @@ int exportLabelsJsonl(store::Store& store, const QString& path) {
     o.insert(QStringLiteral("query_id"), qint64(pair.queryId));
     o.insert(QStringLiteral("passage_id"), qint64(pair.passageId));
     o.insert(QStringLiteral("human_grade"), pair.humanGrade);
-    o.insert(QStringLiteral("teacher_grade"), pair.teacherGrade ? QJsonValue(*pair.teacherGrade) : QJsonValue());
+    o.insert(QStringLiteral("teacher_grade"),
+             pair.teacherGrade ? QJsonValue(static_cast<int>(*pair.teacherGrade)) : QJsonValue());
     o.insert(QStringLiteral("note"), qstr(pair.note));
     o.insert(QStringLiteral("labelled_at"), qstr(pair.labelledAt));
     o.insert(QStringLiteral("filing_type"), qstr(pair.filingType));
