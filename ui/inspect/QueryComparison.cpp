@@ -28,15 +28,15 @@ QTableWidgetItem* numberItem(double value) {
 }
 
 std::optional<PlaygroundRetriever> retrieverOf(const eval::EvaluationEntry& entry) {
-  if (entry.retriever == "bm25")
-    return PlaygroundRetriever{eval::RetrieverKind::Bm25, 0};
+  // "run:<file>" (an external run file) is no retriever name: nothing to retrieve with.
+  const auto kind = findEnum<eval::RetrieverKind>(entry.retriever);
+  if (!kind)
+    return std::nullopt;
+  if (*kind == eval::RetrieverKind::Bm25)
+    return PlaygroundRetriever{*kind, 0};
   if (!entry.modelId)
     return std::nullopt;
-  if (entry.retriever == "dense")
-    return PlaygroundRetriever{eval::RetrieverKind::Dense, *entry.modelId};
-  if (entry.retriever == "hybrid")
-    return PlaygroundRetriever{eval::RetrieverKind::Hybrid, *entry.modelId};
-  return std::nullopt; // an external run file: nothing to retrieve with
+  return PlaygroundRetriever{*kind, *entry.modelId};
 }
 
 } // namespace
@@ -109,7 +109,7 @@ void QueryComparison::refresh() {
     // round 0 of its run under the same retriever (or the evaluation before it).
     int b = keptB.isValid() ? b_->findData(keptB) : -1;
     for (std::size_t i = 0; i < evaluations_.size() && b < 0; ++i)
-      if (evaluations_[i].retriever == "dense")
+      if (evaluations_[i].retriever == eval::toString(eval::RetrieverKind::Dense))
         b = static_cast<int>(i);
     if (b < 0)
       b = evaluations_.empty() ? -1 : 0;
