@@ -690,10 +690,6 @@ Verwenden Sie Datei &gt; Neues Experiment oder Datei &gt; Experiment öffnen.</t
             <translation>Kein API-Schlüssel</translation>
         </message>
         <message>
-            <source>The run's teacher needs an API key, but the OS keychain gave none (%1). Enter it in Settings &gt; Preferences, or name an environment variable there.</source>
-            <translation>Der Lehrer des Laufs braucht einen API-Schlüssel, aber der Schlüsselbund des Systems lieferte keinen (%1). Geben Sie ihn unter Einstellungen &gt; Voreinstellungen ein oder nennen Sie dort eine Umgebungsvariable.</translation>
-        </message>
-        <message>
             <source>no key stored</source>
             <translation>kein Schlüssel gespeichert</translation>
         </message>
@@ -712,6 +708,25 @@ Verwenden Sie Datei &gt; Neues Experiment oder Datei &gt; Experiment öffnen.</t
         <message>
             <source>Query comparison</source>
             <translation>Anfragevergleich</translation>
+        </message>
+        <message>
+            <source>The run's teacher</source>
+            <translation>Der Lehrer des Laufs</translation>
+        </message>
+        <message>
+            <source>%1 needs an API key, but the OS keychain gave none (%2). Enter it in Settings &gt; Preferences, or name an environment variable there.</source>
+            <translation>%1 braucht einen API-Schlüssel, aber der Schlüsselbund des Systems lieferte keinen (%2). Geben Sie ihn unter Einstellungen &gt; Voreinstellungen ein oder nennen Sie dort eine Umgebungsvariable.</translation>
+        </message>
+        <message>
+            <source>The teacher</source>
+            <translation>Der Lehrer</translation>
+        </message>
+        <message numerus="yes">
+            <source>Judge %n passage(s) for "%1"</source>
+            <translation>
+                <numerusform>%n Passage für „%1“ bewerten</numerusform>
+                <numerusform>%n Passagen für „%1“ bewerten</numerusform>
+            </translation>
         </message>
         <message>
             <source>Distillery experiments (*.distillery *.db *.sqlite);;All files (*)</source>
@@ -1392,6 +1407,21 @@ Verwenden Sie Datei &gt; Neues Experiment oder Datei &gt; Experiment öffnen.</t
         <message>
             <source>Stored your grade %1 for this query and passage.</source>
             <translation>Ihre Note %1 für diese Anfrage und Passage ist gespeichert.</translation>
+        </message>
+        <message>
+            <source>Judge these</source>
+            <translation>Diese bewerten</translation>
+        </message>
+        <message>
+            <source>Ask the teacher set in Settings to grade the shown hits nobody has judged yet, as a background job; pairs it judged before are read back, not paid for again</source>
+            <translation>Lässt den in den Einstellungen gewählten Lehrer die gezeigten, noch unbewerteten Treffer als Hintergrundauftrag bewerten; schon bewertete Paare werden gelesen, nicht erneut bezahlt</translation>
+        </message>
+        <message numerus="yes">
+            <source>Asked the teacher about %n unjudged hit(s); grades fill in as they arrive (progress in Jobs).</source>
+            <translation>
+                <numerusform>Den Lehrer zu %n unbewerteten Treffer gefragt; die Noten erscheinen, sobald sie eintreffen (Fortschritt unter Aufträge).</numerusform>
+                <numerusform>Den Lehrer zu %n unbewerteten Treffern gefragt; die Noten erscheinen, sobald sie eintreffen (Fortschritt unter Aufträge).</numerusform>
+            </translation>
         </message>
     </context>
     <context>

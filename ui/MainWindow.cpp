@@ -19,6 +19,7 @@
 #include "core/corpus/CorpusImporter.h"
 #include "core/corpus/CorpusRepository.h"
 #include "core/corpus/demo/DemoCorpus.h"
+#include "core/eval/QueryChanges.h"
 #include "core/model/EncoderFactory.h"
 #include "core/pipeline/DistillationRun.h"
 #include "core/pipeline/RunRepository.h"
@@ -168,6 +169,7 @@ void MainWindow::createPanels() {
             playground->raise();
             playground_->showQuery(text, columns);
           });
+  connect(playground_, &QueryPlayground::judgeRequested, this, &MainWindow::judgeInBackground);
   connect(playground_, &QueryPlayground::passageActivated, this, [this, corpus](std::int64_t passageId) {
     corpus_->passageView()->showPassage(passageId);
     corpus->raise();
@@ -505,41 +507,80 @@ JobRunner* MainWindow::startRun(std::int64_t runId, int maxSteps, std::optional<
 JobRunner* MainWindow::launchRun(std::int64_t runId, int maxSteps) {
   if (!session_->isOpen())
     return nullptr;
-  const AppSettings settings = AppSettings::load();
   bool needsKey = false;
   try {
-    // A remote teacher that names no environment variable takes its key from the keychain, if the user keeps it
-    // there. Read unparsed, as stored: the run's own parse reports a config it cannot use.
+    // Read unparsed, as stored: the run's own parse reports a config it cannot use.
     if (const auto config = pipeline::storedRunConfig(session_->store(), runId); config && config->is_object()) {
       const nlohmann::json teacher = config->value("teacher", nlohmann::json::object());
       needsKey = teacher.is_object() && teacher.value("kind", std::string("heuristic")) != "heuristic" &&
-                 teacher.value("api_key_env", std::string()).empty() &&
-                 settings.keySource == AppSettings::KeySource::Keychain;
+                 teacher.value("api_key_env", std::string()).empty();
     }
   } catch (const std::exception&) {
   }
-  if (!needsKey)
-    return startRun(runId, maxSteps);
+  return withTeacherKey(needsKey, tr("The run's teacher"), [this, runId, maxSteps](std::optional<std::string> key) {
+    return startRun(runId, maxSteps, std::move(key));
+  });
+}
+
+JobRunner* MainWindow::withTeacherKey(bool needsKey, const QString& who,
+                                      const std::function<JobRunner*(std::optional<std::string>)>& start) {
+  // A remote teacher that names no environment variable takes its key from the keychain, if the user keeps it there.
+  if (!needsKey || AppSettings::load().keySource != AppSettings::KeySource::Keychain)
+    return start(std::nullopt);
   auto* keys = new ApiKeyStore(this);
   statusBar()->showMessage(tr("Reading the teacher's API key from the keychain..."));
-  connect(
-      keys, &ApiKeyStore::readFinished, this,
-      [this, keys, runId, maxSteps, experiment = session_->path()](bool ok, const QString& key, const QString& error) {
-        keys->deleteLater();
-        statusBar()->clearMessage();
-        if (!session_->isOpen() || session_->path() != experiment)
-          return; // another experiment was opened meanwhile: its run of that id is not the one asked for
-        if (!ok || key.isEmpty()) {
-          showError(tr("No API key"),
-                    tr("The run's teacher needs an API key, but the OS keychain gave none (%1). Enter it in Settings > "
-                       "Preferences, or name an environment variable there.")
-                        .arg(ok ? tr("no key stored") : error));
-          return;
-        }
-        startRun(runId, maxSteps, key.toStdString());
-      });
+  connect(keys, &ApiKeyStore::readFinished, this,
+          [this, keys, who, start, experiment = session_->path()](bool ok, const QString& key, const QString& error) {
+            keys->deleteLater();
+            statusBar()->clearMessage();
+            if (!session_->isOpen() || session_->path() != experiment)
+              return; // another experiment was opened meanwhile: the work asked for was the other one's
+            if (!ok || key.isEmpty()) {
+              showError(tr("No API key"),
+                        tr("%1 needs an API key, but the OS keychain gave none (%2). Enter it in Settings > "
+                           "Preferences, or name an environment variable there.")
+                            .arg(who, ok ? tr("no key stored") : error));
+              return;
+            }
+            start(key.toStdString());
+          });
   keys->read();
   return nullptr;
+}
+
+JobRunner* MainWindow::judgeInBackground(std::int64_t corpusId, const QString& query,
+                                         const std::vector<std::int64_t>& passageIds) {
+  if (!session_->isOpen() || passageIds.empty())
+    return nullptr;
+  const AppSettings settings = AppSettings::load();
+  const bool needsKey =
+      settings.teacherKind != QStringLiteral("heuristic") && settings.keySource == AppSettings::KeySource::Keychain;
+  return withTeacherKey(needsKey, tr("The teacher"), [=, this](std::optional<std::string> key) {
+    JudgeJobRequest request;
+    request.experimentPath = session_->path();
+    request.teacher = AppSettings::load().teacherConfig(key ? QString::fromStdString(*key) : QString());
+    request.query = query.toStdString();
+    request.passageIds = passageIds;
+    QPointer<QueryPlayground> playground = playground_;
+    request.graded = [playground, corpusId, query](std::int64_t passageId, int grade) {
+      QMetaObject::invokeMethod(
+          playground,
+          [=] {
+            if (playground)
+              playground->showTeacherGrade(corpusId, query, passageId, grade);
+          },
+          Qt::QueuedConnection);
+    };
+    const QString params = QString::fromStdString(nlohmann::json{
+        {"corpus_id", corpusId},
+        {"query", request.query},
+        {"passages", passageIds.size()},
+        {"teacher", request.teacher.model}}.dump());
+    return jobs_->launch(QStringLiteral("judge"),
+                         tr("Judge %n passage(s) for \"%1\"", nullptr, static_cast<int>(passageIds.size()))
+                             .arg(QString::fromStdString(eval::textSnippet(query.toStdString(), 60))),
+                         judgeJob(std::move(request)), params);
+  });
 }
 
 void MainWindow::updateActiveRuns() {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ui/jobs/JobRunner.h"
 
@@ -67,6 +68,11 @@ public:
   /// startRun with the teacher's key read from the OS keychain first when the settings keep it there and the
   /// run's teacher needs one; returns the job, or nullptr when it starts once the keychain answered (or not).
   JobRunner* launchRun(std::int64_t runId, int maxSteps = 0);
+  /// The teacher set in Settings judges the query against the passages in the background (the query playground's
+  /// "Judge these"); each grade reaches the playground as it arrives. nullptr when it starts after the keychain
+  /// answered.
+  JobRunner* judgeInBackground(std::int64_t corpusId, const QString& query,
+                               const std::vector<std::int64_t>& passageIds);
   /// The job now executing the run, if any.
   JobRunner* runJob(std::int64_t runId) const;
   /// Replaces the "jobs are running, cancel them?" question (tests); the default asks with a dialog.
@@ -107,6 +113,11 @@ private:
   std::optional<std::int64_t> chooseCorpus(const QString& title);
   /// Evaluates BM25 (no model) or a stored model on the corpus's first query set with judgments.
   JobRunner* launchEvaluation(std::int64_t corpusId, std::optional<std::int64_t> modelId);
+  /// Calls start with the teacher's API key read from the OS keychain when needsKey and the settings keep it there
+  /// (later, once the keychain answered; not at all, after saying why, when it has none); else at once with none.
+  /// Returns start's job when it ran at once, else nullptr.
+  JobRunner* withTeacherKey(bool needsKey, const QString& who,
+                            const std::function<JobRunner*(std::optional<std::string>)>& start);
   void showError(const QString& title, const QString& message);
   QDockWidget* addPanel(QWidget* panel, const QString& title, const QString& objectName, Qt::DockWidgetArea area);
 

@@ -54,32 +54,62 @@ std::string PassageRecord::indexedText() const {
   return index::indexedText(title, text);
 }
 
+namespace {
+
+constexpr const char* kPassageColumns =
+    "SELECT p.id, p.record_key, p.document_id, p.section, p.text, d.filing_type, COALESCE(d.company, ''), "
+    "COALESCE(d.period, ''), p.token_count, p.near_duplicate_of, COALESCE(d.title, '') "
+    "FROM passages p JOIN documents d ON d.id = p.document_id ";
+
+// A row selected with kPassageColumns; `titled`: the corpus indexes passages under their document's title.
+PassageRecord readPassage(store::Statement& statement, bool titled) {
+  PassageRecord p;
+  p.id = statement.columnInt64(0);
+  p.recordKey = statement.columnText(1);
+  p.documentId = statement.columnInt64(2);
+  p.section = statement.columnText(3);
+  p.text = statement.columnText(4);
+  p.filingType = statement.columnText(5);
+  p.company = statement.columnText(6);
+  p.period = statement.columnText(7);
+  p.tokenCount = static_cast<int>(statement.columnInt64(8));
+  p.nearDuplicateOf = statement.columnOptionalInt64(9);
+  if (titled)
+    p.title = index::passageTitle({statement.columnText(10), p.company, p.filingType, p.period, p.section});
+  return p;
+}
+
+} // namespace
+
 std::vector<PassageRecord> loadPassages(store::Store& store, std::int64_t corpusId) {
-  auto statement = store.prepare(
-      "SELECT p.id, p.record_key, p.document_id, p.section, p.text, d.filing_type, COALESCE(d.company, ''), "
-      "COALESCE(d.period, ''), p.token_count, p.near_duplicate_of, COALESCE(d.title, '') "
-      "FROM passages p JOIN documents d ON d.id = p.document_id WHERE p.corpus_id = ? ORDER BY p.id");
+  auto statement = store.prepare(std::string(kPassageColumns) + "WHERE p.corpus_id = ? ORDER BY p.id");
   statement.bind(1, corpusId);
   const bool titled = index::corpusIndexesTitles(store, corpusId);
   std::vector<PassageRecord> passages;
   passages.reserve(static_cast<std::size_t>(countPassages(store, corpusId)));
-  while (statement.step()) {
-    PassageRecord p;
-    p.id = statement.columnInt64(0);
-    p.recordKey = statement.columnText(1);
-    p.documentId = statement.columnInt64(2);
-    p.section = statement.columnText(3);
-    p.text = statement.columnText(4);
-    p.filingType = statement.columnText(5);
-    p.company = statement.columnText(6);
-    p.period = statement.columnText(7);
-    p.tokenCount = static_cast<int>(statement.columnInt64(8));
-    p.nearDuplicateOf = statement.columnOptionalInt64(9);
-    if (titled)
-      p.title = index::passageTitle({statement.columnText(10), p.company, p.filingType, p.period, p.section});
-    passages.push_back(std::move(p));
-  }
+  while (statement.step())
+    passages.push_back(readPassage(statement, titled));
   return passages;
+}
+
+std::int64_t lastPassageId(store::Store& store, std::int64_t corpusId) {
+  auto statement = store.prepare("SELECT coalesce(max(id), 0) FROM passages WHERE corpus_id = ?");
+  statement.bind(1, corpusId);
+  statement.step();
+  return statement.columnInt64(0);
+}
+
+std::optional<PassageRecord> loadPassage(store::Store& store, std::int64_t passageId) {
+  auto corpus = store.prepare("SELECT corpus_id FROM passages WHERE id = ?");
+  corpus.bind(1, passageId);
+  if (!corpus.step())
+    return std::nullopt;
+  const bool titled = index::corpusIndexesTitles(store, corpus.columnInt64(0));
+  auto statement = store.prepare(std::string(kPassageColumns) + "WHERE p.id = ?");
+  statement.bind(1, passageId);
+  if (!statement.step())
+    return std::nullopt;
+  return readPassage(statement, titled);
 }
 
 std::int64_t countPassages(store::Store& store, std::int64_t corpusId) {

@@ -65,6 +65,10 @@ std::vector<CorpusInfo> listCorpora(store::Store& store);
 /// Every passage of the corpus in id order, with its document's filing type, company and period.
 std::vector<PassageRecord> loadPassages(store::Store& store, std::int64_t corpusId);
 std::int64_t countPassages(store::Store& store, std::int64_t corpusId);
+/// The corpus's newest passage id (0 when it has none): changes when an import adds passages to it.
+std::int64_t lastPassageId(store::Store& store, std::int64_t corpusId);
+/// One passage as loadPassages reads it; empty when the id is unknown.
+std::optional<PassageRecord> loadPassage(store::Store& store, std::int64_t passageId);
 
 /// A query set with its queries and qrels. Throws InputError naming the set when missing.
 QuerySetRecord loadQuerySet(store::Store& store, std::int64_t corpusId, const std::string& name);

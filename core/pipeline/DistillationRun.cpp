@@ -146,16 +146,8 @@ private:
     };
   }
 
-  // The teacher reads the passage's own text and its document's metadata (the cache keys on the text).
   teacher::JudgeRequest judgeRequest(const std::string& query, std::int64_t queryId, std::int64_t passageId) const {
-    const corpus::PassageRecord& p = passages_[passageIndex_.at(passageId)];
-    teacher::JudgeRequest request{query, p.text, queryId, passageId};
-    request.title = p.title;
-    request.company = p.company;
-    request.filingType = p.filingType;
-    request.period = p.period;
-    request.section = p.section;
-    return request;
+    return teacher::judgeRequestFor(query, passages_[passageIndex_.at(passageId)], queryId);
   }
 
   std::filesystem::path modelsDirectory() const { return store_.path().string() + ".models"; }

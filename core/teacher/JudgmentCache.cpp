@@ -2,6 +2,7 @@
 
 #include <unordered_map>
 
+#include "core/util/Error.h"
 #include "core/util/Hash.h"
 #include "core/util/Time.h"
 
@@ -73,7 +74,8 @@ void JudgmentCache::put(const Teacher& teacher, const JudgeRequest& request, con
 }
 
 JudgeBatchResult JudgmentCache::judge(Teacher& teacher, const std::vector<JudgeRequest>& requests,
-                                      const ProgressCallback& progress, std::stop_token stop) {
+                                      const ProgressCallback& progress, std::stop_token stop,
+                                      const JudgmentSink& sink) {
   const double started = monotonicSeconds();
   JudgeBatchResult result;
   result.judgments.resize(requests.size());
@@ -88,6 +90,8 @@ JudgeBatchResult JudgmentCache::judge(Teacher& teacher, const std::vector<JudgeR
     if (auto cached = lookup(teacher, requests[i].queryText, hashes[i])) {
       result.judgments[i] = std::move(*cached);
       ++result.cached;
+      if (sink)
+        sink(i, result.judgments[i]);
       continue;
     }
     // The query text may hold any byte, so the key separates its parts by length, not by a delimiter.
@@ -104,12 +108,14 @@ JudgeBatchResult JudgmentCache::judge(Teacher& teacher, const std::vector<JudgeR
   report(progress, {"judge", result.cached, total, std::to_string(result.cached) + " from the cache"});
 
   std::int64_t done = result.cached;
-  const auto sink = [&](std::size_t index, const Judgment& judgment) {
+  const auto store = [&](std::size_t index, const Judgment& judgment) {
     const std::size_t first = owners[index].front();
     put(teacher, requests[first], hashes[first], judgment);
     result.usage.add(judgment.usage);
     for (std::size_t owner : owners[index]) {
       result.judgments[owner] = judgment;
+      if (sink)
+        sink(owner, judgment);
       if (judgment.ok) {
         ++result.judged;
       } else {
@@ -121,9 +127,36 @@ JudgeBatchResult JudgmentCache::judge(Teacher& teacher, const std::vector<JudgeR
     report(progress, {"judge", done, total, ""});
   };
   if (!toJudge.empty())
-    teacher.judge(toJudge, {}, stop, sink);
+    teacher.judge(toJudge, {}, stop, store);
   result.seconds = monotonicSeconds() - started;
   return result;
+}
+
+JudgeRequest judgeRequestFor(const std::string& queryText, const corpus::PassageRecord& passage,
+                             std::optional<std::int64_t> queryId) {
+  JudgeRequest request{queryText, passage.text, queryId, passage.id};
+  request.title = passage.title;
+  request.company = passage.company;
+  request.filingType = passage.filingType;
+  request.period = passage.period;
+  request.section = passage.section;
+  return request;
+}
+
+JudgeBatchResult judgeStoredPassages(store::Store& store, Teacher& teacher, const std::string& queryText,
+                                     const std::vector<std::int64_t>& passageIds, const ProgressCallback& progress,
+                                     std::stop_token stop, const JudgmentSink& sink) {
+  if (queryText.empty())
+    throw InputError("nothing to judge: the query is empty");
+  std::vector<JudgeRequest> requests;
+  requests.reserve(passageIds.size());
+  for (const std::int64_t id : passageIds) {
+    const auto passage = corpus::loadPassage(store, id);
+    if (!passage)
+      throw InputError("no passage with id " + std::to_string(id) + " in " + store.path().string());
+    requests.push_back(judgeRequestFor(queryText, *passage));
+  }
+  return JudgmentCache(store).judge(teacher, requests, progress, stop, sink);
 }
 
 std::optional<PairJudgment> findPairJudgment(store::Store& store, std::int64_t queryId, std::int64_t passageId) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/corpus/CorpusRepository.h"
 #include "core/store/Store.h"
 #include "core/teacher/Teacher.h"
 
@@ -39,14 +40,27 @@ public:
   /// Writes one result (upsert: an ok row is never replaced, a failed one is).
   void put(const Teacher& teacher, const JudgeRequest& request, const std::string& passageHash,
            const Judgment& judgment);
-  /// Judges a batch: cached pairs from the store, the rest (deduplicated) through the teacher.
-  /// Throws Cancelled on stop; everything finished before it stays stored.
+  /// Judges a batch: cached pairs from the store, the rest (deduplicated) through the teacher. The sink (when given)
+  /// hears each request's judgment as soon as it is known, cached ones first. Throws Cancelled on stop; everything
+  /// finished before it stays stored.
   JudgeBatchResult judge(Teacher& teacher, const std::vector<JudgeRequest>& requests, const ProgressCallback& progress,
-                         std::stop_token stop);
+                         std::stop_token stop, const JudgmentSink& sink = {});
 
 private:
   store::Store& store_;
 };
+
+/// What the teacher reads about a stored passage: its own text (which the cache keys on) and its document's title,
+/// filer, filing type, period and section, filled the same way wherever the passage is judged.
+JudgeRequest judgeRequestFor(const std::string& queryText, const corpus::PassageRecord& passage,
+                             std::optional<std::int64_t> queryId = std::nullopt);
+
+/// Judges one query text against stored passages through the cache (as the query playground's "Judge these" asks):
+/// pairs already judged by this teacher model and prompt version are read back, the rest are asked. The sink hears
+/// each passage's judgment (its index in passageIds) as it arrives. Throws InputError for an unknown passage id.
+JudgeBatchResult judgeStoredPassages(store::Store& store, Teacher& teacher, const std::string& queryText,
+                                     const std::vector<std::int64_t>& passageIds, const ProgressCallback& progress,
+                                     std::stop_token stop, const JudgmentSink& sink = {});
 
 /// A stored judgment as the inspector shows it.
 struct PairJudgment {

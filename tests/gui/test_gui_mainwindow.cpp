@@ -10,10 +10,14 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+
 #include "core/store/Store.h"
+#include "core/util/Hash.h"
 #include "tests/gui/GuiTestData.h"
 #include "ui/ExperimentSession.h"
 #include "ui/MainWindow.h"
@@ -24,6 +28,7 @@
 #include "ui/inspect/PairInspector.h"
 #include "ui/inspect/PairModels.h"
 #include "ui/inspect/QueryPlayground.h"
+#include "ui/jobs/JobManager.h"
 #include "ui/jobs/JobsPanel.h"
 #include "ui/run/RunsModel.h"
 
@@ -194,6 +199,65 @@ private slots:
     QCOMPARE(before.value(1).toLongLong(), 1);
     QCOMPARE(after.value(1).toLongLong(), 2);
     QCOMPARE(window.playground()->retrieverBox(2)->currentIndex(), 0);
+  }
+
+  void judgeTheseAsksTheTeacherInTheBackgroundAndFillsTheGrades() {
+    const QString path = dir_.filePath(QStringLiteral("judge.distillery"));
+    {
+      auto store = distillery::store::Store::open(path.toStdString(), distillery::store::OpenMode::CreateNew);
+      distillery::test::seedDemoExperiment(store);
+    }
+    MainWindow window; // Settings are cleared: the teacher is the offline heuristic one
+    QVERIFY(window.openExperiment(path));
+    distillery::ui::QueryPlayground* playground = window.playground();
+    playground->retrieverBox(0)->setCurrentIndex(playground->retrieverBox(0)->findText(QStringLiteral("BM25")));
+    playground->retrieverBox(1)->setCurrentIndex(0);
+    playground->retrieverBox(2)->setCurrentIndex(0);
+    QSignalSpy searched(playground, &distillery::ui::QueryPlayground::searched);
+    playground->queryEdit()->setText(QStringLiteral("goodwill impairment of the retail unit"));
+    playground->search();
+    QVERIFY(searched.wait(60000));
+    QCOMPARE(playground->hits()[0].size(), std::size_t{10});
+    for (const auto& hit : playground->hits()[0])
+      QVERIFY(!hit.grade);
+    QVERIFY(playground->judgeButton()->isEnabled());
+
+    const int jobsBefore = window.jobs().rowCount();
+    playground->judgeButton()->click();
+    QVERIFY(!playground->judgeButton()->isEnabled()); // asked once
+    QCOMPARE(window.jobs().rowCount(), jobsBefore + 1);
+    distillery::ui::JobRunner* job = window.jobs().jobAt(jobsBefore);
+    QCOMPARE(job->kind(), QStringLiteral("judge"));
+    QVERIFY(job->waitForFinished(60000));
+    QCOMPARE(job->state(), distillery::ui::JobRunner::State::Completed);
+    QCOMPARE(playground->hits()[0].size(), std::size_t{10}); // a finished job leaves the shown lists in place
+    QCOMPARE(playground->resultTable(0)->rowCount(), 10);
+    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(playground->hits()[0].begin(), playground->hits()[0].end(),
+                                         [](const auto& hit) {
+                                           return hit.grade &&
+                                                  hit.gradedBy == distillery::eval::HitGradeSource::Teacher;
+                                         }),
+                             10000);
+    for (int row = 0; row < 10; ++row)
+      QVERIFY(playground->resultTable(0)->item(row, 3)->text().endsWith(QStringLiteral("(teacher)")));
+    // The impairment passages lead, and the heuristic teacher grades them above the rest.
+    // Each grade shown is the one stored for this query text and passage.
+    for (const auto& hit : playground->hits()[0]) {
+      auto stored = window.session().store().prepare("SELECT grade FROM judgments WHERE query_text = 'goodwill "
+                                                     "impairment of the retail unit' AND passage_hash = ?1");
+      stored.bind(1, distillery::contentHash(hit.text));
+      QVERIFY(stored.step());
+      QCOMPARE(static_cast<int>(stored.columnInt64(0)), *hit.grade);
+    }
+    QVERIFY(job->log().join('\n').contains(QStringLiteral("10 judged by")));
+    // Stored: the next search reads the grades back, and nothing is left to judge.
+    playground->search();
+    QVERIFY(searched.wait(60000));
+    QVERIFY(playground->hits()[0][0].grade);
+    QVERIFY(!playground->judgeButton()->isEnabled());
+    QCOMPARE(window.session().store().queryInt64("SELECT count(*) FROM judgments WHERE query_text = 'goodwill "
+                                                 "impairment of the retail unit' AND status = 'ok'"),
+             10);
   }
 
   void germanTranslationIsCompleteAndLoads() {

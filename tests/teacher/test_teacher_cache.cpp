@@ -6,9 +6,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -151,6 +153,56 @@ private slots:
     const JudgeBatchResult third = JudgmentCache(s).judge(*makeTeacher(other), requestsFor(passages_, 2), {}, {});
     QCOMPARE(third.judged, 2);
     QCOMPARE(server.requestCount(), 14);
+  }
+
+  void judgesStoredPassagesWithTheirDocumentAndReportsEachAsItArrives() {
+    // The query playground's "Judge these": one query against stored passages, the document's details in the prompt,
+    // every passage's grade handed on as it is known (from the store first), unknown ids refused before any call.
+    std::vector<std::string> asked;
+    std::mutex askedMutex; // the server answers on its own threads
+    FakeChatServer server([&](const FakeRequest& r) {
+      const std::lock_guard lock(askedMutex);
+      asked.push_back(r.lastUserContent());
+      return test::gradeReply(test::scriptedGrade(r));
+    });
+    store::Store s = store::Store::open(storePath_.toStdString());
+    auto teacher = makeTeacher(test::fastOpenAiConfig(server.baseUrl()));
+    const std::string query = "playground question grade 2";
+    const std::vector<std::int64_t> ids{passages_[3].id, passages_[1].id, passages_[2].id};
+    JudgmentCache(s).judge(*teacher, {judgeRequestFor(query, passages_[1])}, {}, {}); // judged before
+    QCOMPARE(server.requestCount(), 1);
+
+    std::vector<std::pair<std::size_t, int>> heard;
+    const JudgeBatchResult result =
+        judgeStoredPassages(s, *teacher, query, ids, {}, {}, [&heard](std::size_t index, const Judgment& judgment) {
+          QVERIFY(judgment.ok);
+          heard.emplace_back(index, judgment.grade);
+        });
+    QCOMPARE(result.cached, 1);
+    QCOMPARE(result.judged, 2);
+    QCOMPARE(server.requestCount(), 3);
+    QCOMPARE(heard.size(), std::size_t{3});
+    QCOMPARE(heard.front().first, std::size_t{1}); // the stored one first
+    std::set<std::size_t> indexes;
+    for (const auto& [index, grade] : heard) {
+      indexes.insert(index);
+      QCOMPARE(grade, 2);
+    }
+    QCOMPARE(indexes, (std::set<std::size_t>{0, 1, 2}));
+    for (const std::int64_t id : ids)
+      QCOMPARE(s.queryInt64("SELECT count(*) FROM judgments j JOIN passages p ON p.content_hash = j.passage_hash "
+                            "WHERE p.id = " +
+                            std::to_string(id) + " AND j.query_text = '" + query +
+                            "' AND j.status = 'ok' AND j.grade = 2"),
+               1);
+    // The prompt names the filer, as when a run asks about the same passage.
+    QVERIFY(!passages_[3].company.empty());
+    QVERIFY(std::any_of(asked.begin(), asked.end(), [&](const std::string& content) {
+      return content.find(passages_[3].company) != std::string::npos;
+    }));
+
+    QVERIFY_THROWS_EXCEPTION(InputError, judgeStoredPassages(s, *teacher, query, {passages_[0].id, 987654321}, {}, {}));
+    QCOMPARE(server.requestCount(), 3);
   }
 
   void editedPromptIsADifferentCacheKey() {

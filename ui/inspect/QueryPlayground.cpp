@@ -13,6 +13,7 @@
 #include <QThread>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -64,6 +65,7 @@ QString moveText(const std::optional<int>& move) {
 class PlaygroundWorker {
 public:
   explicit PlaygroundWorker(std::filesystem::path storePath) : storePath_(std::move(storePath)) {}
+  const std::filesystem::path& storePath() const { return storePath_; }
 
   PlaygroundResult search(std::int64_t corpusId, const std::string& query, const std::string& filter,
                           const std::array<std::optional<PlaygroundRetriever>, QueryPlayground::kColumns>& columns,
@@ -73,9 +75,12 @@ public:
     try {
       if (!store_)
         store_ = std::make_unique<store::Store>(store::Store::open(storePath_, store::OpenMode::MustExist));
+      // A corpus that gained passages since (an import into it) is read again; its indexes are built anew.
+      const std::int64_t lastPassage = corpus::lastPassageId(*store_, corpusId);
       auto& searcher = searchers_[corpusId];
-      if (!searcher)
+      if (!searcher || lastPassages_[corpusId] != lastPassage)
         searcher = std::make_unique<eval::CorpusSearcher>(*store_, corpusId);
+      lastPassages_[corpusId] = lastPassage;
       for (std::size_t c = 0; c < columns.size(); ++c) {
         if (!columns[c])
           continue;
@@ -110,13 +115,14 @@ private:
   std::mutex mutex_;
   std::unique_ptr<store::Store> store_;
   std::map<std::int64_t, std::unique_ptr<eval::CorpusSearcher>> searchers_;
+  std::map<std::int64_t, std::int64_t> lastPassages_; // corpus -> its newest passage id when its searcher was made
   std::map<std::int64_t, std::unique_ptr<model::TextEncoder>> encoders_;
 };
 
 QueryPlayground::QueryPlayground(QWidget* parent)
     : QWidget(parent), corpus_(new QComboBox(this)), query_(new QLineEdit(this)), filter_(new QLineEdit(this)),
-      searchButton_(new QPushButton(tr("Search"), this)), querySets_(new QComboBox(this)),
-      storedQueries_(new QComboBox(this)), status_(new QLabel(this)) {
+      searchButton_(new QPushButton(tr("Search"), this)), judgeButton_(new QPushButton(tr("Judge these"), this)),
+      querySets_(new QComboBox(this)), storedQueries_(new QComboBox(this)), status_(new QLabel(this)) {
   query_->setPlaceholderText(tr("Type a query, e.g. What was Acme's revenue growth in fiscal 2023?"));
   filter_->setPlaceholderText(tr("filing_type=10-K, company=..."));
   filter_->setToolTip(tr("Restrict the passages searched, as distillery-cli eval --filter: filing_type=, company=, "
@@ -130,6 +136,9 @@ QueryPlayground::QueryPlayground(QWidget* parent)
   top->addWidget(query_, 1);
   top->addWidget(filter_);
   top->addWidget(searchButton_);
+  top->addWidget(judgeButton_);
+  judgeButton_->setToolTip(tr("Ask the teacher set in Settings to grade the shown hits nobody has judged yet, as a "
+                              "background job; pairs it judged before are read back, not paid for again"));
   auto* pick = new QHBoxLayout;
   pick->addWidget(new QLabel(tr("Or pick a stored query:"), this));
   pick->addWidget(querySets_);
@@ -184,6 +193,7 @@ QueryPlayground::QueryPlayground(QWidget* parent)
     });
   }
   connect(searchButton_, &QPushButton::clicked, this, &QueryPlayground::search);
+  connect(judgeButton_, &QPushButton::clicked, this, &QueryPlayground::judgeUnjudged);
   connect(query_, &QLineEdit::returnPressed, this, &QueryPlayground::search);
   connect(corpus_, &QComboBox::currentIndexChanged, this, [this] { fillQuerySets(); });
   connect(querySets_, &QComboBox::currentIndexChanged, this, [this] { fillStoredQueries(); });
@@ -204,6 +214,12 @@ bool QueryPlayground::busy() const {
 }
 
 void QueryPlayground::setStore(store::Store* store) {
+  if (store && store == store_ && worker_ && worker_->storePath() == store->path()) {
+    // The same experiment after a job finished: new corpora, query sets or models may exist. What is shown stays.
+    fillCorpora();
+    fillRetrieverChoices();
+    return;
+  }
   if (thread_) {
     thread_->wait();
     showResults();
@@ -214,6 +230,7 @@ void QueryPlayground::setStore(store::Store* store) {
   for (auto* table : tables_)
     table->setRowCount(0);
   searchButton_->setEnabled(store != nullptr);
+  judgeButton_->setEnabled(false);
   status_->setText(store ? QString() : tr("Open an experiment to search its corpora."));
   fillCorpora();
   fillRetrieverChoices();
@@ -227,20 +244,28 @@ void QueryPlayground::showEvent(QShowEvent* event) {
 
 void QueryPlayground::fillCorpora() {
   const QSignalBlocker block(corpus_);
+  const QVariant kept = corpus_->currentData();
   corpus_->clear();
   if (store_)
     for (const auto& corpus : corpus::listCorpora(*store_))
       corpus_->addItem(QString::fromStdString(corpus.name), QVariant::fromValue<qlonglong>(corpus.id));
+  if (kept.isValid())
+    corpus_->setCurrentIndex(std::max(0, corpus_->findData(kept)));
   fillQuerySets();
 }
 
 void QueryPlayground::fillQuerySets() {
-  const QSignalBlocker block(querySets_);
-  querySets_->clear();
-  querySets_->addItem(tr("(query set)"));
-  if (store_ && corpus_->currentIndex() >= 0)
-    for (const auto& name : corpus::listQuerySets(*store_, corpus_->currentData().toLongLong()))
-      querySets_->addItem(QString::fromStdString(name));
+  const QString kept = querySets_->currentIndex() > 0 ? querySets_->currentText() : QString();
+  {
+    const QSignalBlocker block(querySets_);
+    querySets_->clear();
+    querySets_->addItem(tr("(query set)"));
+    if (store_ && corpus_->currentIndex() >= 0)
+      for (const auto& name : corpus::listQuerySets(*store_, corpus_->currentData().toLongLong()))
+        querySets_->addItem(QString::fromStdString(name));
+    if (!kept.isEmpty())
+      querySets_->setCurrentIndex(std::max(0, querySets_->findText(kept)));
+  }
   fillStoredQueries();
 }
 
@@ -325,6 +350,7 @@ void QueryPlayground::search() {
           PlaygroundRetriever{static_cast<eval::RetrieverKind>(data.value(0).toInt()), data.value(1).toLongLong()};
   }
   searchButton_->setEnabled(false);
+  judgeButton_->setEnabled(false);
   status_->setText(tr("Searching..."));
   QPointer<QLabel> status = status_;
   const ProgressCallback progress = [status](const Progress& p) {
@@ -387,6 +413,7 @@ void QueryPlayground::showResults() {
     if (retrievers_[c]->currentIndex() > 0)
       left = &list;
   }
+  judgeButton_->setEnabled(!unjudgedPassages().empty());
   status_->setText(
       tr("Double-click a hit to open its passage in the corpus browser; keys 0-3 grade the selected hit."));
   emit searched();
@@ -404,18 +431,55 @@ void QueryPlayground::labelSelected(int column, int grade) {
     emit errorOccurred(QString::fromStdString(e.what()));
     return;
   }
-  for (int c = 0; c < kColumns; ++c)
-    for (std::size_t r = 0; r < hits_[static_cast<std::size_t>(c)].size(); ++r) {
-      eval::PassageHit& hit = hits_[static_cast<std::size_t>(c)][r];
-      if (hit.passageId != passage)
-        continue;
-      hit.grade = grade;
-      hit.gradedBy = eval::HitGradeSource::Human;
-      if (QTableWidgetItem* item = tables_[c]->item(static_cast<int>(r), Grade))
-        item->setText(gradeText(hit));
-    }
+  for (auto& column : hits_)
+    for (eval::PassageHit& hit : column)
+      if (hit.passageId == passage) {
+        hit.grade = grade;
+        hit.gradedBy = eval::HitGradeSource::Human;
+      }
+  showGrades();
   status_->setText(tr("Stored your grade %1 for this query and passage.").arg(grade));
   emit labelStored();
+}
+
+void QueryPlayground::showGrades() {
+  for (int c = 0; c < kColumns; ++c)
+    for (std::size_t r = 0; r < hits_[static_cast<std::size_t>(c)].size(); ++r)
+      if (QTableWidgetItem* item = tables_[c]->item(static_cast<int>(r), Grade))
+        item->setText(gradeText(hits_[static_cast<std::size_t>(c)][r]));
+  judgeButton_->setEnabled(!busy() && !unjudgedPassages().empty());
+}
+
+std::vector<std::int64_t> QueryPlayground::unjudgedPassages() const {
+  std::vector<std::int64_t> passages;
+  for (const auto& column : hits_)
+    for (const eval::PassageHit& hit : column)
+      if (!hit.grade && std::find(passages.begin(), passages.end(), hit.passageId) == passages.end())
+        passages.push_back(hit.passageId);
+  return passages;
+}
+
+void QueryPlayground::judgeUnjudged() {
+  const std::vector<std::int64_t> passages = unjudgedPassages();
+  if (!store_ || busy() || passages.empty())
+    return;
+  judgeButton_->setEnabled(false); // until the next search: the same hits need not be asked twice
+  status_->setText(tr("Asked the teacher about %n unjudged hit(s); grades fill in as they arrive (progress in Jobs).",
+                      nullptr, static_cast<int>(passages.size())));
+  emit judgeRequested(shownCorpus_, QString::fromStdString(shownQuery_), passages);
+}
+
+void QueryPlayground::showTeacherGrade(std::int64_t corpusId, const QString& query, std::int64_t passageId, int grade) {
+  if (corpusId != shownCorpus_ || query.toStdString() != shownQuery_ || busy())
+    return; // another query is shown now: its own search reads the stored grade
+  for (auto& column : hits_)
+    for (eval::PassageHit& hit : column)
+      if (hit.passageId == passageId && !hit.grade) {
+        hit.grade = grade;
+        hit.gradedBy = eval::HitGradeSource::Teacher;
+      }
+  showGrades();
+  judgeButton_->setEnabled(false);
 }
 
 } // namespace distillery::ui

@@ -60,6 +60,8 @@ public:
   QTableWidget* resultTable(int column) const { return tables_[static_cast<std::size_t>(column)]; }
   QComboBox* querySetBox() const { return querySets_; }
   QComboBox* storedQueryBox() const { return storedQueries_; }
+  QPushButton* judgeButton() const { return judgeButton_; }
+  QLabel* statusLabel() const { return status_; }
   /// The hits each column shows (empty for a column set to none).
   const std::array<std::vector<eval::PassageHit>, kColumns>& hits() const { return hits_; }
   bool busy() const;
@@ -72,6 +74,11 @@ public slots:
   /// Your grade (0-3) for the selected hit of the column: stored at once for the shown query's text, shown in every
   /// column holding that passage. Keys 0-3 do the same.
   void labelSelected(int column, int grade);
+  /// "Judge these": asks (judgeRequested) for the teacher's grades of the shown hits nobody has judged yet.
+  void judgeUnjudged();
+  /// A teacher's grade that arrived for a passage and query: shown on the hits still unjudged when the playground
+  /// still shows that query of that corpus.
+  void showTeacherGrade(std::int64_t corpusId, const QString& query, std::int64_t passageId, int grade);
 
 signals:
   /// Double-clicked hit: its passage, for the corpus browser to show.
@@ -80,6 +87,8 @@ signals:
   void searched();
   /// A label was stored (the agreement panel recomputes).
   void labelStored();
+  /// The teacher should judge these passages for the query (the window runs it as a background job).
+  void judgeRequested(std::int64_t corpusId, const QString& query, const std::vector<std::int64_t>& passageIds);
   void errorOccurred(const QString& message);
 
 protected:
@@ -92,6 +101,9 @@ private:
   void fillRetrieverChoices();
   void showResults();
   void selectRetriever(int column, const PlaygroundRetriever& retriever);
+  std::vector<std::int64_t> unjudgedPassages() const;
+  /// Rewrites the grade cells of every column from hits_.
+  void showGrades();
 
   store::Store* store_ = nullptr;
   std::unique_ptr<PlaygroundWorker> worker_;
@@ -99,6 +111,7 @@ private:
   QLineEdit* query_;
   QLineEdit* filter_;
   QPushButton* searchButton_;
+  QPushButton* judgeButton_;
   QComboBox* querySets_;
   QComboBox* storedQueries_;
   std::array<QComboBox*, kColumns> retrievers_{};

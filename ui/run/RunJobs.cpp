@@ -1,10 +1,15 @@
 #include "ui/run/RunJobs.h"
 
+#include <cstdio>
+#include <stdexcept>
+
 #include "core/eval/Evaluator.h"
 #include "core/model/EncoderFactory.h"
 #include "core/pipeline/DistillationRun.h"
 #include "core/pipeline/RunRepository.h"
 #include "core/store/Store.h"
+#include "core/teacher/JudgmentCache.h"
+#include "core/teacher/Teacher.h"
 #include "ui/charts/TrainingLossFeed.h"
 
 namespace distillery::ui {
@@ -54,6 +59,33 @@ JobFunction evaluationJob(EvaluationJobRequest request) {
     report(progress, {"evaluate", 1, 1,
                       "evaluation " + std::to_string(result.evaluationId) + " stored (" +
                           std::to_string(result.queries.size()) + " queries)"});
+  };
+}
+
+JobFunction judgeJob(JudgeJobRequest request) {
+  return [request = std::move(request)](const ProgressCallback& progress, std::stop_token stop) {
+    store::Store store = store::Store::open(request.experimentPath.toStdString(), store::OpenMode::MustExist);
+    const std::unique_ptr<teacher::Teacher> teacher = teacher::makeTeacher(request.teacher);
+    const auto result = teacher::judgeStoredPassages(store, *teacher, request.query, request.passageIds, progress, stop,
+                                                     [&request](std::size_t index, const teacher::Judgment& judgment) {
+                                                       if (judgment.ok && request.graded)
+                                                         request.graded(request.passageIds[index], judgment.grade);
+                                                     });
+    std::string summary = std::to_string(result.judged) + " judged by " + teacher->model() + ", " +
+                          std::to_string(result.cached) + " already stored, " + std::to_string(result.failed) +
+                          " failed";
+    if (result.usage.cost > 0) {
+      char cost[32];
+      std::snprintf(cost, sizeof cost, "%.4f", result.usage.cost);
+      summary += std::string(", cost ") + cost;
+    }
+    for (const auto& failure : result.failures)
+      report(progress,
+             {"", 0, 0, "passage " + std::to_string(request.passageIds[failure.index]) + ": " + failure.reason});
+    report(progress, {"judge", 1, 1, summary});
+    if (result.failed > 0 && result.judged + result.cached == 0)
+      throw std::runtime_error("the teacher judged none of the " + std::to_string(request.passageIds.size()) +
+                               " passages: " + result.failures.front().reason);
   };
 }
 

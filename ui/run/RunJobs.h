@@ -1,14 +1,17 @@
 #pragma once
-// The pipeline's long work as background jobs: a distillation run (to its end or a few steps at a time) and an
-// evaluation (BM25 or a stored student) of a corpus's query set. Each job opens its own store connection on the
-// worker thread; log lines and progress reach the JobRunner through the progress callback.
+// The pipeline's long work as background jobs: a distillation run (to its end or a few steps at a time), an
+// evaluation (BM25 or a stored student) of a corpus's query set, and the teacher judging one query's passages. Each job
+// opens its own store connection on the worker thread; log lines and progress reach the JobRunner through the progress
+// callback.
 #include <QString>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "core/teacher/TeacherConfig.h"
 #include "ui/jobs/JobRunner.h"
 
 namespace distillery::ui {
@@ -33,5 +36,16 @@ struct EvaluationJobRequest {
 };
 /// Stores one evaluation outside any run; its metrics appear in the dashboard.
 JobFunction evaluationJob(EvaluationJobRequest request);
+
+struct JudgeJobRequest {
+  QString experimentPath;
+  teacher::TeacherConfig teacher; // its API key, if any, only in memory
+  std::string query;
+  std::vector<std::int64_t> passageIds;
+  /// Called on the worker thread with each passage's grade as it arrives (nothing for a failed judgment).
+  std::function<void(std::int64_t passageId, int grade)> graded;
+};
+/// Judges the query against the passages through the judgment cache (answers already stored are not paid for again).
+JobFunction judgeJob(JudgeJobRequest request);
 
 } // namespace distillery::ui
