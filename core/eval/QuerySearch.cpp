@@ -71,6 +71,17 @@ const index::DenseIndex& CorpusSearcher::dense(const SearchOptions& options) {
   return *slot;
 }
 
+const std::unordered_set<std::int64_t>& CorpusSearcher::allowed(const index::PassageFilter& filter) {
+  const std::string key = filter.toString();
+  auto found = allowedByFilter_.find(key);
+  if (found == allowedByFilter_.end()) {
+    if (allowedByFilter_.size() >= kFiltersKept)
+      allowedByFilter_.clear();
+    found = allowedByFilter_.emplace(key, index::passageIds(store_, corpusId_, filter)).first;
+  }
+  return found->second;
+}
+
 std::vector<PassageHit> CorpusSearcher::search(const std::string& query, const SearchOptions& options) {
   if (query.find_first_not_of(" \t\r\n") == std::string::npos)
     throw InputError("the query is empty");
@@ -78,10 +89,7 @@ std::vector<PassageHit> CorpusSearcher::search(const std::string& query, const S
     throw InputError("k must be a positive number of passages, got " + std::to_string(options.k));
   if (options.retriever == RetrieverKind::RunFile)
     throw InputError("a run file does not retrieve: choose bm25, dense or hybrid");
-  std::optional<std::unordered_set<std::int64_t>> allowed;
-  if (!options.filter.empty())
-    allowed = index::passageIds(store_, corpusId_, options.filter);
-  const auto* allowedIds = allowed ? &*allowed : nullptr;
+  const std::unordered_set<std::int64_t>* allowedIds = options.filter.empty() ? nullptr : &allowed(options.filter);
   // A fused list draws from deeper lists, as the evaluator's does (its depth, 100, or k when larger).
   const bool fused = options.retriever == RetrieverKind::Hybrid;
   const int depth = fused ? std::max(options.k, 100) : options.k;

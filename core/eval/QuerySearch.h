@@ -10,6 +10,7 @@
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "core/eval/Evaluator.h"
@@ -88,6 +89,8 @@ public:
 private:
   const index::Bm25Index& bm25(const SearchOptions& options);
   const index::DenseIndex& dense(const SearchOptions& options);
+  /// The passages a filter lets through, read once per filter (the playground asks the same filter many times).
+  const std::unordered_set<std::int64_t>& allowed(const index::PassageFilter& filter);
   void describe(const std::string& query, std::vector<PassageHit>& hits);
 
   store::Store& store_;
@@ -98,6 +101,8 @@ private:
   std::vector<index::PassageRecord> passages_;
   std::unique_ptr<index::Bm25Index> bm25_;
   std::map<std::string, std::unique_ptr<index::DenseIndex>> denseByModel_; // by TextEncoder::name()
+  static constexpr std::size_t kFiltersKept = 8;
+  std::map<std::string, std::unordered_set<std::int64_t>> allowedByFilter_; // by PassageFilter::toString()
 };
 
 } // namespace distillery::eval
