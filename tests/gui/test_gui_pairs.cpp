@@ -16,6 +16,7 @@
 
 #include <cmath>
 
+#include "core/pipeline/HardExampleMiner.h"
 #include "core/store/Store.h"
 #include "tests/gui/GuiTestData.h"
 #include "ui/inspect/Agreement.h"
@@ -104,7 +105,7 @@ private slots:
     model.setFilter(filter);
     QCOMPARE(model.rowCount(), demo_.minedPerRound / 4);
     for (int r = 0; r < model.rowCount(); ++r)
-      QCOMPARE(model.index(r, MinedExampleModel::Kind).data().toString(), QStringLiteral("hard_negative"));
+      QCOMPARE(model.index(r, MinedExampleModel::Kind).data().toString(), QStringLiteral("hard negative"));
     filter = {};
     filter.roundId = demo_.roundIds[0];
     filter.grade = 3;
@@ -169,12 +170,78 @@ private slots:
     inspector.table()->setFocus();
     QCOMPARE(loadHumanLabel(*store_, q1, p1)->note, QStringLiteral("revised"));
 
+    // A note on a pair not graded yet is kept (a note is stored with a grade), said so, shown again when you come
+    // back, and stored with the grade.
+    inspector.selectNext();
+    inspector.selectNext();
+    QCOMPARE(inspector.currentRow(), 3);
+    QVERIFY(!loadHumanLabel(*store_, inspector.model()->queryIdAt(3), inspector.model()->passageIdAt(3)));
+    inspector.noteField()->setFocus();
+    QTest::keyClicks(inspector.noteField(), QStringLiteral("ask about the footnote"));
+    inspector.table()->setFocus(); // leaving the field saves the note
+    QVERIFY(inspector.labelStatusText().contains(QStringLiteral("grade this pair")));
+    inspector.selectNext();
+    QCOMPARE(inspector.noteField()->text(), QString());
+    inspector.selectPrevious();
+    QCOMPARE(inspector.currentRow(), 3);
+    QCOMPARE(inspector.noteField()->text(), QStringLiteral("ask about the footnote"));
+    const std::int64_t q3 = inspector.model()->queryIdAt(3), p3 = inspector.model()->passageIdAt(3);
+    QTest::keyClick(inspector.table(), Qt::Key_1);
+    QCOMPARE(loadHumanLabel(*store_, q3, p3)->note, QStringLiteral("ask about the footnote"));
+
     // Only disagreements: pair 1 got 0 where the teacher said 0 or 1.
     const int teacher0 = inspector.model()->index(0, MinedExampleModel::TeacherGrade).data().toInt();
     const int teacher1 = inspector.model()->index(1, MinedExampleModel::TeacherGrade).data().toInt();
-    const int expectedDisagreements = (teacher0 != 3) + (teacher1 != 0);
+    const int teacher3 = inspector.model()->index(3, MinedExampleModel::TeacherGrade).data().toInt();
+    const int expectedDisagreements = (teacher0 != 3) + (teacher1 != 0) + (teacher3 != 1);
     inspector.disagreementBox()->setChecked(true);
     QCOMPARE(inspector.model()->rowCount(), expectedDisagreements);
+  }
+
+  void kindFilterOffersEveryKindTheMinerWrites() {
+    // The filter listed "excluded" (never written) and lacked ambiguous and unsampled_easy.
+    PairInspector inspector;
+    inspector.setStore(store_.get());
+    QStringList offered;
+    for (int i = 1; i < inspector.kindBox()->count(); ++i)
+      offered << inspector.kindBox()->itemData(i).toString();
+    QStringList written;
+    for (const auto& kind : pipeline::kMinedKindNames)
+      written << QString::fromUtf8(kind.name.data(), int(kind.name.size()));
+    QCOMPARE(offered, written);
+    QVERIFY(offered.contains(QStringLiteral("ambiguous")) && offered.contains(QStringLiteral("unsampled_easy")));
+    QVERIFY(!offered.contains(QStringLiteral("excluded")));
+
+    // An ambiguous pair is found by its kind, and shown with the kind's label.
+    const std::int64_t round = demo_.roundIds[0];
+    store_->exec("UPDATE mined_examples SET kind = 'ambiguous' WHERE id = (SELECT min(id) FROM mined_examples WHERE "
+                 "round_id = " +
+                 std::to_string(round) + ")");
+    inspector.selectRound(round);
+    inspector.kindBox()->setCurrentIndex(inspector.kindBox()->findData(QStringLiteral("ambiguous")));
+    QCOMPARE(inspector.model()->rowCount(), 1);
+    QCOMPARE(inspector.model()->index(0, MinedExampleModel::Kind).data().toString(), QStringLiteral("ambiguous"));
+    store_->exec("UPDATE mined_examples SET kind = 'hard_positive' WHERE kind = 'ambiguous'");
+  }
+
+  void opensOnARunWithPairsAndSaysWhyAFailedRunShowsNone() {
+    // The newest run failed before mining: the inspector opens on the newest run that has pairs, and choosing the
+    // failed one says why its panes are empty.
+    store_
+        ->prepare("INSERT INTO runs(corpus_id, name, config_json, software_version, seed, status, created_at) "
+                  "VALUES (?1, 'broken', '{}', '0.1.0', 7, 'failed', 'now')")
+        .bind(1, demo_.corpusId)
+        .run();
+    const std::int64_t failed = store_->lastInsertId();
+    PairInspector inspector;
+    inspector.setStore(store_.get());
+    QCOMPARE(inspector.runBox()->currentData().toLongLong(), demo_.runId);
+    QVERIFY(inspector.model()->rowCount() > 0);
+    inspector.runBox()->setCurrentIndex(inspector.runBox()->findData(qlonglong(failed)));
+    QCOMPARE(inspector.model()->rowCount(), 0);
+    QVERIFY2(inspector.queryView()->toPlainText().contains(QStringLiteral("has no mined pairs")),
+             qPrintable(inspector.queryView()->toPlainText()));
+    store_->exec("DELETE FROM runs WHERE id = " + std::to_string(failed));
   }
 
   void judgmentFromTheCacheIsShown() {

@@ -15,6 +15,7 @@
 #include <QVBoxLayout>
 
 #include "core/corpus/CorpusRepository.h"
+#include "core/pipeline/HardExampleMiner.h"
 #include "core/pipeline/RunRepository.h"
 #include "core/store/Store.h"
 #include "core/teacher/JudgmentCache.h"
@@ -39,6 +40,10 @@ QStringList contentWords(const QString& query) {
     if (w.size() >= 3 && !stop.contains(w) && !words.contains(w))
       words << w;
   return words;
+}
+
+QString draftNoteText() {
+  return PairInspector::tr("Note not stored yet: a note is kept with your grade, so grade this pair (0-3) to store it");
 }
 
 } // namespace
@@ -71,11 +76,8 @@ PairInspector::PairInspector(QWidget* parent) : QWidget(parent) {
   round_ = new QComboBox(this);
   kind_ = new QComboBox(this);
   kind_->addItem(tr("any kind"), QString());
-  kind_->addItem(tr("hard positive"), QStringLiteral("hard_positive"));
-  kind_->addItem(tr("hard negative"), QStringLiteral("hard_negative"));
-  kind_->addItem(tr("easy positive"), QStringLiteral("easy_positive"));
-  kind_->addItem(tr("easy negative"), QStringLiteral("easy_negative"));
-  kind_->addItem(tr("excluded"), QStringLiteral("excluded"));
+  for (const auto& kind : pipeline::kMinedKindNames) // core's one list: every kind a miner writes
+    kind_->addItem(minedKindLabel(std::string(kind.name)), QString::fromUtf8(kind.name.data(), int(kind.name.size())));
   grade_ = new QComboBox(this);
   grade_->addItem(tr("any grade"), -1);
   for (int g = 0; g < kGradeLevels; ++g)
@@ -184,7 +186,16 @@ PairInspector::PairInspector(QWidget* parent) : QWidget(parent) {
   setStore(nullptr);
 }
 
+QString PairInspector::labelStatusText() const {
+  return labelStatus_->text();
+}
+
 void PairInspector::setStore(store::Store* store) {
+  const QString path = store ? QString::fromStdString(store->path().string()) : QString();
+  if (path != draftsExperiment_) { // another experiment: its pairs are other pairs
+    draftNotes_.clear();
+    draftsExperiment_ = path;
+  }
   store_ = store;
   model_->setStore(store);
   refresh();
@@ -215,8 +226,12 @@ void PairInspector::fillRuns() {
       for (const auto& run : pipeline::listRuns(*store_))
         run_->addItem(tr("#%1 %2 (%3)").arg(run.id).arg(qstr(run.name), qstr(run.status)), qlonglong(run.id));
     }
-    const int index = run_->findData(current);
-    run_->setCurrentIndex(index >= 0 ? index : run_->count() - 1); // newest run by default
+    // The newest run with mined pairs by default (the newest may have failed before mining), else the newest.
+    int index = run_->findData(current);
+    for (int i = run_->count() - 1; index < 0 && i >= 0; --i)
+      if (!pipeline::roundsWithMinedPairs(*store_, run_->itemData(i).toLongLong()).empty())
+        index = i;
+    run_->setCurrentIndex(index >= 0 ? index : run_->count() - 1);
   }
   fillRounds();
 }
@@ -257,10 +272,23 @@ void PairInspector::applyFilter() {
   f.disagreementOnly = disagreement_->isChecked();
   f.unlabelledOnly = unlabelled_->isChecked();
   model_->setFilter(f);
-  if (model_->rowCount() > 0)
+  if (model_->rowCount() > 0) {
     selectRow(0);
+    return;
+  }
+  showPair(-1);
+  // Say why the panes are empty instead of leaving them blank.
+  if (!store_)
+    return;
+  if (run_->count() == 0)
+    queryView_->setHtml(tr("<p style=\"color:gray\">No runs yet: a run's mined pairs appear here once it has mined "
+                           "(the fourth step of each round).</p>"));
+  else if (round_->count() == 0)
+    queryView_->setHtml(tr("<p style=\"color:gray\">Run %1 has no mined pairs: it stopped before mining (the fourth "
+                           "step of each round). Choose another run, or resume this one.</p>")
+                            .arg(run_->currentText().toHtmlEscaped()));
   else
-    showPair(-1);
+    queryView_->setHtml(tr("<p style=\"color:gray\">No pair of this round matches the filters.</p>"));
 }
 
 int PairInspector::currentRow() const {
@@ -329,6 +357,9 @@ void PairInspector::showPair(int row) {
     if (const auto label = loadHumanLabel(*store_, shownQuery_, shownPassage_)) {
       note_->setText(label->note);
       labelStatus_->setText(tr("labelled %1").arg(label->grade));
+    } else if (const auto draft = draftNotes_.find({shownQuery_, shownPassage_}); draft != draftNotes_.end()) {
+      note_->setText(*draft);
+      labelStatus_->setText(draftNoteText());
     }
   } catch (const std::exception& e) {
     emit errorOccurred(QString::fromStdString(e.what()));
@@ -341,6 +372,7 @@ void PairInspector::labelCurrent(int grade) {
     return;
   try {
     storeHumanLabel(*store_, shownQuery_, shownPassage_, grade, note_->text());
+    draftNotes_.remove({shownQuery_, shownPassage_});
   } catch (const std::exception& e) {
     emit errorOccurred(QString::fromStdString(e.what()));
     return;
@@ -357,8 +389,15 @@ void PairInspector::saveNote() {
   if (!store_ || shownQuery_ == 0 || !note_->isModified())
     return;
   try {
-    storeHumanNote(*store_, shownQuery_, shownPassage_, note_->text());
+    const bool stored = storeHumanNote(*store_, shownQuery_, shownPassage_, note_->text());
     note_->setModified(false);
+    if (!stored) { // not graded yet: the note waits for the grade
+      if (note_->text().isEmpty())
+        draftNotes_.remove({shownQuery_, shownPassage_});
+      else
+        draftNotes_.insert({shownQuery_, shownPassage_}, note_->text());
+      labelStatus_->setText(note_->text().isEmpty() ? QString() : draftNoteText());
+    }
   } catch (const std::exception& e) {
     emit errorOccurred(QString::fromStdString(e.what()));
   }

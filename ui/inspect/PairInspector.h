@@ -2,6 +2,8 @@
 // The pair inspector: a round's mined pairs with filters; the selected pair's query and passage side by
 // side with matched terms highlighted, the teacher's rationale and raw response; and spot-check
 // labelling (keys 0-3 store a human grade at once and move on, N/P step, a note per pair).
+#include <QHash>
+#include <QPair>
 #include <QWidget>
 
 #include "ui/inspect/PairModels.h"
@@ -32,10 +34,13 @@ public:
   MinedExampleModel* model() const { return model_; }
   QTableView* table() const { return table_; }
   QLineEdit* noteField() const { return note_; }
+  QString labelStatusText() const;
   QComboBox* kindBox() const { return kind_; }
   QComboBox* gradeBox() const { return grade_; }
   QComboBox* filingTypeBox() const { return filingType_; }
   QCheckBox* disagreementBox() const { return disagreement_; }
+  QComboBox* runBox() const { return run_; }
+  QTextBrowser* queryView() const { return queryView_; }
   QTextBrowser* passageView() const { return passageView_; }
   QTextBrowser* teacherView() const { return teacher_; }
   int currentRow() const;
@@ -77,6 +82,10 @@ private:
   QLineEdit* note_;
   QLabel* labelStatus_;
   QString shownQueryText_;
+  /// Notes typed on pairs you have not graded yet: a note is stored with a label, so it waits here (and comes back
+  /// when the pair is shown again) until you grade the pair.
+  QHash<QPair<std::int64_t, std::int64_t>, QString> draftNotes_;
+  QString draftsExperiment_; // the experiment the drafts belong to
   std::int64_t shownQuery_ = 0;
   std::int64_t shownPassage_ = 0;
 };

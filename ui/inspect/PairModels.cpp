@@ -1,11 +1,13 @@
 #include "ui/inspect/PairModels.h"
 
 #include <QColor>
+#include <QCoreApplication>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 
 #include "core/eval/HumanLabels.h"
+#include "core/pipeline/HardExampleMiner.h"
 #include "core/pipeline/MinedPairs.h"
 #include "core/store/Store.h"
 #include "core/util/Error.h"
@@ -27,6 +29,33 @@ QVariant optionalScore(const std::optional<double>& value) {
 }
 
 } // namespace
+
+QString minedKindLabel(const std::string& kind) {
+  const auto value = findEnum<pipeline::MinedKind>(kind);
+  if (!value)
+    return qstr(kind);
+  switch (*value) {
+  case pipeline::MinedKind::HardPositive:
+    return QCoreApplication::translate("MinedKind", "hard positive");
+  case pipeline::MinedKind::HardNegative:
+    return QCoreApplication::translate("MinedKind", "hard negative");
+  case pipeline::MinedKind::EasyPositive:
+    return QCoreApplication::translate("MinedKind", "easy positive");
+  case pipeline::MinedKind::EasyNegative:
+    return QCoreApplication::translate("MinedKind", "easy negative");
+  case pipeline::MinedKind::FalseNegative:
+    return QCoreApplication::translate("MinedKind", "likely false negative (excluded)");
+  case pipeline::MinedKind::Ambiguous:
+    return QCoreApplication::translate("MinedKind", "ambiguous");
+  case pipeline::MinedKind::Unjudged:
+    return QCoreApplication::translate("MinedKind", "unjudged");
+  case pipeline::MinedKind::Unsampled:
+    return QCoreApplication::translate("MinedKind", "easy, not sampled");
+  case pipeline::MinedKind::QueryDropped:
+    return QCoreApplication::translate("MinedKind", "query dropped");
+  }
+  return qstr(kind);
+}
 
 MinedExampleModel::MinedExampleModel(QObject* parent)
     : KeysetTableModel({tr("Query"), tr("Passage"), tr("Kind"), tr("Teacher"), tr("Human"), tr("Rank before"),
@@ -61,7 +90,7 @@ std::vector<KeysetRow> MinedExampleModel::fetchPage(store::Store& store, std::in
     row.key = pair.id;
     row.cells = {qstr(pair.query),
                  qstr(pair.passageStart).simplified(),
-                 qstr(pair.kind),
+                 minedKindLabel(pair.kind),
                  optionalNumber(pair.teacherGrade),
                  optionalNumber(pair.humanGrade),
                  optionalNumber(pair.rankBefore),

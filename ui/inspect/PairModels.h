@@ -9,6 +9,10 @@
 
 namespace distillery::ui {
 
+/// A mined kind ("hard_positive", one of pipeline::kMinedKindNames) as the inspector shows it, translated; the stored
+/// name itself when unknown.
+QString minedKindLabel(const std::string& kind);
+
 struct PairFilter {
   std::int64_t roundId = 0;      // rounds.id; 0 shows nothing
   QString kind;                  // mined_examples.kind, empty = any
