@@ -14,6 +14,8 @@ PACKAGES=(
   # GUI
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libqcustomplot-dev qtkeychain-qt6-dev libgl-dev libxkbcommon-dev
+  # Qt's own dialogs and standard buttons in German (the .deb recommends it; the German GUI test checks it)
+  qt6-translations-l10n
   # tests, benchmarks, screenshots
   libbenchmark-dev libgtest-dev xvfb xauth python3
   # hostile-input test (writes a gzip bomb) and the TLS test (makes a self-signed certificate, serves it)

@@ -220,6 +220,10 @@
             <source>Elapsed</source>
             <translation>Vergangen</translation>
         </message>
+        <message>
+            <source>%1 (%2, step %3 of %4)</source>
+            <translation>%1 (%2, Schritt %3 von %4)</translation>
+        </message>
     </context>
     <context>
         <name>distillery::ui::JobRunner</name>
@@ -333,6 +337,26 @@
         <message>
             <source>training step (round %1, live)</source>
             <translation>Trainingsschritt (Runde %1, live)</translation>
+        </message>
+        <message>
+            <source>Show config...</source>
+            <translation>Konfiguration zeigen...</translation>
+        </message>
+        <message>
+            <source>Write report...</source>
+            <translation>Bericht schreiben...</translation>
+        </message>
+        <message>
+            <source>Rename...</source>
+            <translation>Umbenennen...</translation>
+        </message>
+        <message>
+            <source>Duplicate</source>
+            <translation>Duplizieren</translation>
+        </message>
+        <message>
+            <source>Delete...</source>
+            <translation>Löschen...</translation>
         </message>
     </context>
     <context>
@@ -594,10 +618,6 @@ Verwenden Sie Datei &gt; Neues Experiment oder Datei &gt; Experiment öffnen.</t
             <translation>Nichts zu evaluieren</translation>
         </message>
         <message>
-            <source>Corpus %1 has no query set with relevance judgments (qrels); import a BEIR dataset or the demo corpus.</source>
-            <translation>Korpus %1 hat keine Anfragemenge mit Relevanzurteilen (qrels); importieren Sie einen BEIR-Datensatz oder das Demo-Korpus.</translation>
-        </message>
-        <message>
             <source>Evaluate BM25 on %1</source>
             <translation>BM25 auf %1 evaluieren</translation>
         </message>
@@ -727,6 +747,113 @@ Verwenden Sie Datei &gt; Neues Experiment oder Datei &gt; Experiment öffnen.</t
                 <numerusform>%n Passage für „%1“ bewerten</numerusform>
                 <numerusform>%n Passagen für „%1“ bewerten</numerusform>
             </translation>
+        </message>
+        <message>
+            <source>%1 (%2)</source>
+            <translation>%1 (%2)</translation>
+        </message>
+        <message>
+            <source>Corpus %1 has no queries with relevance judgments yet. Import a query set with qrels (BEIR), save your labels as a gold set (distillery-cli labels gold), or start a run: its held-out queries are judged by the teacher and scored.</source>
+            <translation>Korpus %1 hat noch keine Anfragen mit Relevanzurteilen. Importieren Sie eine Anfragemenge mit Qrels (BEIR), speichern Sie Ihre Labels als Goldmenge (distillery-cli labels gold) oder starten Sie einen Lauf: seine zurückgehaltenen Anfragen bewertet der Lehrer, und sie werden ausgewertet.</translation>
+        </message>
+        <message numerus="yes">
+            <source>%1: %2 split (%n queries)</source>
+            <translation>
+                <numerusform>%1: Teilmenge %2 (%n Anfrage)</numerusform>
+                <numerusform>%1: Teilmenge %2 (%n Anfragen)</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>%1: every split (dev and test together)</source>
+            <translation>%1: alle Teilmengen (dev und test zusammen)</translation>
+        </message>
+        <message>
+            <source>Queries to score:</source>
+            <translation>Auszuwertende Anfragen:</translation>
+        </message>
+        <message>
+            <source>Rename run %1</source>
+            <translation>Lauf %1 umbenennen</translation>
+        </message>
+        <message>
+            <source>Name:</source>
+            <translation>Name:</translation>
+        </message>
+        <message>
+            <source>Cannot rename the run</source>
+            <translation>Der Lauf kann nicht umbenannt werden</translation>
+        </message>
+        <message>
+            <source>Run %1 is a copy of run %2, not started yet</source>
+            <translation>Lauf %1 ist eine Kopie von Lauf %2, noch nicht gestartet</translation>
+        </message>
+        <message>
+            <source>Cannot duplicate the run</source>
+            <translation>Der Lauf kann nicht dupliziert werden</translation>
+        </message>
+        <message>
+            <source>Run %1 is being executed by a job: cancel it first.</source>
+            <translation>Lauf %1 wird gerade von einem Auftrag ausgeführt: brechen Sie ihn zuerst ab.</translation>
+        </message>
+        <message>
+            <source>Delete run %1 %2 with its %3 rounds, %4 mined pairs and %5 evaluations? This cannot be undone.
+
+Kept: the queries it wrote and your labels on them, the teacher's judgments (a later run reads them instead of paying again) and the models it trained.</source>
+            <translation>Lauf %1 %2 mit seinen %3 Runden, %4 gewonnenen Paaren und %5 Auswertungen löschen? Das lässt sich nicht rückgängig machen.
+
+Behalten werden: die Anfragen, die er geschrieben hat, und Ihre Labels darauf, die Urteile des Lehrers (ein späterer Lauf liest sie, statt erneut zu bezahlen) und die Modelle, die er trainiert hat.</translation>
+        </message>
+        <message>
+            <source>Delete run</source>
+            <translation>Lauf löschen</translation>
+        </message>
+        <message>
+            <source>Cannot delete the run</source>
+            <translation>Der Lauf kann nicht gelöscht werden</translation>
+        </message>
+        <message>
+            <source>Run %1 deleted</source>
+            <translation>Lauf %1 gelöscht</translation>
+        </message>
+        <message>
+            <source>No such run</source>
+            <translation>Kein solcher Lauf</translation>
+        </message>
+        <message>
+            <source>Run %1 is not in this experiment.</source>
+            <translation>Lauf %1 gehört nicht zu diesem Experiment.</translation>
+        </message>
+        <message>
+            <source>Config of run %1</source>
+            <translation>Konfiguration von Lauf %1</translation>
+        </message>
+        <message>
+            <source>Save run config</source>
+            <translation>Laufkonfiguration speichern</translation>
+        </message>
+        <message>
+            <source>JSON (*.json)</source>
+            <translation>JSON (*.json)</translation>
+        </message>
+        <message>
+            <source>Cannot save the config</source>
+            <translation>Die Konfiguration kann nicht gespeichert werden</translation>
+        </message>
+        <message>
+            <source>As stored (secrets removed); `distillery-cli run --config` accepts this file.</source>
+            <translation>Wie gespeichert (ohne Geheimnisse); `distillery-cli run --config` akzeptiert diese Datei.</translation>
+        </message>
+        <message>
+            <source>Write the report of run %1 into</source>
+            <translation>Den Bericht von Lauf %1 schreiben nach</translation>
+        </message>
+        <message>
+            <source>Cannot write the report</source>
+            <translation>Der Bericht kann nicht geschrieben werden</translation>
+        </message>
+        <message>
+            <source>Report of run %1 written to %2</source>
+            <translation>Bericht von Lauf %1 geschrieben nach %2</translation>
         </message>
         <message>
             <source>Distillery experiments (*.distillery *.db *.sqlite);;All files (*)</source>
@@ -936,11 +1063,7 @@ Verwenden Sie Datei &gt; Neues Experiment oder Datei &gt; Experiment öffnen.</t
         </message>
     </context>
     <context>
-        <name>distillery::ui::PairInspector</name>
-        <message>
-            <source>any kind</source>
-            <translation>jede Art</translation>
-        </message>
+        <name>MinedKind</name>
         <message>
             <source>hard positive</source>
             <translation>schweres Positiv</translation>
@@ -958,8 +1081,31 @@ Verwenden Sie Datei &gt; Neues Experiment oder Datei &gt; Experiment öffnen.</t
             <translation>leichtes Negativ</translation>
         </message>
         <message>
-            <source>excluded</source>
-            <translation>ausgeschlossen</translation>
+            <source>likely false negative (excluded)</source>
+            <translation>wahrscheinlich falsch negativ (ausgeschlossen)</translation>
+        </message>
+        <message>
+            <source>ambiguous</source>
+            <translation>uneindeutig</translation>
+        </message>
+        <message>
+            <source>unjudged</source>
+            <translation>unbewertet</translation>
+        </message>
+        <message>
+            <source>easy, not sampled</source>
+            <translation>leicht, nicht gezogen</translation>
+        </message>
+        <message>
+            <source>query dropped</source>
+            <translation>Anfrage verworfen</translation>
+        </message>
+    </context>
+    <context>
+        <name>distillery::ui::PairInspector</name>
+        <message>
+            <source>any kind</source>
+            <translation>jede Art</translation>
         </message>
         <message>
             <source>any grade</source>
@@ -1048,6 +1194,22 @@ Verwenden Sie Datei &gt; Neues Experiment oder Datei &gt; Experiment öffnen.</t
         <message>
             <source>See what the students before and after this round retrieve for the pair's query</source>
             <translation>Sehen, was die Schülermodelle vor und nach dieser Runde für die Anfrage des Paars finden</translation>
+        </message>
+        <message>
+            <source>Note not stored yet: a note is kept with your grade, so grade this pair (0-3) to store it</source>
+            <translation>Notiz noch nicht gespeichert: eine Notiz wird mit Ihrer Note gespeichert, bewerten Sie dieses Paar also (0-3)</translation>
+        </message>
+        <message>
+            <source>&lt;p style="color:gray"&gt;No runs yet: a run's mined pairs appear here once it has mined (the fourth step of each round).&lt;/p&gt;</source>
+            <translation>&lt;p style="color:gray"&gt;Noch keine Läufe: die gewonnenen Paare eines Laufs erscheinen hier, sobald er sie gewonnen hat (im vierten Schritt jeder Runde).&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>&lt;p style="color:gray"&gt;Run %1 has no mined pairs: it stopped before mining (the fourth step of each round). Choose another run, or resume this one.&lt;/p&gt;</source>
+            <translation>&lt;p style="color:gray"&gt;Lauf %1 hat keine gewonnenen Paare: er endete vor dem Mining (dem vierten Schritt jeder Runde). Wählen Sie einen anderen Lauf oder setzen Sie diesen fort.&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>&lt;p style="color:gray"&gt;No pair of this round matches the filters.&lt;/p&gt;</source>
+            <translation>&lt;p style="color:gray"&gt;Kein Paar dieser Runde passt zu den Filtern.&lt;/p&gt;</translation>
         </message>
     </context>
     <context>

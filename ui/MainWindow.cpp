@@ -2,16 +2,25 @@
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDesktopServices>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
+#include <QUrl>
+#include <QVBoxLayout>
 
 #include <filesystem>
 #include <random>
@@ -27,6 +36,7 @@
 #include "core/util/Error.h"
 #include "ui/ExperimentSession.h"
 #include "ui/charts/MetricsDashboard.h"
+#include "ui/charts/RunReport.h"
 #include "ui/charts/TrainingLossFeed.h"
 #include "ui/corpus/CorpusBrowser.h"
 #include "ui/corpus/PassageView.h"
@@ -103,7 +113,13 @@ QDockWidget* MainWindow::addPanel(QWidget* panel, const QString& title, const QS
                                   Qt::DockWidgetArea area) {
   auto* dock = new QDockWidget(title, this);
   dock->setObjectName(objectName); // saveState/restoreState key
-  dock->setWidget(panel);
+  // A panel scrolls inside its dock rather than forcing the window past a small screen: the docks' minimum sizes
+  // added up to more than 1024x700, and Qt then drew one dock over another.
+  auto* scroll = new QScrollArea(dock);
+  scroll->setWidget(panel);
+  scroll->setWidgetResizable(true);
+  scroll->setFrameShape(QFrame::NoFrame);
+  dock->setWidget(scroll);
   addDockWidget(area, dock);
   docks_ << dock;
   return dock;
@@ -142,7 +158,7 @@ void MainWindow::createPanels() {
   tabifyDockWidget(jobs, agreement);
   corpus->raise();
   jobs->raise();
-  resizeDocks({corpus, jobs}, {560, 240}, Qt::Vertical);
+  resizeDocks({corpus, jobs}, {560, 300}, Qt::Vertical);
 
   connect(pairs_, &PairInspector::labelStored, agreement_, &AgreementPanel::refresh);
   connect(playground_, &QueryPlayground::labelStored, agreement_, &AgreementPanel::refresh);
@@ -181,6 +197,11 @@ void MainWindow::createPanels() {
   connect(jobsPanel_, &JobsPanel::modelEvaluationRequested, this, &MainWindow::evaluateModelDialog);
   connect(jobsPanel_, &JobsPanel::nextStepRequested, this, [this](std::int64_t run) { launchRun(run, 1); });
   connect(jobsPanel_, &JobsPanel::resumeRequested, this, [this](std::int64_t run) { launchRun(run, 0); });
+  connect(jobsPanel_, &JobsPanel::renameRunRequested, this, [this](std::int64_t run) { renameRun(run); });
+  connect(jobsPanel_, &JobsPanel::duplicateRunRequested, this, &MainWindow::duplicateRun);
+  connect(jobsPanel_, &JobsPanel::deleteRunRequested, this, &MainWindow::deleteRun);
+  connect(jobsPanel_, &JobsPanel::runConfigRequested, this, &MainWindow::showRunConfig);
+  connect(jobsPanel_, &JobsPanel::runReportRequested, this, [this](std::int64_t run) { writeReport(run); });
   connect(jobsPanel_->runsModel(), &RunsModel::errorOccurred, this, panelError);
 }
 
@@ -233,7 +254,11 @@ void MainWindow::createMenus() {
   help->addAction(tr("&About Distillery"), this, &MainWindow::showAbout);
 }
 
-bool MainWindow::openExperiment(const QString& path, bool create) {
+bool MainWindow::openExperiment(const QString& requestedPath, bool create) {
+  // A new experiment named without a suffix gets .distillery, or the Open dialog's filter would hide it.
+  const QString path = create && QFileInfo(requestedPath).suffix().isEmpty()
+                           ? requestedPath + QStringLiteral(".distillery")
+                           : requestedPath;
   if (jobs_->activeCount() > 0) {
     showError(tr("Jobs are running"),
               tr("%1 jobs are still running in %2. Wait for them or cancel them before opening another experiment.")
@@ -312,6 +337,11 @@ JobRunner* MainWindow::importCorpus(const QStringList& paths, const QString& cor
         const corpus::ImportSummary summary = corpus::importPaths(store, options, inputs, progress, stop);
         for (const corpus::SkippedInput& skipped : summary.skipped)
           report(progress, {"import", 0, 0, "skipped " + skipped.path + ": " + skipped.reason});
+        if (summary.foundNothing())
+          throw InputError("nothing imported: " + summary.skipped.front().path + ": " + summary.skipped.front().reason +
+                           (summary.skipped.size() > 1 ? " (and " + std::to_string(summary.skipped.size() - 1) +
+                                                             " more skipped, listed in the log)"
+                                                       : std::string()));
         report(progress, {"import", 1, 1, describe(summary).toStdString()});
       },
       params);
@@ -370,34 +400,78 @@ void MainWindow::importCorpusDialog() {
     importCorpus(paths, name.trimmed());
 }
 
-JobRunner* MainWindow::launchEvaluation(std::int64_t corpusId, std::optional<std::int64_t> modelId) {
+JobRunner* MainWindow::launchEvaluation(std::int64_t corpusId, std::optional<std::int64_t> modelId,
+                                        std::optional<EvaluationScope> scope) {
   if (!session_->isOpen())
     return nullptr;
-  const auto judged = corpus::firstJudgedQuerySet(session_->store(), corpusId);
-  if (!judged) {
-    showError(tr("Nothing to evaluate"),
-              tr("Corpus %1 has no query set with relevance judgments (qrels); import a BEIR dataset or the demo "
-                 "corpus.")
-                  .arg(corpusId));
-    return nullptr;
+  if (!scope) { // the first judged set, on its test split when it has one (as a run scores), else all of it
+    const auto splits = corpus::listJudgedSplits(session_->store(), corpusId);
+    if (splits.empty()) {
+      showError(tr("Nothing to evaluate"), noJudgedQueriesText(corpusId));
+      return nullptr;
+    }
+    scope = EvaluationScope{splits.front().querySetId, QString::fromStdString(splits.front().querySetName),
+                            splits.front().split == "test" ? QStringLiteral("test") : QString()};
   }
-  const std::int64_t querySet = judged->first;
-  const QString setName = QString::fromStdString(judged->second);
-  nlohmann::json params = {{"corpus_id", corpusId}, {"retriever", modelId ? "dense" : "bm25"}};
+  const QString on =
+      scope->split.isEmpty() ? scope->querySetName : tr("%1 (%2)").arg(scope->querySetName, scope->split);
+  nlohmann::json params = {{"corpus_id", corpusId},
+                           {"retriever", modelId ? "dense" : "bm25"},
+                           {"query_set_id", scope->querySetId},
+                           {"split", scope->split.toStdString()}};
   if (modelId)
     params["model_id"] = *modelId;
   return jobs_->launch(
       QStringLiteral("evaluate"),
-      modelId ? tr("Evaluate model %1 on %2").arg(*modelId).arg(setName) : tr("Evaluate BM25 on %1").arg(setName),
-      evaluationJob({session_->path(), corpusId, querySet, modelId}), QString::fromStdString(params.dump()));
+      modelId ? tr("Evaluate model %1 on %2").arg(*modelId).arg(on) : tr("Evaluate BM25 on %1").arg(on),
+      evaluationJob({session_->path(), corpusId, scope->querySetId, modelId, scope->split.toStdString()}),
+      QString::fromStdString(params.dump()));
 }
 
-JobRunner* MainWindow::evaluateBm25(std::int64_t corpusId) {
-  return launchEvaluation(corpusId, std::nullopt);
+QString MainWindow::noJudgedQueriesText(std::int64_t corpusId) {
+  return tr("Corpus %1 has no queries with relevance judgments yet. Import a query set with qrels (BEIR), save your "
+            "labels as a gold set (distillery-cli labels gold), or start a run: its held-out queries are judged by "
+            "the teacher and scored.")
+      .arg(corpusId);
 }
 
-JobRunner* MainWindow::evaluateModel(std::int64_t corpusId, std::int64_t modelId) {
-  return launchEvaluation(corpusId, modelId);
+std::optional<EvaluationScope> MainWindow::chooseEvaluationScope(std::int64_t corpusId, const QString& title) {
+  const auto splits = corpus::listJudgedSplits(session_->store(), corpusId);
+  if (splits.empty()) {
+    showError(tr("Nothing to evaluate"), noJudgedQueriesText(corpusId));
+    return std::nullopt;
+  }
+  // Each judged split on its own (test first: what runs report), and a set with several splits also as a whole.
+  QStringList labels;
+  QList<EvaluationScope> scopes;
+  for (std::size_t i = 0; i < splits.size(); ++i) {
+    const auto& s = splits[i];
+    const QString name = QString::fromStdString(s.querySetName);
+    labels << tr("%1: %2 split (%n queries)", nullptr, int(s.queries)).arg(name, QString::fromStdString(s.split));
+    scopes << EvaluationScope{s.querySetId, name, QString::fromStdString(s.split)};
+    const bool lastOfSet = i + 1 == splits.size() || splits[i + 1].querySetId != s.querySetId;
+    const bool severalSplits = i > 0 && splits[i - 1].querySetId == s.querySetId;
+    if (lastOfSet && severalSplits) {
+      labels << tr("%1: every split (dev and test together)").arg(name);
+      scopes << EvaluationScope{s.querySetId, name, QString()};
+    }
+  }
+  if (scopes.size() == 1)
+    return scopes.front();
+  bool ok = false;
+  const QString chosen = QInputDialog::getItem(this, title, tr("Queries to score:"), labels, 0, false, &ok);
+  if (!ok)
+    return std::nullopt;
+  return scopes.value(int(labels.indexOf(chosen)));
+}
+
+JobRunner* MainWindow::evaluateBm25(std::int64_t corpusId, std::optional<EvaluationScope> scope) {
+  return launchEvaluation(corpusId, std::nullopt, std::move(scope));
+}
+
+JobRunner* MainWindow::evaluateModel(std::int64_t corpusId, std::int64_t modelId,
+                                     std::optional<EvaluationScope> scope) {
+  return launchEvaluation(corpusId, modelId, std::move(scope));
 }
 
 std::optional<std::int64_t> MainWindow::chooseCorpus(const QString& title) {
@@ -425,7 +499,8 @@ std::optional<std::int64_t> MainWindow::chooseCorpus(const QString& title) {
 
 void MainWindow::evaluateBm25Dialog() {
   if (const auto corpus = chooseCorpus(tr("Evaluate BM25")))
-    evaluateBm25(*corpus);
+    if (const auto scope = chooseEvaluationScope(*corpus, tr("Evaluate BM25")))
+      evaluateBm25(*corpus, scope);
 }
 
 void MainWindow::evaluateModelDialog() {
@@ -447,8 +522,10 @@ void MainWindow::evaluateModelDialog() {
   bool ok = false;
   const QString chosen =
       QInputDialog::getItem(this, tr("Evaluate a stored model"), tr("Model:"), labels, 0, false, &ok);
-  if (ok)
-    evaluateModel(*corpus, ids.value(int(labels.indexOf(chosen))));
+  if (!ok)
+    return;
+  if (const auto scope = chooseEvaluationScope(*corpus, tr("Evaluate a stored model")))
+    evaluateModel(*corpus, ids.value(int(labels.indexOf(chosen))), scope);
 }
 
 std::int64_t MainWindow::createRun(std::int64_t corpusId, const QString& name, const nlohmann::json& config) {
@@ -737,6 +814,136 @@ void MainWindow::updateTitle() {
     setWindowTitle(tr("Distillery"));
     summary_->setText(tr("No experiment open.\nUse File > New experiment or File > Open experiment."));
   }
+}
+
+bool MainWindow::renameRun(std::int64_t runId, std::optional<QString> name) {
+  if (!session_->isOpen())
+    return false;
+  try {
+    if (!name) {
+      bool ok = false;
+      const QString current = QString::fromStdString(pipeline::findRunName(session_->store(), runId).value_or(""));
+      name = QInputDialog::getText(this, tr("Rename run %1").arg(runId), tr("Name:"), QLineEdit::Normal, current, &ok);
+      if (!ok)
+        return false;
+    }
+    pipeline::renameRun(session_->store(), runId, name->trimmed().toStdString());
+  } catch (const std::exception& e) {
+    showError(tr("Cannot rename the run"), QString::fromStdString(e.what()));
+    return false;
+  }
+  setPanelsStore();
+  return true;
+}
+
+std::int64_t MainWindow::duplicateRun(std::int64_t runId) {
+  if (!session_->isOpen())
+    return 0;
+  try {
+    const std::int64_t copy = pipeline::duplicateRun(session_->store(), runId);
+    setPanelsStore();
+    jobsPanel_->selectRun(copy);
+    statusBar()->showMessage(tr("Run %1 is a copy of run %2, not started yet").arg(copy).arg(runId), 8000);
+    return copy;
+  } catch (const std::exception& e) {
+    showError(tr("Cannot duplicate the run"), QString::fromStdString(e.what()));
+    return 0;
+  }
+}
+
+bool MainWindow::deleteRun(std::int64_t runId) {
+  if (!session_->isOpen())
+    return false;
+  if (runJob(runId)) {
+    showError(tr("Run is busy"), tr("Run %1 is being executed by a job: cancel it first.").arg(runId));
+    return false;
+  }
+  try {
+    const pipeline::RunContents contents = pipeline::runContents(session_->store(), runId);
+    const QString name = QString::fromStdString(pipeline::findRunName(session_->store(), runId).value_or(""));
+    const QString question =
+        tr("Delete run %1 %2 with its %3 rounds, %4 mined pairs and %5 evaluations? This cannot be undone.\n\nKept: "
+           "the queries it wrote and your labels on them, the teacher's judgments (a later run reads them instead of "
+           "paying again) and the models it trained.")
+            .arg(runId)
+            .arg(name)
+            .arg(contents.rounds)
+            .arg(contents.minedPairs)
+            .arg(contents.evaluations);
+    const bool confirmed = confirm_ ? confirm_(tr("Delete run"), question)
+                                    : QMessageBox::question(this, tr("Delete run"), question) == QMessageBox::Yes;
+    if (!confirmed)
+      return false;
+    pipeline::deleteRun(session_->store(), runId);
+  } catch (const std::exception& e) {
+    showError(tr("Cannot delete the run"), QString::fromStdString(e.what()));
+    return false;
+  }
+  setPanelsStore();
+  statusBar()->showMessage(tr("Run %1 deleted").arg(runId), 8000);
+  return true;
+}
+
+void MainWindow::showRunConfig(std::int64_t runId) {
+  if (!session_->isOpen())
+    return;
+  const auto config = pipeline::storedRunConfig(session_->store(), runId);
+  if (!config) {
+    showError(tr("No such run"), tr("Run %1 is not in this experiment.").arg(runId));
+    return;
+  }
+  const QString text = QString::fromStdString(redactSecrets(*config).dump(2));
+  auto* dialog = new QDialog(this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  dialog->setObjectName(QStringLiteral("runConfigDialog"));
+  dialog->setWindowTitle(tr("Config of run %1").arg(runId));
+  auto* view = new QPlainTextEdit(text, dialog);
+  view->setReadOnly(true);
+  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Close, dialog);
+  connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+  connect(buttons->button(QDialogButtonBox::Save), &QPushButton::clicked, dialog, [this, dialog, text, runId] {
+    const QString path = QFileDialog::getSaveFileName(dialog, tr("Save run config"),
+                                                      QStringLiteral("run-%1.json").arg(runId), tr("JSON (*.json)"));
+    if (path.isEmpty())
+      return;
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(text.toUtf8() + '\n') < 0)
+      showError(tr("Cannot save the config"), tr("%1: %2").arg(path, file.errorString()));
+  });
+  auto* layout = new QVBoxLayout(dialog);
+  layout->addWidget(
+      new QLabel(tr("As stored (secrets removed); `distillery-cli run --config` accepts this file."), dialog));
+  layout->addWidget(view, 1);
+  layout->addWidget(buttons);
+  dialog->resize(560, 520);
+  dialog->show();
+}
+
+QStringList MainWindow::writeReport(std::int64_t runId, QString folder) {
+  if (!session_->isOpen())
+    return {};
+  if (folder.isEmpty()) {
+    folder = QFileDialog::getExistingDirectory(this, tr("Write the report of run %1 into").arg(runId));
+    if (folder.isEmpty())
+      return {};
+  }
+  QStringList files;
+  try {
+    QApplication::setOverrideCursor(Qt::WaitCursor); // charts are drawn here, on the GUI thread: a few seconds
+    const auto written = writeRunReport(session_->store(), runId, folder.toStdString()).files;
+    QApplication::restoreOverrideCursor();
+    for (const auto& file : written)
+      files << QString::fromStdString(file.string());
+  } catch (const std::exception& e) {
+    QApplication::restoreOverrideCursor();
+    showError(tr("Cannot write the report"), QString::fromStdString(e.what()));
+    return {};
+  }
+  const QString html = files.filter(QStringLiteral(".html")).value(0);
+  statusBar()->showMessage(tr("Report of run %1 written to %2").arg(runId).arg(html.isEmpty() ? folder : html), 10000);
+  if (!html.isEmpty() && !qEnvironmentVariableIsSet("DISTILLERY_NO_DIALOGS"))
+    QDesktopServices::openUrl(QUrl::fromLocalFile(html));
+  return files;
 }
 
 void MainWindow::showError(const QString& title, const QString& message) {

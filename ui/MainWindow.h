@@ -30,13 +30,21 @@ class PairInspector;
 class QueryComparison;
 class QueryPlayground;
 
+/// The judged queries an evaluation scores: a query set, and one of its splits ("" = every split).
+struct EvaluationScope {
+  std::int64_t querySetId = 0;
+  QString querySetName;
+  QString split;
+};
+
 class MainWindow : public QMainWindow {
   Q_OBJECT
 public:
   explicit MainWindow(QWidget* parent = nullptr);
   ~MainWindow() override;
 
-  /// Opens an experiment; on failure shows a dialog (unless quiet) and returns false.
+  /// Opens an experiment (create: a new one, named NAME.distillery when NAME has no suffix); on failure shows a dialog
+  /// (unless quiet) and returns false.
   bool openExperiment(const QString& path, bool create = false);
   ExperimentSession& session() { return *session_; }
   QStringList recentFiles() const;
@@ -56,10 +64,12 @@ public:
   JobRunner* importCorpus(const QStringList& paths, const QString& corpusName);
   /// Writes the built-in demo corpus to a temporary folder and imports it in the background.
   JobRunner* importDemoCorpus();
-  /// Evaluates BM25 on a corpus's imported query set in the background (the baseline the dashboard shows).
-  JobRunner* evaluateBm25(std::int64_t corpusId);
-  /// Evaluates a stored student (dense retrieval) on the corpus's query set with judgments, outside any run.
-  JobRunner* evaluateModel(std::int64_t corpusId, std::int64_t modelId);
+  /// Evaluates BM25 on a corpus's judged queries in the background (the baseline the dashboard shows): the scope's,
+  /// else the first judged query set's test split (all of it when it has none).
+  JobRunner* evaluateBm25(std::int64_t corpusId, std::optional<EvaluationScope> scope = std::nullopt);
+  /// Evaluates a stored student (dense retrieval) on the corpus's judged queries, outside any run; scope as above.
+  JobRunner* evaluateModel(std::int64_t corpusId, std::int64_t modelId,
+                           std::optional<EvaluationScope> scope = std::nullopt);
   /// Stores a new run of the corpus with a validated config; its id, or 0 after showing why not.
   std::int64_t createRun(std::int64_t corpusId, const QString& name, const nlohmann::json& config);
   /// Executes (or resumes) a stored run in the background, stopping paused after maxSteps steps when it is not 0.
@@ -75,6 +85,19 @@ public:
                                const std::vector<std::int64_t>& passageIds);
   /// The job now executing the run, if any.
   JobRunner* runJob(std::int64_t runId) const;
+  /// Run management (the run list's context menu). Rename asks for the name when none is given; delete asks for
+  /// confirmation (saying what goes and what stays) and refuses a run a job is executing.
+  bool renameRun(std::int64_t runId, std::optional<QString> name = std::nullopt);
+  std::int64_t duplicateRun(std::int64_t runId);
+  bool deleteRun(std::int64_t runId);
+  /// The run's stored config (secrets removed) in a dialog that can save it as a file.
+  void showRunConfig(std::int64_t runId);
+  /// Writes the run's HTML and Markdown report into folder (asked when empty) and opens the HTML; the files written.
+  QStringList writeReport(std::int64_t runId, QString folder = {});
+  /// Replaces yes/no questions such as "delete this run?" (tests); the default asks with a dialog.
+  void setConfirmation(std::function<bool(const QString& title, const QString& text)> confirm) {
+    confirm_ = std::move(confirm);
+  }
   /// Replaces the "jobs are running, cancel them?" question (tests); the default asks with a dialog.
   void setCloseConfirmation(std::function<bool(int runningJobs)> confirm) { confirmClose_ = std::move(confirm); }
 
@@ -111,8 +134,13 @@ private:
   void updateActiveRuns();
   /// The corpus to work on: the only one, else the user's choice; nullopt when none or cancelled.
   std::optional<std::int64_t> chooseCorpus(const QString& title);
-  /// Evaluates BM25 (no model) or a stored model on the corpus's first query set with judgments.
-  JobRunner* launchEvaluation(std::int64_t corpusId, std::optional<std::int64_t> modelId);
+  /// Evaluates BM25 (no model) or a stored model on the scope's queries (none: see evaluateBm25).
+  JobRunner* launchEvaluation(std::int64_t corpusId, std::optional<std::int64_t> modelId,
+                              std::optional<EvaluationScope> scope);
+  /// Which judged queries to score: asks when the corpus has more than one choice; nullopt (after saying why) when it
+  /// has none, or when cancelled.
+  std::optional<EvaluationScope> chooseEvaluationScope(std::int64_t corpusId, const QString& title);
+  static QString noJudgedQueriesText(std::int64_t corpusId);
   /// Calls start with the teacher's API key read from the OS keychain when needsKey and the settings keep it there
   /// (later, once the keychain answered; not at all, after saying why, when it has none); else at once with none.
   /// Returns start's job when it ran at once, else nullptr.
@@ -137,6 +165,7 @@ private:
   QList<QDockWidget*> docks_;
   QByteArray defaultState_;
   std::function<bool(int)> confirmClose_;
+  std::function<bool(const QString&, const QString&)> confirm_;
   QHash<std::int64_t, QPointer<JobRunner>> runJobs_; // run id -> the job executing it
 };
 

@@ -226,9 +226,14 @@ public:
     const double started = monotonicSeconds();
     validateChunkingOptions(options_.chunking);
     summary_.corpusName = options_.corpusName;
-    summary_.corpusId = ensureCorpus(store_, options_.corpusName, settingsJson().dump());
     for (const fs::path& path : paths)
       collect(path, true);
+    if (jobs_.empty()) { // nothing to read (an image, an empty folder): no empty corpus is left behind
+      summary_.corpusId = tryFindCorpusId(store_, options_.corpusName).value_or(0);
+      summary_.seconds = monotonicSeconds() - started;
+      return std::move(summary_);
+    }
+    summary_.corpusId = ensureCorpus(store_, options_.corpusName, settingsJson().dump());
     for (const ImportJob& job : jobs_)
       totalBytes_ += job.bytes;
     PassageWriter writer(store_, summary_.corpusId, options_, summary_);

@@ -95,11 +95,15 @@ struct ImportSummary {
   std::vector<SkippedInput> warnings;              // imported, but repaired (e.g. invalid UTF-8 replaced)
   bool cancelled = false;                          // stopped by the stop token; what was committed stays
   double seconds = 0;
+  /// No input was a corpus file (all were skipped): the corpus was not created when it did not exist.
+  bool foundNothing() const {
+    return documents == 0 && unchangedDocuments == 0 && queries == 0 && !skipped.empty() && !cancelled;
+  }
 };
 
 /// Imports files and folders (folders recurse; a folder holding corpus.jsonl is one BEIR dataset)
-/// into the corpus named in options, creating it when missing. Each document is written in one
-/// transaction, so a failure or cancel never leaves half a document. Bad inputs are skipped and listed,
+/// into the corpus named in options, creating it when missing (and there is something to import). Each document is
+/// written in one transaction, so a failure or cancel never leaves half a document. Bad inputs are skipped and listed,
 /// never fatal; a bad line in a BEIR dataset's qrels (read as core/corpus/readers/QrelsReader.h describes)
 /// skips the dataset's queries, listed with file and line, while its records stay imported.
 /// Progress: stage "import", done/total in bytes of input, message = current file.

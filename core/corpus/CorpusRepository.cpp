@@ -154,14 +154,16 @@ std::optional<std::int64_t> firstPassageOfDocument(store::Store& store, std::int
   return select.step() ? std::optional<std::int64_t>(select.columnInt64(0)) : std::nullopt;
 }
 
-std::optional<std::pair<std::int64_t, std::string>> firstJudgedQuerySet(store::Store& store, std::int64_t corpusId) {
+std::vector<JudgedSplit> listJudgedSplits(store::Store& store, std::int64_t corpusId) {
   auto select = store.prepare(
-      "SELECT s.id, s.name FROM query_sets s WHERE s.corpus_id = ?1 AND EXISTS (SELECT 1 FROM queries q JOIN qrels r "
-      "ON r.query_id = q.id WHERE q.query_set_id = s.id) ORDER BY s.id LIMIT 1");
+      "SELECT s.id, s.name, q.split, COUNT(DISTINCT q.id) FROM query_sets s JOIN queries q ON q.query_set_id = s.id "
+      "JOIN qrels r ON r.query_id = q.id WHERE s.corpus_id = ?1 GROUP BY s.id, q.split "
+      "ORDER BY s.id, CASE q.split WHEN 'test' THEN 0 WHEN 'dev' THEN 1 ELSE 2 END, q.split");
   select.bind(1, corpusId);
-  if (!select.step())
-    return std::nullopt;
-  return std::pair{select.columnInt64(0), select.columnText(1)};
+  std::vector<JudgedSplit> splits;
+  while (select.step())
+    splits.push_back({select.columnInt64(0), select.columnText(1), select.columnText(2), select.columnInt64(3)});
+  return splits;
 }
 
 std::vector<std::string> listQuerySets(store::Store& store, std::int64_t corpusId) {

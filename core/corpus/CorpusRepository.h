@@ -91,8 +91,15 @@ std::optional<QueryPassagePair> loadQueryPassagePair(store::Store& store, std::i
 /// A document's first passage (by ordinal); empty when it has none.
 std::optional<std::int64_t> firstPassageOfDocument(store::Store& store, std::int64_t documentId);
 
-/// The corpus's first query set (in id order) that has relevance judgments: what a baseline evaluation scores.
-std::optional<std::pair<std::int64_t, std::string>> firstJudgedQuerySet(store::Store& store, std::int64_t corpusId);
+/// A split of a query set that has relevance judgments: what an evaluation can score.
+struct JudgedSplit {
+  std::int64_t querySetId = 0;
+  std::string querySetName;
+  std::string split;    // train | dev | test
+  std::int64_t queries; // of this split with at least one judgment
+};
+/// The corpus's judged query sets (in id order) split by split, test first, then dev, then any other.
+std::vector<JudgedSplit> listJudgedSplits(store::Store& store, std::int64_t corpusId);
 
 /// Names of the corpus's query sets, in id order.
 std::vector<std::string> listQuerySets(store::Store& store, std::int64_t corpusId);

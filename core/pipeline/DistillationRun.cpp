@@ -130,7 +130,10 @@ public:
 
 private:
   // Counts a completed step; true when the caller asked for no more in this call.
-  bool stepLimitReached() { return maxSteps_ > 0 && ++completedSteps_ >= maxSteps_; }
+  bool stepLimitReached() {
+    ++stepsDone_;
+    return maxSteps_ > 0 && ++completedSteps_ >= maxSteps_;
+  }
 
   void log(const std::string& line) {
     if (callbacks_.log)
@@ -138,7 +141,7 @@ private:
   }
   void progress(const std::string& label, std::int64_t done, std::int64_t total, const std::string& detail = {}) {
     if (callbacks_.progress)
-      callbacks_.progress({label, done, total, detail});
+      callbacks_.progress({label, done, total, detail, stepsDone_, stepsTotal_});
   }
   ProgressCallback forward(const std::string& label) {
     return [this, label](const Progress& p) {
@@ -185,6 +188,8 @@ private:
   std::stop_token stop_;
   const int maxSteps_;
   int completedSteps_ = 0;
+  std::int64_t stepsDone_ = 0;  // of the whole run, those done before this call included
+  std::int64_t stepsTotal_ = 0; // round 0's (its held-out queries, its evaluation) and six per round
   RunRecord run_;
   RunConfig config_;
   std::unique_ptr<teacher::Teacher> teacher_;
@@ -931,10 +936,14 @@ bool RunExecution::execute() {
         " held-out teacher queries (never trained on), judged by the teacher");
 
   // Round 0: the base student (and BM25) on the held-out queries.
+  constexpr std::int64_t kStepsPerRound = 6;
+  stepsTotal_ = (target.synthetic ? 2 : 1) + kStepsPerRound * config_.rounds;
   RoundRecord round = repository_.ensureRound(run_.id, 0);
   std::int64_t model = round.modelId ? *round.modelId : baseModel();
   if (!round.modelId)
     repository_.setRoundModel(round.id, model);
+  stepsDone_ += (target.synthetic && round.lastCompleted >= RoundStep::Synthesise) +
+                (round.lastCompleted >= RoundStep::Evaluate); // done before this call
   if (target.synthetic && round.lastCompleted < RoundStep::Synthesise) {
     progress("round 0", 0, 0, "held-out queries");
     synthesise(round, holdoutQuerySetName(), static_cast<std::size_t>(config_.evaluation.holdoutQueries), 0,
@@ -955,6 +964,7 @@ bool RunExecution::execute() {
     round = repository_.ensureRound(run_.id, index);
     if (round.lastCompleted == RoundStep::Evaluate) {
       model = *round.modelId;
+      stepsDone_ += kStepsPerRound;
       continue;
     }
     if (round.lastCompleted >= RoundStep::Train)
@@ -965,7 +975,7 @@ bool RunExecution::execute() {
       const char* name;
       std::function<void()> work;
     };
-    const StepWork steps[] = {
+    const StepWork steps[kStepsPerRound] = {
         {RoundStep::Synthesise, "synthesise",
          [&] {
            const auto count = static_cast<std::size_t>(config_.queriesPerRound);
@@ -981,8 +991,10 @@ bool RunExecution::execute() {
     };
     for (std::size_t position = 0; position < std::size(steps); ++position) {
       const StepWork& s = steps[position];
-      if (round.lastCompleted >= s.step)
+      if (round.lastCompleted >= s.step) {
+        ++stepsDone_;
         continue;
+      }
       throwIfStopped(stop_);
       // Each step is timed: the log (and the benchmark) show where a round's time goes.
       progress(label, static_cast<std::int64_t>(position), static_cast<std::int64_t>(std::size(steps)), s.name);

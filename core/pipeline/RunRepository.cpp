@@ -165,6 +165,50 @@ std::optional<std::string> findRunName(store::Store& store, std::int64_t runId) 
   return select.step() ? std::optional<std::string>(select.columnText(0)) : std::nullopt;
 }
 
+namespace {
+
+void requireRun(store::Store& store, std::int64_t runId) {
+  if (!findRunName(store, runId))
+    throw InputError("no run with id " + std::to_string(runId) + " in " + store.path().string());
+}
+
+} // namespace
+
+void renameRun(store::Store& store, std::int64_t runId, const std::string& name) {
+  requireRun(store, runId);
+  store.prepare("UPDATE runs SET name = ?2 WHERE id = ?1").bind(1, runId).bind(2, name).run();
+}
+
+std::int64_t duplicateRun(store::Store& store, std::int64_t runId) {
+  requireRun(store, runId);
+  auto select = store.prepare("SELECT corpus_id, coalesce(name, '') FROM runs WHERE id = ?1");
+  select.bind(1, runId);
+  select.step();
+  const std::int64_t corpusId = select.columnInt64(0);
+  const std::string name = select.columnText(1);
+  const RunConfig config = parseRunConfig(*storedRunConfig(store, runId), "run " + std::to_string(runId) + " config");
+  return RunRepository(store).createRun(corpusId, config,
+                                        (name.empty() ? "run " + std::to_string(runId) : name) + " (copy)");
+}
+
+RunContents runContents(store::Store& store, std::int64_t runId) {
+  const std::string id = std::to_string(runId);
+  RunContents contents;
+  contents.rounds = static_cast<int>(store.queryInt64("SELECT count(*) FROM rounds WHERE run_id = " + id));
+  contents.minedPairs = store.queryInt64(
+      "SELECT count(*) FROM mined_examples m JOIN rounds r ON r.id = m.round_id WHERE r.run_id = " + id);
+  contents.evaluations = store.queryInt64("SELECT count(*) FROM evaluations WHERE run_id = " + id);
+  return contents;
+}
+
+void deleteRun(store::Store& store, std::int64_t runId) {
+  requireRun(store, runId);
+  store.transaction([&] {
+    store.prepare("UPDATE jobs SET run_id = NULL WHERE run_id = ?1").bind(1, runId).run();
+    store.prepare("DELETE FROM runs WHERE id = ?1").bind(1, runId).run(); // rounds, evaluations... cascade
+  });
+}
+
 std::optional<nlohmann::json> storedRunConfig(store::Store& store, std::int64_t runId) {
   auto select = store.prepare("SELECT config_json FROM runs WHERE id = ?1");
   select.bind(1, runId);

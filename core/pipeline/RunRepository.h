@@ -95,6 +95,24 @@ std::optional<std::string> findRunName(store::Store& store, std::int64_t runId);
 /// unknown id.
 std::optional<nlohmann::json> storedRunConfig(store::Store& store, std::int64_t runId);
 
+/// Gives a run a new name (empty: none). Throws InputError for an unknown run.
+void renameRun(store::Store& store, std::int64_t runId, const std::string& name);
+/// A new pending run of the same corpus with the same stored config, named "<name> (copy)"; its id. Throws
+/// InputError for an unknown run or a stored config today's parser refuses (naming the field).
+std::int64_t duplicateRun(store::Store& store, std::int64_t runId);
+/// What deleting a run removes, to say so before asking.
+struct RunContents {
+  int rounds = 0;
+  std::int64_t minedPairs = 0;
+  std::int64_t evaluations = 0;
+};
+RunContents runContents(store::Store& store, std::int64_t runId);
+/// Deletes a run with its rounds, candidates, mined pairs, training log and evaluations. Kept: the queries it wrote
+/// (and your labels on them), the teacher's judgments (the cache a later run reads instead of paying again) and the
+/// models it trained (another run may start from one). Jobs that ran it keep their log and forget the run. Throws
+/// InputError for an unknown run.
+void deleteRun(store::Store& store, std::int64_t runId);
+
 /// The models around a round (rounds.id); both empty for an unknown id.
 RoundModels roundModels(store::Store& store, std::int64_t roundId);
 

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
 namespace distillery::store {
 namespace {
@@ -18,6 +19,18 @@ std::string fileOf(sqlite3* db) {
 bool isRefusedWrite(int rc) {
   return rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC || rc == SQLITE_IOERR_TRUNCATE ||
          rc == SQLITE_IOERR_SHMSIZE || rc == SQLITE_IOERR_SHMMAP;
+}
+
+// Whether the file begins with SQLite's header: a file that does not (an image, a PDF) was never an experiment, while
+// one that does but cannot be read is a damaged one.
+bool startsLikeSqlite(sqlite3* db) {
+  const char* name = sqlite3_db_filename(db, "main");
+  if (!name || !*name)
+    return true;
+  char header[16] = {};
+  std::ifstream file(name, std::ios::binary);
+  file.read(header, sizeof header);
+  return file.gcount() == sizeof header && std::memcmp(header, "SQLite format 3", sizeof header) == 0;
 }
 
 } // namespace
@@ -41,6 +54,11 @@ std::optional<std::string> describeFileFailure(sqlite3* db, int rc) {
   if (primary == SQLITE_CANTOPEN)
     return "cannot open experiment " + fileOf(db) + " or the -wal/-shm files SQLite keeps beside it (" + cause +
            "): is its folder writable?";
+  if (primary == SQLITE_NOTADB && !startsLikeSqlite(db))
+    return fileOf(db) +
+           " is not a Distillery experiment (an experiment is an SQLite file; this one is something "
+           "else: " +
+           sqlite + ")";
   if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
     return "experiment " + fileOf(db) + " is damaged: " + sqlite;
   return std::nullopt;

@@ -15,6 +15,10 @@ struct Progress {
   std::int64_t done;   // items finished
   std::int64_t total;  // items in all; 0 when unknown
   std::string message; // optional detail for logs
+  // Work of several steps (a run's rounds): the steps finished before this stage, and all of them; 0 when the work
+  // has one stage. Lets a progress bar and an ETA cover the whole work, not restart at each step.
+  std::int64_t stepsDone = 0;
+  std::int64_t stepsTotal = 0;
 };
 
 using ProgressCallback = std::function<void(const Progress&)>;

@@ -10,6 +10,7 @@
 
 #include "core/store/Store.h"
 #include "tests/gui/GuiTestData.h"
+#include "tests/support/HandMadeStore.h"
 #include "ui/corpus/CorpusBrowser.h"
 #include "ui/corpus/CorpusModels.h"
 #include "ui/corpus/PassageView.h"
@@ -39,6 +40,28 @@ private slots:
     store_ = std::make_unique<store::Store>(store::Store::open(
         dir_.filePath(QStringLiteral("corpus.distillery")).toStdString(), store::OpenMode::CreateNew));
     demo_ = test::seedDemoExperiment(*store_);
+  }
+
+  void searchFieldKeepsItsWidthBesideLongFacetValues() {
+    // At 1280 px the facet boxes grew to their longest value (a full Item 7 heading, a long company name) and
+    // squeezed the search field to a few pixels.
+    auto store = store::Store::open(dir_.filePath(QStringLiteral("long-names.distillery")).toStdString(),
+                                    store::OpenMode::CreateNew);
+    store.exec("INSERT INTO corpora(name, created_at) VALUES ('long', 'now')");
+    const std::int64_t corpus = store.lastInsertId();
+    const std::int64_t document = test::insertDocument(
+        store, corpus, "LONG-10K", "10-K", "Consolidated International Holdings of the Americas and Pacific Rim Inc.");
+    test::insertPassage(store, corpus, document, 0, "r1", "Revenue grew.");
+    store.exec("UPDATE passages SET section = 'Item 7. Management''s Discussion and Analysis of Financial Condition "
+               "and Results of Operations - Liquidity and Capital Resources - Contractual Obligations'");
+    CorpusBrowser browser;
+    browser.resize(1280, 800);
+    browser.setStore(&store);
+    browser.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&browser));
+    QVERIFY2(browser.searchField()->width() >= 160, qPrintable(QString::number(browser.searchField()->width())));
+    for (QComboBox* box : {browser.companyBox(), browser.sectionBox()})
+      QVERIFY(box->width() < 400);
   }
 
   void ftsQueryIsAlwaysValid() {

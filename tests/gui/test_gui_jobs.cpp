@@ -13,6 +13,7 @@
 #include <atomic>
 #include <thread>
 
+#include "core/corpus/CorpusRepository.h"
 #include "core/store/Store.h"
 #include "tests/gui/GuiTestData.h"
 #include "ui/ExperimentSession.h"
@@ -125,6 +126,59 @@ private slots:
     QVERIFY(job.waitForFinished(5000));
   }
 
+  void jobOfStepsShowsTheWholeJobAndStoppedJobsNeverShowFull() {
+    // A run reports its steps: the bar and the ETA are the whole run's, and do not restart with each step.
+    std::atomic<int> phase{0};
+    JobManager manager;
+    JobRunner* job = manager.launch(QStringLiteral("run"), QStringLiteral("steps"),
+                                    [&](const ProgressCallback& progress, std::stop_token stop) {
+                                      report(progress, {"round 1/2", 5, 10, "", 1, 4});
+                                      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+                                      report(progress, {"round 1/2", 10, 10, "", 1, 4});
+                                      phase = 1;
+                                      while (phase == 1 && !stop.stop_requested())
+                                        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                                      report(progress, {"round 2/2", 0, 10, "", 2, 4});
+                                      phase = 3;
+                                      while (!stop.stop_requested())
+                                        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                                    });
+    QTRY_VERIFY(phase == 1 && job->done() == 10);
+    QCOMPARE(manager.index(0, JobManager::ProgressColumn).data().toInt(), 50); // (1 + 10/10) of 4 steps
+    QVERIFY(manager.index(0, JobManager::Status).data().toString().contains(QStringLiteral("step 2 of 4")));
+    // Half the work took the time so far: about as long again is left (not a stage's "done").
+    QVERIFY(job->etaSeconds() > 0.5 * job->elapsedSeconds() && job->etaSeconds() < 2.0 * job->elapsedSeconds());
+    phase = 2;
+    QTRY_VERIFY(phase == 3 && job->total() == 10 && job->done() == 0);
+    QCOMPARE(manager.index(0, JobManager::ProgressColumn).data().toInt(), 50); // the next step starts at 50, not 0
+    job->cancel();
+    QVERIFY(job->waitForFinished(5000));
+    QCOMPARE(job->state(), JobRunner::State::Cancelled);
+    QCOMPARE(manager.index(0, JobManager::ProgressColumn).data().toInt(), 50); // how far it got
+
+    // One stage that reached its end, then failed or was cancelled: no bar says 100 %.
+    JobRunner* failed = manager.launch(QStringLiteral("test"), QStringLiteral("fails"),
+                                       [](const ProgressCallback& progress, std::stop_token) {
+                                         report(progress, {"import", 10, 10, ""});
+                                         throw Error("the disk is full");
+                                       });
+    std::atomic<bool> reachedEnd{false};
+    JobRunner* cancelled = manager.launch(QStringLiteral("test"), QStringLiteral("cancelled"),
+                                          [&reachedEnd](const ProgressCallback& progress, std::stop_token stop) {
+                                            report(progress, {"import", 10, 10, ""});
+                                            reachedEnd = true;
+                                            while (!stop.stop_requested())
+                                              std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                                          });
+    QTRY_VERIFY(reachedEnd.load());
+    cancelled->cancel();
+    QVERIFY(failed->waitForFinished(5000) && cancelled->waitForFinished(5000));
+    QCOMPARE(failed->state(), JobRunner::State::Failed);
+    QCOMPARE(cancelled->state(), JobRunner::State::Cancelled);
+    QVERIFY(!manager.index(1, JobManager::ProgressColumn).data().isValid());
+    QVERIFY(!manager.index(2, JobManager::ProgressColumn).data().isValid());
+  }
+
   void cancelStopsRunningAndPausedJobs() {
     std::atomic<int> reached{0};
     JobRunner running(QStringLiteral("test"), QStringLiteral("long"), counting(100000, &reached, 1));
@@ -212,6 +266,28 @@ private slots:
     QCOMPARE(bm25->name(), QStringLiteral("BM25"));
     QCOMPARE(bm25->data()->at(0)->value, mrr->value);
     QVERIFY(bm25->dataCount() > 1); // ALL and every filing type
+    // The log line gives the score, and says which queries it scored.
+    const QString line = evaluation->log().filter(QStringLiteral("stored:")).value(0);
+    QVERIFY2(line.contains(QStringLiteral("NDCG@5 0.")) && line.contains(QStringLiteral("MRR@5 0.")) &&
+                 line.contains(QStringLiteral("on 300 test queries")),
+             qPrintable(line));
+
+    // The judged splits to choose from, test first; the dev split alone, and dev and test together, on request.
+    const auto splits = corpus::listJudgedSplits(window.session().store(), corpusId);
+    QCOMPARE(splits.size(), std::size_t{2});
+    QCOMPARE(splits[0].split, std::string("test"));
+    QCOMPARE(splits[0].queries, 300);
+    QCOMPARE(splits[1].split, std::string("dev"));
+    const EvaluationScope dev{splits[1].querySetId, QStringLiteral("demo"), QStringLiteral("dev")};
+    JobRunner* onDev = window.evaluateBm25(corpusId, dev);
+    QVERIFY(onDev && onDev->waitForFinished(120000));
+    QVERIFY(onDev->title().contains(QStringLiteral("(dev)")));
+    QVERIFY2(onDev->log().join('\n').contains(QStringLiteral("on %1 dev queries").arg(splits[1].queries)),
+             qPrintable(onDev->log().join('\n')));
+    JobRunner* everything = window.evaluateBm25(corpusId, EvaluationScope{dev.querySetId, dev.querySetName, {}});
+    QVERIFY(everything && everything->waitForFinished(120000));
+    QVERIFY(everything->log().join('\n').contains(
+        QStringLiteral("on %1 (every split) queries").arg(300 + splits[1].queries)));
   }
 
   void importOfABadFileIsReportedNotFatal() {
@@ -226,6 +302,19 @@ private slots:
     QVERIFY(job && job->waitForFinished(30000));
     QCOMPARE(job->state(), JobRunner::State::Completed);
     QVERIFY(job->log().join(QLatin1Char('\n')).contains(QStringLiteral("broken.jsonl")));
+
+    // An image holds no filings: the job fails and says why, and no empty corpus is left in the experiment.
+    const QString image = dir_.filePath(QStringLiteral("logo.png"));
+    QFile png(image);
+    QVERIFY(png.open(QIODevice::WriteOnly));
+    png.write(QByteArray("\x89PNG\r\n\x1a\n", 8) + QByteArray(2048, '\0'));
+    png.close();
+    JobRunner* imageJob = window.importCorpus({image}, QStringLiteral("logo"));
+    QVERIFY(imageJob && imageJob->waitForFinished(30000));
+    QCOMPARE(imageJob->state(), JobRunner::State::Failed);
+    QVERIFY2(imageJob->error().contains(QStringLiteral("logo.png")), qPrintable(imageJob->error()));
+    QVERIFY(imageJob->error().contains(QStringLiteral("nothing imported")));
+    QVERIFY(!corpus::tryFindCorpusId(window.session().store(), "logo"));
   }
 
   void lossCurveFollowsTheTrainingLog() {

@@ -2,13 +2,20 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDockWidget>
 #include <QFile>
+#include <QFileInfo>
+#include <QLibraryInfo>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTabBar>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -73,6 +80,16 @@ private slots:
     QVERIFY(window.session().store().schemaVersion() >= 2);
   }
 
+  void newExperimentWithoutSuffixGetsTheExperimentSuffix() {
+    MainWindow window;
+    QVERIFY(window.openExperiment(dir_.filePath(QStringLiteral("filings")), true));
+    QCOMPARE(window.session().path(), dir_.filePath(QStringLiteral("filings.distillery")));
+    QVERIFY(QFile::exists(dir_.filePath(QStringLiteral("filings.distillery"))));
+    QVERIFY(!QFile::exists(dir_.filePath(QStringLiteral("filings"))));
+    QVERIFY(window.recentFiles().contains(
+        QFileInfo(dir_.filePath(QStringLiteral("filings.distillery"))).absoluteFilePath()));
+  }
+
   void refusesNonExperimentAndKeepsCurrentOne() {
     const QString good = dir_.filePath(QStringLiteral("good.distillery"));
     const QString bad = dir_.filePath(QStringLiteral("bad.distillery"));
@@ -90,6 +107,19 @@ private slots:
     QCOMPARE(window.session().path(), good); // the open experiment stays open
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(f.readAll(), QByteArray(4096, 'x'));
+    f.close();
+
+    // An image is not a damaged experiment: it never was one. A file with SQLite's header that cannot be read is.
+    const QString image = dir_.filePath(QStringLiteral("chart.png"));
+    QFile png(image);
+    QVERIFY(png.open(QIODevice::WriteOnly));
+    png.write(QByteArray("\x89PNG\r\n\x1a\n", 8) + QByteArray(4096, '\0'));
+    png.close();
+    QVERIFY(!window.openExperiment(image));
+    QCOMPARE(errors.count(), 2);
+    QVERIFY2(errors.at(1).at(1).toString().contains(QStringLiteral("chart.png' is not a Distillery experiment")),
+             qPrintable(errors.at(1).at(1).toString()));
+    QVERIFY(!errors.at(1).at(1).toString().contains(QStringLiteral("damaged")));
   }
 
   void refusesNewerExperimentUnchanged() {
@@ -137,6 +167,121 @@ private slots:
     window.resetLayout();
     QVERIFY(window.docks().at(6)->isVisible());
     QVERIFY(window.close());
+  }
+
+  void panelsNeverOverlapOnSmallOrLargeScreens() {
+    // At 1024x700 the Metrics dock was drawn over the Jobs/Agreement docks (the panels' minimum sizes added up to more
+    // than the screen); at 1600x980 the dock tab bar covered the metrics table. Every shown panel gets its own
+    // rectangle inside the window, clear of the tab bars; a panel larger than its dock scrolls.
+    const QString path = dir_.filePath(QStringLiteral("layout.distillery"));
+    {
+      auto store = distillery::store::Store::open(path.toStdString(), distillery::store::OpenMode::CreateNew);
+      distillery::test::seedDemoExperiment(store);
+    }
+    for (const QSize size : {QSize(1024, 700), QSize(1280, 800), QSize(1600, 980)}) {
+      QSettings().remove(QStringLiteral("window")); // the default layout, not one remembered from another size
+      MainWindow window;
+      window.resize(size);
+      QVERIFY(window.openExperiment(path));
+      window.show();
+      QVERIFY(QTest::qWaitForWindowExposed(&window));
+      for (QDockWidget* dock : window.docks())
+        if (dock->objectName() == QStringLiteral("metricsDock"))
+          dock->raise(); // the tab the defects were seen on
+      QTest::qWait(50);
+      const QString at = QStringLiteral("%1x%2: ").arg(size.width()).arg(size.height());
+      QList<QDockWidget*> shown;
+      for (QDockWidget* dock : window.docks())
+        if (dock->isVisible() && !dock->visibleRegion().isEmpty())
+          shown << dock;
+      QVERIFY2(shown.size() >= 2, qPrintable(at + QString::number(shown.size())));
+      // The window really is that size: the panels' minimum sizes did not force it past a small screen.
+      QCOMPARE(window.size(), size);
+      for (QDockWidget* dock : shown) {
+        QVERIFY2(dock->width() >= 300 && dock->height() >= 150,
+                 qPrintable(at + dock->objectName() +
+                            QStringLiteral(" is only %1x%2").arg(dock->width()).arg(dock->height())));
+        QVERIFY2(window.rect().contains(dock->geometry()), qPrintable(at + dock->objectName() + " leaves the window"));
+        for (QDockWidget* other : shown)
+          if (other != dock)
+            QVERIFY2(!dock->geometry().intersects(other->geometry()),
+                     qPrintable(at + dock->objectName() + " overlaps " + other->objectName()));
+        for (QTabBar* tabs : window.findChildren<QTabBar*>(Qt::FindDirectChildrenOnly))
+          if (tabs->isVisible())
+            QVERIFY2(!tabs->geometry().intersects(dock->geometry()),
+                     qPrintable(at + "a tab bar covers " + dock->objectName()));
+      }
+    }
+  }
+
+  void runsAreRenamedDuplicatedDeletedAndReportedFromTheRunList() {
+    const QString path = dir_.filePath(QStringLiteral("manage.distillery"));
+    distillery::test::DemoExperiment demo;
+    {
+      auto store = distillery::store::Store::open(path.toStdString(), distillery::store::OpenMode::CreateNew);
+      demo = distillery::test::seedDemoExperiment(store);
+    }
+    MainWindow window;
+    QVERIFY(window.openExperiment(path));
+    auto& store = window.session().store();
+    const std::int64_t judgments = store.queryInt64("SELECT count(*) FROM judgments");
+    const auto runCount = [&store] { return store.queryInt64("SELECT count(*) FROM runs"); };
+
+    // The run list's context menu offers every action for the selected run.
+    window.jobsPanel()->selectRun(demo.runId);
+    QMenu* menu = window.jobsPanel()->runContextMenu();
+    QStringList actions;
+    for (QAction* action : menu->actions())
+      if (!action->isSeparator()) {
+        QVERIFY(action->isEnabled());
+        actions << action->text();
+      }
+    QCOMPARE(actions, (QStringList{"Show config...", "Write report...", "Rename...", "Duplicate", "Delete..."}));
+
+    QVERIFY(window.renameRun(demo.runId, QStringLiteral("  baseline sweep ")));
+    QCOMPARE(store.queryInt64("SELECT count(*) FROM runs WHERE name = 'baseline sweep'"), 1);
+
+    // Duplicate, through the menu: a pending run with the same config and a name that says so.
+    menu->actions().value(actions.indexOf(QStringLiteral("Duplicate")) + 1)->trigger(); // + the separator
+    QCOMPARE(runCount(), 2);
+    const std::int64_t copy = store.queryInt64("SELECT max(id) FROM runs");
+    QCOMPARE(store.queryInt64("SELECT count(*) FROM runs WHERE id = " + std::to_string(copy) +
+                              " AND name = 'baseline sweep (copy)' AND status = 'pending'"),
+             1);
+    delete menu;
+
+    // The config, secrets removed, in a dialog.
+    window.showRunConfig(demo.runId);
+    auto* dialog = window.findChild<QDialog*>(QStringLiteral("runConfigDialog"));
+    QVERIFY(dialog);
+    QVERIFY(dialog->findChild<QPlainTextEdit*>()->toPlainText().contains(QStringLiteral("\"rounds\"")));
+    dialog->close();
+
+    // The report, written where asked.
+    const QStringList files = window.writeReport(demo.runId, dir_.filePath(QStringLiteral("report")));
+    QVERIFY2(!files.filter(QStringLiteral(".html")).isEmpty(), qPrintable(files.join(',')));
+    QVERIFY(QFile::exists(files.filter(QStringLiteral(".html")).value(0)));
+
+    // Delete: asked first (no means nothing happens), then gone with its rounds and evaluations; judgments stay,
+    // and a job that ran it forgets it.
+    store.exec("INSERT INTO jobs(kind, status, run_id, created_at) VALUES ('run', 'completed', " +
+               std::to_string(demo.runId) + ", 'now')");
+    QString asked;
+    window.setConfirmation([&asked](const QString&, const QString& text) {
+      asked = text;
+      return false;
+    });
+    QVERIFY(!window.deleteRun(demo.runId));
+    QCOMPARE(runCount(), 2);
+    QVERIFY2(asked.contains(QStringLiteral("3 rounds")) && asked.contains(QStringLiteral("Kept:")), qPrintable(asked));
+    window.setConfirmation([](const QString&, const QString&) { return true; });
+    QVERIFY(window.deleteRun(demo.runId));
+    QCOMPARE(runCount(), 1);
+    QCOMPARE(store.queryInt64("SELECT count(*) FROM rounds WHERE run_id = " + std::to_string(demo.runId)), 0);
+    QCOMPARE(store.queryInt64("SELECT count(*) FROM evaluations WHERE run_id = " + std::to_string(demo.runId)), 0);
+    QCOMPARE(store.queryInt64("SELECT count(*) FROM judgments"), judgments);
+    QCOMPARE(store.queryInt64("SELECT count(*) FROM jobs WHERE kind = 'run' AND run_id IS NULL"), 1);
+    QCOMPARE(window.jobsPanel()->runsModel()->rowCount(), 1);
   }
 
   void menusHaveShortcuts() {
@@ -281,6 +426,13 @@ private slots:
       QCOMPARE(window.jobsPanel()->nextStepButton()->text(), QStringLiteral("Nächster Schritt"));
       QCOMPARE(window.jobsPanel()->runsModel()->headerData(RunsModel::NextStep, Qt::Horizontal).toString(),
                QStringLiteral("Nächster Schritt"));
+      // Qt's own standard buttons, from Qt's translations (packaging/setup-deps.sh installs them).
+      if (QFile::exists(QLibraryInfo::path(QLibraryInfo::TranslationsPath) + QStringLiteral("/qtbase_de.qm"))) {
+        QDialogButtonBox buttons(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+        QCOMPARE(buttons.button(QDialogButtonBox::Cancel)->text(), QStringLiteral("Abbrechen"));
+      } else {
+        qWarning("qtbase_de.qm not installed (qt6-translations-l10n): standard buttons not checked");
+      }
     }
     QCOMPARE(distillery::ui::installTranslations(QStringLiteral("en")), QStringLiteral("en"));
     MainWindow english;

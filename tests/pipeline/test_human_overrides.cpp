@@ -6,7 +6,10 @@
 #include <QTemporaryDir>
 
 #include <fstream>
+#include <utility>
+#include <vector>
 
+#include "core/pipeline/DistillationRun.h"
 #include "core/store/Store.h"
 #include "tests/support/ExperimentFixtures.h"
 #include "tests/support/TestSupport.h"
@@ -116,6 +119,25 @@ private slots:
     const auto trained = runCli({"run", "--store", store_, "--resume", "1", "--steps", "1"});
     QVERIFY2(trained.exitCode == 0, trained.err.constData());
     QVERIFY2(trained.err.contains("training reads people's grades on 2 pairs"), trained.err.constData());
+  }
+
+  void resumedRunReportsItsPlaceInTheWholeRun() {
+    // Paused before its last step (round 1's evaluation): the progress of that step counts every step done before,
+    // in earlier calls too, so a job's bar and ETA cover the whole run instead of restarting at each step.
+    auto s = store::Store::open(store_.toStdString(), store::OpenMode::MustExist);
+    std::vector<std::pair<std::int64_t, std::int64_t>> steps;
+    pipeline::RunCallbacks callbacks;
+    callbacks.progress = [&steps](const Progress& p) { steps.emplace_back(p.stepsDone, p.stepsTotal); };
+    pipeline::RunEnvironment environment;
+    environment.maxSteps = 1;
+    pipeline::executeRun(s, 1, callbacks, {}, environment);
+    QVERIFY(!steps.empty());
+    // Round 0 (its evaluation, and a held-out synthesis when the corpus has no judged queries) and 6 steps of round 1.
+    const std::int64_t total = steps.back().second;
+    QVERIFY2(total == 7 || total == 8, qPrintable(QString::number(total)));
+    for (const auto& [done, all] : steps)
+      if (all > 0) // reports before the run's state is read carry none
+        QCOMPARE_EQ(done, total - 1);
   }
 };
 

@@ -20,10 +20,12 @@
 namespace distillery::ui {
 namespace {
 
+// As wide as about 14 characters, whatever its longest value (a full Item 7 heading, a long company name): a box that
+// grew to its contents squeezed the search field to nothing. Its list still opens as wide as its values.
 QComboBox* makeFacetBox(QWidget* parent) {
   auto* box = new QComboBox(parent);
-  box->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-  box->setMinimumContentsLength(8);
+  box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  box->setMinimumContentsLength(14);
   return box;
 }
 
@@ -62,6 +64,7 @@ CorpusBrowser::CorpusBrowser(QWidget* parent) : QWidget(parent) {
   search_ = new QLineEdit(this);
   search_->setPlaceholderText(tr("Full-text search (words, prefix*)"));
   search_->setClearButtonEnabled(true);
+  search_->setMinimumWidth(search_->fontMetrics().averageCharWidth() * 28);
   count_ = new QLabel(this);
 
   auto* filters = new QHBoxLayout;

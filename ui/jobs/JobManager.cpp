@@ -1,5 +1,7 @@
 #include "ui/jobs/JobManager.h"
 
+#include <algorithm>
+
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QThread>
@@ -121,12 +123,28 @@ QVariant JobManager::data(const QModelIndex& index, int role) const {
     case Title:
       return job->title();
     case Status:
-      return job->stage().isEmpty() || !job->isActive()
-                 ? JobRunner::stateName(job->state())
-                 : tr("%1 (%2)").arg(JobRunner::stateName(job->state()), job->stage());
-    case ProgressColumn:
-      return job->total() > 0 ? QVariant(int(100 * job->done() / job->total()))
-                              : QVariant(job->state() == JobRunner::State::Completed ? 100 : -1);
+      if (job->stage().isEmpty() || !job->isActive())
+        return JobRunner::stateName(job->state());
+      if (job->hasSteps())
+        return tr("%1 (%2, step %3 of %4)")
+            .arg(JobRunner::stateName(job->state()), job->stage())
+            .arg(std::min(job->stepsDone() + 1, job->stepsTotal()))
+            .arg(job->stepsTotal());
+      return tr("%1 (%2)").arg(JobRunner::stateName(job->state()), job->stage());
+    case ProgressColumn: {
+      // A finished job shows 100 only when it completed; a failed or cancelled one shows how far it got, when that
+      // is the whole job's share (a stage's 100 % would say it finished); nothing when unknown.
+      const double fraction = job->fractionDone();
+      switch (job->state()) {
+      case JobRunner::State::Completed:
+        return 100;
+      case JobRunner::State::Failed:
+      case JobRunner::State::Cancelled:
+        return job->hasSteps() && fraction >= 0 ? QVariant(int(100 * fraction)) : QVariant();
+      default:
+        return fraction >= 0 ? QVariant(int(100 * fraction)) : QVariant(-1);
+      }
+    }
     case Eta:
       return formatDuration(job->etaSeconds());
     case Elapsed:

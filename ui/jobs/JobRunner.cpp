@@ -1,5 +1,7 @@
 #include "ui/jobs/JobRunner.h"
 
+#include <algorithm>
+
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDeadlineTimer>
@@ -105,6 +107,8 @@ void JobRunner::deliver() {
   done_ = latest.done;
   total_ = latest.total;
   stage_ = stage;
+  stepsDone_ = latest.stepsDone;
+  stepsTotal_ = latest.stepsTotal;
   for (const QString& line : lines) {
     log_ << line;
     emit logged(line);
@@ -190,7 +194,21 @@ double JobRunner::elapsedSeconds() const {
   return double(clock_.elapsed() - paused) / 1000.0;
 }
 
+double JobRunner::fractionDone() const {
+  const double stage = total_ > 0 ? std::clamp(double(done_) / double(total_), 0.0, 1.0) : 0.0;
+  if (stepsTotal_ > 0)
+    return std::min(1.0, (double(stepsDone_) + stage) / double(stepsTotal_));
+  return total_ > 0 ? stage : -1;
+}
+
 double JobRunner::etaSeconds() const {
+  if (stepsTotal_ > 0) { // the whole job at its pace so far: steps differ, but a run's rounds repeat them
+    const double fraction = fractionDone();
+    const double seconds = elapsedSeconds();
+    if (!isActive() || fraction <= 0 || seconds <= 0)
+      return -1;
+    return seconds * (1 - fraction) / fraction;
+  }
   if (total_ <= 0 || done_ <= stageStartDone_ || !isActive() || !stageClock_.isValid())
     return -1;
   qint64 paused = pausedMs_ - stageStartPausedMs_;

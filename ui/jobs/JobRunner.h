@@ -42,7 +42,15 @@ public:
   QString error() const { return error_; }
   QStringList log() const { return log_; }
   double elapsedSeconds() const;
-  /// Seconds left in the current stage at the rate since it began; negative when unknown.
+  /// The share of the whole job done, 0..1: of its steps when it reports them (a run), else of its current stage;
+  /// negative when unknown.
+  double fractionDone() const;
+  /// The job reports its steps (a run): fractionDone and etaSeconds are the whole job's.
+  bool hasSteps() const { return stepsTotal_ > 0; }
+  std::int64_t stepsDone() const { return stepsDone_; }
+  std::int64_t stepsTotal() const { return stepsTotal_; }
+  /// Seconds left: of the whole job at its pace so far when it reports steps, else of the current stage at the rate
+  /// since that began; negative when unknown.
   double etaSeconds() const;
   static QString stateName(State state);
   /// Live training loss of a run job (shared with its worker); nullptr for other jobs.
@@ -91,6 +99,8 @@ private:
   std::int64_t done_ = 0;
   std::int64_t total_ = 0;
   QString stage_;
+  std::int64_t stepsDone_ = 0;  // a job of several steps: those finished before the current stage
+  std::int64_t stepsTotal_ = 0; // and all of them (0: one stage)
   QString error_;
   QStringList log_;
   QElapsedTimer clock_;

@@ -4,6 +4,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMenu>
 #include <QPainter>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -23,11 +24,16 @@
 namespace distillery::ui {
 namespace {
 
-/// Draws the progress column as a progress bar (busy style when the total is unknown).
+/// Draws the progress column as a progress bar (busy style when the total is unknown, none for a job that stopped
+/// without a known share).
 class ProgressDelegate : public QStyledItemDelegate {
 public:
   using QStyledItemDelegate::QStyledItemDelegate;
   void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override {
+    if (!index.data().isValid()) { // a job that stopped without a known share: no bar at all
+      QStyledItemDelegate::paint(painter, option, index);
+      return;
+    }
     QStyleOptionProgressBar bar;
     bar.rect = option.rect.adjusted(2, 3, -2, -3);
     bar.minimum = 0;
@@ -72,6 +78,13 @@ JobsPanel::JobsPanel(JobManager* jobs, QWidget* parent) : QWidget(parent), jobs_
   connect(resumeRun_, &QPushButton::clicked, this, [this] {
     if (const std::int64_t run = selectedRunId())
       emit resumeRequested(run);
+  });
+  runsTable_->setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(runsTable_, &QWidget::customContextMenuRequested, this, [this](const QPoint& at) {
+    if (const QModelIndex index = runsTable_->indexAt(at); index.isValid()) {
+      runsTable_->setCurrentIndex(index);
+      runContextMenu()->popup(runsTable_->viewport()->mapToGlobal(at));
+    }
   });
   auto* runButtons = new QHBoxLayout;
   runButtons->addWidget(new QLabel(tr("Runs"), this));
@@ -307,6 +320,23 @@ void JobsPanel::refreshLoss() {
 
 int JobsPanel::lossPointCount() const {
   return loss_->graph(0)->dataCount();
+}
+
+QMenu* JobsPanel::runContextMenu() {
+  auto* menu = new QMenu(this);
+  menu->setAttribute(Qt::WA_DeleteOnClose);
+  const std::int64_t run = selectedRunId();
+  const auto add = [&](const QString& text, void (JobsPanel::*signal)(std::int64_t)) {
+    QAction* action = menu->addAction(text, this, [this, run, signal] { emit(this->*signal)(run); });
+    action->setEnabled(run != 0);
+  };
+  add(tr("Show config..."), &JobsPanel::runConfigRequested);
+  add(tr("Write report..."), &JobsPanel::runReportRequested);
+  menu->addSeparator();
+  add(tr("Rename..."), &JobsPanel::renameRunRequested);
+  add(tr("Duplicate"), &JobsPanel::duplicateRunRequested);
+  add(tr("Delete..."), &JobsPanel::deleteRunRequested);
+  return menu;
 }
 
 } // namespace distillery::ui

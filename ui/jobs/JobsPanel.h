@@ -11,6 +11,7 @@
 class QCustomPlot;
 class QPlainTextEdit;
 class QPushButton;
+class QMenu;
 class QTableView;
 class QTimer;
 
@@ -63,6 +64,16 @@ signals:
   void modelEvaluationRequested();
   void nextStepRequested(std::int64_t runId);
   void resumeRequested(std::int64_t runId);
+  /// From the run list's context menu.
+  void renameRunRequested(std::int64_t runId);
+  void duplicateRunRequested(std::int64_t runId);
+  void deleteRunRequested(std::int64_t runId);
+  void runConfigRequested(std::int64_t runId);
+  void runReportRequested(std::int64_t runId);
+
+public:
+  /// The run list's context menu for the selected run (built on request, so tests can trigger its actions).
+  QMenu* runContextMenu();
 
 private:
   JobRunner* selectedJob() const;

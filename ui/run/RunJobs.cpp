@@ -39,8 +39,12 @@ JobFunction evaluationJob(EvaluationJobRequest request) {
     evaluation.corpusId = request.corpusId;
     evaluation.querySetId = request.querySetId;
     // As a run does: a set with a test split is scored on it, never on the dev queries settings are chosen on.
-    if (pipeline::RunRepository(store).querySetHasSplit(request.querySetId, "test"))
+    if (request.split) {
+      if (!request.split->empty())
+        evaluation.split = *request.split;
+    } else if (pipeline::RunRepository(store).querySetHasSplit(request.querySetId, "test")) {
       evaluation.split = "test";
+    }
     evaluation.progress = progress;
     evaluation.stop = stop;
     std::unique_ptr<model::TextEncoder> encoder;
@@ -56,9 +60,17 @@ JobFunction evaluationJob(EvaluationJobRequest request) {
       evaluation.retriever = eval::RetrieverKind::Bm25;
     }
     const eval::EvaluationResult result = eval::evaluate(store, evaluation);
-    report(progress, {"evaluate", 1, 1,
-                      "evaluation " + std::to_string(result.evaluationId) + " stored (" +
-                          std::to_string(result.queries.size()) + " queries)"});
+    // The figures themselves in the log line: what the user ran it for.
+    std::string line = "evaluation " + std::to_string(result.evaluationId) + " stored: ";
+    if (const auto all = result.table.groups.find(eval::kAllFilingTypes); all != result.table.groups.end()) {
+      char figures[96];
+      std::snprintf(figures, sizeof figures, "NDCG@%d %.3f, MRR@%d %.3f", result.table.k, all->second.mean.ndcg,
+                    result.table.k, all->second.mean.mrr);
+      line += figures;
+    }
+    line += " on " + std::to_string(result.queries.size()) + " " +
+            (evaluation.split ? *evaluation.split + " " : std::string("(every split) ")) + "queries";
+    report(progress, {"evaluate", 1, 1, line});
   };
 }
 

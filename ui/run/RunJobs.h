@@ -33,6 +33,8 @@ struct EvaluationJobRequest {
   std::int64_t corpusId = 0;
   std::int64_t querySetId = 0;
   std::optional<std::int64_t> modelId; // a stored student (dense retrieval); none: BM25
+  /// Only the queries of this split ("" = every split); none: the test split when the set has one, else all.
+  std::optional<std::string> split;
 };
 /// Stores one evaluation outside any run; its metrics appear in the dashboard.
 JobFunction evaluationJob(EvaluationJobRequest request);
