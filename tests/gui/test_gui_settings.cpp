@@ -1,13 +1,17 @@
 // Settings: the API key never reaches QSettings (or the screen after entry); "test connection" goes
-// through core/teacher to an OpenAI-compatible endpoint (a fake one on 127.0.0.1 here).
+// through core/teacher to an OpenAI-compatible endpoint (a fake one on 127.0.0.1 here);
+// OK leaves the learning rate as stored (0, "automatic").
 #include <QApplication>
 #include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDoubleSpinBox>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QRadioButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -130,6 +134,68 @@ private slots:
     QTRY_COMPARE_WITH_TIMEOUT(tested.count(), 1, 30000);
     QVERIFY(!tested.at(0).at(0).toBool());
     QVERIFY(!dialog.connectionStatus()->text().isEmpty());
+  }
+
+  void okWithoutChangesKeepsTheLearningRate() {
+    QSettings().clear(); // the defaults: learning rate 0, "automatic"
+    QCOMPARE(AppSettings::load().defaultLearningRate, 0.0);
+    {
+      SettingsDialog dialog;
+      dialog.show();
+      QTest::mouseClick(dialog.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
+      QVERIFY(!dialog.isVisible());
+    }
+    QCOMPARE(AppSettings::load().defaultLearningRate, 0.0); // not the spin box's minimum
+    QCOMPARE(AppSettings::load().runDefaults().training.learningRate, 0.0);
+    {
+      SettingsDialog dialog;
+      QCOMPARE(dialog.learningRateBox()->text(), QStringLiteral("automatic"));
+      QCOMPARE(dialog.learningRateBox()->value(), dialog.learningRateBox()->minimum());
+    }
+
+    // A real rate typed in round-trips, and survives a second OK untouched.
+    {
+      SettingsDialog dialog;
+      dialog.show();
+      QDoubleSpinBox* rate = dialog.learningRateBox();
+      rate->selectAll();
+      QTest::keyClicks(rate, QStringLiteral("0.00002"));
+      QTest::mouseClick(dialog.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
+      QVERIFY(!dialog.isVisible());
+    }
+    QCOMPARE(AppSettings::load().defaultLearningRate, 2e-5);
+    {
+      SettingsDialog dialog;
+      dialog.show();
+      QCOMPARE(dialog.learningRateBox()->value(), 2e-5);
+      QTest::mouseClick(dialog.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
+    }
+    QCOMPARE(AppSettings::load().defaultLearningRate, 2e-5);
+
+    // "automatic" can be entered again: typed as 0, or stepped down to.
+    {
+      SettingsDialog dialog;
+      dialog.show();
+      QDoubleSpinBox* rate = dialog.learningRateBox();
+      rate->selectAll();
+      QTest::keyClicks(rate, QStringLiteral("0"));
+      QCOMPARE(rate->value(), 0.0);
+      QTest::mouseClick(dialog.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
+    }
+    QCOMPARE(AppSettings::load().defaultLearningRate, 0.0);
+    {
+      AppSettings s = AppSettings::load();
+      s.defaultLearningRate = 1e-5;
+      s.save();
+      SettingsDialog dialog;
+      dialog.show();
+      QDoubleSpinBox* rate = dialog.learningRateBox();
+      rate->setFocus();
+      QTest::keyClick(rate, Qt::Key_Down); // one step (1e-5) down reaches 0
+      QCOMPARE(rate->text(), QStringLiteral("automatic"));
+      QTest::mouseClick(dialog.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
+    }
+    QCOMPARE(AppSettings::load().defaultLearningRate, 0.0);
   }
 };
 

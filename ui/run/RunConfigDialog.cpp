@@ -54,6 +54,8 @@ RunConfigDialog::RunConfigDialog(store::Store& store, const AppSettings& default
     loss_->addItem(QString::fromLatin1(loss), QString::fromLatin1(loss));
   loss_->setCurrentIndex(std::max(0, loss_->findData(QString::fromStdString(pipeline::toString(d.training.loss)))));
   learningRate_ = real(0, 1, d.training.learningRate, 7);
+  learningRate_->setSpecialValueText(tr("automatic")); // 0: the pipeline chooses (see RunConfig.h)
+  learningRate_->setToolTip(tr("automatic: 1e-3 for the default student, 2e-5 for a pretrained model directory"));
   epochs_ = spin(0, 1000, d.training.epochs);
   batch_ = spin(0, 4096, d.training.batchQueries);
   averaging_ = real(0, 1, d.training.baseWeightAveraging, 2);

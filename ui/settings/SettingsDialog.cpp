@@ -94,9 +94,13 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent), keys_(new Api
   seed_ = spin(0, 1 << 30, s.defaultSeed);
   learningRate_ = new QDoubleSpinBox(this);
   learningRate_->setDecimals(7);
-  learningRate_->setRange(1e-7, 1e-2);
+  learningRate_->setRange(0, 1e-2); // 0, the minimum, is "automatic" (see RunConfig.h)
   learningRate_->setSingleStep(1e-5);
+  learningRate_->setSpecialValueText(tr("automatic"));
+  learningRate_->setToolTip(tr("automatic: 1e-3 for the default student, 2e-5 for a pretrained model directory"));
   learningRate_->setValue(s.defaultLearningRate);
+  loadedLearningRate_ = s.defaultLearningRate;
+  shownLearningRate_ = learningRate_->value();
   auto* runBox = new QGroupBox(tr("Defaults for new runs"), this);
   auto* runForm = new QFormLayout(runBox);
   runForm->addRow(tr("Rounds:"), rounds_);
@@ -159,7 +163,7 @@ AppSettings SettingsDialog::settings() const {
   s.defaultRounds = rounds_->value();
   s.defaultQueriesPerRound = queries_->value();
   s.defaultCandidatesK = candidates_->value();
-  s.defaultLearningRate = learningRate_->value();
+  s.defaultLearningRate = learningRate_->value() == shownLearningRate_ ? loadedLearningRate_ : learningRate_->value();
   s.defaultEpochs = epochs_->value();
   s.defaultSeed = seed_->value();
   return s;

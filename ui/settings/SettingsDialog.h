@@ -31,6 +31,7 @@ public:
   QLineEdit* environmentField() const { return envName_; }
   QLabel* connectionStatus() const { return connectionStatus_; }
   QComboBox* languageBox() const { return language_; }
+  QDoubleSpinBox* learningRateBox() const { return learningRate_; }
 
 public slots:
   void accept() override;
@@ -63,6 +64,10 @@ private:
   QSpinBox* seed_;
   QComboBox* language_;
   QString keychainKey_; // read from the keychain for "test connection"; never shown
+  // The stored learning rate and what the spin box showed for it: OK without touching the box keeps the stored
+  // value exactly (0 = automatic, or a rate the box's decimals would round).
+  double loadedLearningRate_ = 0;
+  double shownLearningRate_ = 0;
 };
 
 } // namespace distillery::ui
