@@ -2,16 +2,22 @@
 // step by step and advanced from the jobs panel's run list, cancelled (left paused) and resumed to the end while
 // the loss curve follows the trainer live; its metrics in the dashboard; a stored model evaluated on its own; and
 // the teacher's API key handed to a run in memory, reaching a local fake endpoint but never the store or the log.
+#include <QAction>
 #include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QFile>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 #include <filesystem>
 
@@ -22,6 +28,8 @@
 #include "core/corpus/CorpusRepository.h"
 #include "core/corpus/demo/DemoCorpus.h"
 #include "core/model/DefaultStudent.h"
+#include "core/model/EncoderFactory.h"
+#include "core/pipeline/RunRepository.h"
 #include "core/store/Store.h"
 #include "tests/teacher/FakeChatServer.h"
 #include "ui/ExperimentSession.h"
@@ -33,6 +41,7 @@
 #include "ui/inspect/PairModels.h"
 #include "ui/jobs/JobManager.h"
 #include "ui/jobs/JobsPanel.h"
+#include "ui/run/RunConfigDialog.h"
 #include "ui/run/RunsModel.h"
 #include "ui/settings/AppSettings.h"
 
@@ -118,6 +127,7 @@ class RunsTest : public QObject {
   QTemporaryDir dir_;
   QString template_;
   std::int64_t corpusId_ = 0;
+  QString studentDir_;
   nlohmann::json config_;
 
   // A fresh experiment with the demo corpus imported (a copy of the one made once).
@@ -126,6 +136,85 @@ class RunsTest : public QObject {
     if (!QFile::copy(template_, path))
       qFatal("cannot copy %s", qPrintable(template_));
     return path;
+  }
+
+  // Checks the new-run dialog refuses what cannot run, naming the field as the dialog shows it. Returns every check
+  // that did not hold (each one is tried, so a failure shows them all).
+  QStringList refuseWhatCannotRun(RunConfigDialog& dialog, std::int64_t passages, std::int64_t emptyCorpus,
+                                  std::int64_t storedModel) {
+    QStringList failures;
+    QPushButton* ok = dialog.buttonBox()->button(QDialogButtonBox::Ok);
+    const auto refused = [&](const QString& what, const QString& field, const QString& detail = {}) {
+      const QString message = dialog.validationMessage();
+      if (dialog.isValid())
+        failures << QStringLiteral("%1: accepted").arg(what);
+      else if (!message.contains(field) || !message.contains(detail))
+        failures << QStringLiteral("%1: message names no \"%2\" (\"%3\"): %4").arg(what, field, detail, message);
+      if (ok->isEnabled())
+        QTest::mouseClick(ok, Qt::LeftButton);
+      if (dialog.isVisible())
+        dialog.accept(); // the OK path checks again
+      if (!dialog.isVisible()) {
+        failures << QStringLiteral("%1: the dialog closed").arg(what);
+        return false;
+      }
+      return true;
+    };
+    const auto accepted = [&](const QString& what) {
+      if (!dialog.isValid())
+        failures << QStringLiteral("%1: refused: %2").arg(what, dialog.validationMessage());
+    };
+    dialog.corpusBox()->setCurrentIndex(dialog.corpusBox()->findData(qlonglong(corpusId_)));
+    dialog.studentField()->setText(studentDir_);
+    dialog.queriesBox()->setValue(int(passages));
+    accepted(QStringLiteral("a model directory, as many queries as passages"));
+
+    // A student that is neither "default", a model directory nor a stored model.
+    dialog.studentField()->setText(dir_.filePath(QStringLiteral("no-such-model")));
+    if (!refused(QStringLiteral("missing student directory"), QStringLiteral("Student")))
+      return failures;
+    dialog.studentField()->setText(dir_.path()); // a directory, but no model in it
+    if (!refused(QStringLiteral("directory without a model"), QStringLiteral("Student")))
+      return failures;
+    dialog.studentField()->setText(QStringLiteral("model:999999"));
+    if (!refused(QStringLiteral("unknown stored model"), QStringLiteral("Student")))
+      return failures;
+    dialog.studentField()->setText(QStringLiteral("model:%1").arg(storedModel));
+    accepted(QStringLiteral("a stored model"));
+    dialog.studentField()->setText(QStringLiteral("default"));
+    accepted(QStringLiteral("the default student"));
+
+    // More queries per round than the corpus has passages.
+    dialog.queriesBox()->setValue(999999);
+    if (!refused(QStringLiteral("999999 queries per round"), QStringLiteral("Queries per round"),
+                 QString::number(passages)))
+      return failures;
+    dialog.queriesBox()->setValue(int(passages));
+    accepted(QStringLiteral("queries back to the passage count"));
+
+    // A corpus without passages.
+    dialog.corpusBox()->setCurrentIndex(dialog.corpusBox()->findData(qlonglong(emptyCorpus)));
+    if (!refused(QStringLiteral("corpus without passages"), QStringLiteral("Corpus"), QStringLiteral("no passages")))
+      return failures;
+    dialog.corpusBox()->setCurrentIndex(dialog.corpusBox()->findData(qlonglong(corpusId_)));
+    accepted(QStringLiteral("the demo corpus again"));
+
+    // core's own checks, named by the label the user sees rather than the JSON key.
+    dialog.roundsBox()->setValue(0);
+    if (!refused(QStringLiteral("0 rounds"), QStringLiteral("Rounds")))
+      return failures;
+    if (dialog.validationMessage().contains(QStringLiteral("'rounds'")))
+      failures << QStringLiteral("0 rounds: the JSON key is shown: ") + dialog.validationMessage();
+    dialog.roundsBox()->setValue(1);
+    for (QCheckBox* type : dialog.queryTypeBoxes())
+      type->setChecked(false);
+    if (!refused(QStringLiteral("no query type"), QStringLiteral("Query types")))
+      return failures;
+    if (dialog.validationMessage().contains(QStringLiteral("query_types")))
+      failures << QStringLiteral("no query type: the JSON key is shown: ") + dialog.validationMessage();
+    dialog.queryTypeBoxes().front()->setChecked(true);
+    accepted(QStringLiteral("everything valid again"));
+    return failures;
   }
 
 private slots:
@@ -157,6 +246,7 @@ private slots:
     student.heads = 2;
     student.layers = 1;
     const QString studentDir = dir_.filePath(QStringLiteral("student"));
+    studentDir_ = studentDir;
     model::saveRandomStudent(texts, studentDir.toStdString(), student);
     config_ = {
         {"student", studentDir.toStdString()},
@@ -344,6 +434,38 @@ private slots:
     QSettings settings;
     settings.sync();
     QVERIFY(!fileBytes(settings.fileName()).contains(key));
+  }
+  void newRunDialogRefusesARunThatCannotRun() {
+    MainWindow window;
+    window.show();
+    QVERIFY(window.openExperiment(freshExperiment(QStringLiteral("dialog.distillery"))));
+    store::Store& store = window.session().store();
+    const std::int64_t emptyCorpus = corpus::ensureCorpus(store, "empty");
+    const std::int64_t passages = corpus::countPassages(store, corpusId_);
+    QVERIFY(passages > 0);
+    const std::int64_t storedModel =
+        model::registerModel(store, studentDir_.toStdString(), "huggingface", "small student");
+    const std::size_t runsBefore = pipeline::listRuns(store).size();
+    QAction* newRun = nullptr;
+    for (QAction* action : window.findChildren<QAction*>())
+      if (action->text() == MainWindow::tr("&New run..."))
+        newRun = action;
+    QVERIFY(newRun);
+    bool checked = false;
+    QStringList failures;
+    QTimer::singleShot(0, &window, [&] {
+      if (auto* dialog = window.findChild<RunConfigDialog*>()) {
+        failures = refuseWhatCannotRun(*dialog, passages, emptyCorpus, storedModel);
+        if (dialog->isVisible())
+          dialog->reject();
+        checked = true;
+      }
+    });
+    newRun->trigger(); // Run > New run...: returns when the dialog closed
+    QVERIFY(checked);
+    QVERIFY2(failures.isEmpty(), qPrintable(failures.join(QStringLiteral("\n"))));
+    QCOMPARE(pipeline::listRuns(store).size(), runsBefore); // nothing was created
+    QCOMPARE(window.jobs().rowCount(), 0);
   }
 };
 

@@ -3,24 +3,39 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QDoubleSpinBox>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
 #include "core/corpus/CorpusRepository.h"
+#include "core/model/EncoderFactory.h"
 #include "core/pipeline/RunConfig.h"
 #include "core/pipeline/RunRepository.h"
 #include "core/store/Store.h"
 #include "ui/settings/AppSettings.h"
 
 namespace distillery::ui {
+namespace {
 
-RunConfigDialog::RunConfigDialog(store::Store& store, const AppSettings& defaults, QWidget* parent) : QDialog(parent) {
+// What core/model takes for a model directory (EncoderFactory's isModelDirectory; StudentModel::load needs both).
+bool holdsModel(const QString& directory) {
+  const QDir dir(directory);
+  return QFileInfo(dir.filePath(QStringLiteral("config.json"))).isFile() &&
+         QFileInfo(dir.filePath(QStringLiteral("model.safetensors"))).isFile();
+}
+
+} // namespace
+
+RunConfigDialog::RunConfigDialog(store::Store& store, const AppSettings& defaults, QWidget* parent)
+    : QDialog(parent), store_(store) {
   setWindowTitle(tr("New distillation run"));
   const pipeline::RunConfig d = defaults.runDefaults();
   teacher_ = d.teacher;
@@ -73,13 +88,16 @@ RunConfigDialog::RunConfigDialog(store::Store& store, const AppSettings& default
     types->addWidget(box);
   }
 
+  queryTypesRow_ = types;
+  teacherLabel_ = new QLabel(
+      QString::fromStdString(teacher_.value("kind", std::string("heuristic"))) + tr(" (change in Settings)"), this);
+
   auto* form = new QFormLayout;
+  form_ = form;
   form->addRow(tr("Name:"), name_);
   form->addRow(tr("Corpus:"), corpus_);
   form->addRow(tr("Student:"), student_);
-  form->addRow(tr("Teacher:"), new QLabel(QString::fromStdString(teacher_.value("kind", std::string("heuristic"))) +
-                                              tr(" (change in Settings)"),
-                                          this));
+  form->addRow(tr("Teacher:"), teacherLabel_);
   form->addRow(tr("Rounds:"), rounds_);
   form->addRow(tr("Queries per round:"), queries_);
   form->addRow(tr("Query types:"), types);
@@ -101,7 +119,7 @@ RunConfigDialog::RunConfigDialog(store::Store& store, const AppSettings& default
   message_->setStyleSheet(QStringLiteral("color:#b00"));
   buttons_ = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
   buttons_->button(QDialogButtonBox::Ok)->setText(tr("Start run"));
-  connect(buttons_, &QDialogButtonBox::accepted, this, &QDialog::accept);
+  connect(buttons_, &QDialogButtonBox::accepted, this, &RunConfigDialog::accept);
   connect(buttons_, &QDialogButtonBox::rejected, this, &QDialog::reject);
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(form);
@@ -143,19 +161,137 @@ nlohmann::json RunConfigDialog::buildJson() const {
   return j;
 }
 
-void RunConfigDialog::validate() {
-  QString problem;
+QString RunConfigDialog::labelOf(QObject* field) const {
+  QWidget* label = nullptr;
+  if (auto* widget = qobject_cast<QWidget*>(field))
+    label = form_->labelForField(widget);
+  else if (auto* layout = qobject_cast<QLayout*>(field))
+    label = form_->labelForField(layout);
+  auto* text = qobject_cast<QLabel*>(label);
+  if (!text)
+    return {};
+  QString shown = text->text().remove(QLatin1Char('&')).trimmed();
+  if (shown.endsWith(QLatin1Char(':')))
+    shown.chop(1);
+  return shown;
+}
+
+QString RunConfigDialog::labelOfKey(const std::string& key) const {
+  const std::map<std::string, QObject*> fields = {
+      {"student", student_},
+      {"teacher", teacherLabel_},
+      {"rounds", rounds_},
+      {"queries_per_round", queries_},
+      {"query_types", queryTypesRow_},
+      {"k", candidates_},
+      {"training.loss", loss_},
+      {"training.learning_rate", learningRate_},
+      {"training.epochs", epochs_},
+      {"training.batch_queries", batch_},
+      {"training.base_weight_averaging", averaging_},
+      {"evaluation.k", evalK_},
+      {"seed", seed_},
+      {"threads", threads_},
+  };
+  if (key == "evaluation.bm25_baseline")
+    return bm25_->text();
+  const auto it = fields.find(key);
+  return it == fields.end() ? QString() : labelOf(it->second);
+}
+
+QString RunConfigDialog::describeConfigError(const QString& what) const {
+  static const QRegularExpression field(QStringLiteral("field '([^']+)' (.*)$"),
+                                        QRegularExpression::DotMatchesEverythingOption);
+  const QRegularExpressionMatch match = field.match(what);
+  if (match.hasMatch()) {
+    const QString label = labelOfKey(match.captured(1).toStdString());
+    if (!label.isEmpty())
+      return tr("%1: %2").arg(label, match.captured(2));
+  }
+  return what;
+}
+
+QString RunConfigDialog::studentProblem(const QString& spec) const {
+  if (spec == QLatin1String("default"))
+    return {};
+  if (spec.startsWith(QLatin1String("model:"))) {
+    bool number = false;
+    const qlonglong id = spec.mid(6).toLongLong(&number);
+    if (!number)
+      return tr("\"%1\" is not a stored model; write model:<id> with the model's number").arg(spec);
+    for (const model::StoredModel& stored : model::listModels(store_))
+      if (stored.id == id) {
+        const QString path = QString::fromStdString(stored.path);
+        if (path.isEmpty() || !holdsModel(path))
+          return tr("model %1 points to %2, which no longer holds a model")
+              .arg(id)
+              .arg(path.isEmpty() ? tr("(no directory)") : path);
+        return {};
+      }
+    return tr("the experiment has no model %1").arg(id);
+  }
+  if (!QFileInfo(spec).isDir())
+    return tr("%1 is neither \"default\", model:<id> nor an existing model directory").arg(spec);
+  if (!holdsModel(spec))
+    return tr("%1 holds no model (config.json and model.safetensors)").arg(spec);
+  return {};
+}
+
+std::int64_t RunConfigDialog::passageCount(bool fresh) {
+  const std::int64_t id = corpusId();
+  auto it = passages_.find(id);
+  if (fresh || it == passages_.end())
+    it = passages_.insert_or_assign(id, corpus::countPassages(store_, id)).first;
+  return it->second;
+}
+
+QString RunConfigDialog::problem(bool freshCounts) {
   if (corpus_->count() == 0)
-    problem = tr("The experiment has no corpus yet: import one first (File > Import corpus).");
-  else
+    return tr("The experiment has no corpus yet: import one first (File > Import corpus).");
+  try {
+    if (passageCount(freshCounts) == 0)
+      return tr("%1: the corpus has no passages; import documents into it first (File > Import corpus).")
+          .arg(labelOf(corpus_));
     try {
       pipeline::parseRunConfig(buildJson(), "run dialog");
     } catch (const std::exception& e) {
-      problem = QString::fromUtf8(e.what());
+      return describeConfigError(QString::fromUtf8(e.what()));
     }
-  valid_ = problem.isEmpty();
-  message_->setText(problem);
+    if (const QString student = studentProblem(student_->text().trimmed()); !student.isEmpty())
+      return tr("%1: %2").arg(labelOf(student_), student);
+    const std::int64_t passages = passageCount(false);
+    if (queries_->value() > passages)
+      return tr("%1: %2 is more than the corpus has passages (%3).")
+          .arg(labelOf(queries_))
+          .arg(queries_->value())
+          .arg(passages);
+  } catch (const std::exception& e) { // the experiment could not be read
+    return QString::fromUtf8(e.what());
+  }
+  return {};
+}
+
+void RunConfigDialog::validate() {
+  const QString found = problem(false);
+  valid_ = found.isEmpty();
+  message_->setText(found);
   buttons_->button(QDialogButtonBox::Ok)->setEnabled(valid_);
+  if (isVisible() && layout()->hasHeightForWidth()) { // a long message wraps: grow so all of it shows
+    layout()->activate();
+    const int needed = layout()->totalHeightForWidth(width());
+    if (needed > height())
+      resize(width(), needed);
+  }
+}
+
+void RunConfigDialog::accept() {
+  // Counted afresh: an import may have changed the corpus while the dialog was open.
+  const QString found = problem(true);
+  valid_ = found.isEmpty();
+  message_->setText(found);
+  buttons_->button(QDialogButtonBox::Ok)->setEnabled(valid_);
+  if (valid_)
+    QDialog::accept();
 }
 
 QString RunConfigDialog::validationMessage() const {

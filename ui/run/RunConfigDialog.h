@@ -1,7 +1,11 @@
 #pragma once
 // Edits a run's configuration before it is launched: defaults from Settings, every field validated by
-// core's own parser (pipeline::parseRunConfig), so what the dialog accepts the pipeline accepts.
+// core's own parser (pipeline::parseRunConfig), so what the dialog accepts the pipeline accepts. Beyond the
+// parser it checks what only the experiment knows: the student exists, the corpus has passages and at least as
+// many as the queries asked per round. Problems name the field by its label, and OK refuses while one remains.
 #include <QDialog>
+
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -9,6 +13,7 @@ class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
 class QDoubleSpinBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
@@ -39,11 +44,31 @@ public:
   QSpinBox* roundsBox() const { return rounds_; }
   QDoubleSpinBox* learningRateBox() const { return learningRate_; }
   QLineEdit* studentField() const { return student_; }
+  QComboBox* corpusBox() const { return corpus_; }
+  QSpinBox* queriesBox() const { return queries_; }
+  QList<QCheckBox*> queryTypeBoxes() const { return queryTypes_; }
+  QDialogButtonBox* buttonBox() const { return buttons_; }
+
+public slots:
+  /// Checks again (the corpus's passages counted afresh) and closes only when the run can start.
+  void accept() override;
 
 private:
   void validate();
+  QString problem(bool freshCounts);
+  QString studentProblem(const QString& spec) const;
+  std::int64_t passageCount(bool fresh);
+  /// The label a field shows ("Queries per round"), for a widget or for parseRunConfig's JSON key.
+  QString labelOf(QObject* field) const;
+  QString labelOfKey(const std::string& key) const;
+  /// parseRunConfig's "field 'query_types' must ..." as "Query types: must ...".
+  QString describeConfigError(const QString& what) const;
   nlohmann::json buildJson() const;
 
+  store::Store& store_;
+  QFormLayout* form_;
+  QLabel* teacherLabel_;
+  QLayout* queryTypesRow_;
   QLineEdit* name_;
   QComboBox* corpus_;
   QLineEdit* student_;
@@ -65,6 +90,7 @@ private:
   QDialogButtonBox* buttons_;
   nlohmann::json teacher_;
   bool valid_ = false;
+  std::map<std::int64_t, std::int64_t> passages_; // by corpus id
 };
 
 } // namespace distillery::ui
