@@ -1,5 +1,5 @@
 // Settings: the API key never reaches QSettings (or the screen after entry); "test connection" goes
-// through core/teacher to an OpenAI-compatible endpoint (a fake one on 127.0.0.1 here);
+// through core/teacher to an OpenAI-compatible endpoint (a fake one on 127.0.0.1 here) and its message shows whole;
 // OK leaves the learning rate as stored (0, "automatic").
 #include <QApplication>
 #include <QComboBox>
@@ -196,6 +196,40 @@ private slots:
       QTest::mouseClick(dialog.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
     }
     QCOMPARE(AppSettings::load().defaultLearningRate, 0.0);
+  }
+
+  void aLongConnectionMessageIsShownWhole() {
+    FakeChatServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    qputenv("DISTILLERY_TEST_KEY", "sk-env-key");
+    SettingsDialog dialog;
+    dialog.teacherKindBox()->setCurrentIndex(dialog.teacherKindBox()->findData(QStringLiteral("openai")));
+    dialog.endpointField()->setText(QStringLiteral("http://127.0.0.1:%1/v1").arg(server.serverPort()));
+    // The model's name comes back in the message: long enough to need several lines.
+    QString model;
+    for (int i = 0; i < 12; ++i)
+      model += QStringLiteral("judge-part-%1 ").arg(i);
+    model = model.trimmed();
+    dialog.modelField()->setText(model);
+    dialog.environmentButton()->setChecked(true);
+    dialog.environmentField()->setText(QStringLiteral("DISTILLERY_TEST_KEY"));
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    QSignalSpy tested(&dialog, &SettingsDialog::connectionTested);
+    dialog.testConnection();
+    QTRY_COMPARE_WITH_TIMEOUT(tested.count(), 1, 20000);
+    const QString message = tested.at(0).at(1).toString();
+    QVERIFY2(message.contains(model), qPrintable(message));
+    QLabel* status = dialog.connectionStatus();
+    QCOMPARE(status->text(), message); // complete
+    QVERIFY(status->wordWrap());
+    // Every line of it fits: the label is as tall as its text needs at its width, and inside the dialog.
+    QTRY_VERIFY2(
+        status->height() >= status->heightForWidth(status->width()),
+        qPrintable(QStringLiteral("%1 < %2").arg(status->height()).arg(status->heightForWidth(status->width()))));
+    const QRect shown(status->mapTo(&dialog, QPoint(0, 0)), status->size());
+    QVERIFY(dialog.rect().contains(shown));
+    QVERIFY(status->width() >= status->minimumSizeHint().width());
   }
 };
 

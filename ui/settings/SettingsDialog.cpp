@@ -47,6 +47,7 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent), keys_(new Api
   connectionStatus_ = new QLabel(this);
   connectionStatus_->setWordWrap(true);
   connectionStatus_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  connectionStatus_->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::MinimumExpanding);
 
   auto* teacherBox = new QGroupBox(tr("Teacher"), this);
   auto* teacherForm = new QFormLayout(teacherBox);
@@ -59,7 +60,12 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent), keys_(new Api
   teacherForm->addRow(tr("API key from:"), sourceRow);
   teacherForm->addRow(tr("API key:"), apiKey_);
   teacherForm->addRow(tr("Variable name:"), envName_);
-  teacherForm->addRow(testButton_, connectionStatus_);
+  // The message gets a row of its own, the whole width of the form: a refused connection explains itself at length.
+  auto* testRow = new QHBoxLayout;
+  testRow->addWidget(testButton_);
+  testRow->addStretch(1);
+  teacherForm->addRow(testRow);
+  teacherForm->addRow(connectionStatus_);
 
   studentDir_ = new QLineEdit(s.studentModelDirectory, this);
   studentDir_->setPlaceholderText(tr("empty: the embedded default student"));
@@ -172,13 +178,13 @@ AppSettings SettingsDialog::settings() const {
 void SettingsDialog::accept() {
   const AppSettings s = settings();
   if (s.teacherKind == QLatin1String("openai") && s.teacherEndpoint.isEmpty()) {
-    connectionStatus_->setText(tr("An OpenAI-compatible teacher needs an endpoint URL."));
+    showStatus(tr("An OpenAI-compatible teacher needs an endpoint URL."));
     endpoint_->setFocus();
     return;
   }
   if (s.keySource == AppSettings::KeySource::Environment && s.teacherKind == QLatin1String("openai") &&
       s.keyEnvironmentVariable.isEmpty()) {
-    connectionStatus_->setText(tr("Name the environment variable that holds the API key."));
+    showStatus(tr("Name the environment variable that holds the API key."));
     envName_->setFocus();
     return;
   }
@@ -198,7 +204,7 @@ void SettingsDialog::accept() {
     keys_->write(key);
     wait.exec();
     if (!stored) {
-      connectionStatus_->setText(
+      showStatus(
           tr("Could not store the key in the OS keychain (%1). Use an environment variable instead.").arg(error));
       fromEnvironment_->setFocus();
       return;
@@ -206,6 +212,17 @@ void SettingsDialog::accept() {
     keychainKey_ = key;
   }
   QDialog::accept();
+}
+
+void SettingsDialog::showStatus(const QString& message) {
+  connectionStatus_->setText(message);
+  // A window's minimum height counts a word-wrapped label as one line: grow to the height the wrapped text needs.
+  if (isVisible() && layout()->hasHeightForWidth()) {
+    layout()->activate();
+    const int needed = layout()->totalHeightForWidth(width());
+    if (needed > height())
+      resize(width(), needed);
+  }
 }
 
 void SettingsDialog::testConnection() {
@@ -217,7 +234,7 @@ void SettingsDialog::testConnection() {
   config.timeoutSeconds = 15;
   config.concurrency = 1;
   testButton_->setEnabled(false);
-  connectionStatus_->setText(tr("Testing..."));
+  showStatus(tr("Testing..."));
   QPointer<SettingsDialog> self(this);
   // One grading request in the background; the result comes back to the GUI thread.
   std::thread([self, config] {
@@ -241,7 +258,7 @@ void SettingsDialog::testConnection() {
       if (!self)
         return;
       self->testButton_->setEnabled(true);
-      self->connectionStatus_->setText(message);
+      self->showStatus(message);
       emit self->connectionTested(ok, message);
     });
   }).detach();

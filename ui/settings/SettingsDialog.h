@@ -43,6 +43,8 @@ signals:
 
 private:
   void updateEnabled();
+  /// Shows a message below "Test connection", growing the dialog so every wrapped line of it is visible.
+  void showStatus(const QString& message);
 
   ApiKeyStore* keys_;
   QComboBox* kind_;
