@@ -1,6 +1,6 @@
 // Settings: the API key never reaches QSettings (or the screen after entry); "test connection" goes
 // through core/teacher to an OpenAI-compatible endpoint (a fake one on 127.0.0.1 here) and its message shows whole;
-// OK leaves the learning rate as stored (0, "automatic").
+// OK leaves the learning rate as stored (0, "automatic"); keychain errors say what happened and what to do.
 #include <QApplication>
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -19,6 +19,9 @@
 #include <QTcpSocket>
 #include <QTest>
 
+#include <qt6keychain/keychain.h>
+
+#include "ui/settings/ApiKeyStore.h"
 #include "ui/settings/AppSettings.h"
 #include "ui/settings/SettingsDialog.h"
 
@@ -230,6 +233,52 @@ private slots:
     const QRect shown(status->mapTo(&dialog, QPoint(0, 0)), status->size());
     QVERIFY(dialog.rect().contains(shown));
     QVERIFY(status->width() >= status->minimumSizeHint().width());
+  }
+
+  void keychainErrorsSayWhatToDo() {
+    // No Secret Service running: QtKeychain reports NoBackendAvailable, or OtherError with the D-Bus error.
+    const QString noBackend = describeKeychainError(QKeychain::NoBackendAvailable, QStringLiteral("Unknown error"));
+    const QString dbus = describeKeychainError(
+        QKeychain::OtherError,
+        QStringLiteral("org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.secrets was not provided "
+                       "by any .service files"));
+    // With no D-Bus session bus QtKeychain says only OtherError "Unknown error".
+    const QString noBus = describeKeychainError(QKeychain::OtherError, QStringLiteral("Unknown error"), false);
+    for (const QString& message : {noBackend, dbus, noBus}) {
+      QVERIFY2(message.contains(QStringLiteral("No keyring service is running")), qPrintable(message));
+      QVERIFY(message.contains(QStringLiteral("gnome-keyring")));
+      QVERIFY(message.contains(QStringLiteral("KWallet")));
+      QVERIFY(message.contains(QStringLiteral("environment variable")));
+      QVERIFY(!message.contains(QStringLiteral("Unknown error")));
+    }
+    QVERIFY(describeKeychainError(QKeychain::AccessDeniedByUser, QStringLiteral("Unknown error"))
+                .contains(QStringLiteral("denied")));
+    QVERIFY(describeKeychainError(QKeychain::AccessDenied, QString()).contains(QStringLiteral("locked")));
+    QVERIFY(describeKeychainError(QKeychain::EntryNotFound, QString()).contains(QStringLiteral("No API key")));
+    // Another failure keeps what the keychain said, when it said something.
+    QVERIFY(describeKeychainError(QKeychain::OtherError, QStringLiteral("disk full"))
+                .contains(QStringLiteral("disk full")));
+    QVERIFY(!describeKeychainError(QKeychain::OtherError, QStringLiteral("Unknown error"))
+                 .contains(QStringLiteral("(Unknown error)")));
+    QVERIFY(!describeKeychainError(QKeychain::OtherError, QString()).isEmpty());
+
+    // What this machine's keychain says when the dialog stores a key is never "(Unknown error)".
+    QSettings().clear();
+    SettingsDialog dialog;
+    dialog.teacherKindBox()->setCurrentIndex(dialog.teacherKindBox()->findData(QStringLiteral("openai")));
+    dialog.endpointField()->setText(QStringLiteral("http://127.0.0.1:9/v1"));
+    dialog.findChild<QRadioButton*>()->setChecked(true); // the keychain
+    QTest::keyClicks(dialog.apiKeyField(), QStringLiteral("sk-test-secret-4712"));
+    dialog.show();
+    dialog.accept();
+    if (dialog.isVisible()) {
+      const QString text = dialog.connectionStatus()->text();
+      QVERIFY2(!text.contains(QStringLiteral("Unknown error")), qPrintable(text));
+      QVERIFY2(text.contains(QStringLiteral("keychain")), qPrintable(text));
+      if (!hasSessionBus()) // as on a headless machine or in CI
+        QVERIFY2(text.contains(QStringLiteral("No keyring service is running")), qPrintable(text));
+    }
+    QSettings().clear();
   }
 };
 

@@ -5,6 +5,13 @@
 
 namespace distillery::ui {
 
+/// What a QtKeychain error (QKeychain::Error code and the job's errorString) means for the user, and what to do.
+/// sessionBus: whether a D-Bus session bus is known (on Linux the keyring is reached through it; without one,
+/// QtKeychain only says "Unknown error").
+QString describeKeychainError(int code, const QString& raw, bool sessionBus = true);
+/// Whether this process has a D-Bus session bus address (DBUS_SESSION_BUS_ADDRESS).
+bool hasSessionBus();
+
 class ApiKeyStore : public QObject {
   Q_OBJECT
 public:

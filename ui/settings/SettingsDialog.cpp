@@ -204,8 +204,7 @@ void SettingsDialog::accept() {
     keys_->write(key);
     wait.exec();
     if (!stored) {
-      showStatus(
-          tr("Could not store the key in the OS keychain (%1). Use an environment variable instead.").arg(error));
+      showStatus(tr("Could not store the key in the OS keychain: %1").arg(error));
       fromEnvironment_->setFocus();
       return;
     }
