@@ -81,6 +81,37 @@
         </message>
     </context>
     <context>
+        <name>distillery::ui::ApiKeyStore</name>
+        <message>
+            <source>No keyring service is running, so the OS keychain cannot hold the key. Start a Secret Service provider such as gnome-keyring or KWallet and try again, or keep the key in an environment variable: choose "Environment variable" in Settings and name it there.</source>
+            <translation>Es läuft kein Schlüsselbund-Dienst, daher kann der Schlüsselbund des Systems den Schlüssel nicht aufnehmen. Starten Sie einen Secret-Service-Anbieter wie gnome-keyring oder KWallet und versuchen Sie es erneut, oder halten Sie den Schlüssel in einer Umgebungsvariable: wählen Sie in den Einstellungen „Umgebungsvariable“ und nennen Sie sie dort.</translation>
+        </message>
+        <message>
+            <source>No API key is stored in the keychain yet.</source>
+            <translation>Im Schlüsselbund ist noch kein API-Schlüssel gespeichert.</translation>
+        </message>
+        <message>
+            <source>Access to the keychain was denied. Allow Distillery when the keyring asks, or keep the key in an environment variable.</source>
+            <translation>Der Zugriff auf den Schlüsselbund wurde verweigert. Erlauben Sie Distillery den Zugriff, wenn der Schlüsselbund fragt, oder halten Sie den Schlüssel in einer Umgebungsvariable.</translation>
+        </message>
+        <message>
+            <source>The keychain refused access; it may be locked. Unlock it (for example by logging in again) and try again.</source>
+            <translation>Der Schlüsselbund hat den Zugriff verweigert; er ist vielleicht gesperrt. Entsperren Sie ihn (etwa durch erneutes Anmelden) und versuchen Sie es erneut.</translation>
+        </message>
+        <message>
+            <source>This system's keychain cannot store the key. Keep it in an environment variable instead (Settings, Variable name).</source>
+            <translation>Der Schlüsselbund dieses Systems kann den Schlüssel nicht speichern. Halten Sie ihn stattdessen in einer Umgebungsvariable (Einstellungen, Variablenname).</translation>
+        </message>
+        <message>
+            <source>The keychain failed without saying why. Check that a keyring service (gnome-keyring, KWallet) is running and unlocked, or keep the key in an environment variable.</source>
+            <translation>Der Schlüsselbund ist ohne Angabe von Gründen gescheitert. Prüfen Sie, ob ein Schlüsselbund-Dienst (gnome-keyring, KWallet) läuft und entsperrt ist, oder halten Sie den Schlüssel in einer Umgebungsvariable.</translation>
+        </message>
+        <message>
+            <source>The keychain failed: %1</source>
+            <translation>Der Schlüsselbund ist gescheitert: %1</translation>
+        </message>
+    </context>
+    <context>
         <name>distillery::ui::CorpusBrowser</name>
         <message>
             <source>Full-text search (words, prefix*)</source>
@@ -1692,6 +1723,50 @@ Behalten werden: die Anfragen, die er geschrieben hat, und Ihre Labels darauf, d
             <source>Step by step: pause after each step to inspect it (Next step goes on)</source>
             <translation>Schritt für Schritt: nach jedem Schritt anhalten, um ihn zu prüfen (Nächster Schritt setzt fort)</translation>
         </message>
+        <message>
+            <source>automatic</source>
+            <translation>automatisch</translation>
+        </message>
+        <message>
+            <source>automatic: 1e-3 for the default student, 2e-5 for a pretrained model directory</source>
+            <translation>automatisch: 1e-3 für den Standard-Schüler, 2e-5 für ein vortrainiertes Modellverzeichnis</translation>
+        </message>
+        <message>
+            <source>%1: %2</source>
+            <translation>%1: %2</translation>
+        </message>
+        <message>
+            <source>"%1" is not a stored model; write model:&lt;id&gt; with the model's number</source>
+            <translation>„%1“ ist kein gespeichertes Modell; schreiben Sie model:&lt;id&gt; mit der Nummer des Modells</translation>
+        </message>
+        <message>
+            <source>model %1 points to %2, which no longer holds a model</source>
+            <translation>Modell %1 verweist auf %2, das kein Modell mehr enthält</translation>
+        </message>
+        <message>
+            <source>(no directory)</source>
+            <translation>(kein Verzeichnis)</translation>
+        </message>
+        <message>
+            <source>the experiment has no model %1</source>
+            <translation>das Experiment hat kein Modell %1</translation>
+        </message>
+        <message>
+            <source>%1 is neither "default", model:&lt;id&gt; nor an existing model directory</source>
+            <translation>%1 ist weder „default“ noch model:&lt;id&gt; noch ein vorhandenes Modellverzeichnis</translation>
+        </message>
+        <message>
+            <source>%1 holds no model (config.json and model.safetensors)</source>
+            <translation>%1 enthält kein Modell (config.json und model.safetensors)</translation>
+        </message>
+        <message>
+            <source>%1: the corpus has no passages; import documents into it first (File &gt; Import corpus).</source>
+            <translation>%1: das Korpus hat keine Passagen; importieren Sie zuerst Dokumente (Datei &gt; Korpus importieren).</translation>
+        </message>
+        <message>
+            <source>%1: %2 is more than the corpus has passages (%3).</source>
+            <translation>%1: %2 ist mehr, als das Korpus Passagen hat (%3).</translation>
+        </message>
     </context>
     <context>
         <name>distillery::ui::RunsModel</name>
@@ -1935,10 +2010,6 @@ Behalten werden: die Anfragen, die er geschrieben hat, und Ihre Labels darauf, d
             <translation>Nennen Sie die Umgebungsvariable, die den API-Schlüssel enthält.</translation>
         </message>
         <message>
-            <source>Could not store the key in the OS keychain (%1). Use an environment variable instead.</source>
-            <translation>Der Schlüssel konnte nicht im Schlüsselbund gespeichert werden (%1). Verwenden Sie stattdessen eine Umgebungsvariable.</translation>
-        </message>
-        <message>
             <source>Testing...</source>
             <translation>Teste …</translation>
         </message>
@@ -1953,6 +2024,18 @@ Behalten werden: die Anfragen, die er geschrieben hat, und Ihre Labels darauf, d
         <message>
             <source>Connection failed: %1</source>
             <translation>Verbindung fehlgeschlagen: %1</translation>
+        </message>
+        <message>
+            <source>automatic</source>
+            <translation>automatisch</translation>
+        </message>
+        <message>
+            <source>automatic: 1e-3 for the default student, 2e-5 for a pretrained model directory</source>
+            <translation>automatisch: 1e-3 für den Standard-Schüler, 2e-5 für ein vortrainiertes Modellverzeichnis</translation>
+        </message>
+        <message>
+            <source>Could not store the key in the OS keychain: %1</source>
+            <translation>Der Schlüssel konnte nicht im Schlüsselbund des Systems gespeichert werden: %1</translation>
         </message>
     </context>
     <context>

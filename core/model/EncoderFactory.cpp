@@ -28,10 +28,6 @@ std::string safeFileName(const std::string& name) {
   return out.empty() ? "corpus" : out;
 }
 
-bool isModelDirectory(const std::filesystem::path& directory) {
-  return std::filesystem::exists(directory / "config.json") && std::filesystem::exists(directory / "model.safetensors");
-}
-
 std::string configSummary(const std::filesystem::path& directory) {
   std::ifstream in(directory / "config.json");
   std::ostringstream text;
@@ -82,6 +78,10 @@ std::filesystem::path defaultStudentDirectory(const EncoderContext& context) {
 }
 
 } // namespace
+
+bool isModelDirectory(const std::filesystem::path& directory) {
+  return std::filesystem::exists(directory / "config.json") && std::filesystem::exists(directory / "model.safetensors");
+}
 
 std::int64_t registerModel(store::Store& store, const std::filesystem::path& directory, const std::string& kind,
                            const std::string& name, std::int64_t parentId) {

@@ -44,6 +44,9 @@ struct StoredModel {
 std::vector<StoredModel> listModels(store::Store& store);
 
 /// Id in the experiment's `models` table of the model stored at directory, registering it when absent.
+/// A directory holding a model in the export layout (config.json and model.safetensors).
+bool isModelDirectory(const std::filesystem::path& directory);
+
 std::int64_t registerModel(store::Store& store, const std::filesystem::path& directory, const std::string& kind,
                            const std::string& name, std::int64_t parentId = 0);
 

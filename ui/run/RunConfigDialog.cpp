@@ -3,7 +3,6 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
-#include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -23,16 +22,6 @@
 #include "ui/settings/AppSettings.h"
 
 namespace distillery::ui {
-namespace {
-
-// What core/model takes for a model directory (EncoderFactory's isModelDirectory; StudentModel::load needs both).
-bool holdsModel(const QString& directory) {
-  const QDir dir(directory);
-  return QFileInfo(dir.filePath(QStringLiteral("config.json"))).isFile() &&
-         QFileInfo(dir.filePath(QStringLiteral("model.safetensors"))).isFile();
-}
-
-} // namespace
 
 RunConfigDialog::RunConfigDialog(store::Store& store, const AppSettings& defaults, QWidget* parent)
     : QDialog(parent), store_(store) {
@@ -222,7 +211,7 @@ QString RunConfigDialog::studentProblem(const QString& spec) const {
     for (const model::StoredModel& stored : model::listModels(store_))
       if (stored.id == id) {
         const QString path = QString::fromStdString(stored.path);
-        if (path.isEmpty() || !holdsModel(path))
+        if (path.isEmpty() || !model::isModelDirectory(path.toStdString()))
           return tr("model %1 points to %2, which no longer holds a model")
               .arg(id)
               .arg(path.isEmpty() ? tr("(no directory)") : path);
@@ -232,7 +221,7 @@ QString RunConfigDialog::studentProblem(const QString& spec) const {
   }
   if (!QFileInfo(spec).isDir())
     return tr("%1 is neither \"default\", model:<id> nor an existing model directory").arg(spec);
-  if (!holdsModel(spec))
+  if (!model::isModelDirectory(spec.toStdString()))
     return tr("%1 holds no model (config.json and model.safetensors)").arg(spec);
   return {};
 }
