@@ -3,6 +3,7 @@
 #include <QComboBox>
 #include <QFileInfo>
 #include <QImage>
+#include <QRegularExpression>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -21,6 +22,26 @@ class DashboardTest : public QObject {
   QTemporaryDir dir_;
   std::unique_ptr<store::Store> store_;
   test::DemoExperiment demo_;
+
+  /// A second run whose metrics are the first run's plus 0.01 (stored once).
+  std::int64_t secondRun() {
+    {
+      store::Statement existing = store_->prepare("SELECT id FROM runs WHERE name = 'second run'");
+      if (existing.step())
+        return existing.columnInt64(0);
+    }
+    store_->exec("INSERT INTO runs(corpus_id, name, config_json, software_version, seed, status, created_at) "
+                 "SELECT corpus_id, 'second run', config_json, software_version, 8, 'completed', created_at FROM runs "
+                 "WHERE id = 1");
+    const std::int64_t second = store_->lastInsertId();
+    store_->exec("INSERT INTO evaluations(run_id, round_index, retriever, k, created_at) SELECT 2, round_index, "
+                 "retriever, k, created_at FROM evaluations WHERE run_id = 1 AND retriever = 'dense'");
+    store_->exec("INSERT INTO metrics(evaluation_id, run_id, round_index, filing_type, name, k, value, query_count) "
+                 "SELECT e2.id, 2, m.round_index, m.filing_type, m.name, m.k, m.value + 0.01, m.query_count "
+                 "FROM metrics m JOIN evaluations e1 ON e1.id = m.evaluation_id AND e1.retriever = 'dense' "
+                 "JOIN evaluations e2 ON e2.run_id = 2 AND e2.round_index = e1.round_index");
+    return second;
+  }
 
 private slots:
   void initTestCase() {
@@ -172,17 +193,7 @@ private slots:
   }
 
   void secondRunSideBySideAndExport() {
-    // A second run whose metrics are the first run's plus 0.01.
-    store_->exec("INSERT INTO runs(corpus_id, name, config_json, software_version, seed, status, created_at) "
-                 "SELECT corpus_id, 'second run', config_json, software_version, 8, 'completed', created_at FROM runs "
-                 "WHERE id = 1");
-    const std::int64_t second = store_->lastInsertId();
-    store_->exec("INSERT INTO evaluations(run_id, round_index, retriever, k, created_at) SELECT 2, round_index, "
-                 "retriever, k, created_at FROM evaluations WHERE run_id = 1 AND retriever = 'dense'");
-    store_->exec("INSERT INTO metrics(evaluation_id, run_id, round_index, filing_type, name, k, value, query_count) "
-                 "SELECT e2.id, 2, m.round_index, m.filing_type, m.name, m.k, m.value + 0.01, m.query_count "
-                 "FROM metrics m JOIN evaluations e1 ON e1.id = m.evaluation_id AND e1.retriever = 'dense' "
-                 "JOIN evaluations e2 ON e2.run_id = 2 AND e2.round_index = e1.round_index");
+    const std::int64_t second = secondRun();
     MetricsDashboard dashboard;
     dashboard.resize(1400, 900);
     dashboard.show();
@@ -209,6 +220,50 @@ private slots:
     QVERIFY(pdfFile.open(QIODevice::ReadOnly));
     QVERIFY(pdfFile.read(5) == "%PDF-");
     QVERIFY(QFileInfo(pdf).size() > 2000);
+  }
+
+  void pdfExportHoldsEveryChartOfThePng() {
+    // The PNG holds the bar charts side by side (900 px each) above the lines; the PDF holds the same charts, one per
+    // page. With a second run chosen, its bars are in both.
+    const std::int64_t secondId = secondRun();
+    MetricsDashboard dashboard;
+    dashboard.resize(1400, 900);
+    dashboard.show();
+    dashboard.setStore(store_.get());
+    dashboard.runBox()->setCurrentIndex(dashboard.runBox()->findData(qlonglong(demo_.runId)));
+    const int second = dashboard.compareBox()->findData(qlonglong(secondId));
+    QVERIFY(second > 0);
+    const auto pdfPages = [](const QString& path) {
+      QFile file(path);
+      if (!file.open(QIODevice::ReadOnly))
+        return -1;
+      int pages = 0; // page objects, not the page tree ("/Type /Pages")
+      for (auto it = QRegularExpression(QStringLiteral("/Type\\s*/Page(?!s)"))
+                         .globalMatch(QString::fromLatin1(file.readAll()));
+           it.hasNext(); it.next())
+        ++pages;
+      return pages;
+    };
+    const auto pngCharts = [](const QString& path) {
+      const QImage image(path);
+      return image.isNull() ? -1 : image.width() / 900 + 1; // the bar charts' columns, then the lines
+    };
+    QMap<int, int> pngs, pdfs; // compare box index -> charts in each format
+    for (const int compare : {0, second}) {
+      dashboard.compareBox()->setCurrentIndex(compare);
+      dashboard.redrawNow();
+      const QString png = dir_.filePath(QStringLiteral("charts-%1.png").arg(compare));
+      const QString pdf = dir_.filePath(QStringLiteral("charts-%1.pdf").arg(compare));
+      QVERIFY(dashboard.exportChart(png));
+      QVERIFY(dashboard.exportChart(pdf));
+      pngs[compare] = pngCharts(png);
+      pdfs[compare] = pdfPages(pdf);
+    }
+    QCOMPARE(pngs[second] - pngs[0], 1); // the second run's bars
+    QCOMPARE(pdfs[second] - pdfs[0], 1); // ... in the PDF too
+    QCOMPARE(pngs[0], 2);
+    QCOMPARE(pdfs[0], 2);
+    QCOMPARE(pdfs[second], pngs[second]);
   }
 
   void redrawsAreThrottled() {

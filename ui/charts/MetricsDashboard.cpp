@@ -352,18 +352,19 @@ bool MetricsDashboard::exportChart(const QString& path) {
   if (redrawTimer_->isActive())
     redrawNow();
   const bool pdf = path.endsWith(QLatin1String(".pdf"), Qt::CaseInsensitive);
-  const int width = 900, height = 380;
+  // Both formats hold the same charts: the bars, the second run's bars when one is chosen, the lines across rounds.
+  QList<QCustomPlot*> barPlots{bars_};
+  if (!comparisonBars_->isHidden())
+    barPlots << comparisonBars_;
   if (!pdf) {
     // Bars (and the second run) above, lines below, in one image.
-    QList<QCustomPlot*> plots{bars_};
-    if (comparisonBars_->isVisible())
-      plots << comparisonBars_;
-    QImage image(width * int(plots.size()), height * 2, QImage::Format_ARGB32);
+    const int width = 900, height = 380;
+    QImage image(width * int(barPlots.size()), height * 2, QImage::Format_ARGB32);
     image.fill(Qt::white);
     QPainter painter(&image);
-    for (int i = 0; i < plots.size(); ++i)
-      painter.drawPixmap(i * width, 0, plots[i]->toPixmap(width, height));
-    painter.drawPixmap(0, height, lines_->toPixmap(width * int(plots.size()), height));
+    for (int i = 0; i < barPlots.size(); ++i)
+      painter.drawPixmap(i * width, 0, barPlots[i]->toPixmap(width, height));
+    painter.drawPixmap(0, height, lines_->toPixmap(width * int(barPlots.size()), height));
     painter.end();
     return image.save(path, "PNG");
   }
@@ -371,16 +372,20 @@ bool MetricsDashboard::exportChart(const QString& path) {
   writer.setPageSize(QPageSize(QPageSize::A4));
   writer.setPageOrientation(QPageLayout::Landscape);
   writer.setResolution(96);
-  // Vector output: the plots paint themselves through QCPPainter onto the PDF page.
+  writer.setTitle(tr("Metrics: %1").arg(run_->currentText()));
+  // Vector output, one chart per page (the PNG's order): the plots paint themselves through QCPPainter.
   QCPPainter painter;
   if (!painter.begin(&writer))
     return false;
   painter.setMode(QCPPainter::pmVectorized);
   painter.setMode(QCPPainter::pmNoCaching);
   const QRect page = painter.viewport();
-  bars_->toPainter(&painter, page.width(), page.height() / 2);
-  painter.translate(0, page.height() / 2);
-  lines_->toPainter(&painter, page.width(), page.height() / 2);
+  const QList<QCustomPlot*> pages = barPlots + QList<QCustomPlot*>{lines_};
+  for (int i = 0; i < pages.size(); ++i) {
+    if (i > 0 && !writer.newPage())
+      return false;
+    pages[i]->toPainter(&painter, page.width(), page.height());
+  }
   return painter.end();
 }
 

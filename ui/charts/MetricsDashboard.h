@@ -40,7 +40,8 @@ public:
 
   /// Text of the tooltip for a point of a bar plot (what hovering shows), empty when none.
   QString tooltipAt(QCustomPlot* plot, const QPointF& pixel) const;
-  /// Writes the bar and line charts (side by side) to a PNG or PDF; false on failure.
+  /// Writes the charts shown (the bars, the second run's bars when one is chosen, the lines) to a PNG (bars side by
+  /// side above the lines) or a PDF (one chart per page, vector); false on failure.
   bool exportChart(const QString& path);
   QString tableAsTsv() const;
   /// Redraws done so far (the throttle coalesces bursts of requests into one).
