@@ -266,6 +266,92 @@ private slots:
     QCOMPARE(pdfs[second], pngs[second]);
   }
 
+  void evaluationsOutsideRunsStayWithTheirCorpus() {
+    // BM25 on corpus A, BM25 on corpus B and a dense model on corpus B, each evaluated outside any run: every bar is
+    // shown, and no chart puts figures of two corpora side by side.
+    QTemporaryDir dir;
+    store::Store s = store::Store::open(dir.filePath(QStringLiteral("outside.distillery")).toStdString(),
+                                        store::OpenMode::CreateNew);
+    const auto corpus = [&](const std::string& name) {
+      s.prepare("INSERT INTO corpora(name, created_at) VALUES (?1, 'now')").bind(1, name).run();
+      const std::int64_t id = s.lastInsertId();
+      s.prepare("INSERT INTO query_sets(corpus_id, name, origin, created_at) VALUES (?1, 'held-out', 'imported', "
+                "'now')")
+          .bind(1, id)
+          .run();
+      return std::make_pair(id, s.lastInsertId());
+    };
+    const auto [corpusA, setA] = corpus("filings A");
+    const auto [corpusB, setB] = corpus("filings B");
+    s.exec("INSERT INTO models(kind, name, created_at) VALUES ('checkpoint', 'student', 'now')");
+    const std::int64_t model = s.lastInsertId();
+    const auto evaluate = [&](const std::string& retriever, std::optional<std::int64_t> modelId, std::int64_t corpusId,
+                              std::int64_t set, double mrr) {
+      s.prepare("INSERT INTO evaluations(model_id, retriever, query_set_id, k, config_json, created_at) VALUES (?1, "
+                "?2, ?3, 5, ?4, 'now')")
+          .bind(1, modelId)
+          .bind(2, retriever)
+          .bind(3, set)
+          .bind(4, "{\"corpus_id\": " + std::to_string(corpusId) + "}")
+          .run();
+      s.prepare("INSERT INTO metrics(evaluation_id, filing_type, name, k, value, query_count) VALUES (?1, 'ALL', "
+                "'mrr', 5, ?2, 10)")
+          .bind(1, s.lastInsertId())
+          .bind(2, mrr)
+          .run();
+    };
+    evaluate("bm25", std::nullopt, corpusA, setA, 0.31);
+    evaluate("bm25", std::nullopt, corpusB, setB, 0.42);
+    evaluate("dense", model, corpusB, setB, 0.55);
+    const std::map<double, QString> corpusOf{
+        {0.31, QStringLiteral("filings A")}, {0.42, QStringLiteral("filings B")}, {0.55, QStringLiteral("filings B")}};
+
+    MetricsDashboard dashboard;
+    dashboard.resize(1400, 900);
+    dashboard.show();
+    dashboard.setStore(&s);
+    QSet<double> shown;
+    struct Entry {
+      QString text;
+      QSet<QString> corpora;
+      QStringList bars;
+    };
+    QList<Entry> entries;
+    for (int entry = 0; entry < dashboard.runBox()->count(); ++entry) {
+      if (dashboard.runBox()->itemData(entry).toLongLong() != 0)
+        continue;
+      dashboard.runBox()->setCurrentIndex(entry);
+      dashboard.redrawNow();
+      Entry seen{dashboard.runBox()->itemText(entry), {}, {}};
+      for (int i = 0; i < dashboard.barPlot()->plottableCount(); ++i)
+        if (auto* series = qobject_cast<QCPBars*>(dashboard.barPlot()->plottable(i)))
+          for (auto it = series->data()->constBegin(); it != series->data()->constEnd(); ++it) {
+            seen.bars << QStringLiteral("%1 = %2").arg(series->name()).arg(it->value);
+            shown.insert(it->value);
+            seen.corpora.insert(corpusOf.at(it->value));
+          }
+      entries << seen;
+    }
+    QCOMPARE(shown, (QSet<double>{0.31, 0.42, 0.55})); // no bar overwrites another
+    QCOMPARE(entries.size(), 2);                       // one entry (chart) per corpus
+    for (const Entry& entry : entries) {
+      QVERIFY2(entry.corpora.size() == 1, qPrintable(entry.text + QStringLiteral(": ") + entry.bars.join(", ")));
+      // The entry (and so the chart's title) names the corpus its figures are from.
+      QVERIFY2(entry.text.contains(*entry.corpora.begin()), qPrintable(entry.text));
+    }
+    // The table beside the chart keeps to the chosen corpus too; the stored figures are told apart by what they were
+    // on.
+    dashboard.runBox()->setCurrentIndex(dashboard.runBox()->findText(entries[0].text));
+    dashboard.redrawNow();
+    const QString tsv = dashboard.tableAsTsv();
+    QVERIFY2(tsv.contains(QStringLiteral("0.3100")) && !tsv.contains(QStringLiteral("0.4200")), qPrintable(tsv));
+    const MetricTable table = MetricTable::load(s);
+    QCOMPARE(table.scopes().size(), std::size_t(2));
+    QCOMPARE(table.scopes()[0].corpus, std::string("filings A"));
+    QCOMPARE(table.baseline(0, "ALL", "mrr", 5, table.scopes()[0].key)->value, 0.31);
+    QCOMPARE(table.baseline(0, "ALL", "mrr", 5, table.scopes()[1].key)->value, 0.42);
+  }
+
   void redrawsAreThrottled() {
     MetricsDashboard dashboard;
     dashboard.setStore(store_.get());

@@ -66,10 +66,11 @@ void setPlotTitle(QCustomPlot* plot, const QString& title) {
 }
 
 BarPoints drawRoundComparisonBars(QCustomPlot* plot, const MetricTable& metrics, std::int64_t runId, int round,
-                                  const MetricSpec& metric, const QString& title, const Significance& roundVsRound0) {
+                                  const MetricSpec& metric, const QString& title, const Significance& roundVsRound0,
+                                  const MetricTable::Scope& scope) {
   plot->clearPlottables();
   plot->clearItems();
-  const std::vector<std::string> types = metrics.filingTypes(runId);
+  const std::vector<std::string> types = metrics.filingTypes(runId, scope);
   struct Series {
     QString name;
     std::function<std::optional<MetricRecord>(const std::string&)> lookup;
@@ -77,21 +78,23 @@ BarPoints drawRoundComparisonBars(QCustomPlot* plot, const MetricTable& metrics,
   };
   std::vector<Series> series;
   series.push_back({QCoreApplication::translate(kContext, "BM25"),
-                    [&](const std::string& t) { return metrics.baseline(runId, t, metric.name, metric.k); },
+                    [&](const std::string& t) { return metrics.baseline(runId, t, metric.name, metric.k, scope); },
                     std::nullopt});
-  series.push_back({QCoreApplication::translate(kContext, "round 0"),
-                    [&](const std::string& t) { return metrics.find(runId, 0, "dense", t, metric.name, metric.k); },
-                    runId != 0 ? std::optional<int>(0) : std::nullopt});
+  series.push_back(
+      {QCoreApplication::translate(kContext, "round 0"),
+       [&](const std::string& t) { return metrics.find(runId, 0, "dense", t, metric.name, metric.k, scope); },
+       runId != 0 ? std::optional<int>(0) : std::nullopt});
   if (round != 0)
     series.push_back(
         {QCoreApplication::translate(kContext, "round %1").arg(round),
-         [&](const std::string& t) { return metrics.find(runId, round, "dense", t, metric.name, metric.k); }, round});
+         [&](const std::string& t) { return metrics.find(runId, round, "dense", t, metric.name, metric.k, scope); },
+         round});
   if (runId == 0) // outside runs: every stored model evaluated on its own is a series too
-    for (const std::string& retriever : metrics.retrievers(0))
+    for (const std::string& retriever : metrics.retrievers(0, scope))
       if (retriever != "bm25" && retriever != "dense")
         series.push_back({QString::fromStdString(retriever),
-                          [&metrics, retriever, metric](const std::string& t) {
-                            return metrics.find(0, 0, retriever, t, metric.name, metric.k);
+                          [&metrics, retriever, metric, scope](const std::string& t) {
+                            return metrics.find(0, 0, retriever, t, metric.name, metric.k, scope);
                           },
                           std::nullopt});
 
@@ -171,8 +174,8 @@ void drawRoundLines(QCustomPlot* plot, const MetricTable& metrics, const std::ve
     graph->setPen(QPen(seriesColour(colour++), line.filingType == "ALL" ? 2.5 : 1.5, line.style));
     graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
     QVector<double> below, above;
-    for (int r : metrics.rounds(line.runId))
-      if (const auto record = metrics.find(line.runId, r, "dense", line.filingType, line.metric, k)) {
+    for (int r : metrics.rounds(line.runId, "dense", line.scope))
+      if (const auto record = metrics.find(line.runId, r, "dense", line.filingType, line.metric, k, line.scope)) {
         graph->addData(r, record->value);
         below.push_back(record->ci95 ? std::max(0.0, record->value - record->ci95->low) : 0.0);
         above.push_back(record->ci95 ? std::max(0.0, record->ci95->high - record->value) : 0.0);

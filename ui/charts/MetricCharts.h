@@ -60,10 +60,12 @@ using Significance = std::function<std::optional<bool>(const std::string& filing
 /// Bars per filing type of the run (ALL first): the BM25 baseline, round 0 and, unless it is 0, `round`, each with
 /// its 95% interval as an error bar. Outside runs (runId 0) each stored model evaluated on its own is a series too.
 /// Filing types without a value for a series leave a gap. With `roundVsRound0`, the round's bars whose difference from
-/// round 0 is not significant are marked "n.s.". Returns what each drawn bar shows.
+/// round 0 is not significant are marked "n.s.". Outside runs, `scope` keeps the chart to one corpus (query set,
+/// split). Returns what each drawn bar shows.
 BarPoints drawRoundComparisonBars(QCustomPlot* plot, const MetricTable& metrics, std::int64_t runId, int round,
                                   const MetricSpec& metric, const QString& title,
-                                  const Significance& roundVsRound0 = {});
+                                  const Significance& roundVsRound0 = {},
+                                  const MetricTable::Scope& scope = std::nullopt);
 
 /// One line across the dense rounds of a run.
 struct RoundLine {
@@ -72,6 +74,7 @@ struct RoundLine {
   std::string filingType; // "ALL" draws a thicker line
   std::string metric;     // mrr | dcg | ndcg | recall
   Qt::PenStyle style = Qt::SolidLine;
+  MetricTable::Scope scope; // outside runs: which corpus (query set, split)
 };
 /// Lines across rounds at cut-off k, x axis from round 0 to the last round any line has.
 void drawRoundLines(QCustomPlot* plot, const MetricTable& metrics, const std::vector<RoundLine>& lines, int k,

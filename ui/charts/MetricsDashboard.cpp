@@ -4,6 +4,7 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -24,6 +25,25 @@
 #include "core/store/Store.h"
 
 namespace distillery::ui {
+namespace {
+
+// Beside a run box entry's run id (0 outside runs): which corpus (query set, split) its evaluations outside runs were
+// on.
+constexpr int kScopeRole = Qt::UserRole + 1;
+
+MetricTable::Scope scopeOf(const QComboBox* box) {
+  return box->currentData(kScopeRole).toString().toStdString();
+}
+
+int indexOf(const QComboBox* box, qlonglong runId, const QString& scope) {
+  for (int i = 0; i < box->count(); ++i)
+    if (box->itemData(i).toLongLong() == runId && box->itemData(i, kScopeRole).toString() == scope)
+      return i;
+  return box->findData(runId);
+}
+
+} // namespace
+
 MetricsDashboard::MetricsDashboard(QWidget* parent) : QWidget(parent) {
   run_ = new QComboBox(this);
   round_ = new QComboBox(this);
@@ -120,18 +140,30 @@ void MetricsDashboard::refresh() {
 
 void MetricsDashboard::fillRunBoxes() {
   const qlonglong currentRun = run_->currentData().toLongLong();
+  const QString currentScope = run_->currentData(kScopeRole).toString();
   const qlonglong currentCompare = compare_->currentData().toLongLong();
+  const QString currentCompareScope = compare_->currentData(kScopeRole).toString();
   const int currentK = k_->currentData().isValid() ? k_->currentData().toInt() : 5;
   {
     const QSignalBlocker b1(run_), b2(compare_), b3(k_);
     run_->clear();
     compare_->clear();
     compare_->addItem(tr("no second run"), -1LL);
-    // Evaluations outside any run (baselines from the CLI or the Run menu) are listed as their own entry.
-    if (std::any_of(metrics_.records().begin(), metrics_.records().end(),
-                    [](const MetricRecord& r) { return r.runId == 0; })) {
-      run_->addItem(tr("evaluations outside runs"), 0LL);
-      compare_->addItem(tr("evaluations outside runs"), 0LL);
+    // Evaluations outside any run (baselines from the CLI or the Run menu) are listed as their own entries, one per
+    // corpus (and query set and split): figures on different corpora are not comparable, so they never share a chart.
+    for (const MetricScope& scope : metrics_.scopes()) {
+      QString label = scope.corpus.empty()
+                          ? tr("evaluations outside runs")
+                          : tr("evaluations outside runs: %1").arg(QString::fromStdString(scope.corpus));
+      if (!scope.querySet.empty())
+        label = tr("%1, queries %2").arg(label, QFileInfo(QString::fromStdString(scope.querySet)).fileName());
+      if (!scope.split.empty())
+        label = tr("%1 (%2 split)").arg(label, QString::fromStdString(scope.split));
+      const QString key = QString::fromStdString(scope.key);
+      for (QComboBox* box : {run_, compare_}) {
+        box->addItem(label, 0LL);
+        box->setItemData(box->count() - 1, key, kScopeRole);
+      }
     }
     if (store_) {
       for (const auto& run : pipeline::listRuns(*store_)) {
@@ -140,9 +172,9 @@ void MetricsDashboard::fillRunBoxes() {
         compare_->addItem(label, qlonglong(run.id));
       }
     }
-    const int runIndex = run_->findData(currentRun);
+    const int runIndex = indexOf(run_, currentRun, currentScope);
     run_->setCurrentIndex(runIndex >= 0 ? runIndex : run_->count() - 1);
-    compare_->setCurrentIndex(std::max(0, compare_->findData(currentCompare)));
+    compare_->setCurrentIndex(std::max(0, indexOf(compare_, currentCompare, currentCompareScope)));
     k_->clear();
     for (int k : metrics_.ks())
       k_->addItem(QString::number(k), k);
@@ -160,7 +192,7 @@ void MetricsDashboard::fillRounds() {
   {
     const QSignalBlocker block(round_);
     round_->clear();
-    for (int r : metrics_.rounds(run_->currentData().toLongLong()))
+    for (int r : metrics_.rounds(run_->currentData().toLongLong(), "dense", scopeOf(run_)))
       round_->addItem(tr("round %1").arg(r), r);
     const int index = followLatest ? -1 : round_->findData(current);
     round_->setCurrentIndex(index >= 0 ? index : round_->count() - 1); // latest round by default
@@ -179,16 +211,16 @@ void MetricsDashboard::redrawNow() {
   barInfo_.clear();
   const std::int64_t runId = run_->currentData().toLongLong();
   const int round = round_->currentData().isValid() ? round_->currentData().toInt() : 0;
-  drawBars(bars_, runId, round, run_->currentText());
+  drawBars(bars_, runId, round, run_->currentText(), scopeOf(run_));
   const std::int64_t compareId = compare_->currentData().toLongLong();
   comparisonBars_->setVisible(compareId >= 0);
   if (compareId >= 0) {
-    const std::vector<int> rounds = metrics_.rounds(compareId);
+    const std::vector<int> rounds = metrics_.rounds(compareId, "dense", scopeOf(compare_));
     // The same round index when the other run has it, else its latest round.
     const int other = std::find(rounds.begin(), rounds.end(), round) != rounds.end() ? round
                       : rounds.empty()                                               ? 0
                                                                                      : rounds.back();
-    drawBars(comparisonBars_, compareId, other, compare_->currentText());
+    drawBars(comparisonBars_, compareId, other, compare_->currentText(), scopeOf(compare_));
   }
   drawLines();
   fillTable();
@@ -196,7 +228,8 @@ void MetricsDashboard::redrawNow() {
                                               : tr("%1 stored metric values").arg(metrics_.records().size()));
 }
 
-void MetricsDashboard::drawBars(QCustomPlot* plot, std::int64_t runId, int round, const QString& title) {
+void MetricsDashboard::drawBars(QCustomPlot* plot, std::int64_t runId, int round, const QString& title,
+                                const MetricTable::Scope& scope) {
   const charts::MetricSpec metric{metric_->currentData().toString().toStdString(), k_->currentData().toInt(),
                                   metric_->currentText()};
   const auto& comparisons = vsRound0(runId);
@@ -208,7 +241,7 @@ void MetricsDashboard::drawBars(QCustomPlot* plot, std::int64_t runId, int round
     return d.p ? std::optional<bool>(d.significant()) : std::nullopt;
   };
   const charts::BarPoints points =
-      charts::drawRoundComparisonBars(plot, metrics_, runId, round, metric, title, significance);
+      charts::drawRoundComparisonBars(plot, metrics_, runId, round, metric, title, significance, scope);
   for (auto it = points.begin(); it != points.end(); ++it)
     barInfo_.insert(it.key(), it.value());
 }
@@ -236,11 +269,13 @@ void MetricsDashboard::drawLines() {
   const int k = k_->currentData().toInt();
   const std::int64_t runId = run_->currentData().toLongLong();
   std::vector<charts::RoundLine> lines;
-  for (const std::string& type : metrics_.filingTypes(runId))
-    lines.push_back({charts::filingTypeLabel(type), runId, type, metric});
+  const MetricTable::Scope scope = scopeOf(run_);
+  for (const std::string& type : metrics_.filingTypes(runId, scope))
+    lines.push_back({charts::filingTypeLabel(type), runId, type, metric, Qt::SolidLine, scope});
   const std::int64_t compareId = compare_->currentData().toLongLong();
   if (compareId >= 0)
-    lines.push_back({tr("%1, all").arg(compare_->currentText()), compareId, "ALL", metric, Qt::DashLine});
+    lines.push_back(
+        {tr("%1, all").arg(compare_->currentText()), compareId, "ALL", metric, Qt::DashLine, scopeOf(compare_)});
   charts::drawRoundLines(lines_, metrics_, lines, k, tr("%1@%2").arg(metric_->currentText()).arg(k),
                          tr("Across rounds"));
 }
@@ -250,10 +285,19 @@ void MetricsDashboard::fillTable() {
   const int k = k_->currentData().toInt();
   const std::int64_t runId = run_->currentData().toLongLong();
   const std::int64_t compareId = compare_->currentData().toLongLong();
+  const std::string scope = *scopeOf(run_), compareScope = *scopeOf(compare_);
+  // Outside runs: the shown entries' evaluations, and beside a run the baselines on its corpus.
+  const std::string runCorpus = runId > 0 ? metrics_.corpusOf(runId) : std::string();
+  const auto shown = [&](const MetricRecord& r) {
+    if (r.runId != 0)
+      return r.runId == runId || r.runId == compareId;
+    return (runId == 0 && r.scope == scope) || (compareId == 0 && r.scope == compareScope) ||
+           (runId > 0 && (runCorpus.empty() || r.corpus == runCorpus));
+  };
   table_->setSortingEnabled(false);
   table_->setRowCount(0);
   for (const MetricRecord& r : metrics_.records()) {
-    if (r.name != metric || r.k != k || (r.runId != runId && r.runId != compareId && r.runId != 0))
+    if (r.name != metric || r.k != k || !shown(r))
       continue;
     const int row = table_->rowCount();
     table_->insertRow(row);

@@ -62,7 +62,8 @@ signals:
 private:
   void fillRunBoxes();
   void fillRounds();
-  void drawBars(QCustomPlot* plot, std::int64_t runId, int round, const QString& title);
+  void drawBars(QCustomPlot* plot, std::int64_t runId, int round, const QString& title,
+                const MetricTable::Scope& scope);
   void drawLines();
   void fillTable();
   void showTooltip(QCustomPlot* plot, QMouseEvent* event);
