@@ -887,6 +887,10 @@ Behalten werden: die Anfragen, die er geschrieben hat, und Ihre Labels darauf, d
             <translation>Bericht von Lauf %1 geschrieben nach %2</translation>
         </message>
         <message>
+            <source>The last experiment, %1, is no longer there.</source>
+            <translation>Das zuletzt geöffnete Experiment, %1, ist nicht mehr da.</translation>
+        </message>
+        <message>
             <source>Distillery experiments (*.distillery *.db *.sqlite);;All files (*)</source>
             <translation>Distillery-Experimente (*.distillery *.db *.sqlite);;Alle Dateien (*)</translation>
         </message>
@@ -1048,6 +1052,22 @@ Behalten werden: die Anfragen, die er geschrieben hat, und Ihre Labels darauf, d
         <message>
             <source>; judgments: %1</source>
             <translation>; Urteile: %1</translation>
+        </message>
+        <message>
+            <source>evaluations outside runs: %1</source>
+            <translation>Auswertungen außerhalb von Läufen: %1</translation>
+        </message>
+        <message>
+            <source>%1, queries %2</source>
+            <translation>%1, Anfragen %2</translation>
+        </message>
+        <message>
+            <source>%1 (%2 split)</source>
+            <translation>%1 (Teilmenge %2)</translation>
+        </message>
+        <message>
+            <source>Metrics: %1</source>
+            <translation>Metriken: %1</translation>
         </message>
     </context>
     <context>

@@ -772,6 +772,17 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   event->accept();
 }
 
+bool MainWindow::reopenLast() {
+  const QString last = recentFiles().value(0);
+  if (last.isEmpty())
+    return false;
+  if (!QFileInfo::exists(last)) { // moved or deleted since: not an error worth a dialog at start
+    statusBar()->showMessage(tr("The last experiment, %1, is no longer there.").arg(last), 10000);
+    return false;
+  }
+  return openExperiment(last);
+}
+
 QStringList MainWindow::recentFiles() const {
   return QSettings().value(kRecentKey).toStringList();
 }

@@ -46,6 +46,9 @@ public:
   /// Opens an experiment (create: a new one, named NAME.distillery when NAME has no suffix); on failure shows a dialog
   /// (unless quiet) and returns false.
   bool openExperiment(const QString& path, bool create = false);
+  /// Opens the experiment opened last (the first of File > Recent), as the workbench does at start without an
+  /// argument; false when there is none or it is gone (said in the status bar, no dialog).
+  bool reopenLast();
   ExperimentSession& session() { return *session_; }
   QStringList recentFiles() const;
 

@@ -1,4 +1,5 @@
-// distillery: the desktop workbench. `distillery [EXPERIMENT]` opens an experiment file at start.
+// distillery: the desktop workbench. `distillery [EXPERIMENT]` opens an experiment file at start; without one, the
+// experiment opened last.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
@@ -33,6 +34,8 @@ int main(int argc, char** argv) {
   window.show();
   if (!parser.positionalArguments().isEmpty())
     window.openExperiment(parser.positionalArguments().constFirst());
+  else
+    window.reopenLast(); // where the analyst left off
   if (parser.isSet(quitAfter))
     QTimer::singleShot(parser.value(quitAfter).toInt(), &app, &QApplication::quit);
   return app.exec();

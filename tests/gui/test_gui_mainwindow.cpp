@@ -90,6 +90,25 @@ private slots:
         QFileInfo(dir_.filePath(QStringLiteral("filings.distillery"))).absoluteFilePath()));
   }
 
+  void reopensTheLastExperimentAtStartUnlessItIsGone() {
+    const QString path = dir_.filePath(QStringLiteral("last.distillery"));
+    {
+      MainWindow window;
+      QVERIFY(window.openExperiment(path, true));
+    }
+    {
+      MainWindow window;
+      QVERIFY(window.reopenLast());
+      QCOMPARE(window.session().path(), path);
+    }
+    QVERIFY(QFile::remove(path));
+    MainWindow window;
+    QSignalSpy errors(&window, &MainWindow::errorShown);
+    QVERIFY(!window.reopenLast());
+    QCOMPARE(errors.count(), 0); // gone since: said in the status bar, no dialog at start
+    QVERIFY(!window.session().isOpen());
+  }
+
   void refusesNonExperimentAndKeepsCurrentOne() {
     const QString good = dir_.filePath(QStringLiteral("good.distillery"));
     const QString bad = dir_.filePath(QStringLiteral("bad.distillery"));
