@@ -891,6 +891,34 @@ Behalten werden: die Anfragen, die er geschrieben hat, und Ihre Labels darauf, d
             <translation>Das zuletzt geöffnete Experiment, %1, ist nicht mehr da.</translation>
         </message>
         <message>
+            <source>De&amp;lete corpus...</source>
+            <translation>Korpus &amp;löschen...</translation>
+        </message>
+        <message>
+            <source>Delete corpus</source>
+            <translation>Korpus löschen</translation>
+        </message>
+        <message>
+            <source>Wait for the running jobs or cancel them before deleting a corpus.</source>
+            <translation>Warten Sie auf die laufenden Aufträge oder brechen Sie sie ab, bevor Sie ein Korpus löschen.</translation>
+        </message>
+        <message>
+            <source>Delete corpus %1 with its %2 documents and %3 passages, %4 query sets with %5 queries, your %6 labels on them, and its %7 runs with their rounds and evaluations? This cannot be undone.
+
+Kept: the teacher's judgments (a re-import of the same text finds them) and the stored models.</source>
+            <translation>Korpus %1 mit seinen %2 Dokumenten und %3 Passagen, %4 Anfragemengen mit %5 Anfragen, Ihren %6 Labels darauf und seinen %7 Läufen mit ihren Runden und Auswertungen löschen? Das lässt sich nicht rückgängig machen.
+
+Behalten werden: die Urteile des Lehrers (ein erneuter Import desselben Texts findet sie) und die gespeicherten Modelle.</translation>
+        </message>
+        <message>
+            <source>Cannot delete the corpus</source>
+            <translation>Das Korpus kann nicht gelöscht werden</translation>
+        </message>
+        <message>
+            <source>Corpus %1 deleted</source>
+            <translation>Korpus %1 gelöscht</translation>
+        </message>
+        <message>
             <source>Distillery experiments (*.distillery *.db *.sqlite);;All files (*)</source>
             <translation>Distillery-Experimente (*.distillery *.db *.sqlite);;Alle Dateien (*)</translation>
         </message>

@@ -217,6 +217,10 @@ void MainWindow::createMenus() {
   QAction* import = file->addAction(tr("&Import corpus..."), this, &MainWindow::importCorpusDialog);
   import->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
   file->addAction(tr("Import &demo corpus"), this, [this] { importDemoCorpus(); });
+  file->addAction(tr("De&lete corpus..."), this, [this] {
+    if (const auto corpus = chooseCorpus(tr("Delete corpus")))
+      deleteCorpus(*corpus);
+  });
   file->addAction(tr("&Export labels as JSONL..."), agreement_, &AgreementPanel::exportJsonl);
   file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
@@ -892,6 +896,44 @@ bool MainWindow::deleteRun(std::int64_t runId) {
   }
   setPanelsStore();
   statusBar()->showMessage(tr("Run %1 deleted").arg(runId), 8000);
+  return true;
+}
+
+bool MainWindow::deleteCorpus(std::int64_t corpusId) {
+  if (!session_->isOpen())
+    return false;
+  if (jobs_->activeCount() > 0) { // an import, a run or an evaluation may be reading it
+    showError(tr("Jobs are running"), tr("Wait for the running jobs or cancel them before deleting a corpus."));
+    return false;
+  }
+  try {
+    const pipeline::CorpusContents c = pipeline::corpusContents(session_->store(), corpusId);
+    QString name;
+    for (const auto& corpus : corpus::listCorpora(session_->store()))
+      if (corpus.id == corpusId)
+        name = QString::fromStdString(corpus.name);
+    const QString question =
+        tr("Delete corpus %1 with its %2 documents and %3 passages, %4 query sets with %5 queries, your %6 labels on "
+           "them, and its %7 runs with their rounds and evaluations? This cannot be undone.\n\nKept: the teacher's "
+           "judgments (a re-import of the same text finds them) and the stored models.")
+            .arg(name)
+            .arg(c.documents)
+            .arg(c.passages)
+            .arg(c.querySets)
+            .arg(c.queries)
+            .arg(c.labels)
+            .arg(c.runs);
+    const bool confirmed = confirm_ ? confirm_(tr("Delete corpus"), question)
+                                    : QMessageBox::question(this, tr("Delete corpus"), question) == QMessageBox::Yes;
+    if (!confirmed)
+      return false;
+    pipeline::deleteCorpus(session_->store(), corpusId);
+  } catch (const std::exception& e) {
+    showError(tr("Cannot delete the corpus"), QString::fromStdString(e.what()));
+    return false;
+  }
+  setPanelsStore();
+  statusBar()->showMessage(tr("Corpus %1 deleted").arg(corpusId), 8000);
   return true;
 }
 

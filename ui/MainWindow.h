@@ -93,6 +93,9 @@ public:
   bool renameRun(std::int64_t runId, std::optional<QString> name = std::nullopt);
   std::int64_t duplicateRun(std::int64_t runId);
   bool deleteRun(std::int64_t runId);
+  /// Deletes a corpus with everything made from it (asked first, saying what goes and what stays); refused while
+  /// jobs run (File > Delete corpus...).
+  bool deleteCorpus(std::int64_t corpusId);
   /// The run's stored config (secrets removed) in a dialog that can save it as a file.
   void showRunConfig(std::int64_t runId);
   /// Writes the run's HTML and Markdown report into folder (asked when empty) and opens the HTML; the files written.

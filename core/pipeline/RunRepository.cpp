@@ -209,6 +209,43 @@ void deleteRun(store::Store& store, std::int64_t runId) {
   });
 }
 
+CorpusContents corpusContents(store::Store& store, std::int64_t corpusId) {
+  const std::string id = std::to_string(corpusId);
+  const std::string sets = "SELECT id FROM query_sets WHERE corpus_id = " + id;
+  CorpusContents contents;
+  contents.documents = store.queryInt64("SELECT count(*) FROM documents WHERE corpus_id = " + id);
+  contents.passages = store.queryInt64("SELECT count(*) FROM passages WHERE corpus_id = " + id);
+  contents.querySets = store.queryInt64("SELECT count(*) FROM query_sets WHERE corpus_id = " + id);
+  contents.queries = store.queryInt64("SELECT count(*) FROM queries WHERE query_set_id IN (" + sets + ")");
+  contents.labels = store.queryInt64("SELECT count(*) FROM human_labels WHERE query_id IN (SELECT id FROM queries "
+                                     "WHERE query_set_id IN (" +
+                                     sets + "))");
+  contents.runs = store.queryInt64("SELECT count(*) FROM runs WHERE corpus_id = " + id);
+  return contents;
+}
+
+void deleteCorpus(store::Store& store, std::int64_t corpusId) {
+  if (store.queryInt64("SELECT count(*) FROM corpora WHERE id = " + std::to_string(corpusId)) == 0)
+    throw InputError("no corpus with id " + std::to_string(corpusId) + " in " + store.path().string());
+  store.transaction([&] {
+    std::vector<std::int64_t> runs;
+    {
+      auto select = store.prepare("SELECT id FROM runs WHERE corpus_id = ?1");
+      select.bind(1, corpusId);
+      while (select.step())
+        runs.push_back(select.columnInt64(0));
+    }
+    for (const std::int64_t run : runs)
+      deleteRun(store, run);
+    // Evaluations outside runs scored its query sets (metrics and rankings cascade).
+    store.prepare("DELETE FROM evaluations WHERE query_set_id IN (SELECT id FROM query_sets WHERE corpus_id = ?1)")
+        .bind(1, corpusId)
+        .run();
+    // Documents, passages, query sets, queries, qrels, candidates and labels cascade; judgments forget the ids.
+    store.prepare("DELETE FROM corpora WHERE id = ?1").bind(1, corpusId).run();
+  });
+}
+
 std::optional<nlohmann::json> storedRunConfig(store::Store& store, std::int64_t runId) {
   auto select = store.prepare("SELECT config_json FROM runs WHERE id = ?1");
   select.bind(1, runId);

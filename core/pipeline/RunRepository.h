@@ -113,6 +113,21 @@ RunContents runContents(store::Store& store, std::int64_t runId);
 /// InputError for an unknown run.
 void deleteRun(store::Store& store, std::int64_t runId);
 
+/// What deleting a corpus removes, to say so before asking.
+struct CorpusContents {
+  std::int64_t documents = 0;
+  std::int64_t passages = 0;
+  std::int64_t querySets = 0;
+  std::int64_t queries = 0;
+  std::int64_t labels = 0; // your spot-check labels on its queries
+  std::int64_t runs = 0;
+};
+CorpusContents corpusContents(store::Store& store, std::int64_t corpusId);
+/// Deletes a corpus with its documents, passages, query sets (their queries, qrels and your labels), its runs (as
+/// deleteRun) and the evaluations of its query sets. Kept: the teacher's judgments (keyed by text, a re-import finds
+/// them) and stored models. Throws InputError for an unknown corpus.
+void deleteCorpus(store::Store& store, std::int64_t corpusId);
+
 /// The models around a round (rounds.id); both empty for an unknown id.
 RoundModels roundModels(store::Store& store, std::int64_t roundId);
 

@@ -303,6 +303,42 @@ private slots:
     QCOMPARE(window.jobsPanel()->runsModel()->rowCount(), 1);
   }
 
+  void corpusIsDeletedWithWhatWasMadeFromItAfterAsking() {
+    const QString path = dir_.filePath(QStringLiteral("delete-corpus.distillery"));
+    distillery::test::DemoExperiment demo;
+    {
+      auto store = distillery::store::Store::open(path.toStdString(), distillery::store::OpenMode::CreateNew);
+      demo = distillery::test::seedDemoExperiment(store);
+      // An evaluation outside runs of its query set, and a label: both go with it.
+      store.exec("INSERT INTO evaluations(retriever, query_set_id, k, created_at) SELECT 'bm25', id, 5, 'now' FROM "
+                 "query_sets LIMIT 1");
+      store.exec("INSERT INTO human_labels(query_id, passage_id, grade, labelled_at) SELECT q.id, p.id, 2, 'now' FROM "
+                 "queries q, passages p LIMIT 1");
+    }
+    MainWindow window;
+    QVERIFY(window.openExperiment(path));
+    auto& store = window.session().store();
+    const std::int64_t judgments = store.queryInt64("SELECT count(*) FROM judgments");
+    QVERIFY(judgments > 0);
+    QString asked;
+    window.setConfirmation([&asked](const QString&, const QString& text) {
+      asked = text;
+      return false;
+    });
+    QVERIFY(!window.deleteCorpus(demo.corpusId));
+    QCOMPARE(store.queryInt64("SELECT count(*) FROM corpora"), 1);
+    QVERIFY2(asked.contains(QStringLiteral("%1 passages").arg(demo.passages)) &&
+                 asked.contains(QStringLiteral("1 labels")) && asked.contains(QStringLiteral("1 runs")),
+             qPrintable(asked));
+    window.setConfirmation([](const QString&, const QString&) { return true; });
+    QVERIFY(window.deleteCorpus(demo.corpusId));
+    for (const char* table : {"corpora", "documents", "passages", "query_sets", "queries", "qrels", "human_labels",
+                              "runs", "rounds", "mined_examples", "evaluations", "metrics"})
+      QVERIFY2(store.queryInt64(std::string("SELECT count(*) FROM ") + table) == 0, table);
+    QCOMPARE(store.queryInt64("SELECT count(*) FROM judgments"), judgments); // the paid-for cache stays
+    QCOMPARE(window.corpusBrowser()->passageModel()->rowCount(), 0);
+  }
+
   void menusHaveShortcuts() {
     MainWindow window;
     QStringList menus;
