@@ -919,6 +919,46 @@ Behalten werden: die Urteile des Lehrers (ein erneuter Import desselben Texts fi
             <translation>Korpus %1 gelöscht</translation>
         </message>
         <message>
+            <source>&amp;Keyboard shortcuts</source>
+            <translation>&amp;Tastenkürzel</translation>
+        </message>
+        <message>
+            <source>0, 1, 2, 3</source>
+            <translation>0, 1, 2, 3</translation>
+        </message>
+        <message>
+            <source>Pair inspector and query playground: grade the selected pair or hit (0 irrelevant, 1 related, 2 partially answers, 3 fully answers)</source>
+            <translation>Paarinspektor und Anfrage-Spielwiese: das gewählte Paar oder den gewählten Treffer bewerten (0 irrelevant, 1 verwandt, 2 beantwortet teilweise, 3 beantwortet vollständig)</translation>
+        </message>
+        <message>
+            <source>N / P</source>
+            <translation>N / P</translation>
+        </message>
+        <message>
+            <source>Pair inspector: next / previous pair without grading</source>
+            <translation>Paarinspektor: nächstes / vorheriges Paar ohne Bewertung</translation>
+        </message>
+        <message>
+            <source>Enter</source>
+            <translation>Eingabe</translation>
+        </message>
+        <message>
+            <source>Query playground: search; corpus browser: filter</source>
+            <translation>Anfrage-Spielwiese: suchen; Korpus-Browser: filtern</translation>
+        </message>
+        <message>
+            <source>Double-click</source>
+            <translation>Doppelklick</translation>
+        </message>
+        <message>
+            <source>Playground hit or comparison row: open the passage or the query</source>
+            <translation>Treffer der Spielwiese oder Zeile des Vergleichs: die Passage oder die Anfrage öffnen</translation>
+        </message>
+        <message>
+            <source>Keyboard shortcuts</source>
+            <translation>Tastenkürzel</translation>
+        </message>
+        <message>
             <source>Distillery experiments (*.distillery *.db *.sqlite);;All files (*)</source>
             <translation>Distillery-Experimente (*.distillery *.db *.sqlite);;Alle Dateien (*)</translation>
         </message>
@@ -1680,10 +1720,6 @@ Behalten werden: die Urteile des Lehrers (ein erneuter Import desselben Texts fi
             <translation>%1 (%2 Passagen)</translation>
         </message>
         <message>
-            <source>"default" (the embedded student), a model directory, or model:&lt;id&gt;</source>
-            <translation>„default“ (der eingebaute Schüler), ein Modellverzeichnis oder model:&lt;id&gt;</translation>
-        </message>
-        <message>
             <source>also evaluate BM25 as a baseline</source>
             <translation>BM25 zusätzlich als Vergleichsbasis evaluieren</translation>
         </message>
@@ -1814,6 +1850,100 @@ Behalten werden: die Urteile des Lehrers (ein erneuter Import desselben Texts fi
         <message>
             <source>%1: %2 is more than the corpus has passages (%3).</source>
             <translation>%1: %2 ist mehr, als das Korpus Passagen hat (%3).</translation>
+        </message>
+        <message>
+            <source>%1
+Default: %2</source>
+            <translation>%1
+Vorgabe: %2</translation>
+        </message>
+        <message>
+            <source>A name for the run in lists, charts and the report.</source>
+            <translation>Ein Name für den Lauf in Listen, Diagrammen und im Bericht.</translation>
+        </message>
+        <message>
+            <source>run N</source>
+            <translation>Lauf N</translation>
+        </message>
+        <message>
+            <source>The corpus whose passages the teacher writes queries for and the student learns to retrieve.</source>
+            <translation>Das Korpus, zu dessen Passagen der Lehrer Anfragen schreibt und die der Schüler finden lernt.</translation>
+        </message>
+        <message>
+            <source>the first corpus</source>
+            <translation>das erste Korpus</translation>
+        </message>
+        <message>
+            <source>The model to adapt: "default" (the embedded student), a model directory (Hugging Face BERT export) or model:&lt;id&gt; (a stored model, e.g. another run's last round).</source>
+            <translation>Das anzupassende Modell: „default“ (der eingebaute Schüler), ein Modellverzeichnis (Hugging-Face-BERT-Export) oder model:&lt;id&gt; (ein gespeichertes Modell, etwa die letzte Runde eines anderen Laufs).</translation>
+        </message>
+        <message>
+            <source>Rounds of synthesise, retrieve, judge, mine, train and evaluate after round 0 (the baseline).</source>
+            <translation>Runden aus Synthese, Abruf, Bewertung, Mining, Training und Auswertung nach Runde 0 (der Ausgangslage).</translation>
+        </message>
+        <message>
+            <source>Queries the teacher writes per round, from passages sampled across filing types.</source>
+            <translation>Anfragen, die der Lehrer je Runde schreibt, zu Passagen, die über die Meldungsarten hinweg gezogen werden.</translation>
+        </message>
+        <message>
+            <source>Passages the student retrieves per query and the teacher then grades: the pool mined pairs come from.</source>
+            <translation>Passagen, die der Schüler je Anfrage abruft und der Lehrer dann bewertet: der Vorrat, aus dem die gewonnenen Paare stammen.</translation>
+        </message>
+        <message>
+            <source>listwise: distil the teacher's grades over each query's list (RankGPT style); infonce: contrast positives with in-batch and mined negatives; triplet: margin between a positive and a negative.</source>
+            <translation>listwise: die Noten des Lehrers über die Liste jeder Anfrage destillieren (wie RankGPT); infonce: Positive gegen Negative aus dem Batch und aus dem Mining abgrenzen; triplet: Abstand zwischen einem Positiv und einem Negativ.</translation>
+        </message>
+        <message>
+            <source>The optimiser's step size; automatic picks it by the kind of student.</source>
+            <translation>Die Schrittweite des Optimierers; automatisch wählt sie nach der Art des Schülers.</translation>
+        </message>
+        <message>
+            <source>Passes over a round's training queries; training stops earlier when the dev queries stop improving.</source>
+            <translation>Durchgänge über die Trainingsanfragen einer Runde; das Training endet früher, wenn sich die Dev-Anfragen nicht mehr verbessern.</translation>
+        </message>
+        <message>
+            <source>Queries per optimiser step (each with its list of passages).</source>
+            <translation>Anfragen je Optimierungsschritt (jede mit ihrer Liste von Passagen).</translation>
+        </message>
+        <message>
+            <source>After training, blend the weights back towards the round's starting weights by this share (0: none); guards against forgetting.</source>
+            <translation>Nach dem Training die Gewichte um diesen Anteil zu den Startgewichten der Runde zurückmischen (0: nicht); schützt vor dem Vergessen.</translation>
+        </message>
+        <message>
+            <source>The cut-off of MRR, NDCG and Recall in every evaluation of the run.</source>
+            <translation>Der Abschnitt von MRR, NDCG und Recall in jeder Auswertung des Laufs.</translation>
+        </message>
+        <message>
+            <source>Score BM25 on the same held-out queries in round 0, as the baseline to beat.</source>
+            <translation>BM25 in Runde 0 auf denselben zurückgehaltenen Anfragen auswerten, als zu schlagende Ausgangslage.</translation>
+        </message>
+        <message>
+            <source>on</source>
+            <translation>an</translation>
+        </message>
+        <message>
+            <source>off</source>
+            <translation>aus</translation>
+        </message>
+        <message>
+            <source>Seeds the passage sampling, query synthesis and training, so a run can be repeated.</source>
+            <translation>Startwert für das Ziehen der Passagen, die Anfragesynthese und das Training, damit sich ein Lauf wiederholen lässt.</translation>
+        </message>
+        <message>
+            <source>CPU threads for embedding and training (0: all cores).</source>
+            <translation>CPU-Threads für Einbettung und Training (0: alle Kerne).</translation>
+        </message>
+        <message>
+            <source>Query types the teacher writes: question, claim (a statement the passage supports), keyword, title (a heading it could stand under).</source>
+            <translation>Anfragearten, die der Lehrer schreibt: question (Frage), claim (eine Aussage, die die Passage stützt), keyword (Stichwörter), title (eine Überschrift, unter der sie stehen könnte).</translation>
+        </message>
+        <message>
+            <source>all four</source>
+            <translation>alle vier</translation>
+        </message>
+        <message>
+            <source>Start the run paused after its first step; Next step (F8) then runs one step at a time.</source>
+            <translation>Den Lauf nach seinem ersten Schritt pausiert starten; Nächster Schritt (F8) führt dann je einen Schritt aus.</translation>
         </message>
     </context>
     <context>

@@ -255,6 +255,7 @@ void MainWindow::createMenus() {
   settings->addAction(tr("&Preferences..."), this, &MainWindow::showSettings)->setShortcut(QKeySequence::Preferences);
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts)->setShortcut(QKeySequence::HelpContents);
   help->addAction(tr("&About Distillery"), this, &MainWindow::showAbout);
 }
 
@@ -701,6 +702,32 @@ void MainWindow::newRunDialog() {
 void MainWindow::showSettings() {
   SettingsDialog dialog(this);
   dialog.exec();
+}
+
+QString MainWindow::shortcutsHtml() const {
+  // Read from the menus themselves, so the list cannot fall behind them; then the keys the panels take.
+  QString rows;
+  const auto row = [&rows](const QString& keys, const QString& what) {
+    rows += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(keys.toHtmlEscaped(), what.toHtmlEscaped());
+  };
+  for (QAction* menu : menuBar()->actions())
+    if (menu->menu())
+      for (QAction* action : menu->menu()->actions())
+        if (!action->shortcut().isEmpty())
+          row(action->shortcut().toString(QKeySequence::NativeText),
+              QString(action->text()).remove(QLatin1Char('&')).remove(QStringLiteral("...")));
+  row(tr("0, 1, 2, 3"), tr("Pair inspector and query playground: grade the selected pair or hit (0 irrelevant, 1 "
+                           "related, 2 partially answers, 3 fully answers)"));
+  row(tr("N / P"), tr("Pair inspector: next / previous pair without grading"));
+  row(tr("Enter"), tr("Query playground: search; corpus browser: filter"));
+  row(tr("Double-click"), tr("Playground hit or comparison row: open the passage or the query"));
+  return QStringLiteral("<table cellspacing=\"6\">%1</table>").arg(rows);
+}
+
+void MainWindow::showShortcuts() {
+  QMessageBox box(QMessageBox::NoIcon, tr("Keyboard shortcuts"), shortcutsHtml(), QMessageBox::Close, this);
+  box.setTextFormat(Qt::RichText);
+  box.exec();
 }
 
 void MainWindow::showAbout() {

@@ -119,6 +119,13 @@ public slots:
   void runSelectedRunNextStep();
   void showSettings();
   void showAbout();
+  /// Help > Keyboard shortcuts (F1): every menu shortcut, read from the menus, and the panels' keys.
+  void showShortcuts();
+
+public:
+  QString shortcutsHtml() const;
+
+public slots:
   void resetLayout();
 
 signals:

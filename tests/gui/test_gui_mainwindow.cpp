@@ -339,6 +339,14 @@ private slots:
     QCOMPARE(window.corpusBrowser()->passageModel()->rowCount(), 0);
   }
 
+  void shortcutListComesFromTheMenus() {
+    MainWindow window;
+    const QString html = window.shortcutsHtml();
+    QVERIFY2(html.contains(QStringLiteral("Ctrl+R")) && html.contains(QStringLiteral("New run")), qPrintable(html));
+    QVERIFY(html.contains(QStringLiteral("F8")) && html.contains(QStringLiteral("Keyboard shortcuts")));
+    QVERIFY(html.contains(QStringLiteral("0, 1, 2, 3")));
+  }
+
   void menusHaveShortcuts() {
     MainWindow window;
     QStringList menus;

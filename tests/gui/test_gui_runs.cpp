@@ -9,6 +9,8 @@
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFile>
+#include <QFormLayout>
+#include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -435,6 +437,37 @@ private slots:
     settings.sync();
     QVERIFY(!fileBytes(settings.fileName()).contains(key));
   }
+  void everyRunConfigFieldSaysWhatItDoesAndItsDefault() {
+    auto store = store::Store::open(freshExperiment(QStringLiteral("tooltips.distillery")).toStdString(),
+                                    store::OpenMode::MustExist);
+    RunConfigDialog dialog(store, AppSettings::load());
+    auto* form = dialog.findChild<QFormLayout*>();
+    QVERIFY(form);
+    int fields = 0;
+    for (int row = 0; row < form->rowCount(); ++row) {
+      QLayoutItem* item = form->itemAt(row, QFormLayout::FieldRole);
+      if (!item)
+        continue;
+      QList<QWidget*> widgets;
+      if (item->widget())
+        widgets << item->widget();
+      else if (item->layout())
+        for (int i = 0; i < item->layout()->count(); ++i)
+          if (QWidget* w = item->layout()->itemAt(i)->widget())
+            widgets << w;
+      for (QWidget* field : widgets) {
+        if (qobject_cast<QLabel*>(field))
+          continue; // the teacher: set in Settings, not here
+        ++fields;
+        QVERIFY2(
+            field->toolTip().contains(QStringLiteral("\nDefault: ")),
+            qPrintable(
+                QStringLiteral("row %1 (%2): '%3'").arg(row).arg(field->metaObject()->className(), field->toolTip())));
+      }
+    }
+    QVERIFY(fields >= 18); // name, corpus, student, rounds, queries, 4 query types, candidates, loss, ... step by step
+  }
+
   void newRunDialogRefusesARunThatCannotRun() {
     MainWindow window;
     window.show();

@@ -35,7 +35,6 @@ RunConfigDialog::RunConfigDialog(store::Store& store, const AppSettings& default
     corpus_->addItem(tr("%1 (%2 passages)").arg(QString::fromStdString(corpus.name)).arg(corpus.passages),
                      qlonglong(corpus.id));
   student_ = new QLineEdit(QString::fromStdString(d.student), this);
-  student_->setToolTip(tr("\"default\" (the embedded student), a model directory, or model:<id>"));
   const auto spin = [this](int lo, int hi, int value) {
     auto* box = new QSpinBox(this);
     box->setRange(lo, hi);
@@ -59,7 +58,6 @@ RunConfigDialog::RunConfigDialog(store::Store& store, const AppSettings& default
   loss_->setCurrentIndex(std::max(0, loss_->findData(QString::fromStdString(pipeline::toString(d.training.loss)))));
   learningRate_ = real(0, 1, d.training.learningRate, 7);
   learningRate_->setSpecialValueText(tr("automatic")); // 0: the pipeline chooses (see RunConfig.h)
-  learningRate_->setToolTip(tr("automatic: 1e-3 for the default student, 2e-5 for a pretrained model directory"));
   epochs_ = spin(0, 1000, d.training.epochs);
   batch_ = spin(0, 4096, d.training.batchQueries);
   averaging_ = real(0, 1, d.training.baseWeightAveraging, 2);
@@ -81,6 +79,55 @@ RunConfigDialog::RunConfigDialog(store::Store& store, const AppSettings& default
   teacherLabel_ = new QLabel(
       QString::fromStdString(teacher_.value("kind", std::string("heuristic"))) + tr(" (change in Settings)"), this);
 
+  // What each field does and its built-in default (RunConfig's, which `distillery-cli run` uses without a config).
+  const pipeline::RunConfig builtIn;
+  const auto explain = [](QWidget* field, const QString& what, const QString& byDefault) {
+    field->setToolTip(tr("%1\nDefault: %2").arg(what, byDefault));
+  };
+  explain(name_, tr("A name for the run in lists, charts and the report."), tr("run N"));
+  explain(corpus_, tr("The corpus whose passages the teacher writes queries for and the student learns to retrieve."),
+          tr("the first corpus"));
+  explain(student_,
+          tr("The model to adapt: \"default\" (the embedded student), a model directory (Hugging Face BERT export) "
+             "or model:<id> (a stored model, e.g. another run's last round)."),
+          QString::fromStdString(builtIn.student));
+  explain(rounds_, tr("Rounds of synthesise, retrieve, judge, mine, train and evaluate after round 0 (the baseline)."),
+          QString::number(builtIn.rounds));
+  explain(queries_, tr("Queries the teacher writes per round, from passages sampled across filing types."),
+          QString::number(builtIn.queriesPerRound));
+  explain(candidates_,
+          tr("Passages the student retrieves per query and the teacher then grades: the pool mined pairs "
+             "come from."),
+          QString::number(builtIn.candidatesK));
+  explain(loss_,
+          tr("listwise: distil the teacher's grades over each query's list (RankGPT style); infonce: contrast "
+             "positives with in-batch and mined negatives; triplet: margin between a positive and a negative."),
+          QString::fromStdString(pipeline::toString(builtIn.training.loss)));
+  explain(learningRate_, tr("The optimiser's step size; automatic picks it by the kind of student."),
+          tr("automatic: 1e-3 for the default student, 2e-5 for a pretrained model directory"));
+  explain(epochs_,
+          tr("Passes over a round's training queries; training stops earlier when the dev queries stop "
+             "improving."),
+          QString::number(builtIn.training.epochs));
+  explain(batch_, tr("Queries per optimiser step (each with its list of passages)."),
+          QString::number(builtIn.training.batchQueries));
+  explain(averaging_,
+          tr("After training, blend the weights back towards the round's starting weights by this share "
+             "(0: none); guards against forgetting."),
+          QString::number(builtIn.training.baseWeightAveraging));
+  explain(evalK_, tr("The cut-off of MRR, NDCG and Recall in every evaluation of the run."),
+          QString::number(builtIn.evaluation.k));
+  explain(bm25_, tr("Score BM25 on the same held-out queries in round 0, as the baseline to beat."),
+          builtIn.evaluation.bm25Baseline ? tr("on") : tr("off"));
+  explain(seed_, tr("Seeds the passage sampling, query synthesis and training, so a run can be repeated."),
+          QString::number(builtIn.seed));
+  explain(threads_, tr("CPU threads for embedding and training (0: all cores)."), tr("all cores"));
+  for (QCheckBox* box : queryTypes_)
+    explain(box,
+            tr("Query types the teacher writes: question, claim (a statement the passage supports), keyword, "
+               "title (a heading it could stand under)."),
+            tr("all four"));
+
   auto* form = new QFormLayout;
   form_ = form;
   form->addRow(tr("Name:"), name_);
@@ -101,6 +148,10 @@ RunConfigDialog::RunConfigDialog(store::Store& store, const AppSettings& default
   form->addRow(tr("Seed:"), seed_);
   form->addRow(tr("Threads:"), threads_);
   stepByStep_ = new QCheckBox(tr("Step by step: pause after each step to inspect it (Next step goes on)"), this);
+  stepByStep_->setToolTip(tr("%1\nDefault: %2")
+                              .arg(tr("Start the run paused after its first step; Next step (F8) then runs one step "
+                                      "at a time."),
+                                   tr("off")));
   form->addRow(QString(), stepByStep_);
 
   message_ = new QLabel(this);
