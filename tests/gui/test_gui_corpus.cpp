@@ -64,6 +64,40 @@ private slots:
       QVERIFY(box->width() < 400);
   }
 
+  void filtersNarrowEachOther() {
+    // Choosing a filing type leaves only the companies that filed it, and their periods and sections.
+    auto store = store::Store::open(dir_.filePath(QStringLiteral("narrow.distillery")).toStdString(),
+                                    store::OpenMode::CreateNew);
+    store.exec("INSERT INTO corpora(name, created_at) VALUES ('narrow', 'now')");
+    const std::int64_t corpus = store.lastInsertId();
+    const std::int64_t acme = test::insertDocument(store, corpus, "ACME-10K", "10-K", "Acme");
+    const std::int64_t bolt = test::insertDocument(store, corpus, "BOLT-8K", "8-K", "Bolt");
+    test::insertPassage(store, corpus, acme, 0, "r1", "Revenue grew.");
+    test::insertPassage(store, corpus, bolt, 0, "r2", "A dividend was declared.");
+    store.exec("UPDATE documents SET period = CASE company WHEN 'Acme' THEN '2023' ELSE '2024' END");
+    store.exec("UPDATE passages SET section = CASE text WHEN 'Revenue grew.' THEN 'Item 7' ELSE 'Item 8.01' END");
+    CorpusBrowser browser;
+    browser.setStore(&store);
+    const auto values = [](QComboBox* box) {
+      QStringList out;
+      for (int i = 1; i < box->count(); ++i) // after "any ..."
+        out << box->itemText(i);
+      return out;
+    };
+    QCOMPARE(values(browser.companyBox()), (QStringList{"Acme", "Bolt"}));
+    browser.filingTypeBox()->setCurrentIndex(browser.filingTypeBox()->findData(QStringLiteral("8-K")));
+    QCOMPARE(values(browser.companyBox()), QStringList{"Bolt"});
+    QCOMPARE(values(browser.periodBox()), QStringList{"2024"});
+    QCOMPARE(values(browser.sectionBox()), QStringList{"Item 8.01"});
+    QCOMPARE(browser.passageModel()->rowCount(), 1);
+    // Back to any type: every company again, and a company chosen under 8-K stays chosen.
+    browser.companyBox()->setCurrentIndex(browser.companyBox()->findData(QStringLiteral("Bolt")));
+    browser.filingTypeBox()->setCurrentIndex(0);
+    QCOMPARE(values(browser.companyBox()), (QStringList{"Acme", "Bolt"}));
+    QCOMPARE(browser.companyBox()->currentData().toString(), QStringLiteral("Bolt"));
+    QCOMPARE(values(browser.filingTypeBox()), (QStringList{"10-K", "8-K"}));
+  }
+
   void ftsQueryIsAlwaysValid() {
     QCOMPARE(ftsQueryFromUserText(QStringLiteral("goodwill impair*")), QStringLiteral("\"goodwill\" \"impair\"*"));
     QCOMPARE(ftsQueryFromUserText(QStringLiteral("  \" * ")), QString());

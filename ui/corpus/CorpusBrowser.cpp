@@ -113,7 +113,10 @@ CorpusBrowser::CorpusBrowser(QWidget* parent) : QWidget(parent) {
   connect(search_, &QLineEdit::textChanged, searchDelay_, qOverload<>(&QTimer::start));
   connect(search_, &QLineEdit::returnPressed, this, &CorpusBrowser::applyFilter);
   for (QComboBox* box : {filingType_, company_, period_, section_})
-    connect(box, &QComboBox::currentIndexChanged, this, &CorpusBrowser::applyFilter);
+    connect(box, &QComboBox::currentIndexChanged, this, [this] {
+      fillFacets(); // the boxes after it offer only what is left
+      applyFilter();
+    });
   connect(corpus_, &QComboBox::currentIndexChanged, this, [this] {
     fillFacets();
     applyFilter();
@@ -156,7 +159,7 @@ void CorpusBrowser::refresh() {
     const qlonglong current = corpus_->currentData().toLongLong();
     corpus_->clear();
     corpus_->addItem(tr("All corpora"), 0LL);
-    for (const auto& [id, name] : loadCorpusFacets(*store_, 0, 1).corpora)
+    for (const auto& [id, name] : loadCorpusFacets(*store_, 0, {}, 1).corpora)
       corpus_->addItem(name, qlonglong(id));
     corpus_->setCurrentIndex(std::max(0, corpus_->findData(current)));
   }
@@ -165,13 +168,21 @@ void CorpusBrowser::refresh() {
 }
 
 void CorpusBrowser::fillFacets() {
-  CorpusFacets facets;
-  if (store_)
-    facets = loadCorpusFacets(*store_, corpus_->currentData().toLongLong());
-  fillBox(filingType_, facets.filingTypes, tr("any type"));
-  fillBox(company_, facets.companies, tr("any company"));
-  fillBox(period_, facets.periods, tr("any period"));
-  fillBox(section_, facets.sections, tr("any section"));
+  // A choice the narrowed lists no longer hold falls back to "any", which widens the lists after it: again until
+  // nothing changes (at most once per box).
+  for (int pass = 0; pass < 4; ++pass) {
+    const CorpusFilter before = currentFilter();
+    CorpusFacets facets;
+    if (store_)
+      facets = loadCorpusFacets(*store_, corpus_->currentData().toLongLong(), before);
+    fillBox(filingType_, facets.filingTypes, tr("any type"));
+    fillBox(company_, facets.companies, tr("any company"));
+    fillBox(period_, facets.periods, tr("any period"));
+    fillBox(section_, facets.sections, tr("any section"));
+    const CorpusFilter after = currentFilter();
+    if (after.filingType == before.filingType && after.company == before.company && after.period == before.period)
+      return;
+  }
 }
 
 CorpusFilter CorpusBrowser::currentFilter() const {

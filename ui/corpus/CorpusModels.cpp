@@ -163,27 +163,39 @@ std::vector<KeysetRow> DocumentTableModel::fetchPage(store::Store& store, std::i
   return rows;
 }
 
-CorpusFacets loadCorpusFacets(store::Store& store, std::int64_t corpusId, int limit) {
+CorpusFacets loadCorpusFacets(store::Store& store, std::int64_t corpusId, const CorpusFilter& chosen, int limit) {
   CorpusFacets facets;
   {
     store::Statement st = store.prepare("SELECT id, name FROM corpora ORDER BY id");
     while (st.step())
       facets.corpora.append({st.columnInt64(0), qstr(st.columnText(1))});
   }
-  const auto distinct = [&](const char* column, const char* table, QStringList& out) {
-    const QString sql = QStringLiteral("SELECT DISTINCT %1 FROM %2 WHERE %1 IS NOT NULL AND %1 != '' AND "
-                                       "(?1 = 0 OR corpus_id = ?1) ORDER BY %1 LIMIT %3")
-                            .arg(QLatin1String(column), QLatin1String(table))
-                            .arg(limit);
+  // Each list narrowed by the choices before it (type -> company -> period -> section), so a box never offers a
+  // value that would show nothing.
+  const auto distinct = [&](const QString& column, const FilterSql& narrowing, QStringList& out) {
+    const bool ofPassages = column.startsWith(QLatin1String("p."));
+    QString sql = QStringLiteral("SELECT DISTINCT %1 FROM %2 WHERE %1 IS NOT NULL AND %1 != '' AND "
+                                 "(?1 = 0 OR %3.corpus_id = ?1)")
+                      .arg(column,
+                           ofPassages ? QStringLiteral("passages p JOIN documents d ON d.id = p.document_id")
+                                      : QStringLiteral("documents d"),
+                           ofPassages ? QStringLiteral("p") : QStringLiteral("d"));
+    sql += narrowing.where + QStringLiteral(" ORDER BY %1 LIMIT %2").arg(column).arg(limit);
     store::Statement st = store.prepare(utf8(sql));
     st.bind(1, corpusId);
+    for (std::size_t i = 0; i < narrowing.values.size(); ++i)
+      st.bind(static_cast<int>(i) + 4, narrowing.values[i]);
     while (st.step())
       out << qstr(st.columnText(0));
   };
-  distinct("filing_type", "documents", facets.filingTypes);
-  distinct("company", "documents", facets.companies);
-  distinct("period", "documents", facets.periods);
-  distinct("section", "passages", facets.sections);
+  FilterSql narrowing;
+  distinct(QStringLiteral("d.filing_type"), narrowing, facets.filingTypes);
+  narrowing.add("d.filing_type", chosen.filingType);
+  distinct(QStringLiteral("d.company"), narrowing, facets.companies);
+  narrowing.add("d.company", chosen.company);
+  distinct(QStringLiteral("d.period"), narrowing, facets.periods);
+  narrowing.add("d.period", chosen.period);
+  distinct(QStringLiteral("p.section"), narrowing, facets.sections);
   return facets;
 }
 

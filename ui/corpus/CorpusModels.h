@@ -66,6 +66,9 @@ struct CorpusFacets {
   QList<QPair<std::int64_t, QString>> corpora;
   QStringList filingTypes, companies, periods, sections;
 };
-CorpusFacets loadCorpusFacets(store::Store& store, std::int64_t corpusId, int limit = 500);
+/// The corpus's filing types, and the companies, periods and sections left by the choices in `chosen` (type narrows
+/// companies, type and company narrow periods, all three narrow sections).
+CorpusFacets loadCorpusFacets(store::Store& store, std::int64_t corpusId, const CorpusFilter& chosen = {},
+                              int limit = 500);
 
 } // namespace distillery::ui
