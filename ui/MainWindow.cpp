@@ -893,6 +893,10 @@ std::int64_t MainWindow::duplicateRun(std::int64_t runId) {
   }
 }
 
+bool MainWindow::askYesNo(const QString& title, const QString& question) {
+  return confirm_ ? confirm_(title, question) : QMessageBox::question(this, title, question) == QMessageBox::Yes;
+}
+
 bool MainWindow::deleteRun(std::int64_t runId) {
   if (!session_->isOpen())
     return false;
@@ -912,9 +916,7 @@ bool MainWindow::deleteRun(std::int64_t runId) {
             .arg(contents.rounds)
             .arg(contents.minedPairs)
             .arg(contents.evaluations);
-    const bool confirmed = confirm_ ? confirm_(tr("Delete run"), question)
-                                    : QMessageBox::question(this, tr("Delete run"), question) == QMessageBox::Yes;
-    if (!confirmed)
+    if (!askYesNo(tr("Delete run"), question))
       return false;
     pipeline::deleteRun(session_->store(), runId);
   } catch (const std::exception& e) {
@@ -950,9 +952,7 @@ bool MainWindow::deleteCorpus(std::int64_t corpusId) {
             .arg(c.queries)
             .arg(c.labels)
             .arg(c.runs);
-    const bool confirmed = confirm_ ? confirm_(tr("Delete corpus"), question)
-                                    : QMessageBox::question(this, tr("Delete corpus"), question) == QMessageBox::Yes;
-    if (!confirmed)
+    if (!askYesNo(tr("Delete corpus"), question))
       return false;
     pipeline::deleteCorpus(session_->store(), corpusId);
   } catch (const std::exception& e) {

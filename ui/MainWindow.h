@@ -160,6 +160,8 @@ private:
   JobRunner* withTeacherKey(bool needsKey, const QString& who,
                             const std::function<JobRunner*(std::optional<std::string>)>& start);
   void showError(const QString& title, const QString& message);
+  /// A yes/no question: through setConfirmation's replacement when set, else a dialog.
+  bool askYesNo(const QString& title, const QString& question);
   QDockWidget* addPanel(QWidget* panel, const QString& title, const QString& objectName, Qt::DockWidgetArea area);
 
   ExperimentSession* session_;
