@@ -640,7 +640,7 @@ JobRunner* MainWindow::judgeInBackground(std::int64_t corpusId, const QString& q
   return withTeacherKey(needsKey, tr("The teacher"), [=, this](std::optional<std::string> key) {
     JudgeJobRequest request;
     request.experimentPath = session_->path();
-    request.teacher = AppSettings::load().teacherConfig(key ? QString::fromStdString(*key) : QString());
+    request.teacher = settings.teacherConfig(key ? QString::fromStdString(*key) : QString());
     request.query = query.toStdString();
     request.passageIds = passageIds;
     QPointer<QueryPlayground> playground = playground_;
