@@ -45,4 +45,27 @@ void finishJob(Store& store, std::int64_t jobId, const std::string& status, std:
   });
 }
 
+std::vector<JobRecord> recentJobs(Store& store, int limit) {
+  // Parameters are JSON written by the workbench and the CLI; an unreadable one only loses its run and corpus.
+  Statement select = store.prepare(
+      "SELECT id, kind, status, coalesce(run_id, CASE WHEN json_valid(params_json) THEN "
+      "json_extract(params_json, '$.run_id') END), CASE WHEN json_valid(params_json) THEN "
+      "json_extract(params_json, '$.corpus') END, progress_done, progress_total, error, created_at, finished_at "
+      "FROM jobs ORDER BY id DESC LIMIT ?1");
+  select.bind(1, limit);
+  std::vector<JobRecord> jobs;
+  while (select.step())
+    jobs.push_back({.id = select.columnInt64(0),
+                    .kind = select.columnText(1),
+                    .status = select.columnText(2),
+                    .runId = select.columnOptionalInt64(3),
+                    .corpus = select.columnOptionalText(4).value_or(""),
+                    .progressDone = select.columnInt64(5),
+                    .progressTotal = select.columnInt64(6),
+                    .error = select.columnOptionalText(7).value_or(""),
+                    .createdAt = select.columnText(8),
+                    .finishedAt = select.columnOptionalText(9).value_or("")});
+  return jobs;
+}
+
 } // namespace distillery::store

@@ -25,4 +25,21 @@ std::int64_t startJob(Store& store, const std::string& kind, const std::string& 
 void finishJob(Store& store, std::int64_t jobId, const std::string& status, std::int64_t done, std::int64_t total,
                const std::optional<std::string>& error, const std::vector<JobLogLine>& log);
 
+/// A recorded job, as lists of recent work show it.
+struct JobRecord {
+  std::int64_t id = 0;               // jobs.id
+  std::string kind;                  // import | synthesise | judge | mine | train | evaluate | run | ...
+  std::string status;                // queued | running | paused | completed | failed | cancelled
+  std::optional<std::int64_t> runId; // the run it executed: jobs.run_id, else its parameters' run_id
+  std::string corpus;                // the corpus its parameters name ("corpus"); "" when none
+  std::int64_t progressDone = 0;     // units of its own
+  std::int64_t progressTotal = 0;
+  std::string error;      // "" unless it failed
+  std::string createdAt;  // ISO 8601 UTC
+  std::string finishedAt; // "" while not finished (or when the process recording it died)
+};
+
+/// The newest `limit` jobs, newest first.
+std::vector<JobRecord> recentJobs(Store& store, int limit);
+
 } // namespace distillery::store
