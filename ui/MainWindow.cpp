@@ -46,6 +46,7 @@
 #include "ui/inspect/QueryPlayground.h"
 #include "ui/jobs/JobManager.h"
 #include "ui/jobs/JobsPanel.h"
+#include "ui/overview/OverviewPage.h"
 #include "ui/run/RunConfigDialog.h"
 #include "ui/run/RunJobs.h"
 #include "ui/run/RunsModel.h"
@@ -126,10 +127,7 @@ QDockWidget* MainWindow::addPanel(QWidget* panel, const QString& title, const QS
 }
 
 void MainWindow::createPanels() {
-  summary_ = new QLabel(this);
-  summary_->setAlignment(Qt::AlignCenter);
-  summary_->setWordWrap(true);
-  summary_->setMinimumHeight(40);
+  overview_ = new OverviewPage(this);
   corpus_ = new CorpusBrowser(this);
   pairs_ = new PairInspector(this);
   agreement_ = new AgreementPanel(this);
@@ -139,7 +137,7 @@ void MainWindow::createPanels() {
   jobsPanel_ = new JobsPanel(jobs_, this);
   setCentralWidget(nullptr);
 
-  QDockWidget* overview = addPanel(summary_, tr("Overview"), QStringLiteral("overviewDock"), Qt::TopDockWidgetArea);
+  QDockWidget* overview = addPanel(overview_, tr("Overview"), QStringLiteral("overviewDock"), Qt::TopDockWidgetArea);
   QDockWidget* corpus = addPanel(corpus_, tr("Corpus"), QStringLiteral("corpusDock"), Qt::TopDockWidgetArea);
   QDockWidget* pairs = addPanel(pairs_, tr("Pair inspector"), QStringLiteral("pairDock"), Qt::TopDockWidgetArea);
   QDockWidget* dashboard = addPanel(dashboard_, tr("Metrics"), QStringLiteral("metricsDock"), Qt::TopDockWidgetArea);
@@ -161,6 +159,15 @@ void MainWindow::createPanels() {
   resizeDocks({corpus, jobs}, {560, 300}, Qt::Vertical);
 
   connect(pairs_, &PairInspector::labelStored, agreement_, &AgreementPanel::refresh);
+  connect(pairs_, &PairInspector::labelStored, overview_, &OverviewPage::refresh);
+  connect(playground_, &QueryPlayground::labelStored, overview_, &OverviewPage::refresh);
+  connect(overview_, &OverviewPage::runActivated, this, [this, jobs](std::int64_t runId) {
+    jobs->raise();
+    jobsPanel_->selectRun(runId);
+  });
+  connect(overview_, &OverviewPage::importRequested, this, &MainWindow::importCorpusDialog);
+  connect(overview_, &OverviewPage::demoRequested, this, &MainWindow::importDemoCorpus);
+  connect(overview_, &OverviewPage::runRequested, this, &MainWindow::newRunDialog);
   connect(playground_, &QueryPlayground::labelStored, agreement_, &AgreementPanel::refresh);
   const auto panelError = [this](const QString& message) { showError(tr("Error"), message); };
   connect(pairs_, &PairInspector::errorOccurred, this, panelError);
@@ -295,6 +302,7 @@ void MainWindow::setPanelsStore() {
     playground_->setStore(store);
     comparison_->setStore(store);
     jobsPanel_->setStore(store);
+    overview_->setStore(store);
   } catch (const std::exception& e) {
     showError(tr("Cannot read experiment"), QString::fromStdString(e.what()));
   }
@@ -837,25 +845,11 @@ void MainWindow::rebuildRecentMenu() {
 }
 
 void MainWindow::updateTitle() {
-  if (session_->isOpen()) {
+  // What the experiment holds is the Overview page's (refreshed with the other panels in setPanelsStore).
+  if (session_->isOpen())
     setWindowTitle(tr("%1 - Distillery").arg(QFileInfo(session_->path()).fileName()));
-    QStringList parts;
-    try {
-      const auto counts = session_->store().tableCounts();
-      for (const char* table : {"corpora", "documents", "passages", "queries", "runs", "judgments", "mined_examples",
-                                "human_labels", "metrics"})
-        if (counts.count(table))
-          parts << QStringLiteral("%1 %2").arg(counts.at(table)).arg(QString::fromLatin1(table));
-    } catch (const std::exception&) {
-    }
-    summary_->setText(tr("Experiment %1 (schema version %2): %3")
-                          .arg(session_->path())
-                          .arg(session_->store().schemaVersion())
-                          .arg(parts.join(QStringLiteral(", "))));
-  } else {
+  else
     setWindowTitle(tr("Distillery"));
-    summary_->setText(tr("No experiment open.\nUse File > New experiment or File > Open experiment."));
-  }
 }
 
 bool MainWindow::renameRun(std::int64_t runId, std::optional<QString> name) {

@@ -26,6 +26,7 @@ class ExperimentSession;
 class JobManager;
 class JobsPanel;
 class MetricsDashboard;
+class OverviewPage;
 class PairInspector;
 class QueryComparison;
 class QueryPlayground;
@@ -60,6 +61,7 @@ public:
   QueryPlayground* playground() const { return playground_; }
   QueryComparison* comparison() const { return comparison_; }
   JobsPanel* jobsPanel() const { return jobsPanel_; }
+  OverviewPage* overviewPage() const { return overview_; }
   QList<QDockWidget*> docks() const { return docks_; }
   QString jobStatusText() const;
 
@@ -168,7 +170,7 @@ private:
   JobManager* jobs_;
   QMenu* recentMenu_ = nullptr;
   QMenu* viewMenu_ = nullptr;
-  QLabel* summary_ = nullptr;
+  OverviewPage* overview_ = nullptr;
   QLabel* jobStatus_ = nullptr;
   CorpusBrowser* corpus_ = nullptr;
   PairInspector* pairs_ = nullptr;
