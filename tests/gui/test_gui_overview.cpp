@@ -40,16 +40,6 @@ bool hasRow(const QString& text, const QStringList& cells) {
   return false;
 }
 
-QDockWidget* raiseDock(MainWindow& window, const QString& objectName) {
-  for (QDockWidget* dock : window.docks())
-    if (dock->objectName() == objectName) {
-      dock->show();
-      dock->raise();
-      return dock;
-    }
-  return nullptr;
-}
-
 } // namespace
 
 class OverviewTest : public QObject {
@@ -86,7 +76,7 @@ private slots:
     window.resize(1280, 800);
     window.show();
     QVERIFY(window.openExperiment(demoPath_));
-    raiseDock(window, QStringLiteral("overviewDock"));
+    window.findChild<QDockWidget*>(QStringLiteral("overviewDock"))->raise();
     const QString text = window.overviewPage()->text();
     // The corpus: 12 documents of 2 companies, 60 passages; 20 passages in 4 documents per filing type.
     QVERIFY2(text.contains(QStringLiteral("demo filings")), qPrintable(text));
@@ -125,7 +115,7 @@ private slots:
     window.resize(1024, 700);
     window.show();
     QVERIFY(window.openExperiment(path));
-    raiseDock(window, QStringLiteral("overviewDock"));
+    window.findChild<QDockWidget*>(QStringLiteral("overviewDock"))->raise();
     QVERIFY(!window.overviewPage()->text().contains(QStringLiteral("more filings")));
 
     const QString file = dir_.filePath(QStringLiteral("more.jsonl"));
