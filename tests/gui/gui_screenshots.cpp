@@ -1,8 +1,8 @@
 // Takes the README screenshots of every panel: `gui_screenshots OUTDIR [EXPERIMENT]`. Without an experiment it
 // makes a real demo run the way a user would, through the window: it imports the built-in demo corpus, starts a
 // two-round distillation (default student, heuristic teacher) and photographs the jobs panel while the student
-// trains, then the corpus browser, the pair inspector with a few spot-check labels, and the dashboard. With an
-// experiment it photographs that one as it is. Run it through tools/screenshots.sh (Xvfb, so fonts and styles
+// trains, then the corpus browser, the pair inspector with a few spot-check labels, the overview and the dashboard.
+// With an experiment it photographs that one as it is. Run it through tools/screenshots.sh (Xvfb, so fonts and styles
 // render as on a desktop).
 #include <QApplication>
 #include <QDir>
@@ -151,6 +151,10 @@ int main(int argc, char** argv) {
   }
   inspector->table()->selectRow(1);
   failures += !save(&window, outDir, QStringLiteral("pair-inspector"));
+
+  // The experiment at a glance, once the labels above are in: corpus, run figures, labelling, teacher, jobs.
+  raise(window, QStringLiteral("overviewDock"));
+  failures += !save(&window, outDir, QStringLiteral("overview"));
 
   raise(window, QStringLiteral("metricsDock"));
   window.dashboard()->redrawNow();
