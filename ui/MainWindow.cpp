@@ -40,6 +40,7 @@
 #include "ui/charts/TrainingLossFeed.h"
 #include "ui/corpus/CorpusBrowser.h"
 #include "ui/corpus/PassageView.h"
+#include "ui/help/UserGuide.h"
 #include "ui/inspect/AgreementPanel.h"
 #include "ui/inspect/PairInspector.h"
 #include "ui/inspect/QueryComparison.h"
@@ -262,6 +263,7 @@ void MainWindow::createMenus() {
   settings->addAction(tr("&Preferences..."), this, &MainWindow::showSettings)->setShortcut(QKeySequence::Preferences);
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&User guide..."), this, &MainWindow::showUserGuide);
   help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts)->setShortcut(QKeySequence::HelpContents);
   help->addAction(tr("&About Distillery"), this, &MainWindow::showAbout);
 }
@@ -736,6 +738,13 @@ void MainWindow::showShortcuts() {
   QMessageBox box(QMessageBox::NoIcon, tr("Keyboard shortcuts"), shortcutsHtml(), QMessageBox::Close, this);
   box.setTextFormat(Qt::RichText);
   box.exec();
+}
+
+void MainWindow::showUserGuide() {
+  if (!userGuide_)
+    userGuide_ = new UserGuide(this); // one window, kept beside the workbench (not modal)
+  userGuide_->show();
+  userGuide_->raise();
 }
 
 void MainWindow::showAbout() {

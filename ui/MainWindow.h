@@ -14,6 +14,7 @@
 
 #include "ui/jobs/JobRunner.h"
 
+class QDialog;
 class QDockWidget;
 class QLabel;
 class QMenu;
@@ -123,6 +124,8 @@ public slots:
   void showAbout();
   /// Help > Keyboard shortcuts (F1): every menu shortcut, read from the menus, and the panels' keys.
   void showShortcuts();
+  /// Help > User guide: the workflow, from import to report (ui/help/UserGuide.h).
+  void showUserGuide();
 
 public:
   QString shortcutsHtml() const;
@@ -184,6 +187,7 @@ private:
   std::function<bool(int)> confirmClose_;
   std::function<bool(const QString&, const QString&)> confirm_;
   QHash<std::int64_t, QPointer<JobRunner>> runJobs_; // run id -> the job executing it
+  QPointer<QDialog> userGuide_;                      // Help > User guide, once opened
 };
 
 } // namespace distillery::ui

@@ -7,7 +7,9 @@
 #include "app/cli/CliCommand.h"
 #include "app/cli/InterruptScope.h"
 #include "app/cli/MetricsOutput.h"
+#include "core/corpus/CorpusRepository.h"
 #include "core/pipeline/DistillationRun.h"
+#include "core/pipeline/RunEstimate.h"
 #include "core/pipeline/RunRepository.h"
 #include "core/store/Store.h"
 #include "core/util/Error.h"
@@ -22,6 +24,7 @@ struct RunOptions {
   std::int64_t resume = 0;
   std::string name;
   int steps = 0;
+  bool dryRun = false;
 };
 
 nlohmann::json outcomeJson(const pipeline::RunOutcome& outcome) {
@@ -67,8 +70,25 @@ std::string outcomeText(const pipeline::RunOutcome& outcome) {
   return text.str();
 }
 
+// Validates the config and prints what the run would cost; creates no run and writes nothing.
+void dryRun(const RunOptions& options, CliContext& context, store::Store& store) {
+  if (options.resume != 0)
+    throw InputError("run: --dry-run estimates a new run; it cannot be combined with --resume");
+  if (options.corpus.empty())
+    throw InputError("run: --dry-run needs --corpus");
+  const pipeline::RunConfig config =
+      options.config.empty() ? pipeline::defaultRunConfig() : pipeline::loadRunConfig(options.config);
+  const std::int64_t corpusId = corpus::findCorpusId(store, options.corpus);
+  const pipeline::RunEstimate estimate = pipeline::estimateRun(store, corpusId, config);
+  nlohmann::json json = {{"dry_run", true}, {"corpus", options.corpus}, {"config", pipeline::toJson(config)}};
+  json["estimate"] = pipeline::toJson(estimate);
+  printResult(context, json, "dry run: the config is valid; no run was created\n" + pipeline::describe(estimate));
+}
+
 void runCommand(const RunOptions& options, CliContext& context) {
   auto store = store::Store::open(options.store, store::OpenMode::MustExist);
+  if (options.dryRun)
+    return dryRun(options, context, store);
   std::int64_t runId = options.resume;
   if (runId == 0) {
     if (options.corpus.empty())
@@ -134,6 +154,9 @@ void install(CLI::App& app, CliContext& context) {
                   "Stop (paused) after this many steps (synthesise, retrieve, judge, mine, train, evaluate), to "
                   "inspect their results before going on with --resume")
       ->check(CLI::PositiveNumber);
+  run->add_flag("--dry-run", options->dryRun,
+                "Validate the config and print the expected teacher calls, tokens, cost and time per round "
+                "(rough; teacher calls an upper bound) without creating the run");
   addJsonFlag(run, context);
   run->callback([options, &context] { runCommand(*options, context); });
 }

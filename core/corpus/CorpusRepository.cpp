@@ -119,6 +119,26 @@ std::int64_t countPassages(store::Store& store, std::int64_t corpusId) {
   return statement.columnInt64(0);
 }
 
+PassageStatistics passageStatistics(store::Store& store, std::int64_t corpusId, int minSourceTokens) {
+  auto statement =
+      store.prepare("SELECT COUNT(*), COALESCE(SUM(p.token_count >= ?2 AND p.near_duplicate_of IS NULL), 0), "
+                    "COALESCE(AVG(LENGTH(p.text)), 0), COALESCE(AVG(LENGTH(COALESCE(d.company, '')) + "
+                    "LENGTH(COALESCE(d.filing_type, '')) + LENGTH(COALESCE(d.period, '')) + LENGTH(COALESCE(d.title, "
+                    "'')) + LENGTH(COALESCE(p.section, ''))), 0) "
+                    "FROM passages p JOIN documents d ON d.id = p.document_id WHERE p.corpus_id = ?1");
+  statement.bind(1, corpusId).bind(2, minSourceTokens);
+  statement.step();
+  PassageStatistics statistics;
+  statistics.passages = statement.columnInt64(0);
+  statistics.querySources = statement.columnInt64(1);
+  statistics.meanTextChars = statement.columnDouble(2);
+  statistics.meanDetailChars = statement.columnDouble(3);
+  auto imported = store.prepare("SELECT 1 FROM query_sets WHERE corpus_id = ?1 AND origin = 'imported' LIMIT 1");
+  imported.bind(1, corpusId);
+  statistics.hasImportedQuerySet = imported.step();
+  return statistics;
+}
+
 std::optional<std::int64_t> tryFindQuerySetId(store::Store& store, std::int64_t corpusId, const std::string& name) {
   auto statement = store.prepare("SELECT id FROM query_sets WHERE corpus_id = ? AND name = ?");
   statement.bind(1, corpusId).bind(2, name);

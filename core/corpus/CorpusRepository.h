@@ -65,6 +65,15 @@ std::vector<CorpusInfo> listCorpora(store::Store& store);
 /// Every passage of the corpus in id order, with its document's filing type, company and period.
 std::vector<PassageRecord> loadPassages(store::Store& store, std::int64_t corpusId);
 std::int64_t countPassages(store::Store& store, std::int64_t corpusId);
+/// What a run's cost estimate needs to know of a corpus, counted in SQL without loading passage text.
+struct PassageStatistics {
+  std::int64_t passages = 0;        // all of the corpus's passages
+  std::int64_t querySources = 0;    // passages of at least minSourceTokens estimated tokens that are no near-duplicate
+  double meanTextChars = 0;         // characters of a passage's own text, mean over the corpus (0 when empty)
+  double meanDetailChars = 0;       // characters of its company, filing type, period, title and section, mean
+  bool hasImportedQuerySet = false; // a human (imported) query set exists: runs evaluate on it
+};
+PassageStatistics passageStatistics(store::Store& store, std::int64_t corpusId, int minSourceTokens);
 /// The corpus's newest passage id (0 when it has none): changes when an import adds passages to it.
 std::int64_t lastPassageId(store::Store& store, std::int64_t corpusId);
 /// One passage as loadPassages reads it; empty when the id is unknown.

@@ -62,14 +62,45 @@ std::map<std::string, std::string> documentValues(const std::string& title, cons
           {"section", known(section)}};
 }
 
-std::int64_t estimateTokens(const nlohmann::json& messages, int maxTokens) {
+} // namespace
+
+std::int64_t promptTokenEstimate(const nlohmann::json& messages) {
   std::size_t chars = 0;
   for (const auto& message : messages)
     chars += message.value("content", std::string()).size();
-  return static_cast<std::int64_t>(chars / 4) + maxTokens;
+  return static_cast<std::int64_t>(chars / 4);
 }
 
-} // namespace
+nlohmann::json judgeMessages(const PromptLibrary& prompts, const JudgeRequest& request) {
+  const PromptTemplate& prompt = prompts.judge();
+  auto values = documentValues(request.title, request.company, request.filingType, request.period, request.section);
+  values.insert({{"query", request.queryText}, {"passage", clipPassage(request.passageText)}});
+  return nlohmann::json::array({{{"role", "system"}, {"content", prompt.text("system")}},
+                                {{"role", "user"}, {"content", PromptLibrary::render(prompt.text("user"), values)}}});
+}
+
+nlohmann::json synthesisMessages(const PromptLibrary& prompts, const SynthesisRequest& request) {
+  const PromptTemplate& prompt = prompts.synthesis();
+  const std::string user = prompt.text("user");
+  const std::string typeName = toString(request.type);
+  const nlohmann::json typeSpec = prompt.spec["types"].value(typeName, nlohmann::json::object());
+  const std::string instruction = typeSpec.value("instruction", std::string());
+  if (instruction.empty())
+    throw InputError("prompt template " + prompt.source + ": no instruction for query type '" + typeName + "'");
+  nlohmann::json messages = nlohmann::json::array({{{"role", "system"}, {"content", prompt.text("system")}}});
+  for (const auto& example : typeSpec.value("examples", nlohmann::json::array())) {
+    const auto field = [&](const char* name) { return example.value(name, std::string()); };
+    auto values =
+        documentValues(field("title"), field("company"), field("filing_type"), field("period"), field("section"));
+    values.insert({{"passage", field("passage")}, {"instruction", instruction}});
+    messages.push_back({{"role", "user"}, {"content", PromptLibrary::render(user, values)}});
+    messages.push_back({{"role", "assistant"}, {"content", nlohmann::json{{"query", field("query")}}.dump()}});
+  }
+  auto values = documentValues(request.title, request.company, request.filingType, request.period, request.section);
+  values.insert({{"passage", clipPassage(request.passageText)}, {"instruction", instruction}});
+  messages.push_back({{"role", "user"}, {"content", PromptLibrary::render(user, values)}});
+  return messages;
+}
 
 OpenAiTeacher::OpenAiTeacher(TeacherConfig config, PromptLibrary prompts)
     : config_(std::move(config)), prompts_(std::move(prompts)) {
@@ -126,7 +157,7 @@ void OpenAiTeacher::runCalls(const std::vector<CallSpec>& specs, const std::stri
       body["top_logprobs"] = 5;
       state.sentOptionalFeatures = true;
     }
-    state.estimate = estimateTokens(state.messages, config_.maxTokens);
+    state.estimate = promptTokenEstimate(state.messages) + config_.maxTokens;
     client.enqueue(index, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), state.estimate);
   };
 
@@ -199,17 +230,10 @@ void OpenAiTeacher::runCalls(const std::vector<CallSpec>& specs, const std::stri
 
 std::vector<Judgment> OpenAiTeacher::judge(const std::vector<JudgeRequest>& requests, const ProgressCallback& progress,
                                            std::stop_token stop, const JudgmentSink& sink) {
-  const PromptTemplate& prompt = prompts_.judge();
-  const std::string system = prompt.text("system");
-  const std::string user = prompt.text("user");
-  const std::string strict = prompt.text("strict_retry");
+  const std::string strict = prompts_.judge().text("strict_retry");
   std::vector<CallSpec> specs(requests.size());
   for (std::size_t i = 0; i < requests.size(); ++i) {
-    const JudgeRequest& request = requests[i];
-    auto values = documentValues(request.title, request.company, request.filingType, request.period, request.section);
-    values.insert({{"query", request.queryText}, {"passage", clipPassage(request.passageText)}});
-    specs[i].messages = nlohmann::json::array({{{"role", "system"}, {"content", system}},
-                                               {{"role", "user"}, {"content", PromptLibrary::render(user, values)}}});
+    specs[i].messages = judgeMessages(prompts_, requests[i]);
     specs[i].temperature = config_.temperature;
     specs[i].wantLogprobs = true;
     specs[i].strictRetry = strict;
@@ -242,31 +266,10 @@ std::vector<Judgment> OpenAiTeacher::judge(const std::vector<JudgeRequest>& requ
 std::vector<SynthesisResult> OpenAiTeacher::synthesizeQueries(const std::vector<SynthesisRequest>& requests,
                                                               const ProgressCallback& progress, std::stop_token stop,
                                                               const SynthesisSink& sink) {
-  const PromptTemplate& prompt = prompts_.synthesis();
-  const std::string system = prompt.text("system");
-  const std::string user = prompt.text("user");
-  const std::string strict = prompt.text("strict_retry");
+  const std::string strict = prompts_.synthesis().text("strict_retry");
   std::vector<CallSpec> specs(requests.size());
   for (std::size_t i = 0; i < requests.size(); ++i) {
-    const std::string typeName = toString(requests[i].type);
-    const nlohmann::json typeSpec = prompt.spec["types"].value(typeName, nlohmann::json::object());
-    const std::string instruction = typeSpec.value("instruction", std::string());
-    if (instruction.empty())
-      throw InputError("prompt template " + prompt.source + ": no instruction for query type '" + typeName + "'");
-    nlohmann::json messages = nlohmann::json::array({{{"role", "system"}, {"content", system}}});
-    for (const auto& example : typeSpec.value("examples", nlohmann::json::array())) {
-      const auto field = [&](const char* name) { return example.value(name, std::string()); };
-      auto values =
-          documentValues(field("title"), field("company"), field("filing_type"), field("period"), field("section"));
-      values.insert({{"passage", field("passage")}, {"instruction", instruction}});
-      messages.push_back({{"role", "user"}, {"content", PromptLibrary::render(user, values)}});
-      messages.push_back({{"role", "assistant"}, {"content", nlohmann::json{{"query", field("query")}}.dump()}});
-    }
-    const SynthesisRequest& request = requests[i];
-    auto values = documentValues(request.title, request.company, request.filingType, request.period, request.section);
-    values.insert({{"passage", clipPassage(request.passageText)}, {"instruction", instruction}});
-    messages.push_back({{"role", "user"}, {"content", PromptLibrary::render(user, values)}});
-    specs[i].messages = std::move(messages);
+    specs[i].messages = synthesisMessages(prompts_, requests[i]);
     specs[i].temperature = config_.synthesisTemperature;
     specs[i].problemOf = [](const std::string& content) { return parseQueryAnswer(content).problem; };
     specs[i].strictRetry = strict;

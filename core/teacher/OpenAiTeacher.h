@@ -1,12 +1,22 @@
 #pragma once
 // The LLM teacher: an OpenAI-compatible chat-completions endpoint driven through ChatClient with the
 // bundled (or user-edited) prompt templates. Unusable answers are retried once with a stricter prompt.
+#include <cstdint>
 #include <memory>
 
 #include "core/teacher/PromptLibrary.h"
 #include "core/teacher/Teacher.h"
 
 namespace distillery::teacher {
+
+/// Tokens of a prompt by the rule of thumb of about four characters (bytes of UTF-8) per token of English text for
+/// GPT-style tokenizers: what the client's tokens-per-minute limit and the run estimate count, not a tokenizer.
+std::int64_t promptTokenEstimate(const nlohmann::json& messages);
+/// The chat messages of one grading call, exactly as they are sent (the passage clipped as the teacher clips it).
+nlohmann::json judgeMessages(const PromptLibrary& prompts, const JudgeRequest& request);
+/// The chat messages of one query-writing call (the type's few-shot examples included). Throws InputError when the
+/// template has no instruction for the request's query type.
+nlohmann::json synthesisMessages(const PromptLibrary& prompts, const SynthesisRequest& request);
 
 class OpenAiTeacher : public Teacher {
 public:

@@ -20,6 +20,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBrowser>
 
 #include <algorithm>
 
@@ -32,6 +33,7 @@
 #include "ui/charts/MetricsDashboard.h"
 #include "ui/corpus/CorpusBrowser.h"
 #include "ui/corpus/CorpusModels.h"
+#include "ui/help/UserGuide.h"
 #include "ui/inspect/PairInspector.h"
 #include "ui/inspect/PairModels.h"
 #include "ui/inspect/QueryPlayground.h"
@@ -345,6 +347,44 @@ private slots:
     QVERIFY2(html.contains(QStringLiteral("Ctrl+R")) && html.contains(QStringLiteral("New run")), qPrintable(html));
     QVERIFY(html.contains(QStringLiteral("F8")) && html.contains(QStringLiteral("Keyboard shortcuts")));
     QVERIFY(html.contains(QStringLiteral("0, 1, 2, 3")));
+  }
+
+  void helpMenuOpensTheUserGuide() {
+    MainWindow window;
+    QAction* guide = nullptr;
+    for (QAction* menu : window.menuBar()->actions())
+      if (menu->menu() && menu->text().remove(QLatin1Char('&')) == QStringLiteral("Help"))
+        for (QAction* action : menu->menu()->actions())
+          if (action->text().remove(QLatin1Char('&')).startsWith(QStringLiteral("User guide")))
+            guide = action;
+    QVERIFY(guide);
+    guide->trigger();
+    auto* dialog = window.findChild<distillery::ui::UserGuide*>();
+    QVERIFY(dialog);
+    QVERIFY(dialog->isVisible());
+    const QString text = dialog->browser()->toPlainText();
+    for (const char* title :
+         {"Import a corpus", "Browse the corpus", "Start a run", "Watch the jobs", "Inspect pairs and label them",
+          "Metrics and comparing runs", "Query playground", "Report"})
+      QVERIFY2(text.contains(QLatin1String(title)), title);
+    // The menus the guide sends people to exist under those names.
+    QStringList menuItems;
+    for (QAction* menu : window.menuBar()->actions())
+      if (menu->menu())
+        for (QAction* action : menu->menu()->actions())
+          menuItems << menu->text().remove(QLatin1Char('&')) + QStringLiteral(" > ") +
+                           action->text().remove(QLatin1Char('&'));
+    for (const QString& cited :
+         {QStringLiteral("File > Import corpus..."), QStringLiteral("File > Import demo corpus"),
+          QStringLiteral("File > New experiment..."), QStringLiteral("Run > New run..."),
+          QStringLiteral("Settings > Preferences..."), QStringLiteral("File > Export labels as JSONL..."),
+          QStringLiteral("Run > Evaluate BM25 baseline..."), QStringLiteral("Run > Evaluate a stored model..."),
+          QStringLiteral("Run > Run next step of the selected run"), QStringLiteral("Run > Resume the selected run")}) {
+      QVERIFY2(menuItems.contains(cited), qPrintable(cited));
+      QVERIFY2(text.contains(cited), qPrintable(cited));
+    }
+    guide->trigger(); // a second time: the same window comes forward
+    QCOMPARE(window.findChildren<distillery::ui::UserGuide*>().size(), 1);
   }
 
   void menusHaveShortcuts() {

@@ -9,6 +9,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSpinBox>
@@ -17,6 +18,7 @@
 #include "core/corpus/CorpusRepository.h"
 #include "core/model/EncoderFactory.h"
 #include "core/pipeline/RunConfig.h"
+#include "core/pipeline/RunEstimate.h"
 #include "core/pipeline/RunRepository.h"
 #include "core/store/Store.h"
 #include "ui/settings/AppSettings.h"
@@ -154,6 +156,9 @@ RunConfigDialog::RunConfigDialog(store::Store& store, const AppSettings& default
                                    tr("off")));
   form->addRow(QString(), stepByStep_);
 
+  estimate_ = new QLabel(this);
+  estimate_->setWordWrap(true);
+  estimate_->setObjectName(QStringLiteral("runEstimate"));
   message_ = new QLabel(this);
   message_->setWordWrap(true);
   message_->setStyleSheet(QStringLiteral("color:#b00"));
@@ -163,6 +168,7 @@ RunConfigDialog::RunConfigDialog(store::Store& store, const AppSettings& default
   connect(buttons_, &QDialogButtonBox::rejected, this, &QDialog::reject);
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(form);
+  layout->addWidget(estimate_);
   layout->addWidget(message_);
   layout->addWidget(buttons_);
 
@@ -311,10 +317,75 @@ QString RunConfigDialog::problem(bool freshCounts) {
   return {};
 }
 
+namespace {
+
+QString approximateDuration(double seconds) {
+  if (seconds < 90)
+    return RunConfigDialog::tr("%1 s").arg(qRound(seconds));
+  if (seconds < 5400)
+    return RunConfigDialog::tr("%1 min").arg(qRound(seconds / 60));
+  return RunConfigDialog::tr("%1 h").arg(seconds / 3600, 0, 'f', 1);
+}
+
+QString approximateTokens(std::int64_t tokens) {
+  if (tokens >= 1000000)
+    return RunConfigDialog::tr("%1 M").arg(QLocale().toString(double(tokens) / 1e6, 'f', 1));
+  return QLocale().toString(qlonglong(tokens));
+}
+
+QString money(double cost) {
+  return QStringLiteral("$") + QLocale().toString(cost, 'f', 2);
+}
+
+} // namespace
+
+void RunConfigDialog::updateEstimate() {
+  estimate_->clear();
+  estimate_->setToolTip({});
+  if (!valid_)
+    return;
+  try {
+    const std::int64_t id = corpusId();
+    auto it = statistics_.find(id);
+    if (it == statistics_.end())
+      it = statistics_.emplace(id, pipeline::estimateStatistics(store_, id)).first;
+    const pipeline::RunConfig config = pipeline::parseRunConfig(buildJson(), "run dialog");
+    const pipeline::RunEstimate e =
+        pipeline::estimateRun(config, it->second, teacher::TeacherConfig::fromJson(config.teacher));
+    const pipeline::RoundEstimate& round = e.typicalRound();
+    const QString calls = QLocale().toString(qlonglong(round.teacherCalls()));
+    QString perRound, total;
+    if (e.teacherIsLocal) {
+      perRound = tr("Per round: ~%1 teacher calls (the heuristic teacher runs here: no server, no cost)").arg(calls);
+      total = tr("%n round(s) and the baseline ≈ %1 (rough)", nullptr, config.rounds)
+                  .arg(approximateDuration(e.total.seconds()));
+    } else if (e.priced) {
+      perRound = tr("Per round: ~%1 teacher calls, ~%2 tokens, ~%3")
+                     .arg(calls, approximateTokens(round.tokens()), money(round.cost));
+      total = tr("%n round(s) and the baseline ≈ %1, ~%2 (rough; calls are an upper bound)", nullptr, config.rounds)
+                  .arg(money(e.total.cost), approximateDuration(e.total.seconds()));
+    } else {
+      perRound = tr("Per round: ~%1 teacher calls, ~%2 tokens, cost unknown (no prices set in the teacher settings)")
+                     .arg(calls, approximateTokens(round.tokens()));
+      total =
+          tr("%n round(s) and the baseline: ~%1 tokens, ~%2 (rough; calls are an upper bound)", nullptr, config.rounds)
+              .arg(approximateTokens(e.total.tokens()), approximateDuration(e.total.seconds()));
+    }
+    estimate_->setText(perRound + QStringLiteral("; ") + total);
+    QStringList assumptions;
+    for (const std::string& line : e.assumptions)
+      assumptions << QString::fromStdString(line);
+    estimate_->setToolTip(assumptions.join(QLatin1Char('\n')));
+  } catch (const std::exception& e) { // e.g. an unreadable prompt template: the run would fail the same way
+    estimate_->setText(tr("No estimate: %1").arg(QString::fromUtf8(e.what())));
+  }
+}
+
 void RunConfigDialog::validate() {
   const QString found = problem(false);
   valid_ = found.isEmpty();
   message_->setText(found);
+  updateEstimate();
   buttons_->button(QDialogButtonBox::Ok)->setEnabled(valid_);
   if (isVisible() && layout()->hasHeightForWidth()) { // a long message wraps: grow so all of it shows
     layout()->activate();

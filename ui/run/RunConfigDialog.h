@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/corpus/CorpusRepository.h"
+
 class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
@@ -48,6 +50,8 @@ public:
   QSpinBox* queriesBox() const { return queries_; }
   QList<QCheckBox*> queryTypeBoxes() const { return queryTypes_; }
   QDialogButtonBox* buttonBox() const { return buttons_; }
+  /// What the run will cost (teacher calls, tokens, money, time), updated as the fields change.
+  QLabel* estimateLabel() const { return estimate_; }
 
 public slots:
   /// Checks again (the corpus's passages counted afresh) and closes only when the run can start.
@@ -58,6 +62,8 @@ private:
   QString problem(bool freshCounts);
   QString studentProblem(const QString& spec) const;
   std::int64_t passageCount(bool fresh);
+  /// Shows pipeline::estimateRun for the fields as they are (nothing while they are invalid).
+  void updateEstimate();
   /// The label a field shows ("Queries per round"), for a widget or for parseRunConfig's JSON key.
   QString labelOf(QObject* field) const;
   QString labelOfKey(const std::string& key) const;
@@ -86,11 +92,13 @@ private:
   QSpinBox* seed_;
   QSpinBox* threads_;
   QCheckBox* stepByStep_;
+  QLabel* estimate_;
   QLabel* message_;
   QDialogButtonBox* buttons_;
   nlohmann::json teacher_;
   bool valid_ = false;
-  std::map<std::int64_t, std::int64_t> passages_; // by corpus id
+  std::map<std::int64_t, std::int64_t> passages_;                // by corpus id
+  std::map<std::int64_t, corpus::PassageStatistics> statistics_; // by corpus id, for the estimate
 };
 
 } // namespace distillery::ui

@@ -15,6 +15,8 @@ AppSettings AppSettings::load() {
                     : KeySource::Environment;
   a.keyEnvironmentVariable =
       s.value(QStringLiteral("teacher/keyEnvironmentVariable"), a.keyEnvironmentVariable).toString();
+  a.inputPricePer1k = s.value(QStringLiteral("teacher/inputPricePer1k"), a.inputPricePer1k).toDouble();
+  a.outputPricePer1k = s.value(QStringLiteral("teacher/outputPricePer1k"), a.outputPricePer1k).toDouble();
   a.studentModelDirectory = s.value(QStringLiteral("student/modelDirectory")).toString();
   a.threads = s.value(QStringLiteral("threads"), a.threads).toInt();
   a.language = s.value(QStringLiteral("language")).toString();
@@ -35,6 +37,8 @@ void AppSettings::save() const {
   s.setValue(QStringLiteral("teacher/keySource"),
              keySource == KeySource::Keychain ? QStringLiteral("keychain") : QStringLiteral("environment"));
   s.setValue(QStringLiteral("teacher/keyEnvironmentVariable"), keyEnvironmentVariable);
+  s.setValue(QStringLiteral("teacher/inputPricePer1k"), inputPricePer1k);
+  s.setValue(QStringLiteral("teacher/outputPricePer1k"), outputPricePer1k);
   s.setValue(QStringLiteral("student/modelDirectory"), studentModelDirectory);
   s.setValue(QStringLiteral("threads"), threads);
   s.setValue(QStringLiteral("language"), language);
@@ -51,6 +55,8 @@ teacher::TeacherConfig AppSettings::teacherConfig(const QString& apiKey) const {
   config.kind = teacherKind.toStdString();
   config.baseUrl = teacherEndpoint.toStdString();
   config.model = teacherModel.toStdString();
+  config.inputPricePer1k = inputPricePer1k;
+  config.outputPricePer1k = outputPricePer1k;
   config.apiKeyEnv = keySource == KeySource::Environment ? keyEnvironmentVariable.toStdString() : std::string();
   if (!apiKey.isEmpty())
     config.apiKey = apiKey.toStdString();

@@ -16,6 +16,8 @@ struct AppSettings {
   QString teacherModel;
   KeySource keySource = KeySource::Environment;
   QString keyEnvironmentVariable = QStringLiteral("OPENAI_API_KEY");
+  double inputPricePer1k = 0;    // the teacher's price per 1,000 prompt tokens, for the run estimate; 0: not set
+  double outputPricePer1k = 0;   // per 1,000 completion tokens
   QString studentModelDirectory; // empty: the embedded default student
   int threads = 0;               // 0: all cores
   QString language;              // empty: follow the system locale; else "en", "de"

@@ -43,6 +43,19 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent), keys_(new Api
   apiKey_->setEchoMode(QLineEdit::Password); // typed keys are never shown in clear
   apiKey_->setPlaceholderText(tr("type a new key to store it in the keychain"));
   envName_ = new QLineEdit(s.keyEnvironmentVariable, this);
+  const auto price = [this](double value) {
+    auto* box = new QDoubleSpinBox(this);
+    box->setDecimals(5);
+    box->setRange(0, 1000);
+    box->setSingleStep(0.0001);
+    box->setValue(value);
+    box->setSpecialValueText(tr("not set"));
+    box->setToolTip(tr("What the endpoint charges per 1,000 tokens; the new-run dialog estimates a run's cost "
+                       "from it. Not set: the cost shows as unknown."));
+    return box;
+  };
+  inputPrice_ = price(s.inputPricePer1k);
+  outputPrice_ = price(s.outputPricePer1k);
   testButton_ = new QPushButton(tr("Test connection"), this);
   connectionStatus_ = new QLabel(this);
   connectionStatus_->setWordWrap(true);
@@ -60,6 +73,8 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent), keys_(new Api
   teacherForm->addRow(tr("API key from:"), sourceRow);
   teacherForm->addRow(tr("API key:"), apiKey_);
   teacherForm->addRow(tr("Variable name:"), envName_);
+  teacherForm->addRow(tr("Price per 1,000 prompt tokens:"), inputPrice_);
+  teacherForm->addRow(tr("Price per 1,000 completion tokens:"), outputPrice_);
   // The message gets a row of its own, the whole width of the form: a refused connection explains itself at length.
   auto* testRow = new QHBoxLayout;
   testRow->addWidget(testButton_);
@@ -150,7 +165,8 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent), keys_(new Api
 
 void SettingsDialog::updateEnabled() {
   const bool remote = kind_->currentData().toString() == QLatin1String("openai");
-  for (QWidget* w : std::initializer_list<QWidget*>{endpoint_, model_, fromKeychain_, fromEnvironment_, testButton_})
+  for (QWidget* w : std::initializer_list<QWidget*>{endpoint_, model_, fromKeychain_, fromEnvironment_, testButton_,
+                                                    inputPrice_, outputPrice_})
     w->setEnabled(remote);
   apiKey_->setEnabled(remote && fromKeychain_->isChecked());
   envName_->setEnabled(remote && fromEnvironment_->isChecked());
@@ -163,6 +179,8 @@ AppSettings SettingsDialog::settings() const {
   s.teacherModel = model_->text().trimmed();
   s.keySource = fromKeychain_->isChecked() ? AppSettings::KeySource::Keychain : AppSettings::KeySource::Environment;
   s.keyEnvironmentVariable = envName_->text().trimmed();
+  s.inputPricePer1k = inputPrice_->value();
+  s.outputPricePer1k = outputPrice_->value();
   s.studentModelDirectory = studentDir_->text().trimmed();
   s.threads = threads_->value();
   s.language = language_->currentData().toString();

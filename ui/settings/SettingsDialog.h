@@ -32,6 +32,8 @@ public:
   QLabel* connectionStatus() const { return connectionStatus_; }
   QComboBox* languageBox() const { return language_; }
   QDoubleSpinBox* learningRateBox() const { return learningRate_; }
+  QDoubleSpinBox* inputPriceBox() const { return inputPrice_; }
+  QDoubleSpinBox* outputPriceBox() const { return outputPrice_; }
 
 public slots:
   void accept() override;
@@ -54,6 +56,8 @@ private:
   QRadioButton* fromEnvironment_;
   QLineEdit* apiKey_;
   QLineEdit* envName_;
+  QDoubleSpinBox* inputPrice_;
+  QDoubleSpinBox* outputPrice_;
   QPushButton* testButton_;
   QLabel* connectionStatus_;
   QLineEdit* studentDir_;

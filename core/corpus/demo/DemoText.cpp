@@ -48,19 +48,6 @@ std::string syn(Rng& rng, const std::string& key) {
   return rng.choose(synonyms().at(key));
 }
 
-std::string withCommas(long long value) {
-  std::string digits = std::to_string(std::llabs(value));
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3)
-    digits.insert(static_cast<std::size_t>(i), ",");
-  return (value < 0 ? "-" : "") + digits;
-}
-
-std::string fixed(double value, int decimals) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-  return buffer;
-}
-
 // $312.4 million, $4.27 billion.
 std::string money(double millions) {
   if (std::fabs(millions) >= 1000)

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "core/util/NumberText.h" // withCommas, fixed: how filings print numbers
+
 namespace distillery::corpus::demo {
 
 // Own distributions over mt19937_64: std:: distributions differ between standard libraries, and the
@@ -29,10 +31,6 @@ private:
 
 /// One of the ways filings say key ("revenue": "net sales", "total revenues", ...), picked by rng.
 std::string syn(Rng& rng, const std::string& key);
-/// 1234567 -> "1,234,567"; negative values keep their sign.
-std::string withCommas(long long value);
-/// value with exactly decimals digits after the point.
-std::string fixed(double value, int decimals);
 /// $ millions as prose: "$312.4 million", "$4.27 billion".
 std::string money(double millions);
 /// $ millions as a table cell: "$1,234", negative values in parentheses.
