@@ -27,6 +27,7 @@
 
 #include "core/corpus/CorpusImporter.h"
 #include "core/corpus/CorpusRepository.h"
+#include "core/corpus/EdgarDownloader.h"
 #include "core/corpus/demo/DemoCorpus.h"
 #include "core/eval/QueryChanges.h"
 #include "core/model/EncoderFactory.h"
@@ -39,6 +40,8 @@
 #include "ui/charts/RunReport.h"
 #include "ui/charts/TrainingLossFeed.h"
 #include "ui/corpus/CorpusBrowser.h"
+#include "ui/corpus/EdgarDownloadDialog.h"
+#include "ui/corpus/ImportDialog.h"
 #include "ui/corpus/PassageView.h"
 #include "ui/help/UserGuide.h"
 #include "ui/inspect/AgreementPanel.h"
@@ -225,6 +228,7 @@ void MainWindow::createMenus() {
   QAction* import = file->addAction(tr("&Import corpus..."), this, &MainWindow::importCorpusDialog);
   import->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
   file->addAction(tr("Import &demo corpus"), this, [this] { importDemoCorpus(); });
+  file->addAction(tr("Download from &EDGAR..."), this, &MainWindow::downloadFromEdgarDialog);
   file->addAction(tr("De&lete corpus..."), this, [this] {
     if (const auto corpus = chooseCorpus(tr("Delete corpus")))
       deleteCorpus(*corpus);
@@ -324,42 +328,101 @@ void MainWindow::openExperimentDialog() {
 }
 
 JobRunner* MainWindow::importCorpus(const QStringList& paths, const QString& corpusName) {
+  corpus::ImportOptions options;
+  options.corpusName = corpusName.toStdString();
+  return importCorpus(paths, options);
+}
+
+namespace {
+
+/// Imports inputs into the experiment as a job step: what each input was detected as, what was skipped, the summary.
+void importInJob(const std::string& experiment, const corpus::ImportOptions& options,
+                 const std::vector<std::filesystem::path>& inputs, const ProgressCallback& progress,
+                 std::stop_token stop) {
+  store::Store store = store::Store::open(experiment, store::OpenMode::MustExist);
+  for (const auto& input : inputs) {
+    const auto format = corpus::detectFormat(input);
+    report(progress,
+           {"detect", 0, 0,
+            input.string() + ": " + (format ? corpus::formatName(*format) : std::string("not a corpus file"))});
+  }
+  const corpus::ImportSummary summary = corpus::importPaths(store, options, inputs, progress, stop);
+  for (const corpus::SkippedInput& skipped : summary.skipped)
+    report(progress, {"import", 0, 0, "skipped " + skipped.path + ": " + skipped.reason});
+  if (summary.foundNothing())
+    throw InputError("nothing imported: " + summary.skipped.front().path + ": " + summary.skipped.front().reason +
+                     (summary.skipped.size() > 1
+                          ? " (and " + std::to_string(summary.skipped.size() - 1) + " more skipped, listed in the log)"
+                          : std::string()));
+  report(progress, {"import", 1, 1, describe(summary).toStdString()});
+}
+
+} // namespace
+
+JobRunner* MainWindow::importCorpus(const QStringList& paths, const corpus::ImportOptions& options) {
   if (!session_->isOpen()) {
     showError(tr("No experiment open"), tr("Open or create an experiment before importing a corpus."));
     return nullptr;
   }
   const std::string experiment = session_->path().toStdString();
   std::vector<std::filesystem::path> inputs;
-  for (const QString& p : paths)
-    inputs.emplace_back(p.toStdString());
-  corpus::ImportOptions options;
-  options.corpusName = corpusName.toStdString();
   nlohmann::json inputList = nlohmann::json::array();
-  for (const QString& p : paths)
+  for (const QString& p : paths) {
+    inputs.emplace_back(p.toStdString());
     inputList.push_back(p.toStdString());
-  const QString params =
-      QString::fromStdString(nlohmann::json{{"corpus", options.corpusName}, {"inputs", inputList}}.dump());
+  }
+  const QString params = QString::fromStdString(nlohmann::json{
+      {"corpus", options.corpusName},
+      {"inputs", inputList},
+      {"format", corpus::formatName(options.format)},
+      {"max_tokens", options.chunking.maxTokens},
+      {"overlap", options.chunking.overlapTokens}}.dump());
   return jobs_->launch(
-      QStringLiteral("import"), tr("Import into %1").arg(corpusName),
+      QStringLiteral("import"), tr("Import into %1").arg(QString::fromStdString(options.corpusName)),
       [experiment, options, inputs](const ProgressCallback& progress, std::stop_token stop) {
-        store::Store store = store::Store::open(experiment, store::OpenMode::MustExist);
-        for (const auto& input : inputs) {
-          const auto format = corpus::detectFormat(input);
-          report(progress,
-                 {"detect", 0, 0,
-                  input.string() + ": " + (format ? corpus::formatName(*format) : std::string("not a corpus file"))});
-        }
-        const corpus::ImportSummary summary = corpus::importPaths(store, options, inputs, progress, stop);
-        for (const corpus::SkippedInput& skipped : summary.skipped)
-          report(progress, {"import", 0, 0, "skipped " + skipped.path + ": " + skipped.reason});
-        if (summary.foundNothing())
-          throw InputError("nothing imported: " + summary.skipped.front().path + ": " + summary.skipped.front().reason +
-                           (summary.skipped.size() > 1 ? " (and " + std::to_string(summary.skipped.size() - 1) +
-                                                             " more skipped, listed in the log)"
-                                                       : std::string()));
-        report(progress, {"import", 1, 1, describe(summary).toStdString()});
+        importInJob(experiment, options, inputs, progress, stop);
       },
       params);
+}
+
+JobRunner* MainWindow::downloadFromEdgar(const corpus::EdgarDownloadOptions& download, const QString& importInto) {
+  if (!importInto.isEmpty() && !session_->isOpen()) {
+    showError(tr("No experiment open"), tr("Open or create an experiment before importing a corpus."));
+    return nullptr;
+  }
+  const std::string experiment = session_->isOpen() ? session_->path().toStdString() : std::string();
+  corpus::ImportOptions options;
+  options.corpusName = importInto.toStdString();
+  nlohmann::json companies = download.companies;
+  const QString params = QString::fromStdString(nlohmann::json{
+      {"companies", companies},
+      {"out", download.outDir.string()},
+      {"corpus", options.corpusName}}.dump());
+  return jobs_->launch(
+      QStringLiteral("download"), tr("Download from EDGAR"),
+      [experiment, download, options](const ProgressCallback& progress, std::stop_token stop) {
+        const corpus::EdgarDownloadSummary summary = corpus::downloadEdgarFilings(download, progress, stop);
+        for (const corpus::DownloadProblem& problem : summary.failed)
+          report(progress, {"download", 0, 0, "failed " + problem.what + ": " + problem.reason});
+        report(progress, {"download", 0, 0,
+                          "downloaded " + std::to_string(summary.downloaded) + " filings to " +
+                              download.outDir.string() + " (" + std::to_string(summary.alreadyPresent) +
+                              " already there, " + std::to_string(summary.failed.size()) + " failed)"});
+        if (summary.cancelled)
+          throw Cancelled();
+        if (!options.corpusName.empty())
+          importInJob(experiment, options, {download.outDir}, progress, stop);
+      },
+      params);
+}
+
+void MainWindow::downloadFromEdgarDialog() {
+  QSettings settings;
+  EdgarDownloadDialog dialog(settings.value(QStringLiteral("edgar/userAgent")).toString(), this);
+  if (dialog.exec() != QDialog::Accepted)
+    return;
+  settings.setValue(QStringLiteral("edgar/userAgent"), dialog.userAgentField()->text().trimmed());
+  downloadFromEdgar(dialog.options(), dialog.importInto());
 }
 
 JobRunner* MainWindow::importDemoCorpus() {
@@ -399,20 +462,12 @@ void MainWindow::importCorpusDialog() {
     showError(tr("No experiment open"), tr("Open or create an experiment before importing a corpus."));
     return;
   }
-  QStringList paths =
-      QFileDialog::getOpenFileNames(this, tr("Import corpus files (cancel to choose a folder)"), QString(),
-                                    tr("Corpus files (*.json *.jsonl *.txt *.htm *.html);;All files (*)"));
-  if (paths.isEmpty()) {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Import a corpus folder"));
-    if (dir.isEmpty())
-      return;
-    paths << dir;
-  }
-  bool ok = false;
-  const QString name = QInputDialog::getText(this, tr("Import corpus"), tr("Corpus name:"), QLineEdit::Normal,
-                                             QFileInfo(paths.first()).completeBaseName(), &ok);
-  if (ok && !name.trimmed().isEmpty())
-    importCorpus(paths, name.trimmed());
+  QStringList corpora;
+  for (const corpus::CorpusInfo& info : corpus::listCorpora(session_->store()))
+    corpora << QString::fromStdString(info.name);
+  ImportDialog dialog(corpora, this);
+  if (dialog.exec() == QDialog::Accepted)
+    importCorpus(dialog.paths(), dialog.options());
 }
 
 JobRunner* MainWindow::launchEvaluation(std::int64_t corpusId, std::optional<std::int64_t> modelId,

@@ -15,6 +15,11 @@
 #include "ui/jobs/JobRunner.h"
 
 class QDialog;
+namespace distillery::corpus {
+struct ImportOptions;
+struct EdgarDownloadOptions;
+} // namespace distillery::corpus
+
 class QDockWidget;
 class QLabel;
 class QMenu;
@@ -68,6 +73,10 @@ public:
 
   /// Imports files or folders into the open experiment in the background (format detected per file).
   JobRunner* importCorpus(const QStringList& paths, const QString& corpusName);
+  /// The same with every import option (File > Import corpus's dialog).
+  JobRunner* importCorpus(const QStringList& paths, const corpus::ImportOptions& options);
+  /// Downloads filings from EDGAR in the background and, when importInto names a corpus, imports them into it.
+  JobRunner* downloadFromEdgar(const corpus::EdgarDownloadOptions& download, const QString& importInto);
   /// Writes the built-in demo corpus to a temporary folder and imports it in the background.
   JobRunner* importDemoCorpus();
   /// Evaluates BM25 on a corpus's judged queries in the background (the baseline the dashboard shows): the scope's,
@@ -114,6 +123,7 @@ public slots:
   void newExperiment();
   void openExperimentDialog();
   void importCorpusDialog();
+  void downloadFromEdgarDialog();
   void newRunDialog();
   void evaluateBm25Dialog();
   void evaluateModelDialog();

@@ -213,7 +213,9 @@ std::string safeFileName(std::string s) {
   return s;
 }
 
-void validate(const EdgarDownloadOptions& options) {
+} // namespace
+
+void checkEdgarDownloadOptions(const EdgarDownloadOptions& options) {
   if (options.userAgent.find('@') == std::string::npos)
     throw InputError("EDGAR download: the User-Agent must name a contact e-mail (SEC fair-access policy), e.g. "
                      "\"Jane Analyst jane@example.com\"; got '" +
@@ -229,11 +231,9 @@ void validate(const EdgarDownloadOptions& options) {
     throw InputError("EDGAR download: requests per second must be in (0, 10] (SEC's limit is 10)");
 }
 
-} // namespace
-
 EdgarDownloadSummary downloadEdgarFilings(const EdgarDownloadOptions& options, const ProgressCallback& progress,
                                           std::stop_token stop) {
-  validate(options);
+  checkEdgarDownloadOptions(options);
   const double started = monotonicSeconds();
   EdgarDownloadSummary summary;
   std::error_code ec;

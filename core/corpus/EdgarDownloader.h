@@ -46,6 +46,10 @@ struct EdgarDownloadSummary {
   double seconds = 0;
 };
 
+/// Throws InputError naming what is wrong with the options before anything is fetched: a User-Agent without a contact
+/// e-mail, no companies, a date not YYYY-MM-DD, no output folder, a rate outside (0, 10].
+void checkEdgarDownloadOptions(const EdgarDownloadOptions& options);
+
 /// Throws InputError for bad options (no User-Agent contact, no companies, bad dates, unknown ticker);
 /// failures of single filings are listed in `failed` and do not stop the run. Progress: stage "download",
 /// done/total filings of the current company list.

@@ -139,6 +139,17 @@ private slots:
     QVERIFY(!dialog.connectionStatus()->text().isEmpty());
   }
 
+  void aLearningRateSavedByTheOldBugReadsAsAutomatic() {
+    // Before the fix, Preferences > OK saved the spin box's minimum, 1e-7; settings written then must not keep
+    // starting every run at it.
+    QSettings().clear();
+    QSettings().setValue(QStringLiteral("run/learningRate"), 1e-7);
+    QCOMPARE(AppSettings::load().defaultLearningRate, 0.0);
+    QSettings().setValue(QStringLiteral("run/learningRate"), 3e-7); // a rate somebody chose stays
+    QCOMPARE(AppSettings::load().defaultLearningRate, 3e-7);
+    QSettings().clear();
+  }
+
   void okWithoutChangesKeepsTheLearningRate() {
     QSettings().clear(); // the defaults: learning rate 0, "automatic"
     QCOMPARE(AppSettings::load().defaultLearningRate, 0.0);

@@ -6,6 +6,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
@@ -29,14 +30,68 @@ QComboBox* makeFacetBox(QWidget* parent) {
   return box;
 }
 
-void fillBox(QComboBox* box, const QStringList& values, const QString& anyText) {
-  const QString current = box->currentData().toString();
+// Each entry carries a key (what identifies it across refills: a value, or a group's name) and the stored values it
+// stands for; a choice survives a refill while its key is still offered.
+constexpr int kKeyRole = Qt::UserRole;
+constexpr int kMembersRole = Qt::UserRole + 1;
+
+void addEntry(QComboBox* box, const QString& text, const QString& key, const QStringList& members) {
+  box->addItem(text, key);
+  box->setItemData(box->count() - 1, members, kMembersRole);
+}
+
+void restoreChoice(QComboBox* box, const QString& key) {
+  box->setCurrentIndex(std::max(0, box->findData(key, kKeyRole)));
+}
+
+QStringList qstrings(const std::vector<std::string>& values) {
+  QStringList out;
+  out.reserve(static_cast<qsizetype>(values.size()));
+  for (const std::string& v : values)
+    out << QString::fromStdString(v);
+  return out;
+}
+
+void fillBox(QComboBox* box, const std::vector<std::string>& values, const QString& anyText) {
+  const QString current = box->currentData(kKeyRole).toString();
   const QSignalBlocker block(box);
   box->clear();
-  box->addItem(anyText, QString());
+  addEntry(box, anyText, QString(), {});
+  for (const QString& v : qstrings(values))
+    addEntry(box, v, v, {v});
+  restoreChoice(box, current);
+}
+
+/// Groups (a year, an item) as one entry each; with listMembers a group of several values is followed by its values,
+/// indented, so one period of a year can still be chosen.
+void fillGroupedBox(QComboBox* box, const std::vector<corpus::FacetGroup>& groups, const QString& anyText,
+                    bool listMembers) {
+  const QString current = box->currentData(kKeyRole).toString();
+  const QSignalBlocker block(box);
+  box->clear();
+  addEntry(box, anyText, QString(), {});
+  for (const corpus::FacetGroup& group : groups) {
+    const QString name = QString::fromStdString(group.name);
+    const QStringList members = qstrings(group.members);
+    if (members.size() == 1 && members.front() == name) {
+      addEntry(box, name, name, members);
+      continue;
+    }
+    addEntry(box, name, QStringLiteral("group:") + name, members);
+    box->setItemData(box->count() - 1, QStringList(members.mid(0, 12)).join(QLatin1Char('\n')), Qt::ToolTipRole);
+    if (listMembers && members.size() > 1)
+      for (const QString& member : members)
+        addEntry(box, QStringLiteral("    ") + member, member, {member});
+  }
+  restoreChoice(box, current);
+}
+
+std::vector<std::string> utf8List(const QStringList& values) {
+  std::vector<std::string> out;
+  out.reserve(static_cast<std::size_t>(values.size()));
   for (const QString& v : values)
-    box->addItem(v, v);
-  box->setCurrentIndex(std::max(0, box->findData(current)));
+    out.push_back(v.toStdString());
+  return out;
 }
 
 QTableView* makeTable(QAbstractItemModel* model, QWidget* parent) {
@@ -125,7 +180,7 @@ CorpusBrowser::CorpusBrowser(QWidget* parent) : QWidget(parent) {
   connect(passageTable_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
           [this](const QModelIndex& current) {
             if (current.isValid())
-              view_->showPassage(passages_->keyAt(current.row()), passages_->filter().search);
+              view_->showPassage(passages_->keyAt(current.row()), QString::fromStdString(passages_->filter().search));
           });
   connect(documentTable_, &QTableView::activated, this, [this](const QModelIndex& index) {
     if (!store_ || !index.isValid())
@@ -159,8 +214,8 @@ void CorpusBrowser::refresh() {
     const qlonglong current = corpus_->currentData().toLongLong();
     corpus_->clear();
     corpus_->addItem(tr("All corpora"), 0LL);
-    for (const auto& [id, name] : loadCorpusFacets(*store_, 0, {}, 1).corpora)
-      corpus_->addItem(name, qlonglong(id));
+    for (const auto& [id, name] : corpus::loadBrowseFacets(*store_, 0, {}, 1).corpora)
+      corpus_->addItem(QString::fromStdString(name), qlonglong(id));
     corpus_->setCurrentIndex(std::max(0, corpus_->findData(current)));
   }
   fillFacets();
@@ -171,34 +226,34 @@ void CorpusBrowser::fillFacets() {
   // A choice the narrowed lists no longer hold falls back to "any", which widens the lists after it: again until
   // nothing changes (at most once per box).
   for (int pass = 0; pass < 4; ++pass) {
-    const CorpusFilter before = currentFilter();
-    CorpusFacets facets;
+    const corpus::BrowseFilter before = currentFilter();
+    corpus::BrowseFacets facets;
     if (store_)
-      facets = loadCorpusFacets(*store_, corpus_->currentData().toLongLong(), before);
+      facets = corpus::loadBrowseFacets(*store_, corpus_->currentData().toLongLong(), before);
     fillBox(filingType_, facets.filingTypes, tr("any type"));
     fillBox(company_, facets.companies, tr("any company"));
-    fillBox(period_, facets.periods, tr("any period"));
-    fillBox(section_, facets.sections, tr("any section"));
-    const CorpusFilter after = currentFilter();
-    if (after.filingType == before.filingType && after.company == before.company && after.period == before.period)
+    fillGroupedBox(period_, facets.periods, tr("any period"), true);
+    fillGroupedBox(section_, facets.sections, tr("any section"), false);
+    const corpus::BrowseFilter after = currentFilter();
+    if (after.filingType == before.filingType && after.company == before.company && after.periods == before.periods)
       return;
   }
 }
 
-CorpusFilter CorpusBrowser::currentFilter() const {
-  CorpusFilter f;
+corpus::BrowseFilter CorpusBrowser::currentFilter() const {
+  corpus::BrowseFilter f;
   f.corpusId = corpus_->currentData().toLongLong();
-  f.filingType = filingType_->currentData().toString();
-  f.company = company_->currentData().toString();
-  f.period = period_->currentData().toString();
-  f.section = section_->currentData().toString();
-  f.search = search_->text().trimmed();
+  f.filingType = filingType_->currentData(kKeyRole).toString().toStdString();
+  f.company = company_->currentData(kKeyRole).toString().toStdString();
+  f.periods = utf8List(period_->currentData(kMembersRole).toStringList());
+  f.sections = utf8List(section_->currentData(kMembersRole).toStringList());
+  f.search = search_->text().trimmed().toStdString();
   return f;
 }
 
 void CorpusBrowser::applyFilter() {
   searchDelay_->stop();
-  const CorpusFilter filter = currentFilter();
+  const corpus::BrowseFilter filter = currentFilter();
   // Models read only while a store is set; point them at the current one before filtering.
   if (passages_->store() != store_) {
     passages_->setStore(store_);
@@ -206,6 +261,9 @@ void CorpusBrowser::applyFilter() {
   }
   passages_->setFilter(filter);
   documents_->setFilter(filter);
+  passageTotal_ = store_ ? corpus::countPassages(*store_, filter, kCountCap) : corpus::CappedCount{};
+  documentTotal_ = store_ ? corpus::countDocuments(*store_, filter, kCountCap) : corpus::CappedCount{};
+  updateCountLabel();
   if (passages_->rowCount() > 0)
     passageTable_->selectRow(0);
   else
@@ -215,9 +273,19 @@ void CorpusBrowser::applyFilter() {
 void CorpusBrowser::updateCountLabel() {
   const bool passagesTab = tabs_->currentIndex() == 0;
   const KeysetTableModel* model = passagesTab ? static_cast<KeysetTableModel*>(passages_) : documents_;
-  const QString what = passagesTab ? tr("passages") : tr("documents");
-  count_->setText(model->canFetchMore() ? tr("%1 %2 loaded, more load as you scroll").arg(model->rowCount()).arg(what)
-                                        : tr("%1 %2").arg(model->rowCount()).arg(what));
+  const corpus::CappedCount total = passagesTab ? passageTotal_ : documentTotal_;
+  const QLocale locale;
+  const QString count = total.atLeast ? tr("more than %1").arg(locale.toString(qlonglong(total.count)))
+                                      : locale.toString(qlonglong(total.count));
+  const QString what = passagesTab ? tr("%1 passages").arg(count) : tr("%1 documents").arg(count);
+  count_->setText(
+      model->canFetchMore()
+          ? tr("%1, the first %2 loaded (more load as you scroll)").arg(what, locale.toString(model->rowCount()))
+          : what);
+}
+
+QString CorpusBrowser::countText() const {
+  return count_->text();
 }
 
 } // namespace distillery::ui

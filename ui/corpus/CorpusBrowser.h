@@ -25,7 +25,9 @@ public:
   /// Re-reads facets and tables (after an import).
   void refresh();
 
-  CorpusFilter currentFilter() const;
+  corpus::BrowseFilter currentFilter() const;
+  /// The line under the tables: how many passages or documents the filter selects, and how many are loaded.
+  QString countText() const;
   PassageTableModel* passageModel() const { return passages_; }
   DocumentTableModel* documentModel() const { return documents_; }
   QTableView* passageTable() const { return passageTable_; }
@@ -51,6 +53,9 @@ private:
   QLineEdit* search_;
   QTimer* searchDelay_;
   QLabel* count_;
+  static constexpr std::int64_t kCountCap = 100'000; // beyond it the label says "more than", so counting stays quick
+  corpus::CappedCount passageTotal_;
+  corpus::CappedCount documentTotal_;
   QTabWidget* tabs_;
   QTableView* passageTable_;
   QTableView* documentTable_;

@@ -8,6 +8,7 @@
 #include "core/corpus/PassageDossier.h"
 #include "core/store/Store.h"
 #include "ui/corpus/CorpusModels.h"
+#include "ui/widgets/MinedKindLabel.h"
 
 namespace distillery::ui {
 namespace {
@@ -50,7 +51,8 @@ void PassageView::showPassage(std::int64_t passageId, const QString& search) {
 }
 
 QString PassageView::buildHtml(std::int64_t passageId, const QString& search) {
-  const auto d = corpus::loadPassageDossier(*store_, passageId, ftsQueryFromUserText(search).toStdString(), kListLimit);
+  const auto d =
+      corpus::loadPassageDossier(*store_, passageId, corpus::ftsQueryFromUserText(search.toStdString()), kListLimit);
   if (!d)
     return QStringLiteral("<p>%1</p>").arg(tr("Passage %1 does not exist.").arg(passageId));
   passageId_ = passageId;
@@ -107,8 +109,8 @@ QString PassageView::buildHtml(std::int64_t passageId, const QString& search) {
   table(tr("Judgments"), {tr("Query"), tr("Grade"), tr("Teacher"), tr("Prompt"), tr("Rationale"), tr("Status")}, rows);
   rows.clear();
   for (const auto& r : d->mined)
-    rows.push_back({QString::number(r.runId), QString::number(r.round), q(r.query), q(r.kind), gradeText(r.grade),
-                    gradeText(r.rankBefore), gradeText(r.rankAfter)});
+    rows.push_back({QString::number(r.runId), QString::number(r.round), q(r.query), minedKindLabel(r.kind),
+                    gradeText(r.grade), gradeText(r.rankBefore), gradeText(r.rankAfter)});
   table(tr("Mined pairs"),
         {tr("Run"), tr("Round"), tr("Query"), tr("Kind"), tr("Grade"), tr("Rank before"), tr("Rank after")}, rows);
   rows.clear();

@@ -55,9 +55,9 @@ AgreementPanel::AgreementPanel(QWidget* parent) : QWidget(parent) {
   summary_->setSelectionBehavior(QAbstractItemView::SelectRows);
   summary_->setSelectionMode(QAbstractItemView::SingleSelection);
   summary_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-  confusion_ = new QTableWidget(kGradeLevels, kGradeLevels, this);
+  confusion_ = new QTableWidget(eval::kGradeLevels, eval::kGradeLevels, this);
   QStringList teacher, human;
-  for (int g = 0; g < kGradeLevels; ++g) {
+  for (int g = 0; g < eval::kGradeLevels; ++g) {
     teacher << tr("teacher %1").arg(g);
     human << tr("human %1").arg(g);
   }
@@ -96,7 +96,7 @@ void AgreementPanel::refresh() {
   matrices_.clear();
   if (store_) {
     try {
-      matrices_ = confusionByFilingType(loadGradedPairs(*store_));
+      matrices_ = eval::confusionByFilingType(loadGradedPairs(*store_));
     } catch (const std::exception& e) {
       emit errorOccurred(QString::fromStdString(e.what()));
     }
@@ -119,8 +119,8 @@ void AgreementPanel::refresh() {
     summary_->setItem(row, 3, cell(intervalText(matrix.agreements(), matrix.total())));
     summary_->setItem(row, 4, cell(shareText(matrix.relevanceAgreements(), matrix.total())));
     summary_->setItem(row, 5, cell(intervalText(matrix.relevanceAgreements(), matrix.total())));
-    summary_->setItem(row, 6, cell(kappaText(cohensKappa(matrix))));
-    summary_->setItem(row, 7, cell(kappaText(cohensKappa(matrix, KappaWeighting::Quadratic))));
+    summary_->setItem(row, 6, cell(kappaText(eval::cohensKappa(matrix))));
+    summary_->setItem(row, 7, cell(kappaText(eval::cohensKappa(matrix, eval::KappaWeighting::Quadratic))));
     if (name == selected)
       selectRow = row;
   }
@@ -132,14 +132,14 @@ void AgreementPanel::refresh() {
 
 void AgreementPanel::showConfusion(const std::string& filingType) {
   const auto it = matrices_.find(filingType);
-  const ConfusionMatrix matrix = it != matrices_.end() ? it->second : ConfusionMatrix{};
+  const eval::ConfusionMatrix matrix = it != matrices_.end() ? it->second : eval::ConfusionMatrix{};
   confusionTitle_->setText(
       matrix.total() == 0
           ? tr("No labelled pairs yet: grade pairs with keys 0-3 in the pair inspector.")
           : tr("Confusion matrix for %1 (rows: human grade, columns: teacher grade)")
                 .arg(filingType == "ALL" ? tr("all filing types") : QString::fromStdString(filingType)));
-  for (int h = 0; h < kGradeLevels; ++h)
-    for (int t = 0; t < kGradeLevels; ++t) {
+  for (int h = 0; h < eval::kGradeLevels; ++h)
+    for (int t = 0; t < eval::kGradeLevels; ++t) {
       QTableWidgetItem* item = cell(QString::number(matrix.counts[h][t]));
       item->setTextAlignment(Qt::AlignCenter);
       if (h == t && matrix.counts[h][t] > 0)

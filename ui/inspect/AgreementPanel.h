@@ -6,7 +6,7 @@
 #include <map>
 #include <string>
 
-#include "ui/inspect/Agreement.h"
+#include "core/eval/Agreement.h"
 
 class QLabel;
 class QTableWidget;
@@ -23,7 +23,7 @@ public:
   explicit AgreementPanel(QWidget* parent = nullptr);
 
   void setStore(store::Store* store);
-  const std::map<std::string, ConfusionMatrix>& matrices() const { return matrices_; }
+  const std::map<std::string, eval::ConfusionMatrix>& matrices() const { return matrices_; }
   QTableWidget* summaryTable() const { return summary_; }
   QTableWidget* confusionTable() const { return confusion_; }
 
@@ -41,7 +41,7 @@ private:
   void showConfusion(const std::string& filingType);
 
   store::Store* store_ = nullptr;
-  std::map<std::string, ConfusionMatrix> matrices_;
+  std::map<std::string, eval::ConfusionMatrix> matrices_;
   QTableWidget* summary_;
   QTableWidget* confusion_;
   QLabel* confusionTitle_;

@@ -80,7 +80,7 @@ PairInspector::PairInspector(QWidget* parent) : QWidget(parent) {
     kind_->addItem(minedKindLabel(std::string(kind.name)), QString::fromUtf8(kind.name.data(), int(kind.name.size())));
   grade_ = new QComboBox(this);
   grade_->addItem(tr("any grade"), -1);
-  for (int g = 0; g < kGradeLevels; ++g)
+  for (int g = 0; g < eval::kGradeLevels; ++g)
     grade_->addItem(tr("grade %1").arg(g), g);
   filingType_ = new QComboBox(this);
   disagreement_ = new QCheckBox(tr("Human ≠ teacher"), this);
@@ -126,7 +126,7 @@ PairInspector::PairInspector(QWidget* parent) : QWidget(parent) {
   labelStatus_ = new QLabel(this);
   auto* labelBar = new QHBoxLayout;
   labelBar->addWidget(new QLabel(tr("Human grade:"), this));
-  for (int g = 0; g < kGradeLevels; ++g) {
+  for (int g = 0; g < eval::kGradeLevels; ++g) {
     auto* button = new QPushButton(QString::number(g), this);
     button->setToolTip(tr("Grade %1 (key %1)").arg(g));
     button->setFixedWidth(36);
@@ -162,7 +162,7 @@ PairInspector::PairInspector(QWidget* parent) : QWidget(parent) {
   layout->addWidget(splitter, 1);
 
   // Keys 0-3 grade, N/P step; a text field with focus keeps its digits (it overrides shortcuts).
-  for (int g = 0; g < kGradeLevels; ++g) {
+  for (int g = 0; g < eval::kGradeLevels; ++g) {
     auto* key = new QShortcut(QKeySequence(Qt::Key_0 + g), this);
     key->setContext(Qt::WidgetWithChildrenShortcut);
     connect(key, &QShortcut::activated, this, [this, g] { labelCurrent(g); });

@@ -30,33 +30,6 @@ QVariant optionalScore(const std::optional<double>& value) {
 
 } // namespace
 
-QString minedKindLabel(const std::string& kind) {
-  const auto value = findEnum<pipeline::MinedKind>(kind);
-  if (!value)
-    return qstr(kind);
-  switch (*value) {
-  case pipeline::MinedKind::HardPositive:
-    return QCoreApplication::translate("MinedKind", "hard positive");
-  case pipeline::MinedKind::HardNegative:
-    return QCoreApplication::translate("MinedKind", "hard negative");
-  case pipeline::MinedKind::EasyPositive:
-    return QCoreApplication::translate("MinedKind", "easy positive");
-  case pipeline::MinedKind::EasyNegative:
-    return QCoreApplication::translate("MinedKind", "easy negative");
-  case pipeline::MinedKind::FalseNegative:
-    return QCoreApplication::translate("MinedKind", "likely false negative (excluded)");
-  case pipeline::MinedKind::Ambiguous:
-    return QCoreApplication::translate("MinedKind", "ambiguous");
-  case pipeline::MinedKind::Unjudged:
-    return QCoreApplication::translate("MinedKind", "unjudged");
-  case pipeline::MinedKind::Unsampled:
-    return QCoreApplication::translate("MinedKind", "easy, not sampled");
-  case pipeline::MinedKind::QueryDropped:
-    return QCoreApplication::translate("MinedKind", "query dropped");
-  }
-  return qstr(kind);
-}
-
 MinedExampleModel::MinedExampleModel(QObject* parent)
     : KeysetTableModel({tr("Query"), tr("Passage"), tr("Kind"), tr("Teacher"), tr("Human"), tr("Rank before"),
                         tr("Score before"), tr("Rank after"), tr("Score after"), tr("Filing type")},
@@ -133,8 +106,8 @@ std::optional<HumanLabel> loadHumanLabel(store::Store& store, std::int64_t query
   return HumanLabel{label->grade, qstr(label->note)};
 }
 
-std::vector<GradedPair> loadGradedPairs(store::Store& store) {
-  std::vector<GradedPair> pairs;
+std::vector<eval::GradedPair> loadGradedPairs(store::Store& store) {
+  std::vector<eval::GradedPair> pairs;
   for (const pipeline::LabelledPair& pair : pipeline::loadLabelledPairs(store))
     if (pair.teacherGrade)
       pairs.push_back({pair.filingType, pair.humanGrade, static_cast<int>(*pair.teacherGrade)});

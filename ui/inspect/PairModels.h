@@ -4,14 +4,11 @@
 
 #include <optional>
 
-#include "ui/inspect/Agreement.h"
+#include "core/eval/Agreement.h"
 #include "ui/widgets/KeysetTableModel.h"
+#include "ui/widgets/MinedKindLabel.h"
 
 namespace distillery::ui {
-
-/// A mined kind ("hard_positive", one of pipeline::kMinedKindNames) as the inspector shows it, translated; the stored
-/// name itself when unknown.
-QString minedKindLabel(const std::string& kind);
 
 struct PairFilter {
   std::int64_t roundId = 0;      // rounds.id; 0 shows nothing
@@ -64,7 +61,7 @@ struct HumanLabel {
 std::optional<HumanLabel> loadHumanLabel(store::Store& store, std::int64_t queryId, std::int64_t passageId);
 
 /// Every labelled pair with the teacher's grade (latest successful judgment, else the mined grade).
-std::vector<GradedPair> loadGradedPairs(store::Store& store);
+std::vector<eval::GradedPair> loadGradedPairs(store::Store& store);
 
 /// Writes every labelled pair as one JSON object a line; returns the number written. Throws
 /// distillery::Error naming the file when it cannot be written.

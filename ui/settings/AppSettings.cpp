@@ -2,6 +2,8 @@
 
 #include <QSettings>
 
+#include <cmath>
+
 namespace distillery::ui {
 
 AppSettings AppSettings::load() {
@@ -24,6 +26,10 @@ AppSettings AppSettings::load() {
   a.defaultQueriesPerRound = s.value(QStringLiteral("run/queriesPerRound"), a.defaultQueriesPerRound).toInt();
   a.defaultCandidatesK = s.value(QStringLiteral("run/candidatesK"), a.defaultCandidatesK).toInt();
   a.defaultLearningRate = s.value(QStringLiteral("run/learningRate"), a.defaultLearningRate).toDouble();
+  // Preferences > OK once saved the old spin box's minimum, 1e-7, without the user touching it: a rate ten thousand
+  // times too small that made every later run learn nothing. Read it as what the user had: automatic.
+  if (std::abs(a.defaultLearningRate - 1e-7) < 1e-12)
+    a.defaultLearningRate = 0;
   a.defaultEpochs = s.value(QStringLiteral("run/epochs"), a.defaultEpochs).toInt();
   a.defaultSeed = s.value(QStringLiteral("run/seed"), a.defaultSeed).toInt();
   return a;

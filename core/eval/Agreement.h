@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace distillery::ui {
+namespace distillery::eval {
 
 inline constexpr int kGradeLevels = 4; // grades 0 (irrelevant) .. 3 (fully answers)
 
@@ -36,4 +36,4 @@ struct GradedPair {
 /// One matrix per filing type plus "ALL"; pairs with a grade outside 0-3 are skipped.
 std::map<std::string, ConfusionMatrix> confusionByFilingType(const std::vector<GradedPair>& pairs);
 
-} // namespace distillery::ui
+} // namespace distillery::eval

@@ -1,9 +1,9 @@
-#include "ui/inspect/Agreement.h"
+#include "core/eval/Agreement.h"
 
 #include <cmath>
 #include <limits>
 
-namespace distillery::ui {
+namespace distillery::eval {
 
 int ConfusionMatrix::total() const {
   int sum = 0;
@@ -72,4 +72,4 @@ std::map<std::string, ConfusionMatrix> confusionByFilingType(const std::vector<G
   return result;
 }
 
-} // namespace distillery::ui
+} // namespace distillery::eval
