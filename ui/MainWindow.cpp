@@ -25,6 +25,7 @@
 #include <filesystem>
 #include <random>
 
+#include "charts/PngChartRenderer.h"
 #include "core/corpus/CorpusImporter.h"
 #include "core/corpus/CorpusRepository.h"
 #include "core/corpus/EdgarDownloader.h"
@@ -33,11 +34,12 @@
 #include "core/model/EncoderFactory.h"
 #include "core/pipeline/DistillationRun.h"
 #include "core/pipeline/RunRepository.h"
+#include "core/report/Redaction.h"
+#include "core/report/RunReport.h"
 #include "core/store/Store.h"
 #include "core/util/Error.h"
 #include "ui/ExperimentSession.h"
 #include "ui/charts/MetricsDashboard.h"
-#include "ui/charts/RunReport.h"
 #include "ui/charts/TrainingLossFeed.h"
 #include "ui/corpus/CorpusBrowser.h"
 #include "ui/corpus/EdgarDownloadDialog.h"
@@ -1030,7 +1032,7 @@ void MainWindow::showRunConfig(std::int64_t runId) {
     showError(tr("No such run"), tr("Run %1 is not in this experiment.").arg(runId));
     return;
   }
-  const QString text = QString::fromStdString(redactSecrets(*config).dump(2));
+  const QString text = QString::fromStdString(reporting::redactSecrets(*config).dump(2));
   auto* dialog = new QDialog(this);
   dialog->setAttribute(Qt::WA_DeleteOnClose);
   dialog->setObjectName(QStringLiteral("runConfigDialog"));
@@ -1068,7 +1070,8 @@ QStringList MainWindow::writeReport(std::int64_t runId, QString folder) {
   QStringList files;
   try {
     QApplication::setOverrideCursor(Qt::WaitCursor); // charts are drawn here, on the GUI thread: a few seconds
-    const auto written = writeRunReport(session_->store(), runId, folder.toStdString()).files;
+    distillery::charts::PngChartRenderer charts;
+    const auto written = reporting::writeRunReport(session_->store(), runId, folder.toStdString(), charts).files;
     QApplication::restoreOverrideCursor();
     for (const auto& file : written)
       files << QString::fromStdString(file.string());

@@ -50,17 +50,6 @@ private slots:
     demo_ = test::seedDemoExperiment(*store_);
   }
 
-  void metricTableKeepsLatestEvaluation() {
-    MetricTable table({{1, 0, "dense", "ALL", "mrr", 5, 0.1, 10}, {1, 0, "dense", "ALL", "mrr", 5, 0.2, 12}});
-    QCOMPARE(table.records().size(), std::size_t(1));
-    QCOMPARE(table.find(1, 0, "dense", "ALL", "mrr", 5)->value, 0.2);
-    QVERIFY(!table.find(1, 1, "dense", "ALL", "mrr", 5));
-    const MetricTable stored = MetricTable::load(*store_);
-    QCOMPARE(stored.rounds(demo_.runId), (std::vector<int>{0, 1, 2}));
-    QCOMPARE(stored.filingTypes(demo_.runId), (std::vector<std::string>{"ALL", "10-K", "10-Q", "8-K"}));
-    QCOMPARE(stored.baseline(demo_.runId, "8-K", "ndcg", 5)->value, test::demoMetricValue(0, "8-K", "ndcg", true));
-  }
-
   void barsShowStoredValuesForChosenRound() {
     MetricsDashboard dashboard;
     dashboard.resize(1200, 900);

@@ -1,8 +1,6 @@
 #include "ui/charts/MetricCharts.h"
 
-#include <QBuffer>
 #include <QCoreApplication>
-#include <QPixmap>
 #include <qcustomplot.h>
 
 #include <algorithm>
@@ -10,6 +8,7 @@
 #include <optional>
 #include <tuple>
 
+#include "charts/PngChartRenderer.h"
 #include "core/eval/Judges.h"
 
 namespace distillery::ui::charts {
@@ -17,9 +16,6 @@ namespace {
 
 // The dashboard's translation context: these strings were translated there before the charts moved here.
 constexpr const char* kContext = "distillery::ui::MetricsDashboard";
-
-const QList<QColor> kSeriesColours{QColor(0x9e, 0x9e, 0x9e), QColor(0x2b, 0x7b, 0xb9), QColor(0xe6, 0x9f, 0x00),
-                                   QColor(0x1a, 0x98, 0x50), QColor(0xd7, 0x30, 0x27), QColor(0x75, 0x70, 0xb3)};
 
 } // namespace
 
@@ -40,7 +36,7 @@ QString metricLabel(const std::string& name) {
 }
 
 QColor seriesColour(int index) {
-  return kSeriesColours[index % kSeriesColours.size()];
+  return distillery::charts::seriesColour(index); // the report's palette: a series looks the same on screen and on file
 }
 
 QString filingTypeLabel(const std::string& filingType) {
@@ -200,39 +196,6 @@ void drawRoundLines(QCustomPlot* plot, const MetricTable& metrics, const std::ve
   plot->yAxis->setLabel(axisLabel);
   setPlotTitle(plot, title);
   plot->replot(QCustomPlot::rpQueuedReplot);
-}
-
-void drawLossCurves(QCustomPlot* plot, const std::vector<LossCurve>& curves, const QString& title) {
-  plot->clearGraphs();
-  int colour = 2; // the round's orange first, as in the bars
-  double maxLoss = 0;
-  double maxStep = 0;
-  for (const LossCurve& curve : curves) {
-    QCPGraph* graph = plot->addGraph();
-    graph->setName(curve.name);
-    graph->setPen(QPen(seriesColour(colour++), 1.5));
-    graph->setData(curve.steps, curve.losses, true);
-    for (double loss : curve.losses)
-      maxLoss = std::max(maxLoss, loss);
-    for (double step : curve.steps)
-      maxStep = std::max(maxStep, step);
-  }
-  plot->xAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
-  plot->xAxis->setLabel(QCoreApplication::translate("distillery::ui::JobsPanel", "training step"));
-  plot->yAxis->setLabel(QCoreApplication::translate("distillery::ui::JobsPanel", "loss"));
-  plot->xAxis->setRange(0, maxStep > 0 ? maxStep : 1.0);
-  plot->yAxis->setRange(0, maxLoss > 0 ? maxLoss * 1.1 : 1.0);
-  setPlotTitle(plot, title);
-  plot->replot(QCustomPlot::rpQueuedReplot);
-}
-
-QByteArray renderPng(QCustomPlot* plot, int width, int height) {
-  QByteArray bytes;
-  QBuffer buffer(&bytes);
-  buffer.open(QIODevice::WriteOnly);
-  if (!plot->toPixmap(width, height).save(&buffer, "PNG"))
-    return {};
-  return bytes;
 }
 
 } // namespace distillery::ui::charts

@@ -1,8 +1,7 @@
 #pragma once
-// Chart building shared by the metrics dashboard (live widgets) and the run report (PNG files): grouped bars
-// of one metric per filing type, lines across rounds, training loss curves. Each function draws on a
-// QCustomPlot the caller owns, so the dashboard keeps its widgets and the report renders hidden ones.
-#include <QByteArray>
+// The metrics dashboard's charts (live widgets): grouped bars of one metric per filing type, lines across rounds,
+// training loss curves. Each function draws on a QCustomPlot the caller owns. The run report's PNG charts are
+// core/report's, drawn by charts/PngChartRenderer in the same colours.
 #include <QColor>
 #include <QHash>
 #include <QString>
@@ -79,16 +78,5 @@ struct RoundLine {
 /// Lines across rounds at cut-off k, x axis from round 0 to the last round any line has.
 void drawRoundLines(QCustomPlot* plot, const MetricTable& metrics, const std::vector<RoundLine>& lines, int k,
                     const QString& axisLabel, const QString& title);
-
-/// A training loss curve (one per round).
-struct LossCurve {
-  QString name;
-  QVector<double> steps;
-  QVector<double> losses;
-};
-void drawLossCurves(QCustomPlot* plot, const std::vector<LossCurve>& curves, const QString& title);
-
-/// The plot rendered at this size as PNG bytes (works on hidden widgets, e.g. under the offscreen platform).
-QByteArray renderPng(QCustomPlot* plot, int width, int height);
 
 } // namespace distillery::ui::charts

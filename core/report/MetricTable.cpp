@@ -1,11 +1,11 @@
-#include "ui/charts/MetricsData.h"
+#include "core/report/MetricTable.h"
 
 #include <algorithm>
 #include <set>
 
 #include "core/store/Store.h"
 
-namespace distillery::ui {
+namespace distillery::reporting {
 
 MetricTable::MetricTable(std::vector<MetricRecord> records) {
   // Later records (newer evaluations) replace earlier ones with the same key.
@@ -153,4 +153,16 @@ std::string MetricTable::corpusOf(std::int64_t runId) const {
   return {};
 }
 
-} // namespace distillery::ui
+std::string metricDisplayName(const std::string& name) {
+  if (name == "mrr")
+    return "MRR";
+  if (name == "dcg")
+    return "DCG";
+  if (name == "ndcg")
+    return "NDCG";
+  if (name == "recall")
+    return "Recall";
+  return name;
+}
+
+} // namespace distillery::reporting

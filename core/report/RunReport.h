@@ -3,7 +3,8 @@
 // that changed most): a self-contained HTML file (charts embedded as data: URIs, no external
 // CSS/JS), a Markdown file referencing the chart PNGs beside it, and those PNGs. Everything comes from the
 // store (run, rounds, evaluations + metrics, queries, candidates, judgments, mined examples, training log);
-// secrets in the run's config never reach any written file.
+// secrets in the run's config never reach any written file (see Redaction.h). The charts are drawn by a
+// ChartRenderer the caller supplies, so the report itself needs no GUI library.
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -11,11 +12,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/report/ChartRenderer.h"
+
 namespace distillery::store {
 class Store;
 }
 
-namespace distillery::ui {
+namespace distillery::reporting {
 
 enum class ReportFormat { Html, Markdown, Both };
 /// "html" | "md" | "both"; throws InputError naming the value otherwise.
@@ -23,9 +26,8 @@ ReportFormat reportFormatFromString(const std::string& text);
 
 struct RunReportOptions {
   ReportFormat format = ReportFormat::Both;
-  int k = 0;            // metric cut-off; 0: the run's own (5 when evaluated at 5, else its smallest)
-  int chartWidth = 900; // PNG size in pixels
-  int chartHeight = 420;
+  int k = 0;           // metric cut-off; 0: the run's own (5 when evaluated at 5, else its smallest)
+  ChartSize chartSize; // of each PNG
 };
 
 struct RunReportResult {
@@ -34,15 +36,12 @@ struct RunReportResult {
                           // that changed most ("changed_queries"); see summaryJson in the .cpp
 };
 
-/// Writes the report of `runId` into `outDir` (created when missing). Files are written under temporary
-/// names and renamed into place only when all of them are complete, so a failure leaves no report that looks
-/// finished. Throws InputError for an unknown run or a run without evaluations, Error when outDir is unwritable.
-/// Needs a QApplication (the charts are QCustomPlot widgets; headless, use the offscreen platform).
+/// Writes the report of `runId` into `outDir` (created when missing): bars-mrr.png, bars-ndcg.png, rounds.png,
+/// loss.png (when the run has a training log) drawn by `charts`, then report.md and/or report.html. Files are
+/// written under temporary names and renamed into place only when all of them are complete, so a failure leaves no
+/// report that looks finished. Throws InputError for an unknown run or a run without evaluations, Error when outDir
+/// is unwritable or a chart cannot be rendered.
 RunReportResult writeRunReport(store::Store& store, std::int64_t runId, const std::filesystem::path& outDir,
-                               const RunReportOptions& options = {});
+                               ChartRenderer& charts, const RunReportOptions& options = {});
 
-/// The JSON with every secret-looking field (api_key, authorization, password, token, ...) removed, and
-/// bearer tokens or "sk-" keys inside strings masked, so configs can be shown.
-nlohmann::json redactSecrets(const nlohmann::json& json);
-
-} // namespace distillery::ui
+} // namespace distillery::reporting

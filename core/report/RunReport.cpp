@@ -1,31 +1,29 @@
-#include "ui/charts/RunReport.h"
-
-#include <QByteArray>
-#include <qcustomplot.h>
+#include "core/report/RunReport.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include "core/eval/QueryChanges.h"
 #include "core/eval/Statistics.h"
 #include "core/pipeline/DistillationRun.h"
 #include "core/pipeline/HardExampleMiner.h"
+#include "core/report/MetricTable.h"
+#include "core/report/Redaction.h"
 #include "core/store/Store.h"
 #include "core/util/Error.h"
 #include "core/util/Time.h"
-#include "ui/charts/MetricCharts.h"
-#include "ui/charts/MetricsData.h"
 
-namespace distillery::ui {
+namespace distillery::reporting {
 namespace {
 
 namespace fs = std::filesystem;
@@ -49,7 +47,8 @@ constexpr int kDecimals = 4;        // table values and changes
 constexpr int kSummaryDecimals = 3; // the summary sentence
 
 // ---------------------------------------------------------------------------------------------------------------
-// Formatting (locale-free: QApplication sets the C locale from the environment, printf would follow it)
+// Formatting (locale-free: a Qt application that draws the charts sets the C locale from the environment, printf
+// would follow it)
 
 std::string fixed(double value, int decimals = kDecimals) {
   char buffer[64];
@@ -104,6 +103,22 @@ std::string mdCell(std::string_view text) {
       out += ' ';
     else
       out += c;
+  }
+  return out;
+}
+
+/// RFC 4648 base64 with padding, for the charts embedded as data: URIs.
+std::string base64(std::string_view bytes) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    const std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
+    std::uint32_t chunk = 0;
+    for (std::size_t j = 0; j < 3; ++j)
+      chunk = chunk << 8 | (j < n ? static_cast<unsigned char>(bytes[i + j]) : 0u);
+    for (std::size_t j = 0; j < 4; ++j)
+      out += j <= n ? kAlphabet[(chunk >> (18 - 6 * j)) & 0x3f] : '=';
   }
   return out;
 }
@@ -354,7 +369,7 @@ std::string roundName(int round) {
 }
 
 std::string metricTitle(const std::string& metric, int k) {
-  return charts::metricLabel(metric).toStdString() + "@" + std::to_string(k);
+  return metricDisplayName(metric) + "@" + std::to_string(k);
 }
 
 std::string summarySentence(const ReportData& d) {
@@ -581,49 +596,103 @@ json summaryJson(const ReportData& d) {
 struct Chart {
   std::string file; // name beside the report
   std::string title;
-  QByteArray png;
+  std::string png; // the file's bytes
 };
 
-std::vector<Chart> renderCharts(const ReportData& d, const RunReportOptions& options) {
+/// The bars of one metric per filing type (ALL first): BM25, round 0 and the final round, each with its 95% interval.
+BarChartSpec comparisonBars(const ReportData& d, const std::string& metric, const ChartSize& size) {
+  BarChartSpec chart;
+  chart.title = metricTitle(metric, d.k) + " per filing type: " + roundName(d.finalRound) + " vs " +
+                roundName(d.baselineRound) + " vs BM25";
+  chart.yAxisTitle = metricTitle(metric, d.k);
+  chart.size = size;
+  for (const std::string& type : d.filingTypes)
+    chart.categories.push_back(type == "ALL" ? "all" : type);
+  struct Source {
+    std::string name;
+    std::function<std::optional<MetricRecord>(const std::string&)> lookup;
+  };
+  std::vector<Source> sources{
+      {"BM25", [&](const std::string& t) { return d.metrics.baseline(d.run.id, t, metric, d.k); }},
+      {roundName(0), [&](const std::string& t) { return d.metrics.find(d.run.id, 0, "dense", t, metric, d.k); }}};
+  if (d.finalRound != 0)
+    sources.push_back({roundName(d.finalRound), [&](const std::string& t) {
+                         return d.metrics.find(d.run.id, d.finalRound, "dense", t, metric, d.k);
+                       }});
+  for (std::size_t s = 0; s < sources.size(); ++s) {
+    BarSeries series{sources[s].name, static_cast<ColourIndex>(s), {}, {}};
+    for (const std::string& type : d.filingTypes) {
+      const std::optional<MetricRecord> record = sources[s].lookup(type);
+      series.values.push_back(record ? std::optional<double>(record->value) : std::nullopt);
+      series.errors.push_back(record && record->ci95 ? std::optional<ErrorBar>({record->ci95->low, record->ci95->high})
+                                                     : std::nullopt);
+    }
+    chart.series.push_back(std::move(series));
+  }
+  return chart;
+}
+
+/// MRR and NDCG over all queries across the student's evaluated rounds, with their 95% intervals.
+LineChartSpec roundLines(const ReportData& d, const ChartSize& size) {
+  LineChartSpec chart;
+  chart.title = metricTitle("mrr", d.k) + " and " + metricTitle("ndcg", d.k) + " across rounds (all queries)";
+  chart.xAxisTitle = "round";
+  chart.yAxisTitle = "score@" + std::to_string(d.k);
+  chart.wholeNumberX = true;
+  chart.size = size;
+  ColourIndex colour = 1; // grey stays the baseline's
+  for (const std::string metric : {"mrr", "ndcg"}) {
+    LineSeries line{metricTitle(metric, d.k) + ", all", colour++, {}, {}, {}, true, true};
+    for (int round : d.denseRounds)
+      if (const auto record = d.metrics.find(d.run.id, round, "dense", "ALL", metric, d.k)) {
+        line.x.push_back(round);
+        line.y.push_back(record->value);
+        line.errors.push_back(record->ci95 ? std::optional<ErrorBar>({record->ci95->low, record->ci95->high})
+                                           : std::nullopt);
+      }
+    chart.series.push_back(std::move(line));
+  }
+  return chart;
+}
+
+/// One training loss curve per round that trained; none when no round did.
+std::optional<LineChartSpec> lossCurves(const ReportData& d, const ChartSize& size) {
+  LineChartSpec chart;
+  chart.title = "Training loss per round";
+  chart.xAxisTitle = "training step";
+  chart.yAxisTitle = "loss";
+  chart.size = size;
+  ColourIndex colour = 2; // the round's orange first, as in the bars
+  for (const RoundInfo& round : d.rounds) {
+    if (round.training.empty())
+      continue;
+    LineSeries curve{roundName(round.index), colour++, {}, {}, {}, false, false};
+    for (const TrainingRow& row : round.training) {
+      curve.x.push_back(static_cast<double>(row.step));
+      curve.y.push_back(row.loss);
+    }
+    chart.series.push_back(std::move(curve));
+  }
+  if (chart.series.empty())
+    return std::nullopt;
+  return chart;
+}
+
+std::vector<Chart> renderCharts(const ReportData& d, ChartRenderer& renderer, const RunReportOptions& options) {
   std::vector<Chart> charts;
-  const auto render = [&](const std::string& file, const std::string& title, auto&& draw) {
-    QCustomPlot plot;
-    charts::preparePlot(&plot);
-    draw(&plot, QString::fromStdString(title));
-    QByteArray png = charts::renderPng(&plot, options.chartWidth, options.chartHeight);
-    if (png.isEmpty())
+  const auto add = [&](const std::string& file, const std::string& title, std::string png) {
+    if (png.empty())
       throw Error("could not render the chart " + file);
     charts.push_back({file, title, std::move(png)});
   };
   for (const std::string metric : {"mrr", "ndcg"}) {
-    const charts::MetricSpec spec{metric, d.k, charts::metricLabel(metric)};
-    const std::string title = metricTitle(metric, d.k) + " per filing type: " + roundName(d.finalRound) + " vs " +
-                              roundName(d.baselineRound) + " vs BM25";
-    render("bars-" + metric + ".png", title, [&](QCustomPlot* plot, const QString& t) {
-      charts::drawRoundComparisonBars(plot, d.metrics, d.run.id, d.finalRound, spec, t);
-    });
+    const BarChartSpec bars = comparisonBars(d, metric, options.chartSize);
+    add("bars-" + metric + ".png", bars.title, renderer.renderBars(bars));
   }
-  render("rounds.png", metricTitle("mrr", d.k) + " and " + metricTitle("ndcg", d.k) + " across rounds (all queries)",
-         [&](QCustomPlot* plot, const QString& t) {
-           const std::vector<charts::RoundLine> lines{
-               {QString::fromStdString(metricTitle("mrr", d.k) + ", all"), d.run.id, "ALL", "mrr"},
-               {QString::fromStdString(metricTitle("ndcg", d.k) + ", all"), d.run.id, "ALL", "ndcg"}};
-           charts::drawRoundLines(plot, d.metrics, lines, d.k, QStringLiteral("score@%1").arg(d.k), t);
-         });
-  std::vector<charts::LossCurve> curves;
-  for (const RoundInfo& round : d.rounds) {
-    if (round.training.empty())
-      continue;
-    charts::LossCurve curve{QString::fromStdString(roundName(round.index)), {}, {}};
-    for (const TrainingRow& row : round.training) {
-      curve.steps.push_back(static_cast<double>(row.step));
-      curve.losses.push_back(row.loss);
-    }
-    curves.push_back(std::move(curve));
-  }
-  if (!curves.empty())
-    render("loss.png", "Training loss per round",
-           [&](QCustomPlot* plot, const QString& t) { charts::drawLossCurves(plot, curves, t); });
+  const LineChartSpec rounds = roundLines(d, options.chartSize);
+  add("rounds.png", rounds.title, renderer.renderLines(rounds));
+  if (const std::optional<LineChartSpec> loss = lossCurves(d, options.chartSize))
+    add("loss.png", loss->title, renderer.renderLines(*loss));
   return charts;
 }
 
@@ -1001,9 +1070,8 @@ void htmlTable(std::ostringstream& out, const Table& t) {
 void htmlChart(std::ostringstream& out, const std::vector<Chart>& charts, const std::string& file) {
   for (const Chart& chart : charts)
     if (chart.file == file)
-      out << "<figure><img alt=\"" << htmlEscape(chart.title) << "\" src=\"data:image/png;base64,"
-          << chart.png.toBase64().toStdString() << "\"><figcaption>" << htmlEscape(chart.title)
-          << "</figcaption></figure>\n";
+      out << "<figure><img alt=\"" << htmlEscape(chart.title) << "\" src=\"data:image/png;base64," << base64(chart.png)
+          << "\"><figcaption>" << htmlEscape(chart.title) << "</figcaption></figure>\n";
 }
 
 std::string renderHtml(const ReportData& d, const std::vector<Chart>& charts) {
@@ -1208,25 +1276,6 @@ std::vector<fs::path> commitFiles(const fs::path& outDir,
   return written;
 }
 
-bool isSecretKey(const std::string& key) {
-  std::string normalised;
-  for (char c : key)
-    if (c != '_' && c != '-' && c != ' ')
-      normalised += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const char* secret : {"apikey", "authorization", "password", "passwd", "secret", "bearer", "credential",
-                             "accesskey", "privatekey", "cookie"})
-    if (normalised.find(secret) != std::string::npos)
-      return true;
-  return normalised.ends_with("token"); // access_token, auth_token; not max_tokens
-}
-
-bool looksLikeSecretValue(const std::string& value) {
-  std::string lower;
-  for (char c : value)
-    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower.find("bearer ") != std::string::npos || value.starts_with("sk-");
-}
-
 } // namespace
 
 ReportFormat reportFormatFromString(const std::string& text) {
@@ -1239,34 +1288,15 @@ ReportFormat reportFormatFromString(const std::string& text) {
   throw InputError("unknown report format '" + text + "' (expected html, md or both)");
 }
 
-json redactSecrets(const json& value) {
-  if (value.is_object()) {
-    json result = json::object();
-    for (const auto& [key, item] : value.items())
-      if (!isSecretKey(key))
-        result[key] = redactSecrets(item);
-    return result;
-  }
-  if (value.is_array()) {
-    json result = json::array();
-    for (const json& item : value)
-      result.push_back(redactSecrets(item));
-    return result;
-  }
-  if (value.is_string() && looksLikeSecretValue(value.get<std::string>()))
-    return "[redacted]";
-  return value;
-}
-
-RunReportResult writeRunReport(store::Store& store, std::int64_t runId, const fs::path& outDir,
+RunReportResult writeRunReport(store::Store& store, std::int64_t runId, const fs::path& outDir, ChartRenderer& renderer,
                                const RunReportOptions& options) {
   const ReportData data = loadReportData(store, runId, options);
-  const std::vector<Chart> charts = renderCharts(data, options);
+  const std::vector<Chart> charts = renderCharts(data, renderer, options);
 
   // Charts first and the report files last, so a report file never points at a chart still missing.
   std::vector<std::pair<std::string, std::string>> files;
   for (const Chart& chart : charts)
-    files.emplace_back(chart.file, chart.png.toStdString());
+    files.emplace_back(chart.file, chart.png);
   if (options.format != ReportFormat::Html)
     files.emplace_back("report.md", renderMarkdown(data, charts));
   if (options.format != ReportFormat::Markdown)
@@ -1284,4 +1314,4 @@ RunReportResult writeRunReport(store::Store& store, std::int64_t runId, const fs
   return result;
 }
 
-} // namespace distillery::ui
+} // namespace distillery::reporting
