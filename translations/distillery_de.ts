@@ -166,20 +166,20 @@
             <translation>jeder Abschnitt</translation>
         </message>
         <message>
-            <source>passages</source>
-            <translation>Passagen</translation>
+            <source>more than %1</source>
+            <translation>mehr als %1</translation>
         </message>
         <message>
-            <source>documents</source>
-            <translation>Dokumente</translation>
+            <source>%1 passages</source>
+            <translation>%1 Passagen</translation>
         </message>
         <message>
-            <source>%1 %2 loaded, more load as you scroll</source>
-            <translation>%1 %2 geladen, weitere laden beim Blättern</translation>
+            <source>%1 documents</source>
+            <translation>%1 Dokumente</translation>
         </message>
         <message>
-            <source>%1 %2</source>
-            <translation>%1 %2</translation>
+            <source>%1, the first %2 loaded (more load as you scroll)</source>
+            <translation>%1, die ersten %2 geladen (weitere beim Blättern)</translation>
         </message>
     </context>
     <context>
@@ -211,6 +211,252 @@
         <message>
             <source>Passages</source>
             <translation>Passagen</translation>
+        </message>
+    </context>
+    <context>
+        <name>distillery::ui::EdgarDownloadDialog</name>
+        <message>
+            <source>Download from EDGAR</source>
+            <translation>Von EDGAR herunterladen</translation>
+        </message>
+        <message>
+            <source>Jane Analyst jane@example.com</source>
+            <translation>Erika Analystin erika@example.com</translation>
+        </message>
+        <message>
+            <source>Your name and e-mail. SEC asks every program that downloads from EDGAR to name a contact and blocks those that do not.</source>
+            <translation>Ihr Name und Ihre E-Mail-Adresse. Die SEC verlangt von jedem Programm, das von EDGAR lädt, einen Kontakt und sperrt Programme ohne.</translation>
+        </message>
+        <message>
+            <source>AAPL, MSFT, 320193</source>
+            <translation>AAPL, MSFT, 320193</translation>
+        </message>
+        <message>
+            <source>Tickers or CIK numbers, separated by commas or spaces.</source>
+            <translation>Ticker oder CIK-Nummern, durch Kommas oder Leerzeichen getrennt.</translation>
+        </message>
+        <message>
+            <source>other forms, e.g. 20-F</source>
+            <translation>weitere Formulare, z. B. 20-F</translation>
+        </message>
+        <message>
+            <source>YYYY-MM-DD (empty: no limit)</source>
+            <translation>JJJJ-MM-TT (leer: keine Grenze)</translation>
+        </message>
+        <message>
+            <source>all</source>
+            <translation>alle</translation>
+        </message>
+        <message>
+            <source>The newest N filings of each company that match the forms and dates; 0 takes all.</source>
+            <translation>Die neuesten N Einreichungen jedes Unternehmens, die zu Formularen und Daten passen; 0 nimmt alle.</translation>
+        </message>
+        <message>
+            <source>Where the filings and their metadata.jsonl are written. Downloading into the same folder again fetches only what is missing.</source>
+            <translation>Wohin die Einreichungen und ihre metadata.jsonl geschrieben werden. Ein erneuter Download in denselben Ordner holt nur, was fehlt.</translation>
+        </message>
+        <message>
+            <source>&amp;Browse...</source>
+            <translation>&amp;Durchsuchen...</translation>
+        </message>
+        <message>
+            <source>Download into</source>
+            <translation>Herunterladen nach</translation>
+        </message>
+        <message>
+            <source>Import them when downloaded, into corpus:</source>
+            <translation>Nach dem Download importieren, in Korpus:</translation>
+        </message>
+        <message>
+            <source>empty: sec.gov</source>
+            <translation>leer: sec.gov</translation>
+        </message>
+        <message>
+            <source>A mirror or proxy that serves both EDGAR hosts (data.sec.gov and www.sec.gov) under one address; leave empty to download from SEC.</source>
+            <translation>Ein Spiegel oder Proxy, der beide EDGAR-Hosts (data.sec.gov und www.sec.gov) unter einer Adresse bereitstellt; leer lassen, um von der SEC zu laden.</translation>
+        </message>
+        <message>
+            <source>&amp;Download</source>
+            <translation>&amp;Herunterladen</translation>
+        </message>
+        <message>
+            <source>&amp;Contact (User-Agent):</source>
+            <translation>&amp;Kontakt (User-Agent):</translation>
+        </message>
+        <message>
+            <source>C&amp;ompanies:</source>
+            <translation>&amp;Unternehmen:</translation>
+        </message>
+        <message>
+            <source>&amp;Forms:</source>
+            <translation>&amp;Formulare:</translation>
+        </message>
+        <message>
+            <source>Filed &amp;from:</source>
+            <translation>Eingereicht &amp;ab:</translation>
+        </message>
+        <message>
+            <source>Filed &amp;to:</source>
+            <translation>Eingereicht &amp;bis:</translation>
+        </message>
+        <message>
+            <source>&amp;Newest per company:</source>
+            <translation>&amp;Neueste je Unternehmen:</translation>
+        </message>
+        <message>
+            <source>Fo&amp;lder:</source>
+            <translation>&amp;Ordner:</translation>
+        </message>
+        <message>
+            <source>&amp;Mirror:</source>
+            <translation>&amp;Spiegel:</translation>
+        </message>
+        <message>
+            <source>Choose at least one form, or name one under Forms.</source>
+            <translation>Wählen Sie mindestens ein Formular oder nennen Sie eines unter Formulare.</translation>
+        </message>
+        <message>
+            <source>Name the corpus to import into, or untick the import.</source>
+            <translation>Nennen Sie den Korpus für den Import oder wählen Sie den Import ab.</translation>
+        </message>
+    </context>
+    <context>
+        <name>distillery::ui::ImportDialog</name>
+        <message>
+            <source>Import corpus</source>
+            <translation>Korpus importieren</translation>
+        </message>
+        <message>
+            <source>Add &amp;files...</source>
+            <translation>&amp;Dateien hinzufügen...</translation>
+        </message>
+        <message>
+            <source>Add f&amp;older...</source>
+            <translation>&amp;Ordner hinzufügen...</translation>
+        </message>
+        <message>
+            <source>&amp;Remove</source>
+            <translation>&amp;Entfernen</translation>
+        </message>
+        <message>
+            <source>a new name, or an existing corpus to add to</source>
+            <translation>ein neuer Name oder ein bestehender Korpus, der ergänzt wird</translation>
+        </message>
+        <message>
+            <source>The corpus the files go into: created when new; importing into an existing one adds what it does not hold yet (a filing already there is recognised by its content and skipped).</source>
+            <translation>Der Korpus, in den die Dateien gehen: neu angelegt, wenn es ihn nicht gibt; ein bestehender erhält nur, was ihm noch fehlt (eine vorhandene Einreichung wird an ihrem Inhalt erkannt und übersprungen).</translation>
+        </message>
+        <message>
+            <source>How the files are read. Automatic looks at each file's name and first bytes.</source>
+            <translation>Wie die Dateien gelesen werden. Automatisch prüft Namen und erste Bytes jeder Datei.</translation>
+        </message>
+        <message>
+            <source>Token budget of one passage (estimated tokens); longer sections are cut at sentence ends. Default %1.</source>
+            <translation>Token-Budget einer Passage (geschätzte Tokens); längere Abschnitte werden an Satzenden geteilt. Standard %1.</translation>
+        </message>
+        <message>
+            <source>Tokens of a passage repeated at the start of the next one of the same section, so a sentence cut at the edge is whole in one of them. Default %1.</source>
+            <translation>Tokens einer Passage, die am Anfang der nächsten desselben Abschnitts wiederholt werden, damit ein am Rand geteilter Satz in einer von beiden ganz steht. Standard %1.</translation>
+        </message>
+        <message>
+            <source>Cut BEIR records into passages too</source>
+            <translation>Auch BEIR-Datensätze in Passagen teilen</translation>
+        </message>
+        <message>
+            <source>BEIR records stay one passage each by default, since their qrels name whole records.</source>
+            <translation>BEIR-Datensätze bleiben standardmäßig je eine Passage, da ihre Qrels ganze Datensätze nennen.</translation>
+        </message>
+        <message>
+            <source>Index each passage with its document's title</source>
+            <translation>Jede Passage mit dem Titel ihres Dokuments indexieren</translation>
+        </message>
+        <message>
+            <source>BM25 and the student read the title line before the passage (a new corpus only).</source>
+            <translation>BM25 und der Schüler lesen die Titelzeile vor der Passage (nur bei einem neuen Korpus).</translation>
+        </message>
+        <message>
+            <source>JSONL fields (dotted paths reach into objects)</source>
+            <translation>JSONL-Felder (Pfade mit Punkten greifen in Objekte)</translation>
+        </message>
+        <message>
+            <source>Record id:</source>
+            <translation>Datensatz-ID:</translation>
+        </message>
+        <message>
+            <source>Text:</source>
+            <translation>Text:</translation>
+        </message>
+        <message>
+            <source>Title:</source>
+            <translation>Titel:</translation>
+        </message>
+        <message>
+            <source>Filing type:</source>
+            <translation>Einreichungsart:</translation>
+        </message>
+        <message>
+            <source>Company:</source>
+            <translation>Unternehmen:</translation>
+        </message>
+        <message>
+            <source>Period:</source>
+            <translation>Zeitraum:</translation>
+        </message>
+        <message>
+            <source>&amp;Import</source>
+            <translation>&amp;Importieren</translation>
+        </message>
+        <message>
+            <source>&amp;Corpus:</source>
+            <translation>&amp;Korpus:</translation>
+        </message>
+        <message>
+            <source>F&amp;ormat:</source>
+            <translation>F&amp;ormat:</translation>
+        </message>
+        <message>
+            <source>Passage &amp;size (tokens):</source>
+            <translation>Passagen&amp;größe (Tokens):</translation>
+        </message>
+        <message>
+            <source>O&amp;verlap (tokens):</source>
+            <translation>Ü&amp;berlappung (Tokens):</translation>
+        </message>
+        <message>
+            <source>Files and folders (a folder is read with everything under it):</source>
+            <translation>Dateien und Ordner (ein Ordner wird mit allem darunter gelesen):</translation>
+        </message>
+        <message>
+            <source>Add the files or folders to import.</source>
+            <translation>Fügen Sie die zu importierenden Dateien oder Ordner hinzu.</translation>
+        </message>
+        <message>
+            <source>%1 does not exist.</source>
+            <translation>%1 existiert nicht.</translation>
+        </message>
+        <message>
+            <source>Name the corpus.</source>
+            <translation>Geben Sie dem Korpus einen Namen.</translation>
+        </message>
+        <message>
+            <source>Overlap (tokens) must be smaller than Passage size (tokens).</source>
+            <translation>Überlappung (Tokens) muss kleiner sein als Passagengröße (Tokens).</translation>
+        </message>
+        <message>
+            <source>JSONL fields: Text must name the field that holds the text.</source>
+            <translation>JSONL-Felder: Text muss das Feld nennen, das den Text enthält.</translation>
+        </message>
+        <message>
+            <source>Add corpus files</source>
+            <translation>Korpusdateien hinzufügen</translation>
+        </message>
+        <message>
+            <source>Corpus files (*.json *.jsonl *.txt *.htm *.html);;All files (*)</source>
+            <translation>Korpusdateien (*.json *.jsonl *.txt *.htm *.html);;Alle Dateien (*)</translation>
+        </message>
+        <message>
+            <source>Add a corpus folder</source>
+            <translation>Einen Korpusordner hinzufügen</translation>
         </message>
     </context>
     <context>
@@ -545,26 +791,6 @@
             <translation>Demo-Korpus importieren</translation>
         </message>
         <message>
-            <source>Import corpus files (cancel to choose a folder)</source>
-            <translation>Korpusdateien importieren (Abbrechen, um einen Ordner zu wählen)</translation>
-        </message>
-        <message>
-            <source>Corpus files (*.json *.jsonl *.txt *.htm *.html);;All files (*)</source>
-            <translation>Korpusdateien (*.json *.jsonl *.txt *.htm *.html);;Alle Dateien (*)</translation>
-        </message>
-        <message>
-            <source>Import a corpus folder</source>
-            <translation>Korpusordner importieren</translation>
-        </message>
-        <message>
-            <source>Import corpus</source>
-            <translation>Korpus importieren</translation>
-        </message>
-        <message>
-            <source>Corpus name:</source>
-            <translation>Name des Korpus:</translation>
-        </message>
-        <message>
             <source>Open or create an experiment before starting a run.</source>
             <translation>Öffnen oder erstellen Sie ein Experiment, bevor Sie einen Lauf starten.</translation>
         </message>
@@ -627,18 +853,8 @@
             <translation>%1 – Distillery</translation>
         </message>
         <message>
-            <source>Experiment %1 (schema version %2): %3</source>
-            <translation>Experiment %1 (Schemaversion %2): %3</translation>
-        </message>
-        <message>
             <source>Distillery</source>
             <translation>Distillery</translation>
-        </message>
-        <message>
-            <source>No experiment open.
-Use File &gt; New experiment or File &gt; Open experiment.</source>
-            <translation>Kein Experiment geöffnet.
-Verwenden Sie Datei &gt; Neues Experiment oder Datei &gt; Experiment öffnen.</translation>
         </message>
         <message>
             <source>Evaluate &amp;BM25 baseline...</source>
@@ -959,6 +1175,18 @@ Behalten werden: die Urteile des Lehrers (ein erneuter Import desselben Texts fi
             <translation>Tastenkürzel</translation>
         </message>
         <message>
+            <source>Download from &amp;EDGAR...</source>
+            <translation>Von &amp;EDGAR herunterladen...</translation>
+        </message>
+        <message>
+            <source>&amp;User guide...</source>
+            <translation>&amp;Benutzerhandbuch...</translation>
+        </message>
+        <message>
+            <source>Download from EDGAR</source>
+            <translation>Von EDGAR herunterladen</translation>
+        </message>
+        <message>
             <source>Distillery experiments (*.distillery *.db *.sqlite);;All files (*)</source>
             <translation>Distillery-Experimente (*.distillery *.db *.sqlite);;Alle Dateien (*)</translation>
         </message>
@@ -1218,6 +1446,309 @@ Behalten werden: die Urteile des Lehrers (ein erneuter Import desselben Texts fi
         <message>
             <source>query dropped</source>
             <translation>Anfrage verworfen</translation>
+        </message>
+    </context>
+    <context>
+        <name>distillery::ui::OverviewPage</name>
+        <message>
+            <source>Run %1</source>
+            <translation>Lauf %1</translation>
+        </message>
+        <message>
+            <source>Run %1 · %2</source>
+            <translation>Lauf %1 · %2</translation>
+        </message>
+        <message>
+            <source>No experiment open</source>
+            <translation>Kein Experiment geöffnet</translation>
+        </message>
+        <message>
+            <source>Use File &amp;gt; New experiment or File &amp;gt; Open experiment.</source>
+            <translation>Verwenden Sie Datei &amp;gt; Neues Experiment oder Datei &amp;gt; Experiment öffnen.</translation>
+        </message>
+        <message>
+            <source>%1, schema version %2</source>
+            <translation>%1, Schemaversion %2</translation>
+        </message>
+        <message>
+            <source>Cannot read the experiment</source>
+            <translation>Das Experiment kann nicht gelesen werden</translation>
+        </message>
+        <message>
+            <source>An empty experiment</source>
+            <translation>Ein leeres Experiment</translation>
+        </message>
+        <message>
+            <source>Nothing has been imported or run here yet. To begin:</source>
+            <translation>Hier wurde noch nichts importiert oder ausgeführt. Zum Einstieg:</translation>
+        </message>
+        <message>
+            <source>&lt;a href="action:import"&gt;Import a corpus&lt;/a&gt;: EDGAR filings, a BEIR folder or plain text files; or try the &lt;a href="action:demo"&gt;built-in demo corpus&lt;/a&gt;.</source>
+            <translation>&lt;a href="action:import"&gt;Einen Korpus importieren&lt;/a&gt;: EDGAR-Einreichungen, einen BEIR-Ordner oder Textdateien; oder den &lt;a href="action:demo"&gt;eingebauten Demo-Korpus&lt;/a&gt; ausprobieren.</translation>
+        </message>
+        <message>
+            <source>&lt;a href="action:run"&gt;Start a distillation run&lt;/a&gt;: the teacher judges what the student retrieves, and the student learns from its grades, round after round.</source>
+            <translation>&lt;a href="action:run"&gt;Einen Destillationslauf starten&lt;/a&gt;: Der Lehrer bewertet, was der Schüler findet, und der Schüler lernt Runde um Runde aus diesen Noten.</translation>
+        </message>
+        <message>
+            <source>Follow it in the Jobs panel. This page then shows each run's last round against the student it started from and against BM25, per filing type.</source>
+            <translation>Verfolgen Sie ihn im Bereich Aufträge. Diese Seite zeigt dann die letzte Runde jedes Laufs gegenüber dem Ausgangsschüler und gegenüber BM25, je Einreichungsart.</translation>
+        </message>
+        <message>
+            <source>Corpora</source>
+            <translation>Korpora</translation>
+        </message>
+        <message>
+            <source>No corpus yet: &lt;a href="action:import"&gt;import one&lt;/a&gt;.</source>
+            <translation>Noch kein Korpus: &lt;a href="action:import"&gt;einen importieren&lt;/a&gt;.</translation>
+        </message>
+        <message>
+            <source>Corpus / filing type</source>
+            <translation>Korpus / Einreichungsart</translation>
+        </message>
+        <message>
+            <source>Documents</source>
+            <translation>Dokumente</translation>
+        </message>
+        <message>
+            <source>Companies</source>
+            <translation>Unternehmen</translation>
+        </message>
+        <message>
+            <source>Passages</source>
+            <translation>Passagen</translation>
+        </message>
+        <message>
+            <source>Query sets</source>
+            <translation>Anfragesätze</translation>
+        </message>
+        <message>
+            <source>Queries</source>
+            <translation>Anfragen</translation>
+        </message>
+        <message>
+            <source>Round %1</source>
+            <translation>Runde %1</translation>
+        </message>
+        <message>
+            <source>Filing type</source>
+            <translation>Einreichungsart</translation>
+        </message>
+        <message>
+            <source>vs round %1</source>
+            <translation>ggü. Runde %1</translation>
+        </message>
+        <message>
+            <source>vs BM25</source>
+            <translation>ggü. BM25</translation>
+        </message>
+        <message>
+            <source>All</source>
+            <translation>Alle</translation>
+        </message>
+        <message>
+            <source>Changes are the last round's student minus round %1's and minus BM25, paired over the same held-out queries.</source>
+            <translation>Änderungen sind der Schüler der letzten Runde minus den der Runde %1 bzw. minus BM25, gepaart über dieselben zurückgehaltenen Anfragen.</translation>
+        </message>
+        <message>
+            <source>Only round %1 has been evaluated: the student the run starts from. Changes are against BM25, paired over the same held-out queries.</source>
+            <translation>Nur Runde %1 wurde ausgewertet: der Schüler, mit dem der Lauf beginnt. Änderungen gelten gegenüber BM25, gepaart über dieselben zurückgehaltenen Anfragen.</translation>
+        </message>
+        <message>
+            <source>* the paired test says the change is real (p &lt; %1).</source>
+            <translation>* der gepaarte Test bestätigt die Änderung (p &lt; %1).</translation>
+        </message>
+        <message>
+            <source>Judged by: %1.</source>
+            <translation>Bewertet von: %1.</translation>
+        </message>
+        <message>
+            <source>Runs</source>
+            <translation>Läufe</translation>
+        </message>
+        <message>
+            <source>No run yet: &lt;a href="action:run"&gt;start one&lt;/a&gt;.</source>
+            <translation>Noch kein Lauf: &lt;a href="action:run"&gt;einen starten&lt;/a&gt;.</translation>
+        </message>
+        <message>
+            <source>No run yet: import a corpus first.</source>
+            <translation>Noch kein Lauf: zuerst einen Korpus importieren.</translation>
+        </message>
+        <message>
+            <source>on %1</source>
+            <translation>auf %1</translation>
+        </message>
+        <message>
+            <source>rounds done: %1 of %2</source>
+            <translation>Runden erledigt: %1 von %2</translation>
+        </message>
+        <message>
+            <source>created %1</source>
+            <translation>angelegt %1</translation>
+        </message>
+        <message>
+            <source>finished %1</source>
+            <translation>beendet %1</translation>
+        </message>
+        <message>
+            <source>Not evaluated yet.</source>
+            <translation>Noch nicht ausgewertet.</translation>
+        </message>
+        <message>
+            <source>Labelling</source>
+            <translation>Beschriftung</translation>
+        </message>
+        <message>
+            <source>Spot-check labels given in all: %1.</source>
+            <translation>Stichproben-Labels insgesamt: %1.</translation>
+        </message>
+        <message>
+            <source>No run has mined pairs to label yet.</source>
+            <translation>Noch kein Lauf hat gewonnene Paare zum Beschriften.</translation>
+        </message>
+        <message>
+            <source>Run</source>
+            <translation>Lauf</translation>
+        </message>
+        <message>
+            <source>Mined pairs</source>
+            <translation>Gewonnene Paare</translation>
+        </message>
+        <message>
+            <source>Labelled</source>
+            <translation>Beschriftet</translation>
+        </message>
+        <message>
+            <source>Progress</source>
+            <translation>Fortschritt</translation>
+        </message>
+        <message>
+            <source>Label overruled the teacher</source>
+            <translation>Label widerspricht dem Lehrer</translation>
+        </message>
+        <message>
+            <source>Teacher usage</source>
+            <translation>Lehrer-Nutzung</translation>
+        </message>
+        <message>
+            <source>The teacher has not been asked anything yet.</source>
+            <translation>Der Lehrer wurde noch nichts gefragt.</translation>
+        </message>
+        <message>
+            <source>Work</source>
+            <translation>Arbeit</translation>
+        </message>
+        <message>
+            <source>Teacher</source>
+            <translation>Lehrer</translation>
+        </message>
+        <message>
+            <source>Items</source>
+            <translation>Einträge</translation>
+        </message>
+        <message>
+            <source>Failed</source>
+            <translation>Fehlgeschlagen</translation>
+        </message>
+        <message>
+            <source>Calls</source>
+            <translation>Aufrufe</translation>
+        </message>
+        <message>
+            <source>Input tokens</source>
+            <translation>Eingabe-Tokens</translation>
+        </message>
+        <message>
+            <source>Output tokens</source>
+            <translation>Ausgabe-Tokens</translation>
+        </message>
+        <message>
+            <source>Est. cost</source>
+            <translation>Geschätzte Kosten</translation>
+        </message>
+        <message>
+            <source>judgments</source>
+            <translation>Bewertungen</translation>
+        </message>
+        <message>
+            <source>queries written</source>
+            <translation>geschriebene Anfragen</translation>
+        </message>
+        <message>
+            <source>Total</source>
+            <translation>Gesamt</translation>
+        </message>
+        <message>
+            <source>Cost is estimated from the prices set in the teacher's settings at the time (0 when none were set). Cached judgments were paid for once.</source>
+            <translation>Die Kosten sind aus den damals in den Lehrer-Einstellungen gesetzten Preisen geschätzt (0, wenn keine gesetzt waren). Zwischengespeicherte Bewertungen wurden einmal bezahlt.</translation>
+        </message>
+        <message>
+            <source>Recent jobs</source>
+            <translation>Letzte Aufträge</translation>
+        </message>
+        <message>
+            <source>No job has run yet.</source>
+            <translation>Noch kein Auftrag gelaufen.</translation>
+        </message>
+        <message>
+            <source>Job</source>
+            <translation>Auftrag</translation>
+        </message>
+        <message>
+            <source>Kind</source>
+            <translation>Art</translation>
+        </message>
+        <message>
+            <source>For</source>
+            <translation>Für</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>Status</translation>
+        </message>
+        <message>
+            <source>Started</source>
+            <translation>Gestartet</translation>
+        </message>
+        <message>
+            <source>Ended</source>
+            <translation>Beendet</translation>
+        </message>
+        <message>
+            <source>run %1</source>
+            <translation>Lauf %1</translation>
+        </message>
+        <message>
+            <source>pending</source>
+            <translation>wartend</translation>
+        </message>
+        <message>
+            <source>queued</source>
+            <translation>eingereiht</translation>
+        </message>
+        <message>
+            <source>running</source>
+            <translation>läuft</translation>
+        </message>
+        <message>
+            <source>paused</source>
+            <translation>pausiert</translation>
+        </message>
+        <message>
+            <source>completed</source>
+            <translation>abgeschlossen</translation>
+        </message>
+        <message>
+            <source>failed</source>
+            <translation>fehlgeschlagen</translation>
+        </message>
+        <message>
+            <source>cancelled</source>
+            <translation>abgebrochen</translation>
+        </message>
+        <message>
+            <source>Corpora: %1 · runs: %2 · %3</source>
+            <translation>Korpora: %1 · Läufe: %2 · %3</translation>
         </message>
     </context>
     <context>
@@ -1945,6 +2476,59 @@ Vorgabe: %2</translation>
             <source>Start the run paused after its first step; Next step (F8) then runs one step at a time.</source>
             <translation>Den Lauf nach seinem ersten Schritt pausiert starten; Nächster Schritt (F8) führt dann je einen Schritt aus.</translation>
         </message>
+        <message>
+            <source>%1 s</source>
+            <translation>%1 s</translation>
+        </message>
+        <message>
+            <source>%1 min</source>
+            <translation>%1 min</translation>
+        </message>
+        <message>
+            <source>%1 h</source>
+            <translation>%1 h</translation>
+        </message>
+        <message>
+            <source>%1 M</source>
+            <translation>%1 Mio.</translation>
+        </message>
+        <message>
+            <source>Per round: ~%1 teacher calls (the heuristic teacher runs here: no server, no cost)</source>
+            <translation>Je Runde: ~%1 Lehrer-Aufrufe (der heuristische Lehrer läuft hier: kein Server, keine Kosten)</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n round(s) and the baseline ≈ %1 (rough)</source>
+            <translation>
+                <numerusform>%n Runde und die Basis ≈ %1 (grob)</numerusform>
+                <numerusform>%n Runden und die Basis ≈ %1 (grob)</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Per round: ~%1 teacher calls, ~%2 tokens, ~%3</source>
+            <translation>Je Runde: ~%1 Lehrer-Aufrufe, ~%2 Tokens, ~%3</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n round(s) and the baseline ≈ %1, ~%2 (rough; calls are an upper bound)</source>
+            <translation>
+                <numerusform>%n Runde und die Basis ≈ %1, ~%2 (grob; Aufrufe sind eine Obergrenze)</numerusform>
+                <numerusform>%n Runden und die Basis ≈ %1, ~%2 (grob; Aufrufe sind eine Obergrenze)</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Per round: ~%1 teacher calls, ~%2 tokens, cost unknown (no prices set in the teacher settings)</source>
+            <translation>Je Runde: ~%1 Lehrer-Aufrufe, ~%2 Tokens, Kosten unbekannt (keine Preise in den Lehrer-Einstellungen)</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n round(s) and the baseline: ~%1 tokens, ~%2 (rough; calls are an upper bound)</source>
+            <translation>
+                <numerusform>%n Runde und die Basis: ~%1 Tokens, ~%2 (grob; Aufrufe sind eine Obergrenze)</numerusform>
+                <numerusform>%n Runden und die Basis: ~%1 Tokens, ~%2 (grob; Aufrufe sind eine Obergrenze)</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>No estimate: %1</source>
+            <translation>Keine Schätzung: %1</translation>
+        </message>
     </context>
     <context>
         <name>distillery::ui::RunsModel</name>
@@ -2214,6 +2798,33 @@ Vorgabe: %2</translation>
         <message>
             <source>Could not store the key in the OS keychain: %1</source>
             <translation>Der Schlüssel konnte nicht im Schlüsselbund des Systems gespeichert werden: %1</translation>
+        </message>
+        <message>
+            <source>not set</source>
+            <translation>nicht gesetzt</translation>
+        </message>
+        <message>
+            <source>What the endpoint charges per 1,000 tokens; the new-run dialog estimates a run's cost from it. Not set: the cost shows as unknown.</source>
+            <translation>Was der Endpunkt je 1.000 Tokens berechnet; der Dialog für neue Läufe schätzt daraus die Kosten. Nicht gesetzt: Die Kosten erscheinen als unbekannt.</translation>
+        </message>
+        <message>
+            <source>Price per 1,000 prompt tokens:</source>
+            <translation>Preis je 1.000 Prompt-Tokens:</translation>
+        </message>
+        <message>
+            <source>Price per 1,000 completion tokens:</source>
+            <translation>Preis je 1.000 Antwort-Tokens:</translation>
+        </message>
+    </context>
+    <context>
+        <name>distillery::ui::UserGuide</name>
+        <message>
+            <source>User guide</source>
+            <translation>Benutzerhandbuch</translation>
+        </message>
+        <message>
+            <source>The user guide is missing from this build.</source>
+            <translation>Das Benutzerhandbuch fehlt in diesem Build.</translation>
         </message>
     </context>
     <context>
