@@ -200,11 +200,11 @@ private slots:
     const std::vector<PendingStep> plan = runPlan(2, true);
     QCOMPARE(plan.size(), std::size_t{2 + 2 * 6});
     QCOMPARE(runPlan(2, false).size(), std::size_t{1 + 2 * 6});
-    QCOMPARE(plan[1].step, RoundStep::Evaluate);
+    QVERIFY(plan[1].step == RoundStep::Evaluate);
     QCOMPARE(plan[2].round, 1);
-    QCOMPARE(plan[2].step, RoundStep::Synthesise);
+    QVERIFY(plan[2].step == RoundStep::Synthesise);
     QCOMPARE(plan.back().round, 2);
-    QCOMPARE(plan.back().step, RoundStep::Evaluate);
+    QVERIFY(plan.back().step == RoundStep::Evaluate);
 
     const auto round = [](int index, RoundStep last) { return RoundRecord{index, index, "running", last, {}}; };
     auto next = firstPending(plan, {});
