@@ -53,15 +53,15 @@ public:
              const RunEnvironment& environment);
   ~RunContext();
 
-  store::Store& store;
-  RunRepository repository;
-  const RunCallbacks& callbacks;
-  const std::stop_token stop;
-  const RunRecord run;     // as stored when the run started
-  const RunConfig& config; // run.config
-  std::unique_ptr<teacher::Teacher> teacher;
-  std::vector<corpus::PassageRecord> passages;                // the corpus', in id order
-  std::vector<std::string> indexedTexts;                      // per passage: what BM25 and the student read
+  store::Store& store;                         // the experiment store the run is in
+  RunRepository repository;                    // the run's reads and writes of that store
+  const RunCallbacks& callbacks;               // the caller's: progress, log lines, training loss, step times
+  const std::stop_token stop;                  // asked to stop: steps throw Cancelled between their parts
+  const RunRecord run;                         // as stored when the run started
+  const RunConfig& config;                     // run.config
+  std::unique_ptr<teacher::Teacher> teacher;   // the config's teacher, with the caller's API key
+  std::vector<corpus::PassageRecord> passages; // the corpus', in id order
+  std::vector<std::string> indexedTexts;       // per passage: what BM25 and the student read
   std::unordered_map<std::int64_t, std::size_t> passageIndex; // passages.id -> position in passages
   EvaluationTarget evaluation;                                // set by the run before its first step
   std::int64_t stepsDone = 0;  // steps of the whole run done, those done before this call included

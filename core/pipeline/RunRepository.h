@@ -148,9 +148,9 @@ struct RoundQuery {
 
 /// A mined pair as training reads it: the kind the miner gave it.
 struct MinedPairKind {
-  std::int64_t queryId = 0;   // queries.id
-  std::int64_t passageId = 0; // passages.id
-  MinedKind kind = MinedKind::Unjudged;
+  std::int64_t queryId = 0;             // queries.id
+  std::int64_t passageId = 0;           // passages.id
+  MinedKind kind = MinedKind::Unjudged; // the miner's decision
 };
 
 /// A held-out judgment to raise a qrel to: the qrel keeps the higher of its grade and this one.
