@@ -338,4 +338,129 @@ bool RunRepository::querySetHasSplit(std::int64_t querySetId, const std::string&
       .step();
 }
 
+std::vector<MinedPairKind> RunRepository::minedForTraining(std::int64_t roundId) {
+  auto s = store_.prepare("SELECT m.query_id, m.passage_id, m.kind FROM mined_examples m "
+                          "JOIN candidates c ON c.round_id = m.round_id AND c.query_id = m.query_id "
+                          "AND c.passage_id = m.passage_id WHERE m.round_id = ?1 ORDER BY m.query_id, c.student_rank");
+  s.bind(1, roundId);
+  std::vector<MinedPairKind> pairs;
+  while (s.step())
+    pairs.push_back({s.columnInt64(0), s.columnInt64(1), minedKindFromString(s.columnText(2))});
+  return pairs;
+}
+
+std::vector<std::pair<std::int64_t, std::int64_t>> RunRepository::minedPairs(std::int64_t roundId) {
+  auto s = store_.prepare("SELECT query_id, passage_id FROM mined_examples WHERE round_id = ?1 ORDER BY query_id");
+  s.bind(1, roundId);
+  std::vector<std::pair<std::int64_t, std::int64_t>> pairs;
+  while (s.step())
+    pairs.emplace_back(s.columnInt64(0), s.columnInt64(1));
+  return pairs;
+}
+
+std::vector<std::pair<std::int64_t, std::string>> RunRepository::minedQueries(std::int64_t roundId) {
+  auto s = store_.prepare("SELECT DISTINCT m.query_id, q.text FROM mined_examples m JOIN queries q ON q.id = "
+                          "m.query_id WHERE m.round_id = ?1 ORDER BY m.query_id");
+  s.bind(1, roundId);
+  std::vector<std::pair<std::int64_t, std::string>> queries;
+  while (s.step())
+    queries.emplace_back(s.columnInt64(0), s.columnText(1));
+  return queries;
+}
+
+std::vector<RoundQuery> RunRepository::roundQueries(std::int64_t roundId, std::int64_t corpusId,
+                                                    const std::string& querySet) {
+  auto s = store_.prepare("SELECT q.id, q.text, q.source_passage_id, q.split FROM queries q "
+                          "JOIN query_sets qs ON qs.id = q.query_set_id "
+                          "WHERE q.round_id = ?1 AND qs.corpus_id = ?2 AND qs.name = ?3 ORDER BY q.id");
+  s.bind(1, roundId).bind(2, corpusId).bind(3, querySet);
+  std::vector<RoundQuery> queries;
+  while (s.step())
+    queries.push_back({s.columnInt64(0), s.columnText(1), s.columnOptionalInt64(2).value_or(0), s.columnText(3)});
+  return queries;
+}
+
+void RunRepository::setRoundQuerySplit(std::int64_t roundId, const std::string& split) {
+  store_.prepare("UPDATE queries SET split = ?2 WHERE round_id = ?1").bind(1, roundId).bind(2, split).run();
+}
+
+void RunRepository::markQueriesFiltered(const std::vector<std::pair<std::int64_t, std::string>>& reasons) {
+  auto mark = store_.prepare("UPDATE queries SET metadata_json = json_set(metadata_json, '$.filtered', ?2) "
+                             "WHERE id = ?1");
+  for (const auto& [id, reason] : reasons)
+    mark.bind(1, id).bind(2, reason).run();
+}
+
+std::vector<std::int64_t> RunRepository::querySourcesBefore(std::int64_t runId, int beforeRound) {
+  auto s = store_.prepare("SELECT q.source_passage_id FROM queries q JOIN rounds r ON r.id = q.round_id "
+                          "WHERE r.run_id = ?1 AND r.round_index < ?2 AND q.source_passage_id IS NOT NULL");
+  s.bind(1, runId).bind(2, beforeRound);
+  std::vector<std::int64_t> passages;
+  while (s.step())
+    passages.push_back(s.columnInt64(0));
+  return passages;
+}
+
+std::vector<std::string> RunRepository::importedQuerySets(std::int64_t corpusId) {
+  auto s = store_.prepare("SELECT name FROM query_sets WHERE corpus_id = ?1 AND origin = 'imported' ORDER BY id");
+  s.bind(1, corpusId);
+  std::vector<std::string> names;
+  while (s.step())
+    names.push_back(s.columnText(0));
+  return names;
+}
+
+void RunRepository::setQuerySetJudging(std::int64_t querySetId, int gradeScale, const std::string& judgedBy) {
+  store_.prepare("UPDATE query_sets SET grade_scale = ?2, judged_by = ?3 WHERE id = ?1")
+      .bind(1, querySetId)
+      .bind(2, gradeScale)
+      .bind(3, judgedBy)
+      .run();
+}
+
+void RunRepository::raiseQrels(const std::vector<QrelGrade>& grades) {
+  auto upsert = store_.prepare("INSERT INTO qrels(query_id, record_key, grade) VALUES (?1, ?2, ?3) "
+                               "ON CONFLICT(query_id, record_key) DO UPDATE SET grade = MAX(grade, excluded.grade)");
+  for (const QrelGrade& g : grades)
+    upsert.bind(1, g.queryId).bind(2, g.recordKey).bind(3, g.grade).run();
+}
+
+namespace {
+std::vector<RunEvaluation> readEvaluations(store::Statement& select) {
+  std::vector<RunEvaluation> evaluations;
+  while (select.step())
+    evaluations.push_back({select.columnInt64(0), select.columnText(1), static_cast<int>(select.columnInt64(2))});
+  return evaluations;
+}
+} // namespace
+
+std::vector<RunEvaluation> RunRepository::evaluationsBefore(std::int64_t runId, int beforeRound) {
+  auto select = store_.prepare("SELECT id, retriever, round_index FROM evaluations WHERE run_id = ?1 AND "
+                               "round_index < ?2 ORDER BY id");
+  select.bind(1, runId).bind(2, beforeRound);
+  return readEvaluations(select);
+}
+
+std::vector<RunEvaluation> RunRepository::roundEvaluations(std::int64_t runId, int roundIndex) {
+  auto select = store_.prepare("SELECT id, retriever, round_index FROM evaluations WHERE run_id = ?1 AND "
+                               "round_index = ?2 ORDER BY id");
+  select.bind(1, runId).bind(2, roundIndex);
+  return readEvaluations(select);
+}
+
+void RunRepository::deleteRoundEvaluations(std::int64_t runId, int roundIndex) {
+  store_.prepare("DELETE FROM evaluations WHERE run_id = ?1 AND round_index = ?2")
+      .bind(1, runId)
+      .bind(2, roundIndex)
+      .run();
+}
+
+std::optional<std::string> RunRepository::runStatus(std::int64_t runId) {
+  auto select = store_.prepare("SELECT status FROM runs WHERE id = ?1");
+  select.bind(1, runId);
+  if (!select.step())
+    return std::nullopt;
+  return select.columnText(0);
+}
+
 } // namespace distillery::pipeline

@@ -32,19 +32,19 @@ std::string toString(RoundStep step);
 RoundStep roundStepFromString(const std::string& text);
 
 struct RunRecord {
-  std::int64_t id = 0;
-  std::int64_t corpusId = 0;
-  std::string corpusName;
-  RunConfig config;
-  std::string status;
+  std::int64_t id = 0;       // runs.id
+  std::int64_t corpusId = 0; // corpora.id of the corpus it runs on
+  std::string corpusName;    // that corpus' name
+  RunConfig config;          // its stored config, parsed
+  std::string status;        // pending | running | paused | completed | failed
 };
 
 struct RoundRecord {
-  std::int64_t id = 0;
-  int index = 0;
-  std::string status;
-  RoundStep lastCompleted = RoundStep::None;
-  std::optional<std::int64_t> modelId;
+  std::int64_t id = 0;                       // rounds.id
+  int index = 0;                             // 0 (baseline) .. config.rounds
+  std::string status;                        // running | completed
+  RoundStep lastCompleted = RoundStep::None; // the round resumes after this step
+  std::optional<std::int64_t> modelId;       // models.id of the round's student: round 0's base, else once trained
 };
 
 /// The students on either side of a round: the one it started from (the previous round's) and the one it produced.
@@ -132,10 +132,39 @@ void deleteCorpus(store::Store& store, std::int64_t corpusId);
 RoundModels roundModels(store::Store& store, std::int64_t roundId);
 
 struct CandidateRow {
-  std::int64_t queryId;
-  std::int64_t passageId;
-  int rank;
-  double score;
+  std::int64_t queryId;   // queries.id
+  std::int64_t passageId; // passages.id
+  int rank;               // the student's rank of the passage for the query, from 1
+  double score;           // the student's score (inner product) of the pair
+};
+
+/// A query a run wrote (synthesised by the teacher) in one of its rounds.
+struct RoundQuery {
+  std::int64_t id = 0;              // queries.id
+  std::string text;                 // the query
+  std::int64_t sourcePassageId = 0; // the passage it was written from; 0 when none is stored
+  std::string split;                // train | dev | test
+};
+
+/// A mined pair as training reads it: the kind the miner gave it.
+struct MinedPairKind {
+  std::int64_t queryId = 0;             // queries.id
+  std::int64_t passageId = 0;           // passages.id
+  MinedKind kind = MinedKind::Unjudged; // the miner's decision
+};
+
+/// A held-out judgment to raise a qrel to: the qrel keeps the higher of its grade and this one.
+struct QrelGrade {
+  std::int64_t queryId = 0; // queries.id
+  std::string recordKey;    // the passage's record key (passages.record_key)
+  int grade = 0;            // on the query set's grade scale
+};
+
+/// An evaluation a run stored: its id, retriever and round.
+struct RunEvaluation {
+  std::int64_t id = 0;   // evaluations.id
+  std::string retriever; // a name of kRetrieverKindNames (core/eval/Evaluator.h)
+  int roundIndex = 0;    // the round it evaluated
 };
 
 struct MinedRow {
@@ -170,6 +199,37 @@ public:
   void replaceMined(std::int64_t roundId, const std::vector<MinedRow>& rows);
   /// After training: the student's new rank and score of each mined pair.
   void setRankAfter(std::int64_t roundId, std::int64_t queryId, std::int64_t passageId, int rank, double score);
+  /// The round's mined pairs with their kind, each query's in the order of the student's rank before training.
+  std::vector<MinedPairKind> minedForTraining(std::int64_t roundId);
+  /// The round's mined pairs as (query id, passage id), by query id.
+  std::vector<std::pair<std::int64_t, std::int64_t>> minedPairs(std::int64_t roundId);
+  /// The queries the round mined pairs for, as (query id, text), by query id.
+  std::vector<std::pair<std::int64_t, std::string>> minedQueries(std::int64_t roundId);
+
+  /// The queries of the corpus' query set named querySet that a round wrote, by id.
+  std::vector<RoundQuery> roundQueries(std::int64_t roundId, std::int64_t corpusId, const std::string& querySet);
+  /// Every query a round wrote gets the split (train | dev | test).
+  void setRoundQuerySplit(std::int64_t roundId, const std::string& split);
+  /// Marks queries as left out of the round (retrieval filtered them, the teacher did not confirm them), each with
+  /// its reason, in their metadata's "filtered".
+  void markQueriesFiltered(const std::vector<std::pair<std::int64_t, std::string>>& reasons);
+  /// The passages the run's rounds before beforeRound wrote queries from (duplicates possible).
+  std::vector<std::int64_t> querySourcesBefore(std::int64_t runId, int beforeRound);
+  /// The names of the corpus' imported query sets, oldest first.
+  std::vector<std::string> importedQuerySets(std::int64_t corpusId);
+  /// Records who judged a query set, and on what grade scale (its top grade).
+  void setQuerySetJudging(std::int64_t querySetId, int gradeScale, const std::string& judgedBy);
+  /// Raises each qrel to at least its grade (inserting the ones missing).
+  void raiseQrels(const std::vector<QrelGrade>& grades);
+
+  /// The run's evaluations of the rounds before beforeRound, by id.
+  std::vector<RunEvaluation> evaluationsBefore(std::int64_t runId, int beforeRound);
+  /// The run's evaluations of one round, by id.
+  std::vector<RunEvaluation> roundEvaluations(std::int64_t runId, int roundIndex);
+  /// Deletes the run's evaluations of one round (a step evaluated again writes them anew, never twice).
+  void deleteRoundEvaluations(std::int64_t runId, int roundIndex);
+  /// The run's status (see RunRecord); empty for an unknown run. Reads no config.
+  std::optional<std::string> runStatus(std::int64_t runId);
 
   void replaceTrainingLog(std::int64_t roundId);
   void addTrainingStep(std::int64_t roundId, int step, int epoch, double loss, double learningRate,

@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "core/pipeline/HardExampleMiner.h"
+#include "core/pipeline/RunPlan.h"
 #include "core/pipeline/StudentTrainer.h"
 #include "core/pipeline/TrainingLosses.h"
 
@@ -192,6 +193,30 @@ private slots:
         tripletMargin(rows({{1, 0}}), rows({{0.6f, 0.8f}, {1, 0}, {0, 1}}),
                       {layout(0, {3, 0, 0}, {true, false, false}, {false, true, true}, {false, false, false})}, 0.2);
     QVERIFY(std::abs(loss.item<float>() - 0.3f) < 1e-6f);
+  }
+
+  void runPlanListsEveryStepOnceAndResumesAfterTheLastCompleted() {
+    // Round 0 writes its held-out queries only when the run evaluates on its own; every later round has six steps.
+    const std::vector<PendingStep> plan = runPlan(2, true);
+    QCOMPARE(plan.size(), std::size_t{2 + 2 * 6});
+    QCOMPARE(runPlan(2, false).size(), std::size_t{1 + 2 * 6});
+    QVERIFY(plan[1].step == RoundStep::Evaluate);
+    QCOMPARE(plan[2].round, 1);
+    QVERIFY(plan[2].step == RoundStep::Synthesise);
+    QCOMPARE(plan.back().round, 2);
+    QVERIFY(plan.back().step == RoundStep::Evaluate);
+
+    const auto round = [](int index, RoundStep last) { return RoundRecord{index, index, "running", last, {}}; };
+    auto next = firstPending(plan, {});
+    QVERIFY(next && next->round == 0 && next->step == RoundStep::Synthesise);
+    next = firstPending(runPlan(2, false), {round(0, RoundStep::None)});
+    QVERIFY(next && next->round == 0 && next->step == RoundStep::Evaluate);
+    next = firstPending(plan, {round(0, RoundStep::Evaluate), round(1, RoundStep::Judge)});
+    QVERIFY(next && next->round == 1 && next->step == RoundStep::Mine);
+    next = firstPending(plan, {round(0, RoundStep::Evaluate), round(1, RoundStep::Evaluate)});
+    QVERIFY(next && next->round == 2 && next->step == RoundStep::Synthesise); // a round not yet begun
+    QVERIFY(!firstPending(
+        plan, {round(0, RoundStep::Evaluate), round(1, RoundStep::Evaluate), round(2, RoundStep::Evaluate)}));
   }
 };
 

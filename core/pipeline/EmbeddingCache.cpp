@@ -1,0 +1,49 @@
+#include "core/pipeline/EmbeddingCache.h"
+
+#include "core/model/EmbeddingMatrixFile.h"
+#include "core/model/StudentModel.h"
+#include "core/util/Error.h"
+
+namespace distillery::pipeline {
+
+const std::vector<float>& EmbeddingCache::embeddings(std::int64_t modelId, model::StudentModel& model, int threads,
+                                                     const ProgressCallback& progress, std::stop_token stop) {
+  auto found = byModel_.find(modelId);
+  if (found != byModel_.end())
+    return found->second;
+  if (byModel_.size() > 2)
+    byModel_.erase(byModel_.begin());
+  const auto rows = static_cast<std::int64_t>(texts_.size());
+  const auto dimension = static_cast<std::int64_t>(model.config().hiddenSize);
+  const std::filesystem::path cache = directory_ / ("model" + std::to_string(modelId) + "-" + fingerprint_ + ".npy");
+  std::vector<float>& vectors = byModel_[modelId];
+  if (std::filesystem::exists(cache)) {
+    try {
+      model::EmbeddingMatrixReader reader(cache);
+      if (reader.rows() == rows && reader.columns() == dimension) {
+        vectors.assign(reader.row(0), reader.row(0) + reader.rows() * reader.columns());
+        return vectors;
+      }
+    } catch (const Error&) {
+      // a damaged cache is rebuilt below
+    }
+  }
+  model::EncodeOptions options;
+  options.stop = stop;
+  options.threads = threads;
+  options.progress = progress;
+  vectors = model.encode(texts_, model::TextRole::Passage, options);
+  throwIfStopped(stop);
+  std::filesystem::create_directories(cache.parent_path());
+  const std::filesystem::path partial = cache.string() + ".partial";
+  {
+    model::EmbeddingMatrixWriter writer(partial, rows, dimension);
+    for (std::int64_t i = 0; i < rows; ++i)
+      writer.writeRow(i, vectors.data() + static_cast<std::size_t>(i * dimension));
+    writer.close();
+  }
+  std::filesystem::rename(partial, cache);
+  return vectors;
+}
+
+} // namespace distillery::pipeline

@@ -1,0 +1,142 @@
+#include "core/pipeline/steps/Train.h"
+
+#include <map>
+#include <numeric>
+#include <random>
+
+#include "core/index/Bm25Index.h"
+#include "core/model/EncoderFactory.h"
+#include "core/model/StudentModel.h"
+#include "core/pipeline/StudentTrainer.h"
+#include "core/pipeline/steps/PairGrades.h"
+#include "core/store/Store.h"
+#include "core/teacher/Teacher.h"
+
+namespace distillery::pipeline::steps {
+namespace {
+
+// The passages dev retrieval ranks each dev query's judged list among: BM25's top kDevBm25Depth for every dev query
+// (the passages a better student must learn to rank below the relevant ones) and a sample of the corpus (which
+// catches a student that pulls unrelated passages up). Unjudged ones count as not relevant.
+std::vector<std::string> devPool(RunContext& context, int roundIndex, const std::vector<TrainingExample>& dev) {
+  constexpr std::size_t kDistractors = 2000;
+  constexpr int kDevBm25Depth = 100;
+  std::vector<std::size_t> order(context.passages.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::mt19937_64 random(context.config.seed * 1000003ULL + static_cast<std::uint64_t>(roundIndex));
+  std::shuffle(order.begin(), order.end(), random);
+  order.resize(std::min(order.size(), kDistractors));
+  std::vector<std::string> texts;
+  texts.reserve(order.size());
+  for (const auto i : order)
+    texts.push_back(context.indexedTexts[i]);
+  if (dev.empty())
+    return texts;
+  std::vector<std::string> queryTexts;
+  for (const auto& example : dev)
+    queryTexts.push_back(example.query);
+  for (const auto& hits : context.bm25Index().search(queryTexts, kDevBm25Depth))
+    for (const auto& hit : hits)
+      texts.push_back(context.indexedTexts[context.passageIndex.at(hit.id)]);
+  return texts;
+}
+
+} // namespace
+
+std::int64_t train(RunContext& context, const RoundRecord& round, std::int64_t modelId) {
+  const RunConfig& config = context.config;
+  const std::string roundName = "round " + std::to_string(round.index);
+  // Examples: each kept query's judged list with the teacher's scores and the miner's decisions.
+  std::unordered_map<std::int64_t, RoundQuery> queries;
+  for (auto& q : context.roundQueries(round.id, context.runQuerySetName()))
+    queries.emplace(q.id, q);
+  PairGrades grades(context);
+  std::int64_t overruled = 0;
+  std::map<std::int64_t, std::vector<MinedCandidate>> lists;
+  const double maxGrade = context.teacher->maxGrade();
+  for (const MinedPairKind& pair : context.repository.minedForTraining(round.id)) {
+    const auto query = queries.find(pair.queryId);
+    if (query == queries.end())
+      continue;
+    MinedCandidate candidate;
+    candidate.text = context.indexedTexts[context.passageIndex.at(pair.passageId)];
+    candidate.kind = pair.kind;
+    // A label given after mining still reaches training: it overrules the teacher here too, and a passage a person
+    // grades relevant is never a negative (training masks every passage graded at or above the positive grade).
+    const PairGrade grade = grades.of(query->second.text, pair.passageId);
+    candidate.grade = grade.grade;
+    candidate.teacherScore = grade.score; // the teacher's finer score (logprob-weighted), when it has one
+    if (grade.byHuman && candidate.kind != MinedKind::QueryDropped)
+      ++overruled;
+    lists[pair.queryId].push_back(std::move(candidate));
+  }
+  std::map<std::int64_t, TrainingExample> examples;
+  for (const auto& [queryId, list] : lists) {
+    const RoundQuery& query = queries.at(queryId);
+    examples.emplace(queryId, query.split == "dev" ? devExample(query.text, list, config.mining.positiveGrade)
+                                                   : trainingExample(query.text, list, config.mining.positiveGrade));
+  }
+  std::vector<TrainingExample> trainSet, devSet;
+  for (auto& [queryId, example] : examples) {
+    if (example.passages.size() < 2 || example.positives.empty())
+      continue;
+    (queries.at(queryId).split == "dev" ? devSet : trainSet).push_back(std::move(example));
+  }
+  if (trainSet.empty() && !devSet.empty()) {
+    // Few kept queries can all fall in the dev split; training on them beats failing the round.
+    context.log(roundName + ": every kept query is in the dev split; training on them, without early stopping");
+    trainSet = std::move(devSet);
+    devSet.clear();
+  }
+  if (trainSet.empty())
+    throw Error(roundName + ": no training examples (every synthetic query was filtered out or failed); try more "
+                            "queries per round or a larger filter_top_k");
+
+  auto student = context.loadModel(modelId)->clone();
+  std::shared_ptr<model::StudentModel> base;
+  if (config.training.baseWeightAveraging > 0) {
+    const auto rounds = context.repository.rounds(context.run.id);
+    base = context.loadModel(*rounds.front().modelId);
+  }
+  context.repository.replaceTrainingLog(round.id);
+  const auto onStep = [&](int step, int epoch, double loss, double learningRate, std::optional<double> dev) {
+    context.repository.addTrainingStep(round.id, step, epoch, loss, learningRate, dev);
+    if (context.callbacks.trainingLoss && !dev)
+      context.callbacks.trainingLoss(round.index, step, loss);
+  };
+  if (overruled > 0)
+    context.log(roundName + ": training reads people's grades on " + std::to_string(overruled) + " pairs");
+  context.log(roundName + ": training on " + std::to_string(trainSet.size()) + " queries (" +
+              std::to_string(devSet.size()) + " dev), loss " + toString(config.training.loss));
+  // (the learning rate is logged with every step in training_log)
+  TrainingConfig training = config.training;
+  if (training.learningRate <= 0)
+    training.learningRate = config.student == "default" ? 1e-3 : 2e-5;
+  const TrainingReport report = trainStudent(
+      *student, base.get(), trainSet, devSet, devPool(context, round.index, devSet), training, maxGrade,
+      config.seed + static_cast<std::uint64_t>(round.index), onStep, context.forward("train"), context.stop);
+  std::string devText;
+  if (report.devBefore)
+    devText = ", dev retrieval NDCG@5 " + std::to_string(*report.devBefore) + " -> " +
+              std::to_string(*report.devAfter) +
+              (report.bestEpoch == 0 ? " (no epoch improved dev: the round keeps its starting weights)" : "");
+  context.log(roundName + ": " + std::to_string(report.steps) + " steps, loss " + std::to_string(report.firstLoss) +
+              " -> " + std::to_string(report.lastLoss) + devText);
+
+  const std::filesystem::path directory =
+      context.modelsDirectory() / ("run" + std::to_string(context.run.id) + "-round" + std::to_string(round.index));
+  const std::filesystem::path partial = directory.string() + ".partial";
+  std::filesystem::remove_all(partial);
+  student->save(partial);
+  std::filesystem::remove_all(directory);
+  std::filesystem::rename(partial, directory);
+  const std::int64_t newModel =
+      model::registerModel(context.store, directory, "checkpoint", directory.filename().string(), modelId);
+  context.store.transaction([&] {
+    context.repository.setRoundModel(round.id, newModel);
+    context.repository.completeStep(round.id, RoundStep::Train);
+  });
+  return newModel;
+}
+
+} // namespace distillery::pipeline::steps
