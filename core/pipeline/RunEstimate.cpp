@@ -1,4 +1,5 @@
 #include "core/pipeline/RunEstimate.h"
+#include "core/pipeline/RoundSizes.h"
 
 #include <algorithm>
 #include <cmath>
@@ -13,11 +14,6 @@
 
 namespace distillery::pipeline {
 namespace {
-
-// The pool sizes below mirror core/pipeline/DistillationRun.cpp; a change there must be made here too.
-constexpr std::int64_t kHoldoutPoolDepth = 10; // per retriever (student, BM25) when round 0 pools the held-out qrels
-constexpr std::int64_t kDevDistractors = 2000; // corpus sample in every dev retrieval pool
-constexpr std::int64_t kDevBm25Depth = 100;    // BM25 hits per dev query added to that pool
 
 // Assumed lengths of what the teacher reads and writes beyond the corpus's own passages (characters).
 constexpr std::size_t kQueryChars = 60;             // a synthetic query ("What was 3M's FY2018 capital expenditure?")
@@ -147,7 +143,7 @@ RunEstimate estimateRun(const RunConfig& config, const corpus::PassageStatistics
   const std::int64_t holdout = e.syntheticHoldout ? std::min<std::int64_t>(evaluation.holdoutQueries, sourcesLeft) : 0;
   baseline.queries = holdout;
   baseline.synthesisCalls = holdout;
-  baseline.judgmentCalls = holdout * std::min(2 * kHoldoutPoolDepth, corpus.passages);
+  baseline.judgmentCalls = holdout * std::min<std::int64_t>(2 * kHoldoutPoolDepth, corpus.passages);
   baseline.passagesEmbedded = corpus.passages;
   sourcesLeft -= holdout;
   finish(baseline);
@@ -172,7 +168,8 @@ RunEstimate estimateRun(const RunConfig& config, const corpus::PassageStatistics
     round.judgmentCalls = train * perTrainQuery + dev * perDevQuery;
     if (e.syntheticHoldout) // the new student's top k of every held-out query joins the judged pool
       round.judgmentCalls += holdout * std::min<std::int64_t>(evaluation.k, corpus.passages);
-    const std::int64_t devPool = dev > 0 ? std::min(kDevDistractors, corpus.passages) + dev * kDevBm25Depth : 0;
+    const std::int64_t devPool =
+        dev > 0 ? std::min<std::int64_t>(kDevDistractors, corpus.passages) + dev * kDevBm25Depth : 0;
     round.passagesEmbedded = corpus.passages + devPool * (config.training.epochs + 1);
     round.trainingPassages =
         train * std::min<std::int64_t>(config.training.listSize, perTrainQuery) * config.training.epochs;
@@ -200,7 +197,7 @@ RunEstimate estimateRun(const RunConfig& config, const corpus::PassageStatistics
               (config.filterTopK > k ? " and the source passage" : std::string()) + "), dev " +
               std::to_string(perDevQuery) + " (the student's k, BM25's k and the source passage)" +
               (e.syntheticHoldout
-                   ? ", held-out " + std::to_string(std::min(2 * kHoldoutPoolDepth, corpus.passages)) +
+                   ? ", held-out " + std::to_string(std::min<std::int64_t>(2 * kHoldoutPoolDepth, corpus.passages)) +
                          " in round 0 (student and BM25 top " + std::to_string(kHoldoutPoolDepth) +
                          ") and the new student's top " + std::to_string(evaluation.k) + " in every later round"
                    : std::string()) +

@@ -11,6 +11,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "core/corpus/CorpusRepository.h"
+#include "core/pipeline/RoundSizes.h"
 #include "core/pipeline/RunConfig.h"
 #include "core/teacher/TeacherConfig.h"
 
@@ -61,9 +62,6 @@ struct RunEstimate {
   /// A training round (round 1): what "per round" means when the estimate is summarised.
   const RoundEstimate& typicalRound() const;
 };
-
-/// Passages shorter than this (estimated tokens) are never sampled as query sources (headings, stubs).
-inline constexpr int kMinQuerySourceTokens = 24;
 
 /// The estimate from what is known of the corpus. Throws InputError when the teacher's prompt templates are invalid.
 RunEstimate estimateRun(const RunConfig& config, const corpus::PassageStatistics& corpus,

@@ -1,4 +1,5 @@
 #include "core/pipeline/steps/Evaluate.h"
+#include "core/pipeline/RoundSizes.h"
 
 #include <set>
 
@@ -13,8 +14,6 @@
 
 namespace distillery::pipeline::steps {
 namespace {
-
-constexpr int kHoldoutPoolDepth = 10; // per retriever, when the held-out qrels are first pooled
 
 std::string roundName(const RoundRecord& round) {
   return "round " + std::to_string(round.index);

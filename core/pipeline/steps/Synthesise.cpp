@@ -1,4 +1,5 @@
 #include "core/pipeline/steps/Synthesise.h"
+#include "core/pipeline/RoundSizes.h"
 
 #include <map>
 #include <random>
@@ -10,8 +11,6 @@
 namespace distillery::pipeline::steps {
 namespace {
 
-constexpr int kMinSourceTokens = 24; // shorter passages (headings, stubs) make poor query sources
-
 // A stratified sample: filing types take turns, so small filing types are not drowned by large ones. Passages
 // already used as query sources by earlier rounds of this run (and the held-out set) are not drawn again.
 std::vector<std::int64_t> samplePassages(RunContext& context, std::size_t count, std::uint64_t salt, int beforeRound) {
@@ -19,7 +18,7 @@ std::vector<std::int64_t> samplePassages(RunContext& context, std::size_t count,
   const std::unordered_set<std::int64_t> used(sources.begin(), sources.end());
   std::map<std::string, std::vector<std::int64_t>> byType;
   for (const auto& passage : context.passages)
-    if (!passage.nearDuplicateOf && passage.tokenCount >= kMinSourceTokens && !used.count(passage.id))
+    if (!passage.nearDuplicateOf && passage.tokenCount >= kMinQuerySourceTokens && !used.count(passage.id))
       byType[passage.filingType].push_back(passage.id);
   std::mt19937_64 rng(context.config.seed * 0x9E3779B97F4A7C15ULL + salt);
   for (auto& [type, ids] : byType)
@@ -45,7 +44,7 @@ void synthesise(RunContext& context, const RoundRecord& round, const std::string
   const std::vector<std::int64_t> sample = samplePassages(context, count + count / 4 + 4, salt, round.index);
   if (sample.empty())
     throw InputError("corpus '" + context.run.corpusName + "' has no unused passages of at least " +
-                     std::to_string(kMinSourceTokens) + " tokens left to write queries for");
+                     std::to_string(kMinQuerySourceTokens) + " tokens left to write queries for");
   const std::size_t wanted = std::min(count, sample.size());
   std::size_t nextSpare = wanted;
   std::vector<teacher::QueryType> types;

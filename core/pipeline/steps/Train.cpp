@@ -1,4 +1,5 @@
 #include "core/pipeline/steps/Train.h"
+#include "core/pipeline/RoundSizes.h"
 
 #include <map>
 #include <numeric>
@@ -19,13 +20,11 @@ namespace {
 // (the passages a better student must learn to rank below the relevant ones) and a sample of the corpus (which
 // catches a student that pulls unrelated passages up). Unjudged ones count as not relevant.
 std::vector<std::string> devPool(RunContext& context, int roundIndex, const std::vector<TrainingExample>& dev) {
-  constexpr std::size_t kDistractors = 2000;
-  constexpr int kDevBm25Depth = 100;
   std::vector<std::size_t> order(context.passages.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::mt19937_64 random(context.config.seed * 1000003ULL + static_cast<std::uint64_t>(roundIndex));
   std::shuffle(order.begin(), order.end(), random);
-  order.resize(std::min(order.size(), kDistractors));
+  order.resize(std::min(order.size(), kDevDistractors));
   std::vector<std::string> texts;
   texts.reserve(order.size());
   for (const auto i : order)
