@@ -1187,6 +1187,10 @@ Behalten werden: die Urteile des Lehrers (ein erneuter Import desselben Texts fi
             <translation>Von EDGAR herunterladen</translation>
         </message>
         <message>
+            <source>Write the selected run's &amp;report...</source>
+            <translation>&amp;Bericht des gewählten Laufs schreiben...</translation>
+        </message>
+        <message>
             <source>Distillery experiments (*.distillery *.db *.sqlite);;All files (*)</source>
             <translation>Distillery-Experimente (*.distillery *.db *.sqlite);;Alle Dateien (*)</translation>
         </message>

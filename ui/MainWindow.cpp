@@ -248,6 +248,12 @@ void MainWindow::createMenus() {
   nextStep->setShortcut(QKeySequence(Qt::Key_F8));
   QAction* resume = run->addAction(tr("Re&sume the selected run"), this, &MainWindow::resumeSelectedRun);
   resume->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+  run->addAction(tr("Write the selected run's &report..."), this, [this] {
+    if (const std::int64_t selected = jobsPanel_->selectedRunId())
+      writeReport(selected);
+    else
+      showError(tr("No run selected"), tr("Select a run in the Jobs panel's run list first."));
+  });
   run->addSeparator();
   run->addAction(tr("Evaluate &BM25 baseline..."), this, &MainWindow::evaluateBm25Dialog);
   run->addAction(tr("Evaluate a stored &model..."), this, &MainWindow::evaluateModelDialog);

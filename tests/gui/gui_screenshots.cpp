@@ -32,6 +32,8 @@
 #include "ui/inspect/QueryPlayground.h"
 #include "ui/jobs/JobManager.h"
 #include "ui/jobs/JobsPanel.h"
+#include "ui/run/RunConfigDialog.h"
+#include "ui/settings/AppSettings.h"
 
 using namespace distillery;
 
@@ -159,6 +161,12 @@ int main(int argc, char** argv) {
   raise(window, QStringLiteral("metricsDock"));
   window.dashboard()->redrawNow();
   failures += !save(&window, outDir, QStringLiteral("metrics-dashboard"));
+  {
+    // The new-run dialog with its defaults and what the run would cost, before anything starts.
+    ui::RunConfigDialog dialog(window.session().store(), ui::AppSettings::load(), &window);
+    dialog.show();
+    failures += !save(&dialog, outDir, QStringLiteral("run-dialog"));
+  }
   // "Find the queries round 2 hurt, look at what changed": the comparison, then its worst query in the playground.
   raise(window, QStringLiteral("comparisonDock"));
   window.comparison()->refresh();

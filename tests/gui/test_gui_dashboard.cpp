@@ -334,7 +334,7 @@ private slots:
     dashboard.redrawNow();
     const QString tsv = dashboard.tableAsTsv();
     QVERIFY2(tsv.contains(QStringLiteral("0.3100")) && !tsv.contains(QStringLiteral("0.4200")), qPrintable(tsv));
-    const MetricTable table = MetricTable::load(s);
+    const reporting::MetricTable table = reporting::MetricTable::load(s);
     QCOMPARE(table.scopes().size(), std::size_t(2));
     QCOMPARE(table.scopes()[0].corpus, std::string("filings A"));
     QCOMPARE(table.baseline(0, "ALL", "mrr", 5, table.scopes()[0].key)->value, 0.31);

@@ -14,12 +14,12 @@
 #include <thread>
 
 #include "core/corpus/CorpusRepository.h"
+#include "core/report/MetricTable.h"
 #include "core/store/Store.h"
 #include "tests/gui/GuiTestData.h"
 #include "ui/ExperimentSession.h"
 #include "ui/MainWindow.h"
 #include "ui/charts/MetricsDashboard.h"
-#include "ui/charts/MetricsData.h"
 #include "ui/charts/TrainingLossFeed.h"
 #include "ui/corpus/CorpusBrowser.h"
 #include "ui/corpus/CorpusModels.h"

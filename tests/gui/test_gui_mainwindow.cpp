@@ -282,6 +282,17 @@ private slots:
     const QStringList files = window.writeReport(demo.runId, dir_.filePath(QStringLiteral("report")));
     QVERIFY2(!files.filter(QStringLiteral(".html")).isEmpty(), qPrintable(files.join(',')));
     QVERIFY(QFile::exists(files.filter(QStringLiteral(".html")).value(0)));
+    // Also from the Run menu, for the run selected in the run list (none selected: said, nothing written).
+    QAction* writeFromMenu = nullptr;
+    for (QAction* action : window.findChildren<QAction*>())
+      if (action->text() == QStringLiteral("Write the selected run's &report..."))
+        writeFromMenu = action;
+    QVERIFY(writeFromMenu);
+    QSignalSpy errors(&window, &MainWindow::errorShown);
+    window.jobsPanel()->runsTable()->setCurrentIndex(QModelIndex());
+    writeFromMenu->trigger();
+    QCOMPARE(errors.count(), 1);
+    QCOMPARE(errors.first().first().toString(), QStringLiteral("No run selected"));
 
     // Delete: asked first (no means nothing happens), then gone with its rounds and evaluations; judgments stay,
     // and a job that ran it forgets it.

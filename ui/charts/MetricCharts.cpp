@@ -61,15 +61,15 @@ void setPlotTitle(QCustomPlot* plot, const QString& title) {
     text->setText(title);
 }
 
-BarPoints drawRoundComparisonBars(QCustomPlot* plot, const MetricTable& metrics, std::int64_t runId, int round,
-                                  const MetricSpec& metric, const QString& title, const Significance& roundVsRound0,
-                                  const MetricTable::Scope& scope) {
+BarPoints drawRoundComparisonBars(QCustomPlot* plot, const reporting::MetricTable& metrics, std::int64_t runId,
+                                  int round, const MetricSpec& metric, const QString& title,
+                                  const Significance& roundVsRound0, const reporting::MetricTable::Scope& scope) {
   plot->clearPlottables();
   plot->clearItems();
   const std::vector<std::string> types = metrics.filingTypes(runId, scope);
   struct Series {
     QString name;
-    std::function<std::optional<MetricRecord>(const std::string&)> lookup;
+    std::function<std::optional<reporting::MetricRecord>(const std::string&)> lookup;
     std::optional<int> round;
   };
   std::vector<Series> series;
@@ -158,8 +158,8 @@ BarPoints drawRoundComparisonBars(QCustomPlot* plot, const MetricTable& metrics,
   return points;
 }
 
-void drawRoundLines(QCustomPlot* plot, const MetricTable& metrics, const std::vector<RoundLine>& lines, int k,
-                    const QString& axisLabel, const QString& title) {
+void drawRoundLines(QCustomPlot* plot, const reporting::MetricTable& metrics, const std::vector<RoundLine>& lines,
+                    int k, const QString& axisLabel, const QString& title) {
   plot->clearPlottables(); // graphs and their error bars
   double maxValue = 0;
   int lastRound = 0;

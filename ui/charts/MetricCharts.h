@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "ui/charts/MetricsData.h"
+#include "core/report/MetricTable.h"
 
 class QCPBars;
 class QCustomPlot;
@@ -61,10 +61,10 @@ using Significance = std::function<std::optional<bool>(const std::string& filing
 /// Filing types without a value for a series leave a gap. With `roundVsRound0`, the round's bars whose difference from
 /// round 0 is not significant are marked "n.s.". Outside runs, `scope` keeps the chart to one corpus (query set,
 /// split). Returns what each drawn bar shows.
-BarPoints drawRoundComparisonBars(QCustomPlot* plot, const MetricTable& metrics, std::int64_t runId, int round,
-                                  const MetricSpec& metric, const QString& title,
+BarPoints drawRoundComparisonBars(QCustomPlot* plot, const reporting::MetricTable& metrics, std::int64_t runId,
+                                  int round, const MetricSpec& metric, const QString& title,
                                   const Significance& roundVsRound0 = {},
-                                  const MetricTable::Scope& scope = std::nullopt);
+                                  const reporting::MetricTable::Scope& scope = std::nullopt);
 
 /// One line across the dense rounds of a run.
 struct RoundLine {
@@ -73,10 +73,10 @@ struct RoundLine {
   std::string filingType; // "ALL" draws a thicker line
   std::string metric;     // mrr | dcg | ndcg | recall
   Qt::PenStyle style = Qt::SolidLine;
-  MetricTable::Scope scope; // outside runs: which corpus (query set, split)
+  reporting::MetricTable::Scope scope; // outside runs: which corpus (query set, split)
 };
 /// Lines across rounds at cut-off k, x axis from round 0 to the last round any line has.
-void drawRoundLines(QCustomPlot* plot, const MetricTable& metrics, const std::vector<RoundLine>& lines, int k,
-                    const QString& axisLabel, const QString& title);
+void drawRoundLines(QCustomPlot* plot, const reporting::MetricTable& metrics, const std::vector<RoundLine>& lines,
+                    int k, const QString& axisLabel, const QString& title);
 
 } // namespace distillery::ui::charts

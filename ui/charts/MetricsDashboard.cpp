@@ -31,7 +31,7 @@ namespace {
 // on.
 constexpr int kScopeRole = Qt::UserRole + 1;
 
-MetricTable::Scope scopeOf(const QComboBox* box) {
+reporting::MetricTable::Scope scopeOf(const QComboBox* box) {
   return box->currentData(kScopeRole).toString().toStdString();
 }
 
@@ -126,11 +126,11 @@ void MetricsDashboard::setStore(store::Store* store) {
 }
 
 void MetricsDashboard::refresh() {
-  metrics_ = MetricTable();
+  metrics_ = reporting::MetricTable();
   comparisons_.clear();
   if (store_) {
     try {
-      metrics_ = MetricTable::load(*store_);
+      metrics_ = reporting::MetricTable::load(*store_);
     } catch (const std::exception& e) {
       emit errorOccurred(QString::fromStdString(e.what()));
     }
@@ -151,7 +151,7 @@ void MetricsDashboard::fillRunBoxes() {
     compare_->addItem(tr("no second run"), -1LL);
     // Evaluations outside any run (baselines from the CLI or the Run menu) are listed as their own entries, one per
     // corpus (and query set and split): figures on different corpora are not comparable, so they never share a chart.
-    for (const MetricScope& scope : metrics_.scopes()) {
+    for (const reporting::MetricScope& scope : metrics_.scopes()) {
       QString label = scope.corpus.empty()
                           ? tr("evaluations outside runs")
                           : tr("evaluations outside runs: %1").arg(QString::fromStdString(scope.corpus));
@@ -229,7 +229,7 @@ void MetricsDashboard::redrawNow() {
 }
 
 void MetricsDashboard::drawBars(QCustomPlot* plot, std::int64_t runId, int round, const QString& title,
-                                const MetricTable::Scope& scope) {
+                                const reporting::MetricTable::Scope& scope) {
   const charts::MetricSpec metric{metric_->currentData().toString().toStdString(), k_->currentData().toInt(),
                                   metric_->currentText()};
   const auto& comparisons = vsRound0(runId);
@@ -269,7 +269,7 @@ void MetricsDashboard::drawLines() {
   const int k = k_->currentData().toInt();
   const std::int64_t runId = run_->currentData().toLongLong();
   std::vector<charts::RoundLine> lines;
-  const MetricTable::Scope scope = scopeOf(run_);
+  const reporting::MetricTable::Scope scope = scopeOf(run_);
   for (const std::string& type : metrics_.filingTypes(runId, scope))
     lines.push_back({charts::filingTypeLabel(type), runId, type, metric, Qt::SolidLine, scope});
   const std::int64_t compareId = compare_->currentData().toLongLong();
@@ -288,7 +288,7 @@ void MetricsDashboard::fillTable() {
   const std::string scope = *scopeOf(run_), compareScope = *scopeOf(compare_);
   // Outside runs: the shown entries' evaluations, and beside a run the baselines on its corpus.
   const std::string runCorpus = runId > 0 ? metrics_.corpusOf(runId) : std::string();
-  const auto shown = [&](const MetricRecord& r) {
+  const auto shown = [&](const reporting::MetricRecord& r) {
     if (r.runId != 0)
       return r.runId == runId || r.runId == compareId;
     return (runId == 0 && r.scope == scope) || (compareId == 0 && r.scope == compareScope) ||
@@ -296,7 +296,7 @@ void MetricsDashboard::fillTable() {
   };
   table_->setSortingEnabled(false);
   table_->setRowCount(0);
-  for (const MetricRecord& r : metrics_.records()) {
+  for (const reporting::MetricRecord& r : metrics_.records()) {
     if (r.name != metric || r.k != k || !shown(r))
       continue;
     const int row = table_->rowCount();

@@ -8,8 +8,8 @@
 #include <map>
 
 #include "core/eval/Statistics.h"
+#include "core/report/MetricTable.h"
 #include "ui/charts/MetricCharts.h"
-#include "ui/charts/MetricsData.h"
 
 class QComboBox;
 class QCustomPlot;
@@ -27,7 +27,7 @@ public:
   explicit MetricsDashboard(QWidget* parent = nullptr);
 
   void setStore(store::Store* store);
-  const MetricTable& metrics() const { return metrics_; }
+  const reporting::MetricTable& metrics() const { return metrics_; }
 
   QCustomPlot* barPlot() const { return bars_; }
   QCustomPlot* comparisonPlot() const { return comparisonBars_; }
@@ -63,7 +63,7 @@ private:
   void fillRunBoxes();
   void fillRounds();
   void drawBars(QCustomPlot* plot, std::int64_t runId, int round, const QString& title,
-                const MetricTable::Scope& scope);
+                const reporting::MetricTable::Scope& scope);
   void drawLines();
   void fillTable();
   void showTooltip(QCustomPlot* plot, QMouseEvent* event);
@@ -72,7 +72,7 @@ private:
   const std::map<int, eval::ByGroupAndMetric<eval::PairedDifference>>& vsRound0(std::int64_t runId) const;
 
   store::Store* store_ = nullptr;
-  MetricTable metrics_;
+  reporting::MetricTable metrics_;
   QComboBox* run_;
   QComboBox* round_;
   QComboBox* metric_;
