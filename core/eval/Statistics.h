@@ -49,6 +49,15 @@ PairedDifference pairedDifference(std::span<const double> a, std::span<const dou
 template <typename T> using ByMetric = std::map<std::string, T>;
 /// Filing type ("ALL" included) -> metric name -> value.
 template <typename T> using ByGroupAndMetric = std::map<std::string, ByMetric<T>>;
+/// The value of one filing type and metric; nullptr when the table has neither.
+template <typename T>
+const T* findByGroupAndMetric(const ByGroupAndMetric<T>& table, const std::string& group, const std::string& metric) {
+  const auto byGroup = table.find(group);
+  if (byGroup == table.end())
+    return nullptr;
+  const auto found = byGroup->second.find(metric);
+  return found == byGroup->second.end() ? nullptr : &found->second;
+}
 
 /// Each group's (ALL and every filing type) bootstrap interval of every metric; groups of one query get none.
 ByGroupAndMetric<Interval> metricIntervals(const std::vector<QueryMetrics>& queries,

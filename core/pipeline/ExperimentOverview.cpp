@@ -46,13 +46,8 @@ std::vector<CorpusOverview> loadCorpora(store::Store& store) {
 /// The paired difference of one group and metric, if the comparison holds it.
 std::optional<eval::PairedDifference> pairedOf(const std::optional<eval::ByGroupAndMetric<eval::PairedDifference>>& c,
                                                const std::string& group, const std::string& metric) {
-  if (!c)
-    return std::nullopt;
-  const auto byGroup = c->find(group);
-  if (byGroup == c->end())
-    return std::nullopt;
-  const auto found = byGroup->second.find(metric);
-  return found == byGroup->second.end() ? std::nullopt : std::optional(found->second);
+  const eval::PairedDifference* found = c ? eval::findByGroupAndMetric(*c, group, metric) : nullptr;
+  return found ? std::optional(*found) : std::nullopt;
 }
 
 std::optional<double> meanOf(const eval::MetricsTable* table, const std::string& group, const std::string& metric) {

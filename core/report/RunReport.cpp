@@ -426,15 +426,6 @@ int testedK(const ReportData& d) {
   return last ? last->dense.k : d.k;
 }
 
-const eval::PairedDifference* pairedOf(const Comparison& comparison, const std::string& group,
-                                       const std::string& metric) {
-  const auto byGroup = comparison.find(group);
-  if (byGroup == comparison.end())
-    return nullptr;
-  const auto found = byGroup->second.find(metric);
-  return found == byGroup->second.end() ? nullptr : &found->second;
-}
-
 /// ALL first, then the report's filing types, then any others the comparison has.
 std::vector<std::string> comparisonGroups(const ReportData& d, const Comparison& comparison) {
   std::vector<std::string> groups{eval::kAllFilingTypes};
@@ -480,7 +471,7 @@ std::string significanceSentence(const ReportData& d) {
   if (d.finalRound == d.baselineRound)
     return "Only " + roundName(d.baselineRound) + " has been evaluated: there is nothing to compare yet.";
   const Comparison* vs = finalComparison(d, false);
-  const eval::PairedDifference* all = vs ? pairedOf(*vs, eval::kAllFilingTypes, "ndcg") : nullptr;
+  const eval::PairedDifference* all = vs ? eval::findByGroupAndMetric(*vs, eval::kAllFilingTypes, "ndcg") : nullptr;
   if (!all || !all->p)
     return "The per-query results of " + roundName(0) + " and " + roundName(d.finalRound) +
            " are not both stored: whether the change is real cannot be tested.";
@@ -490,7 +481,7 @@ std::string significanceSentence(const ReportData& d) {
   std::string overallNot;
   std::vector<std::string> significant, notSignificant, opposite;
   for (const std::string& group : comparisonGroups(d, *vs)) {
-    const eval::PairedDifference* paired = pairedOf(*vs, group, "ndcg");
+    const eval::PairedDifference* paired = eval::findByGroupAndMetric(*vs, group, "ndcg");
     if (!paired || !paired->p)
       continue;
     const bool isSignificant = paired->significant(kSignificanceLevel);
@@ -522,7 +513,8 @@ std::string significanceSentence(const ReportData& d) {
     out += "; for " + joinWords(opposite, "and") + " it is a significant " + (gain ? "drop" : "gain");
   out += ".";
   if (const Comparison* bm25 = finalComparison(d, true))
-    if (const eval::PairedDifference* paired = pairedOf(*bm25, eval::kAllFilingTypes, "ndcg"); paired && paired->p)
+    if (const eval::PairedDifference* paired = eval::findByGroupAndMetric(*bm25, eval::kAllFilingTypes, "ndcg");
+        paired && paired->p)
       out += " Against BM25 the final student's " + ndcg + " is " + signedChange(paired->diff, kSummaryDecimals) +
              " overall: " + verdict(*paired) + ".";
   return out;
@@ -534,7 +526,7 @@ json comparisonJson(const ReportData& d, const Comparison* comparison) {
   json groups = json::object();
   for (const std::string& group : comparisonGroups(d, *comparison))
     for (const std::string& metric : kTestedMetrics)
-      if (const eval::PairedDifference* paired = pairedOf(*comparison, group, metric))
+      if (const eval::PairedDifference* paired = eval::findByGroupAndMetric(*comparison, group, metric))
         groups[group][metric + "@" + std::to_string(testedK(d))] = {
             {"diff", paired->diff},
             {"ci95", paired->ci95 ? json::array({paired->ci95->low, paired->ci95->high}) : json(nullptr)},
@@ -810,7 +802,7 @@ Table significanceTable(const ReportData& d, const Comparison& comparison) {
   t.header = {"Filing type", "Metric", "Queries", "Difference", "Difference 95% CI", "p", "Verdict"};
   for (const std::string& group : comparisonGroups(d, comparison))
     for (const std::string& metric : kTestedMetrics)
-      if (const eval::PairedDifference* paired = pairedOf(comparison, group, metric))
+      if (const eval::PairedDifference* paired = eval::findByGroupAndMetric(comparison, group, metric))
         t.rows.push_back(
             {{group, ""},
              {metricTitle(metric, testedK(d)), ""},
