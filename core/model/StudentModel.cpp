@@ -260,6 +260,52 @@ torch::Tensor StudentModel::forward(const torch::Tensor& ids, const torch::Tenso
   return x;
 }
 
+std::vector<StudentModel::InferenceLayer> StudentModel::inferenceLayers() const {
+  const double scale = 1.0 / std::sqrt(static_cast<double>(config_.hiddenSize / config_.heads));
+  std::vector<InferenceLayer> prepared;
+  prepared.reserve(layers_.size());
+  for (const auto& l : layers_) {
+    // One product for Q, K and V; the query rows carry the 1/sqrt(head size) of the scores, which saves a pass
+    // over every score matrix.
+    prepared.push_back({torch::cat({l.queryWeight * scale, l.keyWeight, l.valueWeight}, 0),
+                        torch::cat({l.queryBias * scale, l.keyBias, l.valueBias}, 0)});
+  }
+  return prepared;
+}
+
+torch::Tensor StudentModel::forwardInference(const torch::Tensor& ids, const torch::Tensor& mask,
+                                             const std::vector<InferenceLayer>& prepared) const {
+  // forward() without autograd or dropout, shaped for the CPU: tokens as rows of one matrix, so that every product
+  // is a single addmm with its bias, residuals added in place, the scores' mask added in place.
+  const auto batch = ids.size(0), length = ids.size(1), hidden = config_.hiddenSize;
+  const auto heads = config_.heads, headSize = hidden / heads;
+  if (length > config_.maxPositions)
+    throw InputError("sequence of " + std::to_string(length) + " tokens exceeds max_position_embeddings " +
+                     std::to_string(config_.maxPositions));
+  const double eps = config_.layerNormEps;
+  auto x = torch::embedding(wordEmbeddings_, ids);
+  x.add_(positionEmbeddings_.narrow(0, 0, length).unsqueeze(0)).add_(typeEmbeddings_[0]);
+  x = torch::layer_norm(x, {hidden}, embeddingNormWeight_, embeddingNormBias_, eps).view({batch * length, hidden});
+  const auto additiveMask = ((1.0 - mask.to(x.dtype())) * -1e9).view({batch, 1, 1, length});
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    const auto& l = layers_[i];
+    const auto qkv = torch::addmm(prepared[i].qkvBias, x, prepared[i].qkvWeight.t())
+                         .view({batch, length, 3, heads, headSize})
+                         .permute({2, 0, 3, 1, 4}); // [3, batch, heads, length, headSize]
+    auto scores = torch::matmul(qkv[0], qkv[1].transpose(-1, -2));
+    scores.add_(additiveMask);
+    const auto context =
+        torch::matmul(torch::softmax(scores, -1), qkv[2]).transpose(1, 2).reshape({batch * length, hidden});
+    auto attended = torch::addmm(l.attentionOutBias, context, l.attentionOutWeight.t());
+    x = torch::layer_norm(attended.add_(x), {hidden}, l.attentionNormWeight, l.attentionNormBias, eps);
+    const auto intermediate =
+        activation(torch::addmm(l.intermediateBias, x, l.intermediateWeight.t()), config_.hiddenAct);
+    auto output = torch::addmm(l.outputBias, intermediate, l.outputWeight.t());
+    x = torch::layer_norm(output.add_(x), {hidden}, l.outputNormWeight, l.outputNormBias, eps);
+  }
+  return x.view({batch, length, hidden});
+}
+
 torch::Tensor StudentModel::pool(const torch::Tensor& hidden, const torch::Tensor& mask) const {
   torch::Tensor pooled;
   if (config_.pooling == Pooling::Cls) {
@@ -276,6 +322,33 @@ std::string StudentModel::applyPrefix(const std::string& text, TextRole role) co
 }
 
 torch::Tensor StudentModel::embedTokenized(const std::vector<std::vector<std::int64_t>>& rows, bool train) {
+  if (layers_.empty() || rows.size() <= static_cast<std::size_t>(kRowsPerLengthBucket))
+    return embedPadded(rows, train);
+  // A training batch mixes a 20-token query with 256-token passages: padded together, every row would pay for the
+  // longest in attention and in every product. Rows of similar length go through the network together instead,
+  // and the pooled rows come back in the caller's order (autograd follows the gather).
+  std::vector<std::int64_t> order(rows.size());
+  std::iota(order.begin(), order.end(), std::int64_t{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::int64_t a, std::int64_t b) { return rows[a].size() > rows[b].size(); });
+  std::vector<torch::Tensor> pooled;
+  std::vector<std::vector<std::int64_t>> bucket;
+  for (std::size_t start = 0; start < order.size(); start += kRowsPerLengthBucket) {
+    bucket.clear();
+    for (auto i = start; i < std::min(order.size(), start + kRowsPerLengthBucket); ++i)
+      bucket.push_back(rows[static_cast<std::size_t>(order[i])]);
+    pooled.push_back(embedPadded(bucket, train));
+  }
+  std::vector<std::int64_t> positionOf(rows.size());
+  for (std::size_t i = 0; i < order.size(); ++i)
+    positionOf[static_cast<std::size_t>(order[i])] = static_cast<std::int64_t>(i);
+  const auto positions =
+      torch::from_blob(positionOf.data(), {static_cast<std::int64_t>(positionOf.size())}, torch::kInt64)
+          .to(device_, /*non_blocking=*/false, /*copy=*/true);
+  return torch::cat(pooled).index_select(0, positions);
+}
+
+torch::Tensor StudentModel::embedPadded(const std::vector<std::vector<std::int64_t>>& rows, bool train) {
   const auto batch = tokenizer_.pad(rows);
   const auto cpu = torch::TensorOptions().dtype(torch::kInt64);
   auto ids =
@@ -367,6 +440,7 @@ std::vector<float> StudentModel::encode(const std::vector<std::string>& texts, T
                    [&](std::size_t a, std::size_t b) { return tokenized[a].size() > tokenized[b].size(); });
 
   c10::InferenceMode inference;
+  const auto prepared = inferenceLayers();
   std::vector<std::vector<std::int64_t>> rows;
   for (std::size_t start = 0; start < order.size(); start += static_cast<std::size_t>(batchSize)) {
     throwIfStopped(options.stop);
@@ -385,7 +459,7 @@ std::vector<float> StudentModel::encode(const std::vector<std::string>& texts, T
     const auto mask =
         torch::from_blob(const_cast<std::int64_t*>(batch.attentionMask.data()), {batch.rows, batch.columns}, cpu)
             .to(device_, false, true);
-    const auto embeddings = pool(forward(ids, mask, false), mask).to(torch::kCPU).contiguous();
+    const auto embeddings = pool(forwardInference(ids, mask, prepared), mask).to(torch::kCPU).contiguous();
     const float* values = embeddings.data_ptr<float>();
     for (auto i = start; i < end; ++i) {
       const float* row = values + (i - start) * static_cast<std::size_t>(dimension);

@@ -80,6 +80,19 @@ private:
     torch::Tensor intermediateWeight, intermediateBias, outputWeight, outputBias, outputNormWeight, outputNormBias;
   };
 
+  /// One padded batch through the network and pooled (embedTokenized splits long batches into length buckets).
+  torch::Tensor embedPadded(const std::vector<std::vector<std::int64_t>>& rows, bool train);
+  static constexpr std::size_t kRowsPerLengthBucket = 16;
+
+  /// The weights encode() computes with, prepared once per call (the inference path's fused Q/K/V).
+  struct InferenceLayer {
+    torch::Tensor qkvWeight, qkvBias;
+  };
+  std::vector<InferenceLayer> inferenceLayers() const;
+  /// forward() for inference: no autograd, no dropout, the products as addmm over all tokens, in-place residuals.
+  torch::Tensor forwardInference(const torch::Tensor& ids, const torch::Tensor& mask,
+                                 const std::vector<InferenceLayer>& prepared) const;
+
   bool positionsAreZero() const; // a token's vector then does not depend on where it stands
 
   BertConfig config_;

@@ -176,6 +176,38 @@ double retrievalNdcg(model::StudentModel& student, const std::vector<TrainingExa
   return sum / static_cast<double>(examples.size());
 }
 
+torch::Tensor batchLoss(model::StudentModel& student, const std::vector<const TrainingExample*>& batch,
+                        const TrainingConfig& config, double maxGrade) {
+  std::vector<std::string> queryTexts, passageTexts;
+  std::vector<ListLayout> layouts;
+  for (const TrainingExample* example : batch) {
+    const auto chosen = usedPassages(*example, config.loss, config.listSize);
+    if (chosen.empty())
+      continue;
+    queryTexts.push_back(example->query);
+    layouts.push_back(layoutOf(*example, chosen, passageTexts.size()));
+    for (std::size_t local : chosen)
+      passageTexts.push_back(example->passages[local]);
+  }
+  if (layouts.empty())
+    return {};
+  auto queries = student.embed(queryTexts, model::TextRole::Query, true, kTrainingMaxLength);
+  auto passages = student.embed(passageTexts, model::TextRole::Passage, true, kTrainingMaxLength);
+  switch (config.loss) {
+  case TrainingLoss::Listwise: {
+    auto loss = listwiseKl(queries, passages, layouts, config.studentTemperature, config.teacherTemperature, maxGrade);
+    if (config.infoNceWeight > 0)
+      loss = loss + config.infoNceWeight * infoNce(queries, passages, layouts, config.infoNceTemperature);
+    return loss;
+  }
+  case TrainingLoss::InfoNce:
+    return infoNce(queries, passages, layouts, config.infoNceTemperature);
+  case TrainingLoss::Triplet:
+    return tripletMargin(queries, passages, layouts, config.tripletMargin);
+  }
+  return {};
+}
+
 TrainingReport trainStudent(model::StudentModel& student, const model::StudentModel* base,
                             const std::vector<TrainingExample>& train, const std::vector<TrainingExample>& dev,
                             const std::vector<std::string>& devDistractors, const TrainingConfig& config,
@@ -211,37 +243,11 @@ TrainingReport trainStudent(model::StudentModel& student, const model::StudentMo
     std::shuffle(order.begin(), order.end(), rng);
     for (std::size_t start = 0; start < order.size(); start += batchSize) {
       throwIfStopped(stop);
-      std::vector<std::string> queryTexts, passageTexts;
-      std::vector<ListLayout> layouts;
-      for (std::size_t i = start; i < std::min(order.size(), start + batchSize); ++i) {
-        const TrainingExample& example = train[order[i]];
-        const auto chosen = usedPassages(example, config.loss, config.listSize);
-        if (chosen.empty())
-          continue;
-        queryTexts.push_back(example.query);
-        layouts.push_back(layoutOf(example, chosen, passageTexts.size()));
-        for (std::size_t local : chosen)
-          passageTexts.push_back(example.passages[local]);
-      }
-      if (layouts.empty())
-        continue;
-      auto queries = student.embed(queryTexts, model::TextRole::Query, true, kTrainingMaxLength);
-      auto passages = student.embed(passageTexts, model::TextRole::Passage, true, kTrainingMaxLength);
-      torch::Tensor loss;
-      switch (config.loss) {
-      case TrainingLoss::Listwise:
-        loss = listwiseKl(queries, passages, layouts, config.studentTemperature, config.teacherTemperature, maxGrade);
-        if (config.infoNceWeight > 0)
-          loss = loss + config.infoNceWeight * infoNce(queries, passages, layouts, config.infoNceTemperature);
-        break;
-      case TrainingLoss::InfoNce:
-        loss = infoNce(queries, passages, layouts, config.infoNceTemperature);
-        break;
-      case TrainingLoss::Triplet:
-        loss = tripletMargin(queries, passages, layouts, config.tripletMargin);
-        break;
-      }
-      if (!loss.requires_grad())
+      std::vector<const TrainingExample*> batch;
+      for (std::size_t i = start; i < std::min(order.size(), start + batchSize); ++i)
+        batch.push_back(&train[order[i]]);
+      const auto loss = batchLoss(student, batch, config, maxGrade);
+      if (!loss.defined() || !loss.requires_grad())
         continue; // nothing to learn from in this batch (e.g. no positives)
       const double learningRate = loop.learningRateAt(loop.stepsDone());
       const double value = loop.step(loss);

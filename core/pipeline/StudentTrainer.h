@@ -66,6 +66,11 @@ struct TrainingReport {
 using TrainingStepSink =
     std::function<void(int step, int epoch, double loss, double learningRate, std::optional<double> devMetric)>;
 
+/// The loss of one optimiser step over these examples: the config's loss on the student's embeddings (dropout on,
+/// autograd recording). Undefined when no example has a passage to learn from.
+torch::Tensor batchLoss(model::StudentModel& student, const std::vector<const TrainingExample*>& batch,
+                        const TrainingConfig& config, double maxGrade);
+
 /// Trains student in place. base (may be null) is the model weight averaging pulls towards. After each epoch
 /// the dev queries are retrieved (retrievalNdcg with devDistractors) and the best epoch's weights are kept -
 /// the starting weights if no epoch beats them, so a round never leaves the student worse on dev retrieval.

@@ -174,6 +174,7 @@ ThroughputRun embedOnce(StudentModel& model, const BeirSet& set, int batch, cons
   EncodeOptions options;
   options.batchSize = batch;
   options.maxLength = 256;
+  options.threads = torch::get_num_threads(); // encode() would otherwise take every core
   options.statistics = &statistics;
   options.progress = [&](const Progress&) {
     const double seconds = monotonicSeconds() - started;
@@ -193,13 +194,12 @@ ThroughputRun embedOnce(StudentModel& model, const BeirSet& set, int batch, cons
   return run;
 }
 
-int throughput(const std::vector<int>& batches, int repeats) {
+int throughput(const std::vector<int>& batches, int repeats, int threads) {
   const std::filesystem::path data = DISTILLERY_SHARED_DATA;
   if (!std::filesystem::exists(data / "tatqa-beir/corpus.jsonl") || !std::filesystem::exists(data / "tokenizer")) {
     std::printf("shared data not found under %s: skipped\n", data.c_str());
     return 0;
   }
-  const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   torch::set_num_threads(threads);
   const auto set = loadBeir(data / "tatqa-beir", 2000);
   auto tokenizer = text::WordPieceTokenizer::fromPath(data / "tokenizer/bert-base-uncased");
@@ -279,7 +279,8 @@ int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "throughput";
   try {
     if (mode == "throughput") {
-      // bench_model throughput [BATCH,BATCH,... [REPEATS]]: fewer settings for a quick before/after comparison.
+      // bench_model throughput [BATCH,BATCH,... [REPEATS [THREADS]]]: fewer settings for a quick before/after
+      // comparison; THREADS defaults to all cores (1: the single-thread efficiency against a single-thread peak).
       std::vector<int> batches{16, 32, 64};
       if (argc > 2) {
         batches.clear();
@@ -289,7 +290,9 @@ int main(int argc, char** argv) {
           list = comma == std::string::npos ? "" : list.substr(comma + 1);
         }
       }
-      return throughput(batches, argc > 3 ? std::max(1, std::atoi(argv[3])) : 3);
+      const int threads = argc > 4 ? std::max(1, std::atoi(argv[4]))
+                                   : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+      return throughput(batches, argc > 3 ? std::max(1, std::atoi(argv[3])) : 3, threads);
     }
     if (mode == "quality")
       return quality();
@@ -297,6 +300,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_model: %s\n", e.what());
     return 1;
   }
-  std::fprintf(stderr, "usage: bench_model [throughput [BATCH,... [REPEATS]] | quality]\n");
+  std::fprintf(stderr, "usage: bench_model [throughput [BATCH,... [REPEATS [THREADS]]] | quality]\n");
   return 2;
 }

@@ -1,8 +1,18 @@
-// One distillation round on the real filings of ../shared/data/filings (about 19k passages after import) with 500
-// synthetic queries, K = 20 and the heuristic teacher: the wall time of each step and its share of the round.
-// The slowest step is the next thing to optimise.
-//   cmake --build build/release --target bench_pipeline && build/release/bench/bench_pipeline [FILINGS_DIR] [queries]
+// One distillation round with the heuristic teacher: the wall time of each step, its share of the round, and the
+// process's peak RSS. Two set-ups:
+//   bench_pipeline [FILINGS_DIR] [queries]      the real filings of ../shared/data/filings (about 19k passages after
+//                                               import), 500 synthetic queries, K = 20, the default student's
+//                                               lexical start (the slowest step is the next thing to optimise)
+//   bench_pipeline --bert-small [queries]       the demo corpus (2,282 passages), 300 queries, a BERT-small student
+//                                               (6 x 384, 12 heads, FFN 1536, random weights): what a user who brings
+//                                               a bge-small/e5-small-sized model waits for; prints the per-passage
+//                                               and per-step costs the README's extrapolation uses
+//   cmake --build build/release --target bench_pipeline && build/release/bench/bench_pipeline ...
+#include <ATen/Parallel.h>
+#include <sys/resource.h>
+
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -10,6 +20,7 @@
 
 #include "core/corpus/CorpusImporter.h"
 #include "core/corpus/CorpusRepository.h"
+#include "core/corpus/demo/DemoCorpus.h"
 #include "core/model/DefaultStudent.h"
 #include "core/pipeline/DistillationRun.h"
 #include "core/store/Store.h"
@@ -18,18 +29,22 @@
 using namespace distillery;
 
 int main(int argc, char** argv) {
-  const std::filesystem::path filings = argc > 1
+  const bool bertSmall = argc > 1 && !std::strcmp(argv[1], "--bert-small");
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "distillery-bench-pipeline";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::filesystem::path filings = bertSmall ? dir / "demo-data"
+                                        : argc > 1
                                             ? std::filesystem::path(argv[1])
                                             : std::filesystem::path(DISTILLERY_SOURCE_DIR) / "../shared/data/filings";
+  if (bertSmall)
+    corpus::writeDemoCorpus(filings);
   if (!std::filesystem::is_directory(filings)) {
     std::fprintf(stderr, "bench_pipeline: %s not found (give the filings folder as the first argument)\n",
                  filings.c_str());
     return 2;
   }
-  const int queries = argc > 2 ? std::atoi(argv[2]) : 500;
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "distillery-bench-pipeline";
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const int queries = argc > 2 ? std::atoi(argv[2]) : bertSmall ? 300 : 500;
   auto store = store::Store::open(dir / "bench.distillery", store::OpenMode::CreateNew);
   corpus::ImportOptions import;
   import.corpusName = "demo";
@@ -43,8 +58,20 @@ int main(int argc, char** argv) {
   for (const auto& p : passages)
     texts.push_back(p.text);
   model::DefaultStudentOptions studentOptions;
-  studentOptions.steps = 0;
-  model::trainDefaultStudent(texts, dir / "student", studentOptions);
+  const double studentStarted = monotonicSeconds();
+  if (bertSmall) {
+    studentOptions.layers = 6;
+    studentOptions.hiddenSize = 384;
+    studentOptions.heads = 12;
+    studentOptions.intermediateSize = 1536;
+    studentOptions.vocabularySize = 30522;
+    model::saveRandomStudent(texts, dir / "student", studentOptions);
+  } else {
+    studentOptions.steps = 0;
+    model::trainDefaultStudent(texts, dir / "student", studentOptions);
+  }
+  std::printf("student: %s in %.1f s\n", bertSmall ? "BERT-small, random weights" : "default (lexical start)",
+              monotonicSeconds() - studentStarted);
 
   pipeline::RunConfig config;
   config.student = (dir / "student").string();
@@ -66,6 +93,10 @@ int main(int argc, char** argv) {
   for (const auto& [step, seconds] : steps)
     std::printf("%-12s %10.2f %7.1f%%\n", step.c_str(), seconds, 100.0 * seconds / round);
   std::printf("%-12s %10.2f\n", "round 1", round);
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  std::printf("peak RSS %.2f GB; %zu passages, %d queries, %d thread(s)\n", double(usage.ru_maxrss) / 1048576.0,
+              passages.size(), queries, at::get_num_threads());
   std::filesystem::remove_all(dir);
   return 0;
 }

@@ -380,6 +380,64 @@ private slots:
     QVERIFY(torch::equal(base->namedParameters()[0].second, tinyModel(13)->namedParameters()[0].second));
   }
 
+  // Training embeds a batch in length buckets (a short query does not pay for the longest passage): the pooled rows
+  // must come back in the caller's order, each as if it had been embedded alone, with the graph intact.
+  void lengthBucketsKeepTheCallersOrder() {
+    auto model = tinyModel(11);
+    model->mutableConfig().hiddenDropout = 0; // deterministic rows: the comparison is of the arithmetic
+    model->mutableConfig().attentionDropout = 0;
+    std::vector<std::string> texts;
+    for (std::size_t i = 0; i < 40; ++i) // 40 rows: three buckets, lengths interleaved
+      texts.push_back(i % 3 == 0 ? kTexts[i % kTexts.size()]
+                                 : kTexts[i % kTexts.size()] + " " + kTexts[(i + 3) % kTexts.size()]);
+    const auto together = model->embed(texts, TextRole::Passage, true, 64);
+    QVERIFY(together.requires_grad());
+    QCOMPARE(together.size(0), std::int64_t(texts.size()));
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      const auto alone = model->embed({texts[i]}, TextRole::Passage, true, 64);
+      const float difference = (together[static_cast<std::int64_t>(i)] - alone[0]).abs().max().item<float>();
+      QVERIFY2(difference < 1e-5, qPrintable(QString("row %1 differs by %2").arg(i).arg(difference)));
+    }
+    together.sum().backward();
+    QVERIFY(model->namedParameters().back().second.grad().defined());
+  }
+
+  // encode() runs its own inference path (fused Q/K/V with the score scale folded in, products over all tokens);
+  // at the size users bring (6 x 384, 12 heads) and real lengths it must give the training path's embeddings.
+  void inferencePathMatchesTheTrainingPathAtBertSmallSize() {
+    text::WordPieceTokenizer tokenizer(text::learnWordPieceVocabulary(kTexts, 300));
+    auto config = tinyConfig(tokenizer.vocabularySize());
+    config.hiddenSize = 384;
+    config.layers = 6;
+    config.heads = 12;
+    config.intermediateSize = 1536;
+    config.maxPositions = 256;
+    config.maxSequenceLength = 256;
+    auto model = StudentModel::createRandom(config, tokenizer, 31);
+    {
+      torch::NoGradGuard noGrad;
+      auto generator = at::detail::createCPUGenerator(32);
+      for (auto& tensor : model->parameters())
+        if (tensor.dim() == 1)
+          tensor.add_(torch::randn(tensor.sizes(), generator, torch::kFloat32) * 0.1);
+    }
+    std::vector<std::string> texts;
+    for (std::size_t i = 0; i < 9; ++i) {
+      std::string text;
+      for (std::size_t j = 0; j <= i * 2; ++j)
+        text += kTexts[(i + j) % kTexts.size()] + " ";
+      texts.push_back(text); // 15 to about 250 tokens
+    }
+    EncodeOptions options;
+    options.batchSize = 4;
+    options.maxLength = 256;
+    const auto rows = model->encode(texts, TextRole::Passage, options);
+    const auto reference = model->embed(texts, TextRole::Passage, false, 256);
+    const auto fast = torch::from_blob(const_cast<float*>(rows.data()), reference.sizes(), torch::kFloat32);
+    const float difference = (fast - reference).abs().max().item<float>();
+    QVERIFY2(difference < 1e-4, qPrintable(QString("max abs difference %1").arg(difference)));
+  }
+
   // The default student's warm start trains through embedTokenBags, so it must be the full forward of a model
   // without layers (to float rounding) and refuse the models where the two would differ.
   void tokenBagsEqualTheFullForward() {
