@@ -1,5 +1,6 @@
 #include "core/model/StudentModel.h"
 
+#include "core/model/HeapTuning.h"
 #include "core/model/Safetensors.h"
 #include "core/util/Error.h"
 #include "core/util/Progress.h"
@@ -322,6 +323,7 @@ std::string StudentModel::applyPrefix(const std::string& text, TextRole role) co
 }
 
 torch::Tensor StudentModel::embedTokenized(const std::vector<std::vector<std::int64_t>>& rows, bool train) {
+  keepTensorBuffersInTheHeap();
   if (layers_.empty() || rows.size() <= static_cast<std::size_t>(kRowsPerLengthBucket))
     return embedPadded(rows, train);
   // A training batch mixes a 20-token query with 256-token passages: padded together, every row would pay for the
@@ -420,6 +422,7 @@ std::vector<float> StudentModel::encode(const std::vector<std::string>& texts, T
     result.assign(texts.size() * static_cast<std::size_t>(dimension), 0.0f);
   if (texts.empty())
     return result;
+  keepTensorBuffersInTheHeap();
   statistics.threads = resolveThreads(options.threads);
   torch::set_num_threads(statistics.threads);
   const int limit = static_cast<int>(std::min<std::int64_t>(options.maxLength > 0 ? options.maxLength : 512,
