@@ -95,6 +95,11 @@ struct Answers {
     ++perPair[pair];
     times.push_back(now());
   }
+  int of(int pair) {
+    std::lock_guard lock(mutex);
+    const auto it = perPair.find(pair);
+    return it == perPair.end() ? 0 : it->second;
+  }
   int total() {
     std::lock_guard lock(mutex);
     return static_cast<int>(times.size());
@@ -318,7 +323,7 @@ private slots:
     }
     // Exactly once: one answer per pair over the three servers together.
     for (int i = 0; i < kPairs; ++i) {
-      const int answers = healthy.perPair[i] + limited.perPair[i] + dying.perPair[i];
+      const int answers = healthy.of(i) + limited.of(i) + dying.of(i);
       if (answers != 1)
         QFAIL(("pair " + std::to_string(i) + " was answered " + std::to_string(answers) + " times").c_str());
     }
