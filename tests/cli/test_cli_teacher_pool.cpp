@@ -12,6 +12,7 @@
 #include <map>
 #include <mutex>
 
+#include "core/pipeline/RunConfig.h"
 #include "core/store/Store.h"
 #include "tests/reliability/ScriptedTeacher.h"
 #include "tests/support/ExperimentFixtures.h"
@@ -115,6 +116,25 @@ private slots:
     r = runCli({"run", "--store", store, "--corpus", "demo", "--config", runConfig});
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains("endpoints[2].model"), r.err.constData());
+  }
+
+  void aRunConfigKeepsItsPool() {
+    // What a run stores is parseRunConfig's normalised form, read back on --resume (also by the workbench, which
+    // never rewrites a stored config): a pool survives any number of such round trips unchanged.
+    FakeChatServer a([](const FakeRequest&) { return distillery::test::gradeReply(1); });
+    FakeChatServer b([](const FakeRequest&) { return distillery::test::gradeReply(1); });
+    json teacher = pool({&a, &b});
+    teacher["endpoints"][1]["concurrency"] = 7;
+    const json once = distillery::pipeline::toJson(distillery::pipeline::parseRunConfig({{"teacher", teacher}}));
+    const json twice = distillery::pipeline::toJson(distillery::pipeline::parseRunConfig(once));
+    QCOMPARE(QString::fromStdString(twice.dump()), QString::fromStdString(once.dump()));
+    QCOMPARE(once["teacher"]["endpoints"].size(), std::size_t(2));
+    QCOMPARE(once["teacher"]["endpoints"][0]["base_url"].get<std::string>(), a.baseUrl());
+    QCOMPARE(once["teacher"]["endpoints"][0]["concurrency"].get<int>(), 2);
+    QCOMPARE(once["teacher"]["endpoints"][1]["concurrency"].get<int>(), 7);
+    QCOMPARE(once["teacher"]["pool"]["failures_to_take_out"].get<int>(), 2);
+    QCOMPARE(once["teacher"]["model"].get<std::string>(), std::string("fake-model"));
+    QVERIFY(!once["teacher"].contains("base_url"));
   }
 
   void aSmallRunWithAPoolSurvivesAnEndpointThatStops() {
