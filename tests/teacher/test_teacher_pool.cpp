@@ -381,12 +381,17 @@ private slots:
   }
 
   void aCallFailsOnlyWhenEveryEndpointFailedIt() {
-    FakeChatServer first([](const FakeRequest&) { return FakeReply{503, R"({"error": "down"})", {}, 0, false}; });
+    FakeChatServer first([](const FakeRequest&) { return FakeReply{503, R"({"error": "down"})", {}, 30, false}; });
     FakeChatServer second([](const FakeRequest& r) {
       return FakeReply{500, std::string("{\"error\": \"echo ") + r.authorization + "\"}", {}, 0, false};
     });
     auto teacher = distillery::teacher::makeTeacher(fastPool({&first, &second}, 2));
+    std::string log; // the take-out line quotes the echoing server's answer
+    teacher->setLog([&](const std::string& line) { log += line + "\n"; });
     const auto judgments = teacher->judge(pairs(6), {}, {});
+    QVERIFY2(log.find("taken out of service") != std::string::npos, log.c_str());
+    QVERIFY2(log.find("echo Bearer ***") != std::string::npos, log.c_str()); // quoted, with the key scrubbed
+    QVERIFY2(log.find(distillery::test::kPlantedKey) == std::string::npos, log.c_str());
     for (const auto& judgment : judgments) {
       QVERIFY(!judgment.ok);
       QVERIFY(judgment.transientFailure); // what the outage rule of a run counts
