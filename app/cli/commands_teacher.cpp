@@ -9,6 +9,7 @@
 #include "core/util/Time.h"
 
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <sstream>
 
@@ -58,6 +59,10 @@ teacher::TeacherConfig resolveConfig(const TeacherOptions& options) {
     json["kind"] = options.kind;
   else if (!options.endpoint.empty())
     json["kind"] = "openai";
+  const bool pool = json.contains("endpoints") && !json["endpoints"].is_null();
+  if (pool && !options.endpoint.empty())
+    throw InputError("--endpoint names one endpoint, but " + options.configFile +
+                     " lists a pool in 'endpoints': edit the pool there instead");
   if (!options.endpoint.empty())
     json["base_url"] = options.endpoint;
   if (!options.model.empty())
@@ -68,9 +73,9 @@ teacher::TeacherConfig resolveConfig(const TeacherOptions& options) {
     json["concurrency"] = options.concurrency;
   if (options.timeout > 0)
     json["timeout_seconds"] = options.timeout;
-  if (json.value("kind", "heuristic") == "openai" && !json.contains("base_url"))
-    throw InputError("the openai teacher needs --endpoint URL (or base_url in --teacher-config)");
-  if (json.value("kind", "heuristic") == "openai" && !json.contains("model"))
+  if (json.value("kind", "heuristic") == "openai" && !json.contains("base_url") && !pool)
+    throw InputError("the openai teacher needs --endpoint URL (or base_url or endpoints in --teacher-config)");
+  if (json.value("kind", "heuristic") == "openai" && !json.contains("model") && !pool)
     throw InputError("the openai teacher needs --model NAME (or model in --teacher-config)");
   try {
     return teacher::TeacherConfig::fromJson(json);
@@ -94,6 +99,13 @@ nlohmann::json usageJson(const teacher::TeacherUsage& usage) {
 
 ProgressCallback cliProgress() {
   return [](const Progress& p) { printProgress(p.stage, p.done, p.total); };
+}
+
+/// The teacher a command uses; what happens to a pool's endpoints goes to stderr.
+std::unique_ptr<teacher::Teacher> makeCliTeacher(const teacher::TeacherConfig& config) {
+  auto t = teacher::makeTeacher(config);
+  t->setLog([](const std::string& line) { std::cerr << line << "\n"; });
+  return t;
 }
 
 // ---- judge -------------------------------------------------------------------------------------
@@ -185,7 +197,7 @@ void installJudge(CLI::App& app, CliContext& context) {
   judge->callback([&context, storePath, pairsPath, options] {
     store::Store s = store::Store::open(*storePath, store::OpenMode::MustExist);
     const std::vector<PairLine> pairs = readPairs(s, *pairsPath);
-    auto t = teacher::makeTeacher(resolveConfig(*options));
+    auto t = makeCliTeacher(resolveConfig(*options));
     std::vector<teacher::JudgeRequest> requests;
     for (const PairLine& pair : pairs)
       requests.push_back(pair.request);
@@ -260,7 +272,7 @@ void installQueries(CLI::App& app, CliContext& context) {
     teacher::QueryGenerationOptions chosen = *generateOptions;
     chosen.types = parseTypes(*types);
     store::Store s = store::Store::open(*storePath, store::OpenMode::MustExist);
-    auto t = teacher::makeTeacher(resolveConfig(*options));
+    auto t = makeCliTeacher(resolveConfig(*options));
     InterruptScope interrupt;
     const teacher::QueryGenerationResult result =
         teacher::generateQueries(s, *t, chosen, cliProgress(), interrupt.token());
@@ -319,37 +331,69 @@ void installTeacherCheck(CLI::App& app, CliContext& context) {
   addTeacherOptions(check, options);
   addJsonFlag(check, context);
   check->callback([&context, options] {
-    auto t = teacher::makeTeacher(resolveConfig(*options));
+    const teacher::TeacherConfig config = resolveConfig(*options);
+    auto t = teacher::makeTeacher(config); // refuses a pool whose endpoints disagree before anything is sent
     const teacher::JudgeRequest sample{
         "What was the company's total net revenue in fiscal 2023?",
         "Total net revenue for fiscal 2023 was $4.2 billion, an increase of 12% compared with fiscal 2022, driven "
         "by higher subscription volumes in the Cloud segment.",
         std::nullopt, std::nullopt};
     InterruptScope interrupt;
-    const double started = monotonicSeconds();
-    const auto judgments = t->judge({sample}, {}, interrupt.token());
-    const double seconds = monotonicSeconds() - started;
-    const teacher::Judgment& j = judgments.front();
-    nlohmann::json json = {{"ok", j.ok},
-                           {"latency_ms", seconds * 1000.0},
-                           {"attempts", j.attempts},
-                           {"teacher", teacherJson(*t)},
-                           {"usage", usageJson(j.usage)},
-                           {"raw_response", j.rawResponse}};
+    // One grading request to one teacher: its fields of the JSON, and its line of the text.
+    const auto checkOne = [&](teacher::Teacher& one, nlohmann::json& json, std::ostringstream& text) {
+      const double started = monotonicSeconds();
+      const auto judgments = one.judge({sample}, {}, interrupt.token());
+      const double seconds = monotonicSeconds() - started;
+      const teacher::Judgment& j = judgments.front();
+      json.update({{"ok", j.ok},
+                   {"latency_ms", seconds * 1000.0},
+                   {"attempts", j.attempts},
+                   {"usage", usageJson(j.usage)},
+                   {"raw_response", j.rawResponse}});
+      if (j.ok) {
+        json["grade"] = j.grade;
+        json["rationale"] = j.rationale;
+        json["score"] = j.score ? nlohmann::json(*j.score) : nlohmann::json(nullptr);
+        text << "ok in " << static_cast<long>(seconds * 1000) << " ms, grade " << j.grade
+             << " (expected 3): " << j.rationale << "\n";
+      } else {
+        json["failure_reason"] = j.failureReason;
+        text << "FAILED after " << static_cast<long>(seconds * 1000) << " ms: " << j.failureReason << "\n";
+        context.exitCode = 1;
+      }
+      return j;
+    };
     std::ostringstream text;
     text << t->kind() << " teacher " << t->model() << ": ";
-    if (j.ok) {
-      json["grade"] = j.grade;
-      json["rationale"] = j.rationale;
-      json["score"] = j.score ? nlohmann::json(*j.score) : nlohmann::json(nullptr);
-      text << "ok in " << static_cast<long>(seconds * 1000) << " ms, grade " << j.grade
-           << " (expected 3): " << j.rationale << "\n";
-    } else {
-      json["failure_reason"] = j.failureReason;
-      text << "FAILED after " << static_cast<long>(seconds * 1000) << " ms: " << j.failureReason << "\n";
-      context.exitCode = 1;
+    if (!config.isPool()) {
+      nlohmann::json json = {{"teacher", teacherJson(*t)}};
+      checkOne(*t, json, text);
+      printResult(context, json, text.str());
+      return;
     }
-    printResult(context, json, text.str());
+    // A pool: every endpoint on its own, so that one that fails is named (the pool itself would route around it).
+    text << "a pool of " << config.endpoints.size() << " endpoints\n";
+    nlohmann::json endpoints = nlohmann::json::array();
+    teacher::TeacherUsage usage;
+    bool allOk = true;
+    const double started = monotonicSeconds();
+    for (std::size_t i = 0; i < config.endpoints.size(); ++i) {
+      const std::string label = config.endpoints[i].label(i);
+      nlohmann::json entry = {{"endpoint", label}, {"base_url", config.endpoints[i].baseUrl}};
+      text << "  " << label << ": ";
+      auto one = teacher::makeTeacher(config.forEndpoint(i));
+      const teacher::Judgment j = checkOne(*one, entry, text);
+      allOk = allOk && j.ok;
+      usage.add(j.usage);
+      endpoints.push_back(std::move(entry));
+    }
+    printResult(context,
+                {{"ok", allOk},
+                 {"latency_ms", (monotonicSeconds() - started) * 1000.0},
+                 {"teacher", teacherJson(*t)},
+                 {"usage", usageJson(usage)},
+                 {"endpoints", endpoints}},
+                text.str());
   });
 }
 

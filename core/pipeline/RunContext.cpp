@@ -27,6 +27,7 @@ RunContext::RunContext(store::Store& store, std::int64_t runId, const RunCallbac
   if (environment.apiKey)
     teacherConfig.apiKey = environment.apiKey;
   teacher = teacher::makeTeacher(teacherConfig);
+  teacher->setLog(callbacks.log); // a pool's endpoints taken out of service and back
   passages = corpus::loadPassages(store, run.corpusId);
   if (passages.empty())
     throw InputError("corpus '" + run.corpusName + "' has no passages: import filings before running");

@@ -3,6 +3,9 @@
 // handle (no thread per request), client-side request and token rate limits, and retries with
 // exponential backoff and jitter on 429, 5xx, timeouts and dropped connections (honouring Retry-After).
 // It knows nothing of prompts: callers enqueue request bodies and get the outcome of each.
+// Given several endpoints (a pool), it sends each request to the endpoint with the most free capacity, moves a
+// failed request to an endpoint it has not failed on, and takes an endpoint that fails repeatedly out of service
+// for a back-off period; a request fails only when it has failed on every endpoint.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -15,6 +18,7 @@
 namespace distillery::teacher {
 
 struct ChatEndpoint {
+  std::string name;    // how log lines name it, e.g. "endpoints[1] (http://gpu-2:8000/v1)"; never holds a secret
   std::string baseUrl; // .../v1; "/chat/completions" is appended
   std::string apiKey;  // sent as a Bearer token; never logged, scrubbed from every recorded text
   double timeoutSeconds = 60.0;
@@ -35,6 +39,15 @@ struct ChatOutcome {
   bool transient = false;    // when !ok: gave up on errors that may pass (429, 5xx, timeouts, dropped connections)
   int attempts = 0;
   double latencyMs = 0.0; // first send to final answer, waits for retries included
+  int endpoint = 0;       // index of the endpoint of the last attempt
+};
+
+/// What one endpoint of a client did over its life.
+struct EndpointStats {
+  std::int64_t answered = 0; // 2xx answers
+  std::int64_t failed = 0;   // attempts that failed on the endpoint's side (429, 5xx, timeouts, dropped, 401, ...)
+  std::int64_t takenOut = 0; // times it was taken out of service
+  std::int64_t cameBack = 0; // times it answered again after being taken out
 };
 
 /// text with every occurrence of key replaced by "***" (text unchanged when key is empty), also where the key is
@@ -51,24 +64,30 @@ class ChatClient {
 public:
   using Completion = std::function<void(std::uint64_t tag, ChatOutcome&& outcome)>;
 
+  using Log = std::function<void(const std::string& line)>;
+
   explicit ChatClient(ChatEndpoint endpoint);
+  /// A pool: requests go to any of the endpoints (none of which is taken out when there is only one). log receives a
+  /// line when an endpoint is taken out of service and when it comes back.
+  ChatClient(std::vector<ChatEndpoint> endpoints, PoolPolicy policy, Log log = {});
   ~ChatClient();
   ChatClient(const ChatClient&) = delete;
   ChatClient& operator=(const ChatClient&) = delete;
 
   /// Queues a request body (JSON) under a caller-chosen tag; estimatedTokens feeds the token limit.
   void enqueue(std::uint64_t tag, std::string body, std::int64_t estimatedTokens = 0);
-  /// Tells the token limiter how many tokens a finished call really used (corrects the estimate).
-  void recordTokenUsage(std::int64_t estimatedTokens, std::int64_t actualTokens);
+  /// Tells the token limiter of `endpoint` how many tokens a finished call really used (corrects the estimate).
+  void recordTokenUsage(std::int64_t estimatedTokens, std::int64_t actualTokens, int endpoint = 0);
 
   /// Sends everything queued and waits until all have an outcome; onComplete runs in this thread and
   /// may enqueue more. On stop, aborts the transfers in flight, drops the queue and throws Cancelled.
   void run(const Completion& onComplete, std::stop_token stop);
 
-  /// Removes the key (and its Bearer form) from text that is about to be recorded.
+  /// Removes every endpoint's key (and its Bearer form) from text that is about to be recorded.
   std::string scrub(std::string text) const;
 
-  const ChatEndpoint& endpoint() const;
+  const ChatEndpoint& endpoint() const; // the first
+  std::vector<EndpointStats> endpointStats() const;
 
 private:
   struct Impl;

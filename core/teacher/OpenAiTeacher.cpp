@@ -104,11 +104,19 @@ nlohmann::json synthesisMessages(const PromptLibrary& prompts, const SynthesisRe
 
 OpenAiTeacher::OpenAiTeacher(TeacherConfig config, PromptLibrary prompts)
     : config_(std::move(config)), prompts_(std::move(prompts)) {
-  if (config_.baseUrl.empty())
+  if (!config_.isPool() && config_.baseUrl.empty())
     throw InputError("openai teacher: no endpoint (base_url) configured");
   if (config_.model.empty())
     throw InputError("openai teacher: no model configured");
-  apiKey_ = config_.resolveApiKey();
+  const std::vector<TeacherEndpoint> endpoints = config_.servingEndpoints();
+  for (std::size_t i = 0; i < endpoints.size(); ++i) {
+    apiKeys_.push_back(config_.resolveApiKey(endpoints[i]));
+    // An endpoint meant for another prompt would put its grades under this prompt's version in the cache.
+    if (!endpoints[i].promptVersion.empty() && endpoints[i].promptVersion != prompts_.judge().version)
+      throw InputError("teacher config: field 'endpoints[" + std::to_string(i) + "].prompt_version' is '" +
+                       endpoints[i].promptVersion + "' but the pool grades with prompt version '" +
+                       prompts_.judge().version + "': every endpoint of a pool must use the same prompt");
+  }
   maxGrade_ = prompts_.judge().spec.value("max_grade", 3);
   jsonModeUsable_ = config_.jsonMode;
   logprobsUsable_ = config_.logprobs;
@@ -116,20 +124,32 @@ OpenAiTeacher::OpenAiTeacher(TeacherConfig config, PromptLibrary prompts)
 
 OpenAiTeacher::~OpenAiTeacher() = default;
 
+std::string OpenAiTeacher::scrubKeys(std::string text) const {
+  for (const std::string& key : apiKeys_)
+    text = scrubSecret(std::move(text), key);
+  return text;
+}
+
 void OpenAiTeacher::runCalls(const std::vector<CallSpec>& specs, const std::string& stage,
                              const ProgressCallback& progress, std::stop_token stop,
                              const std::function<void(std::size_t, CallResult&&)>& done) {
-  ChatEndpoint endpoint;
-  endpoint.baseUrl = config_.baseUrl;
-  endpoint.apiKey = apiKey_;
-  endpoint.timeoutSeconds = config_.timeoutSeconds;
-  endpoint.insecureTlsHosts = config_.tlsInsecureHosts;
-  endpoint.maxResponseBytes = config_.maxResponseBytes;
-  endpoint.concurrency = config_.concurrency;
-  endpoint.requestsPerMinute = config_.requestsPerMinute;
-  endpoint.tokensPerMinute = config_.tokensPerMinute;
-  endpoint.retry = config_.retry;
-  ChatClient client(endpoint);
+  std::vector<ChatEndpoint> endpoints;
+  const std::vector<TeacherEndpoint> serving = config_.servingEndpoints();
+  for (std::size_t i = 0; i < serving.size(); ++i) {
+    ChatEndpoint endpoint;
+    endpoint.name = serving[i].label(i);
+    endpoint.baseUrl = serving[i].baseUrl;
+    endpoint.apiKey = apiKeys_[i];
+    endpoint.timeoutSeconds = config_.timeoutSeconds;
+    endpoint.insecureTlsHosts = config_.tlsInsecureHosts;
+    endpoint.maxResponseBytes = config_.maxResponseBytes;
+    endpoint.concurrency = serving[i].concurrency;
+    endpoint.requestsPerMinute = serving[i].requestsPerMinute;
+    endpoint.tokensPerMinute = serving[i].tokensPerMinute;
+    endpoint.retry = config_.retry;
+    endpoints.push_back(std::move(endpoint));
+  }
+  ChatClient client(std::move(endpoints), config_.pool, log_);
 
   struct State {
     CallResult result;
@@ -196,7 +216,7 @@ void OpenAiTeacher::runCalls(const std::vector<CallSpec>& specs, const std::stri
     result.usage.inputTokens += completion.inputTokens;
     result.usage.outputTokens += completion.outputTokens;
     if (completion.inputTokens + completion.outputTokens > 0)
-      client.recordTokenUsage(state.estimate, completion.inputTokens + completion.outputTokens);
+      client.recordTokenUsage(state.estimate, completion.inputTokens + completion.outputTokens, outcome.endpoint);
     const std::string problem = completion.ok ? specs[index].problemOf(completion.content) : completion.problem;
     // The body was scrubbed as bytes; the decoded content is scrubbed again, since a key the model wrote with JSON
     // escapes ("\u0073k-...") only appears once decoded.
@@ -251,7 +271,7 @@ std::vector<Judgment> OpenAiTeacher::judge(const std::vector<JudgeRequest>& requ
       judgment.ok = true;
       judgment.grade = parsed.grade;
       // Scrubbed once more: a key escaped inside the answer's own JSON ("\u0073k-...") is only now decoded.
-      judgment.rationale = clip(scrubSecret(parsed.rationale, apiKey_), kMaxStoredRationaleBytes);
+      judgment.rationale = clip(scrubKeys(parsed.rationale), kMaxStoredRationaleBytes);
       judgment.score = expectedGradeFromLogprobs(call.logprobs, parsed.grade, maxGrade_);
     } else {
       judgment.failureReason = call.failureReason;
@@ -285,7 +305,7 @@ std::vector<SynthesisResult> OpenAiTeacher::synthesizeQueries(const std::vector<
     result.rawResponse = clip(call.content, kMaxStoredResponseBytes);
     if (call.ok) {
       result.ok = true;
-      result.query = scrubSecret(parseQueryAnswer(call.content).query, apiKey_);
+      result.query = scrubKeys(parseQueryAnswer(call.content).query);
     } else {
       result.failureReason = call.failureReason;
       result.transientFailure = call.transient;

@@ -29,6 +29,7 @@ public:
   std::string promptVersion() const override { return prompts_.judge().version; }
   std::string synthesisPromptVersion() const override { return prompts_.synthesis().version; }
   int maxGrade() const override { return maxGrade_; }
+  void setLog(std::function<void(const std::string& line)> log) override { log_ = std::move(log); }
 
   std::vector<SynthesisResult> synthesizeQueries(const std::vector<SynthesisRequest>& requests,
                                                  const ProgressCallback& progress, std::stop_token stop,
@@ -43,9 +44,12 @@ private:
   void runCalls(const std::vector<CallSpec>& specs, const std::string& stage, const ProgressCallback& progress,
                 std::stop_token stop, const std::function<void(std::size_t, CallResult&&)>& done);
 
+  std::string scrubKeys(std::string text) const; // text without any endpoint's key
+
   TeacherConfig config_;
   PromptLibrary prompts_;
-  std::string apiKey_;
+  std::vector<std::string> apiKeys_; // per serving endpoint; scrubbed from everything kept
+  std::function<void(const std::string& line)> log_;
   int maxGrade_ = 3;
   bool jsonModeUsable_ = true; // turned off for the session when the endpoint refuses response_format
   bool logprobsUsable_ = true; // likewise for logprobs

@@ -117,6 +117,9 @@ public:
   virtual std::string synthesisPromptVersion() const = 0;
   /// Grades on 0..maxGrade().
   virtual int maxGrade() const { return 3; }
+  /// Where the teacher writes what happens to its endpoints (a pool's endpoint taken out of service, back again);
+  /// by default nowhere.
+  virtual void setLog(std::function<void(const std::string& line)> log) { (void)log; }
 
   /// One result per request, in order. Failures are results with ok == false, never dropped.
   /// Throws Cancelled when stop is requested (results already passed to the sink stay valid).

@@ -19,6 +19,26 @@ struct RetryPolicy {
   double maxRetryAfterSeconds = 120; // longer Retry-After values are capped to this
 };
 
+/// One server of a pool ("endpoints": [...]). Every endpoint of a pool serves the same model with the same prompts.
+struct TeacherEndpoint {
+  std::string baseUrl;
+  std::string model;
+  std::string apiKeyEnv;          // the variable holding this endpoint's key (may be empty for a local server)
+  int concurrency = 8;            // requests in flight on this endpoint
+  double requestsPerMinute = 0.0; // 0 = no client-side limit
+  double tokensPerMinute = 0.0;   // 0 = no client-side limit
+  std::string promptVersion;      // optional: the judging prompt version it is meant for; refused when not the pool's
+  /// How logs and messages name it, e.g. "endpoints[1] (http://gpu-2:8000/v1)" (base_url never holds a secret).
+  std::string label(std::size_t index) const;
+};
+
+/// How a pool treats an endpoint that keeps failing (429, 5xx, timeouts, refused connections, 401/403/404).
+struct PoolPolicy {
+  int failuresToTakeOut = 3;        // failures in a row that take an endpoint out of service
+  double takeOutSeconds = 30.0;     // the first back-off; doubled each time it fails again on its return
+  double maxTakeOutSeconds = 600.0; // the back-off never grows beyond this
+};
+
 /// A completion with logprobs for 4,096 tokens is about 3 MB; a longer answer is a broken or hostile server.
 inline constexpr std::size_t kDefaultMaxResponseBytes = 8u << 20;
 
@@ -47,9 +67,21 @@ struct TeacherConfig {
   double outputPricePer1k = 0.0; // cost estimate per 1,000 completion tokens
   std::string promptDirectory;   // overrides the bundled prompt templates when set
   RetryPolicy retry;
+  /// A pool of endpoints ("endpoints": [...]) instead of base_url; empty for the single-endpoint form. For a pool,
+  /// model is the pool's one model, and concurrency, requestsPerMinute and tokensPerMinute hold the pool's totals
+  /// (what the run estimate reads; a limit is 0 when any endpoint has none); each endpoint's own are in endpoints.
+  std::vector<TeacherEndpoint> endpoints;
+  PoolPolicy pool; // of a pool only
 
-  /// Reads {"kind": "heuristic"} or {"kind": "openai", "base_url": ..., "model": ..., ...}.
-  /// Throws InputError naming the field that is wrong; refuses an inline "api_key".
+  bool isPool() const { return !endpoints.empty(); }
+  /// The endpoints requests go to: the pool's, or the one of base_url with the top-level limits.
+  std::vector<TeacherEndpoint> servingEndpoints() const;
+  /// The single-endpoint config of endpoint `index` of servingEndpoints() (what `teacher check` sends to).
+  TeacherConfig forEndpoint(std::size_t index) const;
+
+  /// Reads {"kind": "heuristic"}, {"kind": "openai", "base_url": ..., "model": ..., ...} or the pool form
+  /// {"kind": "openai", "endpoints": [{"base_url": ..., "model": ..., ...}, ...], ...}.
+  /// Throws InputError naming the field that is wrong (e.g. 'endpoints[2].model'); refuses an inline "api_key".
   static TeacherConfig fromJson(const nlohmann::json& json);
   /// Reads a JSON config file; errors name the file.
   static TeacherConfig fromFile(const std::string& path);
@@ -57,6 +89,9 @@ struct TeacherConfig {
   nlohmann::json toJson() const;
   /// The key to send: apiKey if set, else the variable apiKeyEnv names; empty when neither.
   std::string resolveApiKey() const;
+  /// The key to send to one of servingEndpoints(): for the single-endpoint form resolveApiKey(); for a pool the
+  /// variable the endpoint names. apiKey (the workbench's keychain key) is never sent to a pool's endpoints.
+  std::string resolveApiKey(const TeacherEndpoint& endpoint) const;
 };
 
 } // namespace distillery::teacher
