@@ -9,6 +9,7 @@
 #include "core/store/Store.h"
 #include "core/text/WordPieceTokenizer.h"
 #include "core/util/Error.h"
+#include "core/util/Hash.h"
 #include "core/util/Time.h"
 
 #include <filesystem>
@@ -74,6 +75,29 @@ std::vector<std::string> readPassages(const std::string& path) {
   return texts;
 }
 
+// Every rank embeds its block of what it read, so a rank that read another file (a stale copy, another path)
+// would silently mix two corpora: rank 0's passage count and content hash go to every rank, and all fail, naming
+// the ranks that differ, when one does.
+void requireSameInputOnEveryRank(distributed::Communicator& communicator, const std::vector<std::string>& texts) {
+  std::string joined;
+  for (const auto& text : texts)
+    joined.append(text).push_back('\0');
+  const std::string mine = std::to_string(texts.size()) + " " + contentHash(joined);
+  const std::string root = communicator.broadcast(mine);
+  std::vector<double> differs(static_cast<std::size_t>(communicator.worldSize()), 0.0);
+  differs[static_cast<std::size_t>(communicator.rank())] = mine == root ? 0.0 : 1.0;
+  communicator.allReduceSum(differs, "comparing the input of every rank");
+  std::string ranks;
+  for (std::size_t r = 0; r < differs.size(); ++r)
+    if (differs[r] > 0)
+      ranks += (ranks.empty() ? "" : ", ") + std::to_string(r);
+  if (!ranks.empty())
+    throw InputError("rank " + std::to_string(communicator.rank()) + ": rank(s) " + ranks +
+                     " read another input than rank 0 (rank 0: " + root.substr(0, root.find(' ')) +
+                     " passages, this rank: " + std::to_string(texts.size()) +
+                     "): every rank must read the same --input");
+}
+
 void installModelCommands(CLI::App& app, CliContext& context) {
   auto tokenizeOptions = std::make_shared<TokenizeOptions>();
   CLI::App* tokenize = app.add_subcommand("tokenize", "Tokenize one text per line with a WordPiece tokenizer");
@@ -126,6 +150,8 @@ void installModelCommands(CLI::App& app, CliContext& context) {
     if (world.distributed())
       communicator = distributed::Communicator::join(world);
     const auto texts = readPassages(embedOptions->input);
+    if (communicator)
+      requireSameInputOnEveryRank(*communicator, texts);
     std::optional<store::Store> store;
     if (!embedOptions->store.empty())
       store.emplace(store::Store::open(embedOptions->store, store::OpenMode::MustExist));

@@ -130,6 +130,27 @@ private slots:
     }
   }
 
+  void ranksThatReadDifferentInputsFailBoth() {
+    const QString other = dir_.filePath("other.jsonl");
+    {
+      std::ofstream out(other.toStdString());
+      for (int i = 0; i < 41; ++i)
+        out << nlohmann::json{{"text", i == 7 ? "changed" : passages_[std::size_t(i)]}}.dump() << '\n';
+    }
+    const auto port = distillery::test::freeLoopbackPort();
+    const QString output = dir_.filePath("mixed.npy");
+    auto rank0 = startRank({"embed", "--model", modelDir_, "--input", corpus_, "--output", output}, 0, 2, port);
+    auto rank1 = startRank({"embed", "--model", modelDir_, "--input", other, "--output", output}, 1, 2, port);
+    const auto result1 = finish(*rank1);
+    const auto result0 = finish(*rank0);
+    for (const auto* result : {&result0, &result1}) {
+      QCOMPARE(result->exitCode, 1);
+      QVERIFY2(result->err.contains("rank(s) 1 read another input than rank 0 (rank 0: 41 passages"),
+               result->err.constData());
+    }
+    QVERIFY(!QFileInfo::exists(output));
+  }
+
   void aRankThatNeverArrivesIsNamed() {
     const auto port = distillery::test::freeLoopbackPort();
     auto rank0 = startRank({"embed", "--model", modelDir_, "--input", corpus_, "--output", dir_.filePath("x.npy")}, 0,
