@@ -8,6 +8,8 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache git
   # core libraries
   libtorch-dev libfaiss-dev libopenblas-dev libsqlite3-dev libcurl4-openssl-dev
+  # the gloo headers that libtorch's c10d/ProcessGroupGloo.hpp includes (core/distributed; libtorch links libgloo0)
+  libgloo-dev
   # OpenBLAS on libtorch's OpenMP threads rather than a pool of its own (cmake/Dependencies.cmake)
   libopenblas0-openmp
   nlohmann-json3-dev libcli11-dev libutf8proc-dev libgumbo-dev libxxhash-dev

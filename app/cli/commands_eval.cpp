@@ -2,6 +2,7 @@
 // exact metric definitions, store the evaluation, and export it for trec_eval / ir_measures.
 #include "app/cli/CliCommand.h"
 #include "app/cli/MetricsOutput.h"
+#include "core/distributed/WorldEnvironment.h"
 #include "core/eval/Evaluator.h"
 #include "core/index/PassageFilter.h"
 #include "core/model/EncoderFactory.h"
@@ -172,7 +173,10 @@ void installEvalCommands(CLI::App& app, CliContext& context) {
   cmd->add_option("--export-run", o->exportRun, "Also write the ranking as a TREC run file");
   cmd->add_option("--export-qrels", o->exportQrels, "Also write the judgments used as TREC qrels");
   addJsonFlag(cmd, context);
-  cmd->callback([&context, o] { runEval(context, *o); });
+  cmd->callback([&context, o] {
+    distributed::requireSingleProcess("eval", distributed::readWorldEnvironment());
+    runEval(context, *o);
+  });
 
   auto e = std::make_shared<ExportOptions>();
   CLI::App* exportCmd =

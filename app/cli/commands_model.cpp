@@ -1,5 +1,7 @@
 // `tokenize` and `embed`: the student's tokenizer and batched embedding, headless.
 #include "app/cli/CliCommand.h"
+#include "core/distributed/Communicator.h"
+#include "core/distributed/WorldEnvironment.h"
 #include "core/model/BlasRuntime.h"
 #include "core/model/DefaultStudent.h"
 #include "core/model/EmbeddingMatrixFile.h"
@@ -7,6 +9,7 @@
 #include "core/store/Store.h"
 #include "core/text/WordPieceTokenizer.h"
 #include "core/util/Error.h"
+#include "core/util/Hash.h"
 #include "core/util/Time.h"
 
 #include <filesystem>
@@ -72,6 +75,29 @@ std::vector<std::string> readPassages(const std::string& path) {
   return texts;
 }
 
+// Every rank embeds its block of what it read, so a rank that read another file (a stale copy, another path)
+// would silently mix two corpora: rank 0's passage count and content hash go to every rank, and all fail, naming
+// the ranks that differ, when one does.
+void requireSameInputOnEveryRank(distributed::Communicator& communicator, const std::vector<std::string>& texts) {
+  std::string joined;
+  for (const auto& text : texts)
+    joined.append(text).push_back('\0');
+  const std::string mine = std::to_string(texts.size()) + " " + contentHash(joined);
+  const std::string root = communicator.broadcast(mine);
+  std::vector<double> differs(static_cast<std::size_t>(communicator.worldSize()), 0.0);
+  differs[static_cast<std::size_t>(communicator.rank())] = mine == root ? 0.0 : 1.0;
+  communicator.allReduceSum(differs, "comparing the input of every rank");
+  std::string ranks;
+  for (std::size_t r = 0; r < differs.size(); ++r)
+    if (differs[r] > 0)
+      ranks += (ranks.empty() ? "" : ", ") + std::to_string(r);
+  if (!ranks.empty())
+    throw InputError("rank " + std::to_string(communicator.rank()) + ": rank(s) " + ranks +
+                     " read another input than rank 0 (rank 0: " + root.substr(0, root.find(' ')) +
+                     " passages, this rank: " + std::to_string(texts.size()) +
+                     "): every rank must read the same --input");
+}
+
 void installModelCommands(CLI::App& app, CliContext& context) {
   auto tokenizeOptions = std::make_shared<TokenizeOptions>();
   CLI::App* tokenize = app.add_subcommand("tokenize", "Tokenize one text per line with a WordPiece tokenizer");
@@ -117,7 +143,15 @@ void installModelCommands(CLI::App& app, CliContext& context) {
   embed->add_option("--corpus", embedOptions->corpus, "Corpus the default student is trained on");
   addJsonFlag(embed, context);
   embed->callback([&context, embedOptions] {
+    // WORLD_SIZE > 1: every rank embeds its contiguous block of the input, rank 0 gathers the rows and writes the
+    // file. WORLD_SIZE unset or 1: one process, as always.
+    const auto world = distributed::readWorldEnvironment();
+    std::unique_ptr<distributed::Communicator> communicator;
+    if (world.distributed())
+      communicator = distributed::Communicator::join(world);
     const auto texts = readPassages(embedOptions->input);
+    if (communicator)
+      requireSameInputOnEveryRank(*communicator, texts);
     std::optional<store::Store> store;
     if (!embedOptions->store.empty())
       store.emplace(store::Store::open(embedOptions->store, store::OpenMode::MustExist));
@@ -125,10 +159,19 @@ void installModelCommands(CLI::App& app, CliContext& context) {
     encoderContext.store = store ? &*store : nullptr;
     encoderContext.corpus = embedOptions->corpus;
     encoderContext.progress = [](const Progress& p) { printProgress(p.stage, p.done, p.total); };
-    auto encoder = model::openEncoder(embedOptions->model, encoderContext);
+    // Rank 0 opens the model first: `default` may train and register it in the experiment, which the other
+    // ranks then find there instead of training it again.
+    std::unique_ptr<model::TextEncoder> encoder;
+    if (world.isRoot())
+      encoder = model::openEncoder(embedOptions->model, encoderContext);
+    if (communicator)
+      communicator->barrier("opening the model " + embedOptions->model);
+    if (!encoder)
+      encoder = model::openEncoder(embedOptions->model, encoderContext);
 
-    model::EmbeddingMatrixWriter writer(embedOptions->output, static_cast<std::int64_t>(texts.size()),
-                                        encoder->dimension());
+    std::optional<model::EmbeddingMatrixWriter> writer;
+    if (world.isRoot())
+      writer.emplace(embedOptions->output, static_cast<std::int64_t>(texts.size()), encoder->dimension());
     model::EncodeStatistics statistics;
     model::EncodeOptions options;
     options.batchSize = embedOptions->batch;
@@ -136,12 +179,24 @@ void installModelCommands(CLI::App& app, CliContext& context) {
     options.threads = embedOptions->threads;
     options.statistics = &statistics;
     options.progress = [](const Progress& p) { printProgress(p.stage, p.done, p.total); };
-    options.rowSink = [&writer](std::size_t row, const float* values) {
-      writer.writeRow(static_cast<std::int64_t>(row), values);
-    };
+    const auto role = embedOptions->role == "query" ? model::TextRole::Query : model::TextRole::Passage;
     const double started = monotonicSeconds();
-    encoder->encode(texts, embedOptions->role == "query" ? model::TextRole::Query : model::TextRole::Passage, options);
-    writer.close();
+    if (!communicator) {
+      options.rowSink = [&writer](std::size_t row, const float* values) {
+        writer->writeRow(static_cast<std::int64_t>(row), values);
+      };
+      encoder->encode(texts, role, options);
+    } else {
+      const auto total = static_cast<std::int64_t>(texts.size());
+      const auto shard = distributed::contiguousShard(total, world.rank, world.worldSize);
+      const std::vector<std::string> mine(texts.begin() + shard.begin, texts.begin() + shard.end);
+      const auto rows = mine.empty() ? std::vector<float>{} : encoder->encode(mine, role, options);
+      communicator->gatherRowsToRoot(
+          rows, total, encoder->dimension(),
+          [&writer](std::int64_t row, const float* values) { writer->writeRow(row, values); });
+    }
+    if (writer)
+      writer->close();
     const double seconds = monotonicSeconds() - started;
     const auto blas = model::blasRuntime();
     if (const auto warning = model::blasThreadingWarning(blas); !warning.empty())
@@ -155,11 +210,17 @@ void installModelCommands(CLI::App& app, CliContext& context) {
                                    {"blas", blas.description},
                                    {"threads", statistics.threads},
                                    {"model", encoder->name()},
-                                   {"output", embedOptions->output}};
+                                   {"output", embedOptions->output},
+                                   {"world_size", world.worldSize},
+                                   {"rank", world.rank}};
     std::ostringstream human;
     human << "embedded " << texts.size() << " passages with " << encoder->name() << " (dim " << encoder->dimension()
           << ") in " << seconds << " s (" << perSecond << " passages/s, padding ratio " << statistics.paddingRatio()
-          << ") -> " << embedOptions->output;
+          << ")";
+    if (world.distributed())
+      human << " on " << world.worldSize << " ranks (this is rank " << world.rank << ")";
+    if (world.isRoot())
+      human << " -> " << embedOptions->output;
     printResult(context, result, human.str());
   });
 

@@ -8,6 +8,7 @@
 #include "app/cli/InterruptScope.h"
 #include "app/cli/MetricsOutput.h"
 #include "core/corpus/CorpusRepository.h"
+#include "core/distributed/WorldEnvironment.h"
 #include "core/pipeline/DistillationRun.h"
 #include "core/pipeline/RunEstimate.h"
 #include "core/pipeline/RunRepository.h"
@@ -158,7 +159,10 @@ void install(CLI::App& app, CliContext& context) {
                 "Validate the config and print the expected teacher calls, tokens, cost and time per round "
                 "(rough; teacher calls an upper bound) without creating the run");
   addJsonFlag(run, context);
-  run->callback([options, &context] { runCommand(*options, context); });
+  run->callback([options, &context] {
+    distributed::requireSingleProcess("run", distributed::readWorldEnvironment());
+    runCommand(*options, context);
+  });
 }
 
 const CliCommandRegistration registration(60, install);
