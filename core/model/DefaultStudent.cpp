@@ -84,22 +84,14 @@ void applyLexicalStart(StudentModel& model, const std::vector<std::vector<std::i
   directions /= directions.norm(2, 1, true);
   auto words = directions * torch::from_blob(scale.data(), {vocabulary, 1}, torch::kFloat32);
   if (marker >= 0 && !bodies.empty()) {
-    // The norms of the passages' summed token vectors, a batch of passages at a time: the sums of the whole
-    // corpus at once were a float per passage and dimension (3 KB a passage at 768-d), and the flattened ids
-    // a second copy of every token id (issue 24). Each bag's sum is the same either way, so the mean is too.
-    constexpr std::size_t kBatch = 4096;
-    std::vector<torch::Tensor> norms;
-    for (std::size_t begin = 0; begin < bodies.size(); begin += kBatch) {
-      std::vector<std::int64_t> flat, offsets;
-      for (std::size_t p = begin; p < std::min(bodies.size(), begin + kBatch); ++p) {
-        offsets.push_back(static_cast<std::int64_t>(flat.size()));
-        flat.insert(flat.end(), bodies[p].begin(), bodies[p].end());
-      }
-      const auto sums = std::get<0>(torch::embedding_bag(words, torch::tensor(flat, torch::kInt64),
-                                                         torch::tensor(offsets, torch::kInt64), false, /*sum*/ 0));
-      norms.push_back(sums.norm(2, 1));
+    std::vector<std::int64_t> flat, offsets;
+    for (const auto& body : bodies) {
+      offsets.push_back(static_cast<std::int64_t>(flat.size()));
+      flat.insert(flat.end(), body.begin(), body.end());
     }
-    words[marker] = directions[marker] * (options.passageMarkerWeight * torch::cat(norms).mean().item<double>());
+    const auto sums = std::get<0>(torch::embedding_bag(words, torch::tensor(flat, torch::kInt64),
+                                                       torch::tensor(offsets, torch::kInt64), false, /*mode=sum*/ 0));
+    words[marker] = directions[marker] * (options.passageMarkerWeight * sums.norm(2, 1).mean().item<double>());
   }
   for (auto& [name, tensor] : model.namedParameters()) {
     if (name == "embeddings.word_embeddings.weight")
