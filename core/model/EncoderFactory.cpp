@@ -46,19 +46,23 @@ std::filesystem::path defaultStudentDirectory(const EncoderContext& context) {
     throw InputError("model 'default' needs a corpus name (--corpus) to train on");
   store::Store& store = *context.store;
   const auto corpusId = corpus::findCorpusId(store, context.corpus);
-  const auto passages = corpus::loadPassages(store, corpusId);
-  if (passages.empty())
-    throw InputError("corpus '" + context.corpus + "' has no passages; import documents before using model 'default'");
-
   ContentHasher hasher;
   hasher.update(kDefaultRecipe);
   hasher.update(std::to_string(context.seed));
   std::vector<std::string> texts;
-  texts.reserve(passages.size());
-  for (const auto& passage : passages) {
-    texts.push_back(passage.indexedText()); // what BM25 and the student read
-    hasher.update(texts.back());
-    hasher.update("\x1f");
+  {
+    // The passage records (text, title parts, metadata) are freed here, before training: only the indexed
+    // texts are needed, and holding both doubled the corpus in memory while the student trains (issue 24).
+    const auto passages = corpus::loadPassages(store, corpusId);
+    if (passages.empty())
+      throw InputError("corpus '" + context.corpus +
+                       "' has no passages; import documents before using model 'default'");
+    texts.reserve(passages.size());
+    for (const auto& passage : passages) {
+      texts.push_back(passage.indexedText()); // what BM25 and the student read
+      hasher.update(texts.back());
+      hasher.update("\x1f");
+    }
   }
   const auto root = std::filesystem::absolute(store.path()).string() + ".models";
   const auto directory = std::filesystem::path(root) /

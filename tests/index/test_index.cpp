@@ -339,6 +339,23 @@ private slots:
     QVERIFY(std::abs(results[0][1].score - s1) < 1e-5);
   }
 
+  void bm25HitListsHoldOnlyTheirHits() {
+    // Every passage shares the query's term, so a query touches all 500; its list must keep k of them, not
+    // the room for 500 (a batch of pseudo-queries held queries x passages hits, issue 24).
+    std::vector<std::int64_t> ids;
+    std::vector<std::string> texts;
+    for (int i = 0; i < 500; ++i) {
+      ids.push_back(i + 1);
+      texts.push_back("revenue " + std::string(static_cast<std::size_t>(1 + i % 7), 'x'));
+    }
+    const Bm25Index index = Bm25Index::build(ids, texts);
+    const auto results = index.search({"revenue", "revenue x"}, 3);
+    for (const auto& hits : results) {
+      QCOMPARE(hits.size(), std::size_t(3));
+      QVERIFY2(hits.capacity() <= 3, ("capacity " + std::to_string(hits.capacity())).c_str());
+    }
+  }
+
   void bm25BreaksTiesByIdAndHonoursFiltersAndBatches() {
     const std::vector<std::int64_t> ids = {9, 4, 7, 1};
     const std::vector<std::string> texts = {"cash flow", "cash flow", "cash flow", "dividend"};
