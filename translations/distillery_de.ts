@@ -540,6 +540,10 @@
             <source>%1 after %2 s</source>
             <translation>%1 nach %2 s</translation>
         </message>
+        <message>
+            <source>unknown error</source>
+            <translation>unbekannter Fehler</translation>
+        </message>
     </context>
     <context>
         <name>distillery::ui::JobsPanel</name>
@@ -1189,6 +1193,37 @@ Behalten werden: die Urteile des Lehrers (ein erneuter Import desselben Texts fi
         <message>
             <source>Write the selected run's &amp;report...</source>
             <translation>&amp;Bericht des gewählten Laufs schreiben...</translation>
+        </message>
+        <message>
+            <source>not a corpus file</source>
+            <translation>keine Korpusdatei</translation>
+        </message>
+        <message>
+            <source>skipped %1: %2</source>
+            <translation>%1 übersprungen: %2</translation>
+        </message>
+        <message>
+            <source>nothing imported: %1: %2</source>
+            <translation>nichts importiert: %1: %2</translation>
+        </message>
+        <message numerus="yes">
+            <source> (and %Ln more skipped, listed in the log)</source>
+            <translation>
+                <numerusform> (und %Ln weitere übersprungen, im Protokoll aufgeführt)</numerusform>
+                <numerusform> (und %Ln weitere übersprungen, im Protokoll aufgeführt)</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>failed %1: %2</source>
+            <translation>%1 fehlgeschlagen: %2</translation>
+        </message>
+        <message>
+            <source>downloaded %1 filings to %2 (%3 already there, %4 failed)</source>
+            <translation>%1 Einreichungen nach %2 heruntergeladen (%3 schon vorhanden, %4 fehlgeschlagen)</translation>
+        </message>
+        <message>
+            <source>writing the demo corpus to %1</source>
+            <translation>Demo-Korpus wird geschrieben nach %1</translation>
         </message>
         <message>
             <source>Distillery experiments (*.distillery *.db *.sqlite);;All files (*)</source>
@@ -2535,6 +2570,50 @@ Vorgabe: %2</translation>
         </message>
     </context>
     <context>
+        <name>RunJobs</name>
+        <message>
+            <source>evaluation %1 stored:</source>
+            <translation>Auswertung %1 gespeichert:</translation>
+        </message>
+        <message>
+            <source>evaluation %1 stored: NDCG@%2 %3, MRR@%2 %4</source>
+            <translation>Auswertung %1 gespeichert: NDCG@%2 %3, MRR@%2 %4</translation>
+        </message>
+        <message numerus="yes">
+            <source>on %Ln %1 queries</source>
+            <translation>
+                <numerusform>auf %Ln %1-Anfrage</numerusform>
+                <numerusform>auf %Ln %1-Anfragen</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>on %Ln (every split) queries</source>
+            <translation>
+                <numerusform>auf %Ln Anfrage (alle Teilmengen)</numerusform>
+                <numerusform>auf %Ln Anfragen (alle Teilmengen)</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>%1 judged by %2, %3 already stored, %4 failed</source>
+            <translation>%1 bewertet von %2, %3 schon gespeichert, %4 fehlgeschlagen</translation>
+        </message>
+        <message>
+            <source>, cost %1</source>
+            <translation>, Kosten %1</translation>
+        </message>
+        <message>
+            <source>passage %1: %2</source>
+            <translation>Passage %1: %2</translation>
+        </message>
+        <message numerus="yes">
+            <source>the teacher judged none of the %Ln passages: %1</source>
+            <translation>
+                <numerusform>der Lehrer hat die %Ln Passage nicht bewertet: %1</numerusform>
+                <numerusform>der Lehrer hat keine der %Ln Passagen bewertet: %1</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
         <name>distillery::ui::RunsModel</name>
         <message>
             <source>round 0: held-out queries</source>
@@ -2829,6 +2908,221 @@ Vorgabe: %2</translation>
         <message>
             <source>The user guide is missing from this build.</source>
             <translation>Das Benutzerhandbuch fehlt in diesem Build.</translation>
+        </message>
+    </context>
+    <context>
+        <name>distillery::Message</name>
+        <message>
+            <source>download</source>
+            <translation>Herunterladen</translation>
+        </message>
+        <message>
+            <source>detect</source>
+            <translation>Erkennen</translation>
+        </message>
+        <message>
+            <source>demo</source>
+            <translation>Demo</translation>
+        </message>
+        <message>
+            <source>import</source>
+            <translation>Import</translation>
+        </message>
+        <message>
+            <source>train default student</source>
+            <translation>Standard-Schüler trainieren</translation>
+        </message>
+        <message>
+            <source>default student</source>
+            <translation>Standard-Schüler</translation>
+        </message>
+        <message>
+            <source>embed</source>
+            <translation>Einbetten</translation>
+        </message>
+        <message>
+            <source>synthesise</source>
+            <translation>Anfragen erzeugen</translation>
+        </message>
+        <message>
+            <source>retrieve</source>
+            <translation>Kandidaten abrufen</translation>
+        </message>
+        <message>
+            <source>judge</source>
+            <translation>bewerten</translation>
+        </message>
+        <message>
+            <source>mine</source>
+            <translation>Paare gewinnen</translation>
+        </message>
+        <message>
+            <source>train</source>
+            <translation>trainieren</translation>
+        </message>
+        <message>
+            <source>evaluate</source>
+            <translation>auswerten</translation>
+        </message>
+        <message>
+            <source>judge held-out pool</source>
+            <translation>zurückgehaltene Anfragen bewerten</translation>
+        </message>
+        <message>
+            <source>tune hybrid on dev</source>
+            <translation>Hybrid auf dev abstimmen</translation>
+        </message>
+        <message>
+            <source>encode passages</source>
+            <translation>Passagen kodieren</translation>
+        </message>
+        <message>
+            <source>encode queries</source>
+            <translation>Anfragen kodieren</translation>
+        </message>
+        <message>
+            <source>index</source>
+            <translation>Index</translation>
+        </message>
+        <message>
+            <source>load</source>
+            <translation>Laden</translation>
+        </message>
+        <message>
+            <source>search</source>
+            <translation>Suchen</translation>
+        </message>
+        <message>
+            <source>store</source>
+            <translation>Speichern</translation>
+        </message>
+        <message>
+            <source>bm25</source>
+            <translation>BM25</translation>
+        </message>
+        <message>
+            <source>round 0</source>
+            <translation>Runde 0</translation>
+        </message>
+        <message>
+            <source>round %1/%2</source>
+            <translation>Runde %1/%2</translation>
+        </message>
+        <message>
+            <source>BM25 ranks the pseudo-queries</source>
+            <translation>BM25 ordnet die Pseudo-Anfragen</translation>
+        </message>
+        <message>
+            <source>loss %1</source>
+            <translation>Verlust %1</translation>
+        </message>
+        <message>
+            <source>%1 from the cache</source>
+            <translation>%1 aus dem Cache</translation>
+        </message>
+        <message>
+            <source>building dense index</source>
+            <translation>dichter Index wird aufgebaut</translation>
+        </message>
+        <message>
+            <source>queries and judgments</source>
+            <translation>Anfragen und Relevanzurteile</translation>
+        </message>
+        <message>
+            <source>indexing passages</source>
+            <translation>Passagen werden indexiert</translation>
+        </message>
+        <message>
+            <source>indexed</source>
+            <translation>indexiert</translation>
+        </message>
+        <message>
+            <source>held-out queries</source>
+            <translation>zurückgehaltene Anfragen</translation>
+        </message>
+        <message>
+            <source>dropped query of passage %1 (%2) '%3': %4</source>
+            <translation>Anfrage zu Passage %1 (%2) verworfen: „%3“: %4</translation>
+        </message>
+        <message>
+            <source>run %1 on corpus '%2' (%3 passages), teacher %4/%5, student %6</source>
+            <translation>Lauf %1 auf Korpus „%2“ (%3 Passagen), Lehrer %4/%5, Schüler %6</translation>
+        </message>
+        <message>
+            <source>round %1: %2 took %3 s</source>
+            <translation>Runde %1: %2 dauerte %3 s</translation>
+        </message>
+        <message>
+            <source>run %1 paused after %2 step(s); next: %3</source>
+            <translation>Lauf %1 nach %2 Schritt(en) pausiert; als Nächstes: %3</translation>
+        </message>
+        <message>
+            <source>round %1: people's labels replaced the teacher's grade on %2 pairs</source>
+            <translation>Runde %1: Labels von Menschen haben die Note des Lehrers bei %2 Paaren ersetzt</translation>
+        </message>
+        <message>
+            <source>round %1: training on %2 queries (%3 dev), loss %4</source>
+            <translation>Runde %1: Training auf %2 Anfragen (%3 dev), Verlustfunktion %4</translation>
+        </message>
+        <message>
+            <source>round %1: held-out pool %2 pairs (%3 newly judged, %4 cached, %5 failed)</source>
+            <translation>Runde %1: zurückgehaltener Pool %2 Paare (%3 neu bewertet, %4 aus dem Cache, %5 fehlgeschlagen)</translation>
+        </message>
+        <message>
+            <source>round %1: student MRR@%2 %3, NDCG@%2 %4 over %5 held-out queries</source>
+            <translation>Runde %1: Schüler MRR@%2 %3, NDCG@%2 %4 über %5 zurückgehaltene Anfragen</translation>
+        </message>
+        <message>
+            <source>round 0: BM25 MRR@%1 %2</source>
+            <translation>Runde 0: BM25 MRR@%1 %2</translation>
+        </message>
+        <message>
+            <source>round %1: %2 %3 queries written, %4 already there, %5 failed%6%7</source>
+            <translation>Runde %1: %2 %3-Anfragen geschrieben, %4 schon vorhanden, %5 fehlgeschlagen%6%7</translation>
+        </message>
+        <message>
+            <source> (first: %1)</source>
+            <translation> (erster Fehler: %1)</translation>
+        </message>
+        <message>
+            <source>, %1 dropped as duplicates</source>
+            <translation>, %1 als Duplikate verworfen</translation>
+        </message>
+        <message>
+            <source>no human query set: evaluating on %1 held-out teacher queries (never trained on), judged by the teacher</source>
+            <translation>keine menschliche Anfragemenge: ausgewertet wird auf %1 zurückgehaltenen Anfragen des Lehrers (nie trainiert), vom Lehrer bewertet</translation>
+        </message>
+        <message>
+            <source>round %1: kept %2 of %3 queries (source passage in the student's top %4), %5 candidates</source>
+            <translation>Runde %1: %2 von %3 Anfragen behalten (Quellpassage unter den ersten %4 des Schülers), %5 Kandidaten</translation>
+        </message>
+        <message>
+            <source>round %1: %2 pairs: %3 judged, %4 from the cache, %5 failed; %6 calls, %7 tokens</source>
+            <translation>Runde %1: %2 Paare: %3 bewertet, %4 aus dem Cache, %5 fehlgeschlagen; %6 Aufrufe, %7 Tokens</translation>
+        </message>
+        <message>
+            <source>round %1: every kept query is in the dev split; training on them, without early stopping</source>
+            <translation>Runde %1: jede behaltene Anfrage ist im dev-Teil; es wird auf ihnen trainiert, ohne vorzeitiges Anhalten</translation>
+        </message>
+        <message>
+            <source>round %1: training reads people's grades on %2 pairs</source>
+            <translation>Runde %1: das Training liest die Noten von Menschen bei %2 Paaren</translation>
+        </message>
+        <message>
+            <source>round %1: no hybrid: the evaluation queries have no dev split to choose its fusion weight on</source>
+            <translation>Runde %1: kein Hybrid: die Auswertungsanfragen haben keinen dev-Teil, auf dem sein Fusionsgewicht gewählt werden könnte</translation>
+        </message>
+        <message>
+            <source>round %1: mined %2; %3 queries dropped (the teacher did not grade their source passage relevant), the false-negative guard fired %4 times</source>
+            <translation>Runde %1: gewonnene Paare %2; %3 Anfragen verworfen (der Lehrer hat ihre Quellpassage nicht als relevant bewertet), der Schutz vor falschen Negativen griff %4-mal</translation>
+        </message>
+        <message>
+            <source>round %1: round %2's %3 scored again against the grown held-out pool: NDCG@%4 %5 -&gt; %6</source>
+            <translation>Runde %1: %3 aus Runde %2 neu bewertet am gewachsenen zurückgehaltenen Pool: NDCG@%4 %5 -&gt; %6</translation>
+        </message>
+        <message>
+            <source>round %1: hybrid (student weight %2, chosen on %3 dev queries: NDCG@%4 %5) MRR@%4 %6, NDCG@%4 %7</source>
+            <translation>Runde %1: Hybrid (Schülergewicht %2, gewählt auf %3 dev-Anfragen: NDCG@%4 %5) MRR@%4 %6, NDCG@%4 %7</translation>
         </message>
     </context>
     <context>

@@ -4,6 +4,7 @@
 lupdate's C++ parser does not understand `namespace distillery::ui {`, so it files tr() strings under the
 bare class name while Qt looks them up under the qualified one (distillery::ui::MainWindow). This script
 shortens the contexts before lupdate and qualifies them again afterwards.
+core/util/Message.h is read too: core marks its progress messages there with DISTILLERY_TRANSLATE_NOOP.
 Usage: translations/update-ts.py   (from anywhere; needs /usr/lib/qt6/bin/lupdate)
 """
 import pathlib
@@ -84,8 +85,11 @@ def main():
     for ts in sorted((ROOT / "translations").glob("distillery_*.ts")):
         done = finished_translations(ts)
         rename_contexts(ts, qualify=False)
-        subprocess.run([LUPDATE, "-silent", "-no-obsolete", "-locations", "none", str(ROOT / "ui"),
-                        str(ROOT / "app" / "gui"), "-ts", str(ts)], check=True)
+        # core's messages (core/util/Message.h) are marked with DISTILLERY_TRANSLATE_NOOP, core having no Qt.
+        subprocess.run([LUPDATE, "-silent", "-no-obsolete", "-locations", "none",
+                        "-tr-function-alias", "QT_TRANSLATE_NOOP+=DISTILLERY_TRANSLATE_NOOP", str(ROOT / "ui"),
+                        str(ROOT / "app" / "gui"), str(ROOT / "core" / "util" / "Message.h"), "-ts", str(ts)],
+                       check=True)
         rename_contexts(ts, qualify=True)
         keep_finished(ts, done)
         print("updated", ts.relative_to(ROOT))

@@ -12,6 +12,7 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -352,16 +353,25 @@ void importInJob(const std::string& experiment, const corpus::ImportOptions& opt
     const auto format = corpus::detectFormat(input);
     report(progress,
            {"detect", 0, 0,
-            input.string() + ": " + (format ? corpus::formatName(*format) : std::string("not a corpus file"))});
+            MainWindow::tr("%1: %2")
+                .arg(QString::fromStdString(input.string()),
+                     format ? QString::fromStdString(corpus::formatName(*format)) : MainWindow::tr("not a corpus file"))
+                .toStdString()});
   }
   const corpus::ImportSummary summary = corpus::importPaths(store, options, inputs, progress, stop);
   for (const corpus::SkippedInput& skipped : summary.skipped)
-    report(progress, {"import", 0, 0, "skipped " + skipped.path + ": " + skipped.reason});
+    report(progress, {"import", 0, 0,
+                      MainWindow::tr("skipped %1: %2")
+                          .arg(QString::fromStdString(skipped.path), QString::fromStdString(skipped.reason))
+                          .toStdString()});
   if (summary.foundNothing())
-    throw InputError("nothing imported: " + summary.skipped.front().path + ": " + summary.skipped.front().reason +
-                     (summary.skipped.size() > 1
-                          ? " (and " + std::to_string(summary.skipped.size() - 1) + " more skipped, listed in the log)"
-                          : std::string()));
+    throw InputError((MainWindow::tr("nothing imported: %1: %2")
+                          .arg(QString::fromStdString(summary.skipped.front().path),
+                               QString::fromStdString(summary.skipped.front().reason)) +
+                      (summary.skipped.size() > 1 ? MainWindow::tr(" (and %Ln more skipped, listed in the log)",
+                                                                   nullptr, int(summary.skipped.size() - 1))
+                                                  : QString()))
+                         .toStdString());
   report(progress, {"import", 1, 1, describe(summary).toStdString()});
 }
 
@@ -411,11 +421,18 @@ JobRunner* MainWindow::downloadFromEdgar(const corpus::EdgarDownloadOptions& dow
       [experiment, download, options](const ProgressCallback& progress, std::stop_token stop) {
         const corpus::EdgarDownloadSummary summary = corpus::downloadEdgarFilings(download, progress, stop);
         for (const corpus::DownloadProblem& problem : summary.failed)
-          report(progress, {"download", 0, 0, "failed " + problem.what + ": " + problem.reason});
+          report(progress, {"download", 0, 0,
+                            tr("failed %1: %2")
+                                .arg(QString::fromStdString(problem.what), QString::fromStdString(problem.reason))
+                                .toStdString()});
+        const QLocale locale;
         report(progress, {"download", 0, 0,
-                          "downloaded " + std::to_string(summary.downloaded) + " filings to " +
-                              download.outDir.string() + " (" + std::to_string(summary.alreadyPresent) +
-                              " already there, " + std::to_string(summary.failed.size()) + " failed)"});
+                          tr("downloaded %1 filings to %2 (%3 already there, %4 failed)")
+                              .arg(locale.toString(qlonglong(summary.downloaded)),
+                                   QString::fromStdString(download.outDir.string()),
+                                   locale.toString(qlonglong(summary.alreadyPresent)),
+                                   locale.toString(qlonglong(summary.failed.size())))
+                              .toStdString()});
         if (summary.cancelled)
           throw Cancelled();
         if (!options.corpusName.empty())
@@ -446,7 +463,8 @@ JobRunner* MainWindow::importDemoCorpus() {
         std::random_device random;
         const std::filesystem::path dir =
             std::filesystem::temp_directory_path() / ("distillery-demo-" + std::to_string(random()));
-        report(progress, {"demo", 0, 0, "writing the demo corpus to " + dir.string()});
+        report(progress, {"demo", 0, 0,
+                          tr("writing the demo corpus to %1").arg(QString::fromStdString(dir.string())).toStdString()});
         corpus::writeDemoCorpus(dir);
         try {
           store::Store store = store::Store::open(experiment, store::OpenMode::MustExist);

@@ -187,7 +187,7 @@ index::DenseIndex openDenseIndex(const EvaluationRequest& request, store::Store&
   options.progress = [&](const Progress& p) { report(request.progress, {"encode passages", p.done, p.total, {}}); };
   const std::vector<float> vectors = request.encoder->encode(texts, model::TextRole::Passage, options);
   throwIfStopped(request.stop);
-  report(request.progress, {"index", 0, 1, "building dense index"});
+  report(request.progress, {"index", 0, 1}, {MessageId::BuildingDenseIndex});
   index::DenseIndex built = index::DenseIndex::build(vectors, request.encoder->dimension(), ids, request.denseIndex);
   built.save(path);
   report(request.progress, {"index", 1, 1, path.string()});
@@ -313,7 +313,7 @@ Retrieval retrieve(store::Store& store, const EvaluationRequest& request, bool w
   if (!store.prepare("SELECT 1 FROM corpora WHERE id = ?1").bind(1, request.corpusId).step())
     throw InputError("no corpus with id " + std::to_string(request.corpusId) + " in " + store.path().string());
 
-  report(request.progress, {"load", 0, 0, "queries and judgments"});
+  report(request.progress, {"load", 0, 0}, {MessageId::QueriesAndJudgments});
   LoadedQueries loaded = request.querySetId ? loadFromQuerySet(store, *request.querySetId, request.split)
                                             : loadFromFiles(request, retrieves);
   if (request.querySetId && retrieves) {

@@ -106,7 +106,7 @@ Bm25Index Bm25Index::build(const std::vector<std::int64_t>& ids, const std::vect
   for (std::size_t p = 0; p < texts.size(); ++p) {
     if (p % 1000 == 0) {
       throwIfStopped(stop);
-      report(progress, {"bm25", static_cast<std::int64_t>(p), n, "indexing passages"});
+      report(progress, {"bm25", static_cast<std::int64_t>(p), n}, {MessageId::IndexingPassages});
     }
     frequencies.clear();
     const auto tokens = bm25Tokens(texts[p]);
@@ -132,7 +132,7 @@ Bm25Index Bm25Index::build(const std::vector<std::int64_t>& ids, const std::vect
     const double df = static_cast<double>(impl->postings[t].size());
     impl->idf[t] = std::log(1.0 + (static_cast<double>(n) - df + 0.5) / (df + 0.5));
   }
-  report(progress, {"bm25", n, n, "indexed"});
+  report(progress, {"bm25", n, n}, {MessageId::Indexed});
   return Bm25Index(std::move(impl));
 }
 

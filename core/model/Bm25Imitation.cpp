@@ -121,7 +121,7 @@ Bm25ImitationReport imitateBm25(StudentModel& student, const std::vector<std::st
     return result;
   const auto batchSize = static_cast<std::size_t>(std::max(1, options.batchSize));
   const auto total = static_cast<std::size_t>(options.steps) * batchSize;
-  report(options.progress, {"train default student", 0, options.steps, "BM25 ranks the pseudo-queries"});
+  report(options.progress, {"train default student", 0, options.steps}, {MessageId::Bm25RanksPseudoQueries});
   std::vector<std::string> queries;
   queries.reserve(total);
   for (std::size_t i = 0; i < total; ++i)
@@ -196,7 +196,8 @@ Bm25ImitationReport imitateBm25(StudentModel& student, const std::vector<std::st
       recent.pop_front();
     ++result.steps;
     if (step % 10 == 0 || step + 1 == options.steps)
-      report(options.progress, {"train default student", step + 1, options.steps, "loss " + std::to_string(value)});
+      report(options.progress, {"train default student", step + 1, options.steps},
+             {MessageId::Loss, {MessageArg::real(value)}});
   }
   result.lastLoss = recent.empty() ? 0 : std::accumulate(recent.begin(), recent.end(), 0.0) / double(recent.size());
   return result;

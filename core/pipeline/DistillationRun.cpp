@@ -115,7 +115,7 @@ void PlanWalk::enterRound(int index) {
 
 void PlanWalk::executeBaselineStep(RoundStep step) {
   if (step == RoundStep::Synthesise)
-    context_.progress("round 0", 0, 0, "held-out queries");
+    context_.progress("round 0", 0, 0, {MessageId::HeldOutQueries});
   model_ = executeStep(context_, round_, step, model_);
 }
 
@@ -124,26 +124,27 @@ void PlanWalk::executeRoundStep(RoundStep step) {
   const std::string name(enumName(step));
   const auto position = std::distance(std::begin(kRoundSteps), std::ranges::find(kRoundSteps, step));
   context_.progress("round " + std::to_string(round_.index) + "/" + std::to_string(context_.config.rounds), position,
-                    static_cast<std::int64_t>(std::size(kRoundSteps)), name);
+                    static_cast<std::int64_t>(std::size(kRoundSteps)),
+                    {MessageId::StageName, {MessageArg::stage(name)}},
+                    {MessageId::StageRoundOf, {round_.index, context_.config.rounds}});
   const double started = monotonicSeconds();
   model_ = executeStep(context_, round_, step, model_);
   const double seconds = monotonicSeconds() - started;
-  context_.log("round " + std::to_string(round_.index) + ": " + name + " took " + std::to_string(seconds) + " s");
+  context_.log({MessageId::RunStepTook, {round_.index, MessageArg::stage(name), MessageArg::real(seconds)}});
   if (context_.callbacks.stepFinished)
     context_.callbacks.stepFinished(round_.index, name, seconds);
 }
 
 bool PlanWalk::execute() {
   const RunConfig& config = context_.config;
-  context_.log("run " + std::to_string(context_.run.id) + " on corpus '" + context_.run.corpusName + "' (" +
-               std::to_string(context_.passages.size()) + " passages), teacher " + context_.teacher->kind() + "/" +
-               context_.teacher->model() + ", student " + config.student);
+  context_.log({MessageId::RunHeader,
+                {std::to_string(context_.run.id), context_.run.corpusName, context_.passages.size(),
+                 context_.teacher->kind(), context_.teacher->model(), config.student}});
   if (const auto warning = model::blasThreadingWarning(model::blasRuntime()); !warning.empty())
     context_.log(warning);
   context_.evaluation = evaluationTarget(context_);
   if (context_.evaluation.synthetic)
-    context_.log("no human query set: evaluating on " + std::to_string(config.evaluation.holdoutQueries) +
-                 " held-out teacher queries (never trained on), judged by the teacher");
+    context_.log({MessageId::RunSyntheticEvaluation, {config.evaluation.holdoutQueries}});
 
   plan_ = runPlan(config.rounds, context_.evaluation.synthetic);
   context_.stepsTotal = static_cast<std::int64_t>(plan_.size());
@@ -197,9 +198,14 @@ RunOutcome executeRun(store::Store& store, std::int64_t runId, const RunCallback
     const std::string status = paused ? "paused" : "completed";
     repository.setRunStatus(runId, status);
     RunOutcome outcome = outcomeOf(store, runId, status, std::move(next));
-    if (paused && callbacks.log && outcome.next)
-      callbacks.log("run " + std::to_string(runId) + " paused after " + std::to_string(environment.maxSteps) +
-                    " step(s); next: " + describe(*outcome.next));
+    if (paused && outcome.next) {
+      const Message line{MessageId::RunPausedAfter,
+                         {std::to_string(runId), environment.maxSteps, describe(*outcome.next)}};
+      if (callbacks.logText)
+        callbacks.logText(line);
+      else if (callbacks.log)
+        callbacks.log(english(line));
+    }
     return outcome;
   } catch (const Cancelled&) {
     repository.setRunStatus(runId, "paused");

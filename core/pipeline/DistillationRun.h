@@ -27,8 +27,11 @@ class Store;
 namespace distillery::pipeline {
 
 struct RunCallbacks {
-  ProgressCallback progress;                                          // the step in flight: items done / total
-  std::function<void(const std::string& line)> log;                   // what happened, one line at a time
+  ProgressCallback progress;                        // the step in flight: items done / total
+  std::function<void(const std::string& line)> log; // what happened, one line at a time
+  // The same lines as message ids and arguments (core/util/Message.h), for a caller that translates them: when set,
+  // a line with an id comes here instead of to log.
+  std::function<void(const Message& line)> logText;
   std::function<void(int round, int step, double loss)> trainingLoss; // every optimiser step, for live curves
   std::function<void(int round, const std::string& step, double seconds)> stepFinished; // wall time of each step
 };

@@ -53,15 +53,29 @@ void RunContext::log(const std::string& line) const {
     callbacks.log(line);
 }
 
-void RunContext::progress(const std::string& label, std::int64_t done, std::int64_t total,
-                          const std::string& detail) const {
+void RunContext::progress(const std::string& label, std::int64_t done, std::int64_t total, const Message& detail,
+                          Message stage) const {
   if (callbacks.progress)
-    callbacks.progress({label, done, total, detail, stepsDone, stepsTotal});
+    callbacks.progress({label, done, total, english(detail), stepsDone, stepsTotal, detail, std::move(stage)});
+}
+
+void RunContext::log(const Message& line) const {
+  if (callbacks.logText)
+    callbacks.logText(line);
+  else if (callbacks.log)
+    callbacks.log(english(line));
 }
 
 ProgressCallback RunContext::forward(const std::string& label) const {
   return [this, label](const Progress& p) {
-    progress(label, p.done, p.total, p.message.empty() ? p.stage : p.stage + ": " + p.message);
+    // "stage" or "stage: message", the sub-task's stage and message kept for translation.
+    if (p.message.empty())
+      progress(label, p.done, p.total, {MessageId::StageName, {MessageArg::stage(p.stage)}});
+    else
+      progress(label, p.done, p.total,
+               {MessageId::StageDetail,
+                {MessageArg::stage(p.stage),
+                 p.text.id == MessageId::None ? MessageArg(p.message) : MessageArg::inner(p.text)}});
   };
 }
 

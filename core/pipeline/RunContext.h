@@ -68,8 +68,11 @@ public:
   std::int64_t stepsTotal = 0; // steps of the whole run (its plan's length)
 
   void log(const std::string& line) const;
+  void log(const Message& line) const; // to callbacks.logText when set, else its English to callbacks.log
   /// Reports the step in flight: items done of total, with the run's steps done and total.
-  void progress(const std::string& label, std::int64_t done, std::int64_t total, const std::string& detail = {}) const;
+  /// detail is the message; stage, when given, says label in other languages (core/util/Message.h).
+  void progress(const std::string& label, std::int64_t done, std::int64_t total, const Message& detail = {},
+                Message stage = {}) const;
   /// A callback that reports a sub-task's progress under label.
   ProgressCallback forward(const std::string& label) const;
 

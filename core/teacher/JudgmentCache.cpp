@@ -105,7 +105,7 @@ JudgeBatchResult JudgmentCache::judge(Teacher& teacher, const std::vector<JudgeR
     owners.push_back({i});
   }
   const auto total = static_cast<std::int64_t>(requests.size());
-  report(progress, {"judge", result.cached, total, std::to_string(result.cached) + " from the cache"});
+  report(progress, {"judge", result.cached, total}, {MessageId::FromTheCache, {result.cached}});
 
   std::int64_t done = result.cached;
   const auto store = [&](std::size_t index, const Judgment& judgment) {

@@ -178,9 +178,9 @@ QueryGenerationResult generateQueries(store::Store& store, Teacher& teacher, con
     }
     if (std::string reason = deduplicator.duplicateReason(synthesis.query); !reason.empty()) {
       ++result.duplicates;
-      report(progress, {"synthesise", static_cast<std::int64_t>(index + 1), static_cast<std::int64_t>(requests.size()),
-                        "dropped query of passage " + std::to_string(synthesis.passageId) + " (" +
-                            toString(synthesis.type) + ") '" + synthesis.query + "': " + reason});
+      report(progress, {"synthesise", static_cast<std::int64_t>(index + 1), static_cast<std::int64_t>(requests.size())},
+             {MessageId::DroppedQuery,
+              {std::to_string(synthesis.passageId), toString(synthesis.type), synthesis.query, reason}});
       result.dropped.push_back({synthesis.passageId, synthesis.type, synthesis.query, std::move(reason)});
       return;
     }

@@ -3,6 +3,7 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QLocale>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -13,12 +14,16 @@
 #include <atomic>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "core/corpus/CorpusRepository.h"
+#include "core/model/DefaultStudent.h"
 #include "core/report/MetricTable.h"
 #include "core/store/Store.h"
 #include "tests/gui/GuiTestData.h"
 #include "ui/ExperimentSession.h"
 #include "ui/MainWindow.h"
+#include "ui/Translations.h"
 #include "ui/charts/MetricsDashboard.h"
 #include "ui/charts/TrainingLossFeed.h"
 #include "ui/corpus/CorpusBrowser.h"
@@ -402,6 +407,81 @@ private slots:
     QVERIFY(window.session().path().endsWith(QStringLiteral("busy.distillery")));
     job->cancel();
     QVERIFY(job->waitForFinished(5000));
+  }
+
+  void jobLogIsInTheChosenLanguage() {
+    // In German, the logs of an import started from the jobs panel, an evaluation and a run's first step read German:
+    // the lines the workbench writes (started, finished, the import's and the evaluation's summaries), core's
+    // progress messages and stages, and the run's own log lines, numbers in the locale's format.
+    const QLocale before;
+    QCOMPARE(installTranslations(QStringLiteral("de")), QStringLiteral("de"));
+    QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
+    {
+      MainWindow window;
+      QVERIFY(window.openExperiment(dir_.filePath(QStringLiteral("german.distillery")), true));
+      QPushButton* demo = nullptr;
+      QPushButton* bm25 = nullptr;
+      for (QPushButton* b : window.jobsPanel()->findChildren<QPushButton*>()) {
+        if (b->text() == QStringLiteral("Demo-Korpus importieren"))
+          demo = b;
+        if (b->text() == QStringLiteral("BM25 auswerten..."))
+          bm25 = b;
+      }
+      QVERIFY(demo);
+      QTest::mouseClick(demo, Qt::LeftButton);
+      JobRunner* import = window.jobs().jobAt(0);
+      QVERIFY(import && import->waitForFinished(120000));
+      QCOMPARE(import->state(), JobRunner::State::Completed);
+      const QString importLog = import->log().join('\n');
+      QVERIFY2(importLog.contains(QStringLiteral("Demo-Korpus importieren gestartet")), qPrintable(importLog));
+      QVERIFY2(importLog.contains(QStringLiteral("Demo-Korpus wird geschrieben nach")), qPrintable(importLog));
+      QVERIFY2(importLog.contains(QStringLiteral("Importiert in „demo“")), qPrintable(importLog));
+      QVERIFY2(importLog.contains(QStringLiteral("abgeschlossen nach")), qPrintable(importLog));
+      QCOMPARE(import->stage(), QStringLiteral("Import")); // the stage "import", as the jobs panel shows it
+      QTRY_VERIFY(window.jobsPanel()->logView()->toPlainText().contains(QStringLiteral("Importiert in „demo“")));
+
+      // BM25 on the demo corpus: core's progress messages (loading queries and judgments, indexing) in German.
+      const std::int64_t corpusId = window.session().store().queryInt64("SELECT id FROM corpora WHERE name = 'demo'");
+      JobRunner* evaluation = window.evaluateBm25(corpusId);
+      QVERIFY(evaluation && evaluation->waitForFinished(120000));
+      QCOMPARE(evaluation->state(), JobRunner::State::Completed);
+      const QString log = evaluation->log().join('\n');
+      QVERIFY2(log.contains(QStringLiteral("Anfragen und Relevanzurteile")), qPrintable(log));
+      QVERIFY2(log.contains(QStringLiteral("Passagen werden indexiert")), qPrintable(log));
+      QVERIFY2(log.contains(QStringLiteral("gespeichert: NDCG@5 0,")), qPrintable(log)); // the decimal comma
+      QVERIFY2(log.contains(QStringLiteral("auf 300 test-Anfragen")), qPrintable(log));
+      for (const char* english : {"queries and judgments", "indexing passages", "started", "stored", "after"})
+        QVERIFY2(!log.contains(QLatin1String(english)), english);
+      QVERIFY(bm25); // the panel offers the same evaluation (its dialog is not opened here)
+
+      // A run's first step with a small untrained student: the run's own log lines, written by core, in German.
+      std::vector<std::string> texts;
+      for (const auto& passage : corpus::loadPassages(window.session().store(), corpusId))
+        texts.push_back(passage.text);
+      model::DefaultStudentOptions student;
+      student.hiddenSize = 48;
+      student.intermediateSize = 96;
+      student.vocabularySize = 2000;
+      student.heads = 2;
+      student.layers = 1;
+      const QString studentDir = dir_.filePath(QStringLiteral("german-student"));
+      model::saveRandomStudent(texts, studentDir.toStdString(), student);
+      const std::int64_t runId =
+          window.createRun(corpusId, QStringLiteral("klein"),
+                           {{"student", studentDir.toStdString()}, {"rounds", 1}, {"queries_per_round", 16}});
+      QVERIFY(runId > 0);
+      JobRunner* run = window.startRun(runId, 1);
+      QVERIFY(run && run->waitForFinished(300000));
+      QVERIFY2(run->state() == JobRunner::State::Completed, qPrintable(run->error()));
+      const QString runLog = run->log().join('\n');
+      QVERIFY2(runLog.contains(QStringLiteral("Lauf %1 auf Korpus „demo“ (").arg(runId)), qPrintable(runLog));
+      QVERIFY2(runLog.contains(QStringLiteral("Runde 0: Schüler MRR@5 0,")), qPrintable(runLog));
+      QVERIFY2(runLog.contains(QStringLiteral("nach 1 Schritt(en) pausiert")), qPrintable(runLog));
+      for (const char* english : {" on corpus ", "student MRR", "held-out queries", "paused after"})
+        QVERIFY2(!runLog.contains(QLatin1String(english)), english);
+    }
+    QLocale::setDefault(before);
+    QCOMPARE(installTranslations(QStringLiteral("en")), QStringLiteral("en"));
   }
 };
 

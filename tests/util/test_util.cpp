@@ -5,13 +5,17 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <csignal>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "core/util/AtomicFile.h"
 #include "core/util/EnumNames.h"
 #include "core/util/Error.h"
+#include "core/util/Message.h"
+#include "core/util/Progress.h"
 
 namespace fs = std::filesystem;
 
@@ -51,6 +55,62 @@ class TestUtil : public QObject {
   }
 
 private slots:
+  void everyMessageIdHasOneEnglishText() {
+    std::set<std::string_view> stages;
+    for (int i = 1; i < int(MessageId::Count); ++i) {
+      const auto id = MessageId(i);
+      const MessageText* entry = findMessage(id);
+      QVERIFY2(entry, qPrintable(QStringLiteral("message id %1 has no entry in kMessages").arg(i)));
+      QVERIFY2(!entry->english.empty(), qPrintable(QStringLiteral("message id %1 has no English").arg(i)));
+      QCOMPARE(int(std::ranges::count(kMessages, id, &MessageText::id)), 1);
+      if (entry->stage) {
+        QVERIFY2(stages.insert(entry->english).second, entry->english.data());
+        QVERIFY(findStage(entry->english) == id);
+      }
+    }
+    QCOMPARE(int(std::size(kMessages)), int(MessageId::Count) - 1);
+    QVERIFY(!findMessage(MessageId::None));
+    QVERIFY(!findStage("no such stage"));
+  }
+
+  void messagesReadInEnglishAsTheCliPrintsThem() {
+    // The texts progress reported before messages had ids: the CLI and the stored logs read the same.
+    QCOMPARE(english({MessageId::Loss, {MessageArg::real(0.123)}}), std::string("loss 0.123000"));
+    QCOMPARE(english({MessageId::FromTheCache, {std::int64_t(12)}}), std::string("12 from the cache"));
+    QCOMPARE(english({MessageId::Bm25RanksPseudoQueries}), std::string("BM25 ranks the pseudo-queries"));
+    QCOMPARE(english({MessageId::DroppedQuery, {7, "definition", "what is %1?", "same text as query 3"}}),
+             std::string("dropped query of passage 7 (definition) 'what is %1?': same text as query 3"));
+    QCOMPARE(english({MessageId::StageDetail,
+                      {MessageArg::stage("judge"), MessageArg::inner({MessageId::FromTheCache, {5}})}}),
+             std::string("judge: 5 from the cache"));
+    QCOMPARE(english({MessageId::StageName, {MessageArg::stage("embed")}}), std::string("embed"));
+    QCOMPARE(english({MessageId::StageRoundOf, {1, 2}}), std::string("round 1/2"));
+    // A run's log lines, as the CLI prints them (each was one string concatenation before it had an id).
+    QCOMPARE(english({MessageId::RunStepTook, {1, MessageArg::stage("retrieve"), MessageArg::real(0.5)}}),
+             std::string("round 1: retrieve took 0.500000 s"));
+    QCOMPARE(english({MessageId::RunHeader, {1, "demo", std::size_t(1234), "heuristic", "heuristic-bm25", "default"}}),
+             std::string("run 1 on corpus 'demo' (1234 passages), teacher heuristic/heuristic-bm25, student default"));
+    QCOMPARE(english({MessageId::RoundWritten, {1, 40, "train", 0, 0, MessageArg::inner({}), MessageArg::inner({})}}),
+             std::string("round 1: 40 train queries written, 0 already there, 0 failed"));
+    QCOMPARE(english({MessageId::RoundWritten,
+                      {2, 38, "dev", 1, 2, MessageArg::inner({MessageId::RoundWrittenFirstFailure, {"timeout"}}),
+                       MessageArg::inner({MessageId::RoundWrittenDuplicates, {std::int64_t(3)}})}}),
+             std::string("round 2: 38 dev queries written, 1 already there, 2 failed (first: timeout), 3 dropped as "
+                         "duplicates"));
+    QCOMPARE(english({MessageId::RoundStudentScores, {0, 5, MessageArg::real(0.25), MessageArg::real(0.5), 100}}),
+             std::string("round 0: student MRR@5 0.250000, NDCG@5 0.500000 over 100 held-out queries"));
+    QCOMPARE(english({}), std::string());
+    QCOMPARE(fillTemplate("%2 and %1, 100%", {"a", "b"}), std::string("b and a, 100%"));
+
+    // report() with a message fills Progress::message with the English and keeps the id for translation.
+    Progress seen{};
+    report([&seen](const Progress& p) { seen = p; }, {"judge", 3, 9}, {MessageId::FromTheCache, {3}});
+    QCOMPARE(seen.stage, std::string("judge"));
+    QCOMPARE(seen.message, std::string("3 from the cache"));
+    QCOMPARE(int(seen.text.id), int(MessageId::FromTheCache));
+    QCOMPARE(seen.done, std::int64_t(3));
+  }
+
   void enumNamesWriteAndParseOneTable() {
     QCOMPARE(std::string(enumName(Colour::Red)), std::string("red"));
     QCOMPARE(std::string(enumName(Colour::Blue)), std::string("blue")); // written, never parsed

@@ -5,8 +5,11 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDeadlineTimer>
+#include <QLocale>
 #include <QMetaObject>
 #include <QThread>
+
+#include "ui/jobs/ProgressText.h"
 
 namespace distillery::ui {
 namespace {
@@ -61,7 +64,7 @@ void JobRunner::start() {
       error = QString::fromUtf8(e.what());
     } catch (...) {
       outcome = State::Failed;
-      error = QStringLiteral("unknown error");
+      error = tr("unknown error");
     }
     finishFromWorker(outcome, error);
   });
@@ -74,7 +77,7 @@ void JobRunner::reportFromWorker(const Progress& progress) {
     latest_ = progress;
   if (!progress.message.empty() && progress.message != lastMessage_) {
     lastMessage_ = progress.message;
-    pendingLog_ << QString::fromStdString(progress.message);
+    pendingLog_ << progressMessage(progress); // in the user's language
   }
   if (!deliveryPending_) {
     deliveryPending_ = true;
@@ -97,7 +100,7 @@ void JobRunner::deliver() {
     latest = latest_;
     lines.swap(pendingLog_);
   }
-  const QString stage = QString::fromStdString(latest.stage);
+  const QString stage = progressStage(latest);
   if (stage != stage_ || latest.total != total_ || !stageClock_.isValid()) {
     // A new stage (a run's next step, say) has its own pace: the ETA is measured from its start.
     stageClock_.start();
@@ -127,9 +130,10 @@ void JobRunner::finishFromWorker(State state, const QString& error) {
           thread_.join(); // the worker has returned from its function; joining is immediate
         error_ = error;
         finishedSeconds_ = elapsedSeconds(); // the clock stops with the job
-        const QString line = state == State::Failed
-                                 ? tr("failed: %1").arg(error)
-                                 : tr("%1 after %2 s").arg(stateName(state)).arg(elapsedSeconds(), 0, 'f', 1);
+        const QString line =
+            state == State::Failed
+                ? tr("failed: %1").arg(error)
+                : tr("%1 after %2 s").arg(stateName(state), QLocale().toString(elapsedSeconds(), 'f', 1));
         log_ << line;
         emit logged(line);
         setState(state);

@@ -1,7 +1,9 @@
 #include "ui/run/RunJobs.h"
 
-#include <cstdio>
 #include <stdexcept>
+
+#include <QCoreApplication>
+#include <QLocale>
 
 #include "core/eval/Evaluator.h"
 #include "core/model/EncoderFactory.h"
@@ -13,6 +15,7 @@
 #include "ui/charts/TrainingLossFeed.h"
 
 namespace distillery::ui {
+// The lines these jobs write for the log are in the user's language (context "RunJobs" in translations/*.ts).
 
 JobFunction runPipelineJob(RunJobRequest request) {
   return [request = std::move(request)](const ProgressCallback& progress, std::stop_token stop) {
@@ -21,6 +24,8 @@ JobFunction runPipelineJob(RunJobRequest request) {
     callbacks.progress = progress;
     // No stage and no counts: a log line that leaves the progress bar as it is (see JobRunner).
     callbacks.log = [&progress](const std::string& line) { report(progress, {"", 0, 0, line}); };
+    // Lines with a message id keep it, so the job log shows them in the user's language (ui/jobs/ProgressText.h).
+    callbacks.logText = [&progress](const Message& line) { report(progress, {"", 0, 0}, line); };
     if (request.loss)
       callbacks.trainingLoss = [feed = request.loss.get()](int round, int step, double loss) {
         feed->append(round, step, loss);
@@ -61,16 +66,19 @@ JobFunction evaluationJob(EvaluationJobRequest request) {
     }
     const eval::EvaluationResult result = eval::evaluate(store, evaluation);
     // The figures themselves in the log line: what the user ran it for.
-    std::string line = "evaluation " + std::to_string(result.evaluationId) + " stored: ";
-    if (const auto all = result.table.groups.find(eval::kAllFilingTypes); all != result.table.groups.end()) {
-      char figures[96];
-      std::snprintf(figures, sizeof figures, "NDCG@%d %.3f, MRR@%d %.3f", result.table.k, all->second.mean.ndcg,
-                    result.table.k, all->second.mean.mrr);
-      line += figures;
-    }
-    line += " on " + std::to_string(result.queries.size()) + " " +
-            (evaluation.split ? *evaluation.split + " " : std::string("(every split) ")) + "queries";
-    report(progress, {"evaluate", 1, 1, line});
+    const QLocale locale;
+    QString line = QCoreApplication::translate("RunJobs", "evaluation %1 stored:").arg(result.evaluationId);
+    if (const auto all = result.table.groups.find(eval::kAllFilingTypes); all != result.table.groups.end())
+      line = QCoreApplication::translate("RunJobs", "evaluation %1 stored: NDCG@%2 %3, MRR@%2 %4")
+                 .arg(QString::number(result.evaluationId), QString::number(result.table.k),
+                      locale.toString(all->second.mean.ndcg, 'f', 3), locale.toString(all->second.mean.mrr, 'f', 3));
+    const int queries = int(result.queries.size());
+    line +=
+        QLatin1Char(' ') +
+        (evaluation.split ? QCoreApplication::translate("RunJobs", "on %Ln %1 queries", nullptr, queries)
+                                .arg(QString::fromStdString(*evaluation.split))
+                          : QCoreApplication::translate("RunJobs", "on %Ln (every split) queries", nullptr, queries));
+    report(progress, {"evaluate", 1, 1, line.toStdString()});
   };
 }
 
@@ -83,21 +91,24 @@ JobFunction judgeJob(JudgeJobRequest request) {
                                                        if (judgment.ok && request.graded)
                                                          request.graded(request.passageIds[index], judgment.grade);
                                                      });
-    std::string summary = std::to_string(result.judged) + " judged by " + teacher->model() + ", " +
-                          std::to_string(result.cached) + " already stored, " + std::to_string(result.failed) +
-                          " failed";
-    if (result.usage.cost > 0) {
-      char cost[32];
-      std::snprintf(cost, sizeof cost, "%.4f", result.usage.cost);
-      summary += std::string(", cost ") + cost;
-    }
+    const QLocale locale;
+    QString summary = QCoreApplication::translate("RunJobs", "%1 judged by %2, %3 already stored, %4 failed")
+                          .arg(locale.toString(qlonglong(result.judged)), QString::fromStdString(teacher->model()),
+                               locale.toString(qlonglong(result.cached)), locale.toString(qlonglong(result.failed)));
+    if (result.usage.cost > 0)
+      summary += QCoreApplication::translate("RunJobs", ", cost %1").arg(locale.toString(result.usage.cost, 'f', 4));
     for (const auto& failure : result.failures)
       report(progress,
-             {"", 0, 0, "passage " + std::to_string(request.passageIds[failure.index]) + ": " + failure.reason});
-    report(progress, {"judge", 1, 1, summary});
+             {"", 0, 0,
+              QCoreApplication::translate("RunJobs", "passage %1: %2")
+                  .arg(QString::number(request.passageIds[failure.index]), QString::fromStdString(failure.reason))
+                  .toStdString()});
+    report(progress, {"judge", 1, 1, summary.toStdString()});
     if (result.failed > 0 && result.judged + result.cached == 0)
-      throw std::runtime_error("the teacher judged none of the " + std::to_string(request.passageIds.size()) +
-                               " passages: " + result.failures.front().reason);
+      throw std::runtime_error(QCoreApplication::translate("RunJobs", "the teacher judged none of the %Ln passages: %1",
+                                                           nullptr, int(request.passageIds.size()))
+                                   .arg(QString::fromStdString(result.failures.front().reason))
+                                   .toStdString());
   };
 }
 

@@ -15,10 +15,6 @@
 namespace distillery::pipeline::steps {
 namespace {
 
-std::string roundName(const RoundRecord& round) {
-  return "round " + std::to_string(round.index);
-}
-
 // The held-out set's qrels grow with the passages each evaluated model puts in its top k: every one is judged by
 // the teacher (cache first), so no model is scored against passages nobody looked at. The source passage of each
 // held-out query is relevant with the top grade.
@@ -69,9 +65,8 @@ void extendHoldoutQrels(RunContext& context, const RoundRecord& round, model::St
         *setId, topGrade, eval::teacherJudges(teacher.kind(), teacher.model(), teacher.promptVersion()));
     context.repository.raiseQrels(grades);
   });
-  context.log(roundName(round) + ": held-out pool " + std::to_string(requests.size()) + " pairs (" +
-              std::to_string(judged.judged) + " newly judged, " + std::to_string(judged.cached) + " cached, " +
-              std::to_string(judged.failed) + " failed)");
+  context.log(
+      {MessageId::RoundHeldOutPool, {round.index, requests.size(), judged.judged, judged.cached, judged.failed}});
 }
 
 // The held-out pool has just grown with this round's top k: every earlier figure of the run (each round's student,
@@ -81,9 +76,9 @@ void rescoreEarlierRounds(RunContext& context, const RoundRecord& round) {
   for (const RunEvaluation& earlier : context.repository.evaluationsBefore(context.run.id, round.index)) {
     const double before = eval::loadMetrics(context.store, earlier.id).groups.at(eval::kAllFilingTypes).mean.ndcg;
     const double after = eval::rescoreEvaluation(context.store, earlier.id).groups.at(eval::kAllFilingTypes).mean.ndcg;
-    context.log(roundName(round) + ": round " + std::to_string(earlier.roundIndex) + "'s " + earlier.retriever +
-                " scored again against the grown held-out pool: NDCG@" + std::to_string(context.config.evaluation.k) +
-                " " + std::to_string(before) + " -> " + std::to_string(after));
+    context.log({MessageId::RoundRescored,
+                 {round.index, earlier.roundIndex, earlier.retriever, context.config.evaluation.k,
+                  MessageArg::real(before), MessageArg::real(after)}});
   }
 }
 
@@ -134,8 +129,7 @@ void storeRankAfter(RunContext& context, const RoundRecord& round, std::int64_t 
 // is scored on). A set without a dev split has no hybrid: there is nothing honest to tune the weight on.
 void evaluateHybrid(RunContext& context, const RoundRecord& round, eval::EvaluationRequest request) {
   if (!request.querySetId || !context.repository.querySetHasSplit(*request.querySetId, "dev")) {
-    context.log(roundName(round) + ": no hybrid: the evaluation queries have no dev split to choose " +
-                "its fusion weight on");
+    context.log({MessageId::RoundNoHybrid, {round.index}});
     return;
   }
   request.retriever = eval::RetrieverKind::Hybrid;
@@ -148,10 +142,9 @@ void evaluateHybrid(RunContext& context, const RoundRecord& round, eval::Evaluat
   request.fusionWeight = choice.denseWeight;
   const auto hybrid = eval::evaluate(context.store, request);
   const auto& mean = hybrid.table.groups.at(eval::kAllFilingTypes).mean;
-  context.log(roundName(round) + ": hybrid (student weight " + std::to_string(choice.denseWeight) + ", chosen on " +
-              std::to_string(choice.queries) + " dev queries: NDCG@" + std::to_string(request.k) + " " +
-              std::to_string(choice.ndcg) + ") MRR@" + std::to_string(request.k) + " " + std::to_string(mean.mrr) +
-              ", NDCG@" + std::to_string(request.k) + " " + std::to_string(mean.ndcg));
+  context.log({MessageId::RoundHybrid,
+               {round.index, MessageArg::real(choice.denseWeight), choice.queries, request.k,
+                MessageArg::real(choice.ndcg), MessageArg::real(mean.mrr), MessageArg::real(mean.ndcg)}});
 }
 
 } // namespace
@@ -189,17 +182,16 @@ void evaluate(RunContext& context, const RoundRecord& round, std::int64_t modelI
   const auto dense = eval::evaluate(context.store, request);
   const eval::EvaluationRequest denseRequest = request; // the hybrid fuses this one with BM25
   const auto& all = dense.table.groups.at(eval::kAllFilingTypes);
-  context.log(roundName(round) + ": student MRR@" + std::to_string(request.k) + " " + std::to_string(all.mean.mrr) +
-              ", NDCG@" + std::to_string(request.k) + " " + std::to_string(all.mean.ndcg) + " over " +
-              std::to_string(all.queries) + " held-out queries");
+  context.log({MessageId::RoundStudentScores,
+               {round.index, request.k, MessageArg::real(all.mean.mrr), MessageArg::real(all.mean.ndcg), all.queries}});
   if (withBm25) {
     request.retriever = eval::RetrieverKind::Bm25;
     request.encoder = nullptr;
     request.modelId.reset();
     request.prebuiltIndex = nullptr;
     const auto bm25 = eval::evaluate(context.store, request);
-    context.log("round 0: BM25 MRR@" + std::to_string(request.k) + " " +
-                std::to_string(bm25.table.groups.at(eval::kAllFilingTypes).mean.mrr));
+    context.log({MessageId::RoundBm25Score,
+                 {request.k, MessageArg::real(bm25.table.groups.at(eval::kAllFilingTypes).mean.mrr)}});
   }
   if (context.config.evaluation.hybrid)
     evaluateHybrid(context, round, denseRequest);

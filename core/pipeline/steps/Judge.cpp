@@ -15,10 +15,9 @@ void judge(RunContext& context, const RoundRecord& round) {
     requests.push_back(context.judgeRequest(queryText.at(c.queryId), c.queryId, c.passageId));
   teacher::JudgmentCache cache(context.store);
   const auto result = cache.judge(*context.teacher, requests, context.forward("judge"), context.stop);
-  context.log("round " + std::to_string(round.index) + ": " + std::to_string(requests.size()) +
-              " pairs: " + std::to_string(result.judged) + " judged, " + std::to_string(result.cached) +
-              " from the cache, " + std::to_string(result.failed) + " failed; " + std::to_string(result.usage.calls) +
-              " calls, " + std::to_string(result.usage.inputTokens + result.usage.outputTokens) + " tokens");
+  context.log({MessageId::RoundJudged,
+               {round.index, requests.size(), result.judged, result.cached, result.failed, result.usage.calls,
+                result.usage.inputTokens + result.usage.outputTokens}});
   stopOnTeacherOutage(round.index, "judgments", static_cast<std::int64_t>(requests.size()), result.failures);
   context.repository.completeStep(round.id, RoundStep::Judge);
 }

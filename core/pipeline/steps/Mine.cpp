@@ -52,13 +52,10 @@ void mine(RunContext& context, const RoundRecord& round) {
   std::string summary;
   for (const auto& [kind, n] : counts)
     summary += (summary.empty() ? "" : ", ") + std::to_string(n) + " " + std::string(kind);
-  context.log("round " + std::to_string(round.index) + ": mined " + summary + "; " + std::to_string(dropped.size()) +
-              " queries dropped (the teacher did not grade their source passage relevant), the false-negative guard "
-              "fired " +
-              std::to_string(counts[enumName(MinedKind::FalseNegative)]) + " times");
+  context.log(
+      {MessageId::RoundMined, {round.index, summary, dropped.size(), counts[enumName(MinedKind::FalseNegative)]}});
   if (overruled > 0)
-    context.log("round " + std::to_string(round.index) + ": people's labels replaced the teacher's grade on " +
-                std::to_string(overruled) + " pairs");
+    context.log({MessageId::RoundLabelsReplacedGrades, {round.index, overruled}});
 }
 
 } // namespace distillery::pipeline::steps

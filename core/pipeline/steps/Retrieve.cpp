@@ -77,9 +77,8 @@ void retrieve(RunContext& context, const RoundRecord& round, std::int64_t modelI
     context.repository.markQueriesFiltered(filtered);
     context.repository.completeStep(round.id, RoundStep::Retrieve);
   });
-  context.log("round " + std::to_string(round.index) + ": kept " + std::to_string(queries.size() - filtered.size()) +
-              " of " + std::to_string(queries.size()) + " queries (source passage in the student's top " +
-              std::to_string(config.filterTopK) + "), " + std::to_string(rows.size()) + " candidates");
+  context.log({MessageId::RoundKept,
+               {round.index, queries.size() - filtered.size(), queries.size(), config.filterTopK, rows.size()}});
 }
 
 } // namespace distillery::pipeline::steps

@@ -65,11 +65,14 @@ void synthesise(RunContext& context, const RoundRecord& round, const std::string
       options.count = static_cast<std::int64_t>(options.passageIds.size());
       const auto result = teacher::generateQueries(context.store, *context.teacher, options,
                                                    context.forward("synthesise"), context.stop);
-      context.log("round " + std::to_string(round.index) + ": " + std::to_string(result.generated) + " " +
-                  options.split + " queries written, " + std::to_string(result.existing) + " already there, " +
-                  std::to_string(result.failed) + " failed" +
-                  (result.failures.empty() ? "" : " (first: " + result.failures.front().reason + ")") +
-                  (result.duplicates == 0 ? "" : ", " + std::to_string(result.duplicates) + " dropped as duplicates"));
+      context.log({MessageId::RoundWritten,
+                   {round.index, result.generated, options.split, result.existing, result.failed,
+                    MessageArg::inner(result.failures.empty() ? Message{}
+                                                              : Message{MessageId::RoundWrittenFirstFailure,
+                                                                        {result.failures.front().reason}}),
+                    MessageArg::inner(result.duplicates == 0
+                                          ? Message{}
+                                          : Message{MessageId::RoundWrittenDuplicates, {result.duplicates}})}});
       stopOnTeacherOutage(round.index, options.split + " query syntheses", options.count, result.failures);
       const auto replacements = std::min(static_cast<std::size_t>(result.duplicates), sample.size() - nextSpare);
       options.passageIds.assign(sample.begin() + static_cast<std::ptrdiff_t>(nextSpare),

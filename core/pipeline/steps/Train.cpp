@@ -83,7 +83,7 @@ std::int64_t train(RunContext& context, const RoundRecord& round, std::int64_t m
   }
   if (trainSet.empty() && !devSet.empty()) {
     // Few kept queries can all fall in the dev split; training on them beats failing the round.
-    context.log(roundName + ": every kept query is in the dev split; training on them, without early stopping");
+    context.log({MessageId::RoundTrainOnDevOnly, {round.index}});
     trainSet = std::move(devSet);
     devSet.clear();
   }
@@ -104,9 +104,9 @@ std::int64_t train(RunContext& context, const RoundRecord& round, std::int64_t m
       context.callbacks.trainingLoss(round.index, step, loss);
   };
   if (overruled > 0)
-    context.log(roundName + ": training reads people's grades on " + std::to_string(overruled) + " pairs");
-  context.log(roundName + ": training on " + std::to_string(trainSet.size()) + " queries (" +
-              std::to_string(devSet.size()) + " dev), loss " + toString(config.training.loss));
+    context.log({MessageId::RoundTrainingReadsLabels, {round.index, overruled}});
+  context.log(
+      {MessageId::RoundTrainingOn, {round.index, trainSet.size(), devSet.size(), toString(config.training.loss)}});
   // (the learning rate is logged with every step in training_log)
   TrainingConfig training = config.training;
   if (training.learningRate <= 0)
