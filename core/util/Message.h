@@ -101,7 +101,8 @@ struct MessageText {
   bool stage = false;       // a stage name: english is the key reported in Progress::stage
 };
 
-// clang-format off: one message a line
+// One message a line.
+// clang-format off
 inline constexpr MessageText kMessages[] = {
     {.id = MessageId::StageDownload, .english = DISTILLERY_TRANSLATE_NOOP("distillery::Message", "download"), .stage = true},
     {.id = MessageId::StageDetect, .english = DISTILLERY_TRANSLATE_NOOP("distillery::Message", "detect"), .stage = true},
