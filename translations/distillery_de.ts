@@ -3124,6 +3124,53 @@ Vorgabe: %2</translation>
             <source>round %1: hybrid (student weight %2, chosen on %3 dev queries: NDCG@%4 %5) MRR@%4 %6, NDCG@%4 %7</source>
             <translation>Runde %1: Hybrid (Schülergewicht %2, gewählt auf %3 dev-Anfragen: NDCG@%4 %5) MRR@%4 %6, NDCG@%4 %7</translation>
         </message>
+        <message>
+            <source>embed corpus</source>
+            <translation>Korpus einbetten</translation>
+        </message>
+        <message>
+            <source>bm25 index</source>
+            <translation>BM25-Index</translation>
+        </message>
+        <message>
+            <source>round %1: %2 steps, loss %3 -&gt; %4%5</source>
+            <translation>Runde %1: %2 Schritte, Verlust %3 -&gt; %4%5</translation>
+        </message>
+        <message>
+            <source>, dev retrieval NDCG@5 %1 -&gt; %2%3</source>
+            <translation>, dev-Retrieval NDCG@5 %1 -&gt; %2%3</translation>
+        </message>
+        <message>
+            <source> (no epoch improved dev: the round keeps its starting weights)</source>
+            <translation> (keine Epoche verbesserte dev: die Runde behält ihre Anfangsgewichte)</translation>
+        </message>
+        <message>
+            <source>corpus has %1 imported query sets; evaluating on the first, '%2' (set evaluation.query_set to choose)</source>
+            <translation>Korpus hat %1 importierte Anfragesätze; ausgewertet wird auf dem ersten, „%2“ (evaluation.query_set wählt einen anderen)</translation>
+        </message>
+        <message>
+            <source>round %1: %2</source>
+            <translation>Runde %1: %2</translation>
+        </message>
+        <message>
+            <source>baseline evaluation</source>
+            <translation>Auswertung des Ausgangsstands</translation>
+        </message>
+    </context>
+    <context>
+        <name>distillery::Split</name>
+        <message>
+            <source>train</source>
+            <translation>Trainings</translation>
+        </message>
+        <message>
+            <source>dev</source>
+            <translation>dev</translation>
+        </message>
+        <message>
+            <source>test</source>
+            <translation>test</translation>
+        </message>
     </context>
     <context>
         <name>main</name>

@@ -26,9 +26,11 @@ QString installTranslations(const QString& language) {
       !app->load(locale, QStringLiteral("distillery"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
     delete app;
     app = nullptr;
+    QLocale::setDefault(locale); // numbers in the chosen language's format, the text in English
     return QStringLiteral("en");
   }
   QCoreApplication::installTranslator(app);
+  QLocale::setDefault(locale); // numbers, dates in the chosen language (the German decimal comma)
   qt = new QTranslator(QCoreApplication::instance());
   if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
                QLibraryInfo::path(QLibraryInfo::TranslationsPath)))

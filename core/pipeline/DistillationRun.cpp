@@ -200,7 +200,7 @@ RunOutcome executeRun(store::Store& store, std::int64_t runId, const RunCallback
     RunOutcome outcome = outcomeOf(store, runId, status, std::move(next));
     if (paused && outcome.next) {
       const Message line{MessageId::RunPausedAfter,
-                         {std::to_string(runId), environment.maxSteps, describe(*outcome.next)}};
+                         {std::to_string(runId), environment.maxSteps, MessageArg::inner(describeText(*outcome.next))}};
       if (callbacks.logText)
         callbacks.logText(line);
       else if (callbacks.log)
@@ -217,10 +217,15 @@ RunOutcome executeRun(store::Store& store, std::int64_t runId, const RunCallback
 }
 
 std::string describe(const PendingStep& step) {
-  const std::string round = "round " + std::to_string(step.round) + ": ";
+  return english(describeText(step));
+}
+
+Message describeText(const PendingStep& step) {
   if (step.round == 0)
-    return round + (step.step == RoundStep::Synthesise ? "held-out queries" : "baseline evaluation");
-  return round + toString(step.step);
+    return {MessageId::PendingStep,
+            {step.round, MessageArg::inner({step.step == RoundStep::Synthesise ? MessageId::HeldOutQueries
+                                                                               : MessageId::BaselineEvaluation})}};
+  return {MessageId::PendingStep, {step.round, MessageArg::stage(toString(step.step))}};
 }
 
 std::optional<PendingStep> nextStep(store::Store& store, std::int64_t runId) {

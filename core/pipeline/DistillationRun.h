@@ -49,6 +49,8 @@ struct PendingStep {
 };
 /// "round 1: judge", "round 0: baseline evaluation" (round 0 synthesises only a held-out set, then evaluates).
 std::string describe(const PendingStep& step);
+/// The same as a message (core/util/Message.h), for a caller that translates it.
+Message describeText(const PendingStep& step);
 
 struct RoundMetrics {
   int round = 0;                            // 0 (baseline) .. config.rounds

@@ -156,8 +156,7 @@ EvaluationTarget evaluationTarget(RunContext& context) {
     // The query set imported with the corpus (BEIR queries + qrels); none means a synthetic held-out set.
     const std::vector<std::string> imported = context.repository.importedQuerySets(context.run.corpusId);
     if (imported.size() > 1)
-      context.log("corpus has " + std::to_string(imported.size()) + " imported query sets; evaluating on the first, '" +
-                  imported.front() + "' (set evaluation.query_set to choose)");
+      context.log(Message{MessageId::CorpusImportedQuerySets, {imported.size(), imported.front()}});
     if (!imported.empty())
       name = imported.front();
   }

@@ -27,6 +27,18 @@ MessageArg MessageArg::inner(Message message) {
   return arg;
 }
 
+MessageArg MessageArg::minedKind(std::string name) {
+  MessageArg arg(std::move(name));
+  arg.kind = Kind::MinedKind;
+  return arg;
+}
+
+MessageArg MessageArg::split(std::string name) {
+  MessageArg arg(std::move(name));
+  arg.kind = Kind::Split;
+  return arg;
+}
+
 const MessageText* findMessage(MessageId id) {
   const auto* it = std::ranges::find(kMessages, id, &MessageText::id);
   return it == std::end(kMessages) ? nullptr : it;

@@ -49,6 +49,8 @@ enum class MessageId : std::uint16_t {
   StageBm25,
   StageRound0,
   StageRoundOf, // round %1/%2
+  StageEmbedCorpus,
+  StageBm25Index,
   // Messages (Progress::message)
   StageName,   // %1: a stage name as the message
   StageDetail, // %1: %2: a sub-task's stage and its message
@@ -82,7 +84,15 @@ enum class MessageId : std::uint16_t {
   RoundMined,
   RoundRescored,
   RoundHybrid,
-  Count // not a message: the number of ids
+  RoundTrained,
+  RoundTrainedDev,
+  RoundTrainedNoEpochImproved,
+  CorpusImportedQuerySets,
+  PendingStep,        // round %1: %2 (the next step of a paused run)
+  BaselineEvaluation, // round 0's evaluation step
+  MinedCount,         // %1 %2: a number of pairs and their mined kind
+  ListJoin,           // %1, %2: a list's items so far and the next
+  Count               // not a message: the number of ids
 };
 
 struct MessageText {
@@ -91,7 +101,8 @@ struct MessageText {
   bool stage = false;       // a stage name: english is the key reported in Progress::stage
 };
 
-// clang-format off: one message a line
+// One message a line.
+// clang-format off
 inline constexpr MessageText kMessages[] = {
     {.id = MessageId::StageDownload, .english = DISTILLERY_TRANSLATE_NOOP("distillery::Message", "download"), .stage = true},
     {.id = MessageId::StageDetect, .english = DISTILLERY_TRANSLATE_NOOP("distillery::Message", "detect"), .stage = true},
@@ -117,6 +128,8 @@ inline constexpr MessageText kMessages[] = {
     {.id = MessageId::StageBm25, .english = DISTILLERY_TRANSLATE_NOOP("distillery::Message", "bm25"), .stage = true},
     {.id = MessageId::StageRound0, .english = DISTILLERY_TRANSLATE_NOOP("distillery::Message", "round 0"), .stage = true},
     {.id = MessageId::StageRoundOf, .english = DISTILLERY_TRANSLATE_NOOP("distillery::Message", "round %1/%2")},
+    {.id = MessageId::StageEmbedCorpus, .english = DISTILLERY_TRANSLATE_NOOP("distillery::Message", "embed corpus"), .stage = true},
+    {.id = MessageId::StageBm25Index, .english = DISTILLERY_TRANSLATE_NOOP("distillery::Message", "bm25 index"), .stage = true},
     {.id = MessageId::StageName, .english = "%1"},
     {.id = MessageId::StageDetail, .english = "%1: %2"},
     {.id = MessageId::Bm25RanksPseudoQueries, .english = DISTILLERY_TRANSLATE_NOOP("distillery::Message", "BM25 ranks the pseudo-queries")},
@@ -148,14 +161,23 @@ inline constexpr MessageText kMessages[] = {
     {.id = MessageId::RoundMined, .english = DISTILLERY_TRANSLATE_NOOP("distillery::Message", "round %1: mined %2; %3 queries dropped (the teacher did not grade their source passage relevant), the false-negative guard fired %4 times")},
     {.id = MessageId::RoundRescored, .english = DISTILLERY_TRANSLATE_NOOP("distillery::Message", "round %1: round %2's %3 scored again against the grown held-out pool: NDCG@%4 %5 -> %6")},
     {.id = MessageId::RoundHybrid, .english = DISTILLERY_TRANSLATE_NOOP("distillery::Message", "round %1: hybrid (student weight %2, chosen on %3 dev queries: NDCG@%4 %5) MRR@%4 %6, NDCG@%4 %7")},
+    {.id = MessageId::RoundTrained, .english = DISTILLERY_TRANSLATE_NOOP("distillery::Message", "round %1: %2 steps, loss %3 -> %4%5")},
+    {.id = MessageId::RoundTrainedDev, .english = DISTILLERY_TRANSLATE_NOOP("distillery::Message", ", dev retrieval NDCG@5 %1 -> %2%3")},
+    {.id = MessageId::RoundTrainedNoEpochImproved, .english = DISTILLERY_TRANSLATE_NOOP("distillery::Message", " (no epoch improved dev: the round keeps its starting weights)")},
+    {.id = MessageId::CorpusImportedQuerySets, .english = DISTILLERY_TRANSLATE_NOOP("distillery::Message", "corpus has %1 imported query sets; evaluating on the first, '%2' (set evaluation.query_set to choose)")},
+    {.id = MessageId::PendingStep, .english = DISTILLERY_TRANSLATE_NOOP("distillery::Message", "round %1: %2")},
+    {.id = MessageId::BaselineEvaluation, .english = DISTILLERY_TRANSLATE_NOOP("distillery::Message", "baseline evaluation")},
+    {.id = MessageId::MinedCount, .english = "%1 %2"},
+    {.id = MessageId::ListJoin, .english = "%1, %2"},
 };
 // clang-format on
 
 /// One argument of a message: its English rendering (what the CLI prints) and, for numbers, the value, so that
-/// the workbench can write it in the user's locale; a stage argument is translated as a stage name.
+/// the workbench can write it in the user's locale; a stage argument is translated as a stage name, a mined kind
+/// ("hard_positive") and a query split ("test", "dev") as the workbench names them.
 struct Message;
 struct MessageArg {
-  enum class Kind { Text, Integer, Real, Stage, Nested };
+  enum class Kind { Text, Integer, Real, Stage, Nested, MinedKind, Split };
   Kind kind = Kind::Text;
   std::string english;
   double number = 0;
@@ -175,6 +197,10 @@ struct MessageArg {
   static MessageArg stage(std::string key);
   /// A message inside this one (a sub-task's, say).
   static MessageArg inner(Message message);
+  /// A mined kind's stored name (pipeline::kMinedKindNames).
+  static MessageArg minedKind(std::string name);
+  /// A query split's name ("train", "dev", "test").
+  static MessageArg split(std::string name);
 };
 
 /// A message: an id of kMessages and its arguments. id None: no message.

@@ -31,6 +31,8 @@
 #include "ui/jobs/JobManager.h"
 #include "ui/jobs/JobRunner.h"
 #include "ui/jobs/JobsPanel.h"
+#include "ui/jobs/ProgressText.h"
+#include "ui/widgets/MinedKindLabel.h"
 #include <qcustomplot.h>
 
 using namespace distillery;
@@ -414,8 +416,8 @@ private slots:
     // the lines the workbench writes (started, finished, the import's and the evaluation's summaries), core's
     // progress messages and stages, and the run's own log lines, numbers in the locale's format.
     const QLocale before;
-    QCOMPARE(installTranslations(QStringLiteral("de")), QStringLiteral("de"));
-    QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
+    QCOMPARE(installTranslations(QStringLiteral("de")), QStringLiteral("de")); // also the default locale: 0,5
+    QCOMPARE(QLocale().decimalPoint(), QStringLiteral(","));
     {
       MainWindow window;
       QVERIFY(window.openExperiment(dir_.filePath(QStringLiteral("german.distillery")), true));
@@ -477,11 +479,51 @@ private slots:
       QVERIFY2(runLog.contains(QStringLiteral("Lauf %1 auf Korpus „demo“ (").arg(runId)), qPrintable(runLog));
       QVERIFY2(runLog.contains(QStringLiteral("Runde 0: Schüler MRR@5 0,")), qPrintable(runLog));
       QVERIFY2(runLog.contains(QStringLiteral("nach 1 Schritt(en) pausiert")), qPrintable(runLog));
-      for (const char* english : {" on corpus ", "student MRR", "held-out queries", "paused after"})
+      // The next step's name too: round 1 synthesises.
+      QVERIFY2(runLog.contains(QStringLiteral("als Nächstes: Runde 1: Anfragen erzeugen")), qPrintable(runLog));
+      for (const char* english : {" on corpus ", "student MRR", "held-out queries", "paused after", "synthesise"})
         QVERIFY2(!runLog.contains(QLatin1String(english)), english);
     }
-    QLocale::setDefault(before);
+    // Lines of the later steps, as core writes them (their English is checked in test_util): the training summary,
+    // the mined kinds and splits named as the workbench names them, the run's stages.
+    QCOMPARE(translatedMessage({MessageId::RoundTrained,
+                                {1, 12, MessageArg::real(0.75), MessageArg::real(0.5),
+                                 MessageArg::inner({MessageId::RoundTrainedDev,
+                                                    {MessageArg::real(0.25), MessageArg::real(0.125),
+                                                     MessageArg::inner({MessageId::RoundTrainedNoEpochImproved})}})}}),
+             QStringLiteral("Runde 1: 12 Schritte, Verlust 0,750000 -> 0,500000, dev-Retrieval NDCG@5 0,250000 -> "
+                            "0,125000 (keine Epoche verbesserte dev: die Runde behält ihre Anfangsgewichte)"));
+    QCOMPARE(translatedMessage({MessageId::CorpusImportedQuerySets, {2, "beir"}}),
+             QStringLiteral("Korpus hat 2 importierte Anfragesätze; ausgewertet wird auf dem ersten, „beir“ "
+                            "(evaluation.query_set wählt einen anderen)"));
+    QCOMPARE(translatedMessage(
+                 {MessageId::RoundMined,
+                  {1,
+                   MessageArg::inner(
+                       {MessageId::ListJoin,
+                        {MessageArg::inner({MessageId::MinedCount, {3, MessageArg::minedKind("hard_positive")}}),
+                         MessageArg::inner({MessageId::MinedCount, {5, MessageArg::minedKind("easy_negative")}})}}),
+                   0, 0}}),
+             translatedMessage({MessageId::RoundMined,
+                                {1,
+                                 "3 " + minedKindLabel("hard_positive").toStdString() + ", 5 " +
+                                     minedKindLabel("easy_negative").toStdString(),
+                                 0, 0}}));
+    QVERIFY(translatedMessage(
+                {MessageId::RoundMined,
+                 {1, MessageArg::inner({MessageId::MinedCount, {3, MessageArg::minedKind("hard_positive")}}), 0, 0}})
+                .startsWith(QStringLiteral("Runde 1: gewonnene Paare 3 schweres Positiv;")));
+    // Split names as the German lines write them elsewhere: "dev" and "test" are kept, "train" is translated.
+    QVERIFY(translatedMessage({MessageId::RoundWritten,
+                               {1, 48, MessageArg::split("train"), 0, 0, MessageArg::inner({}), MessageArg::inner({})}})
+                .startsWith(QStringLiteral("Runde 1: 48 Trainings-Anfragen geschrieben")));
+    QVERIFY(translatedMessage({MessageId::RoundWritten,
+                               {1, 16, MessageArg::split("dev"), 0, 0, MessageArg::inner({}), MessageArg::inner({})}})
+                .startsWith(QStringLiteral("Runde 1: 16 dev-Anfragen geschrieben")));
+    QCOMPARE(translatedStage("embed corpus"), QStringLiteral("Korpus einbetten"));
+    QCOMPARE(translatedStage("bm25 index"), QStringLiteral("BM25-Index"));
     QCOMPARE(installTranslations(QStringLiteral("en")), QStringLiteral("en"));
+    QLocale::setDefault(before);
   }
 };
 

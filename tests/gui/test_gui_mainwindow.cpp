@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QLibraryInfo>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
 #include <QPlainTextEdit>
@@ -528,7 +529,9 @@ private slots:
     QVERIFY2(!xml.contains("<translation />") && !xml.contains("<translation></translation>"),
              "translations/distillery_de.ts has empty translations");
 
+    const QLocale before; // installTranslations makes the language's locale the default
     QCOMPARE(distillery::ui::installTranslations(QStringLiteral("de")), QStringLiteral("de"));
+    QCOMPARE(QLocale().language(), QLocale::German);
     {
       MainWindow window;
       QStringList menus;
@@ -549,6 +552,8 @@ private slots:
       }
     }
     QCOMPARE(distillery::ui::installTranslations(QStringLiteral("en")), QStringLiteral("en"));
+    QCOMPARE(QLocale().language(), QLocale::English);
+    QLocale::setDefault(before);
     MainWindow english;
     QCOMPARE(english.menuBar()->actions().value(0)->text(), QStringLiteral("&File"));
   }

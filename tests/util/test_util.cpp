@@ -99,6 +99,49 @@ private slots:
                          "duplicates"));
     QCOMPARE(english({MessageId::RoundStudentScores, {0, 5, MessageArg::real(0.25), MessageArg::real(0.5), 100}}),
              std::string("round 0: student MRR@5 0.250000, NDCG@5 0.500000 over 100 held-out queries"));
+    // The training summary (steps/Train.cpp), with and without dev retrieval, as the concatenation wrote it.
+    const Message noImprovement{MessageId::RoundTrainedNoEpochImproved};
+    QCOMPARE(english({MessageId::RoundTrained,
+                      {1, 120, MessageArg::real(0.75), MessageArg::real(0.5),
+                       MessageArg::inner({MessageId::RoundTrainedDev,
+                                          {MessageArg::real(0.25), MessageArg::real(0.375), MessageArg::inner({})}})}}),
+             "round 1: 120 steps, loss " + std::to_string(0.75) + " -> " + std::to_string(0.5) +
+                 ", dev retrieval NDCG@5 " + std::to_string(0.25) + " -> " + std::to_string(0.375));
+    QCOMPARE(english({MessageId::RoundTrained,
+                      {2, 8, MessageArg::real(1.0), MessageArg::real(0.9),
+                       MessageArg::inner(
+                           {MessageId::RoundTrainedDev,
+                            {MessageArg::real(0.5), MessageArg::real(0.5), MessageArg::inner(noImprovement)}})}}),
+             std::string("round 2: 8 steps, loss 1.000000 -> 0.900000, dev retrieval NDCG@5 0.500000 -> 0.500000 (no "
+                         "epoch improved dev: the round keeps its starting weights)"));
+    QCOMPARE(
+        english({MessageId::RoundTrained, {3, 8, MessageArg::real(1.0), MessageArg::real(0.9), MessageArg::inner({})}}),
+        std::string("round 3: 8 steps, loss 1.000000 -> 0.900000"));
+    QCOMPARE(english({MessageId::CorpusImportedQuerySets, {std::size_t(2), "beir-test"}}),
+             std::string("corpus has 2 imported query sets; evaluating on the first, 'beir-test' (set "
+                         "evaluation.query_set to choose)"));
+    // The mined summary (steps/Mine.cpp): "n kind, n kind", the kinds by their stored names.
+    const Message first{MessageId::MinedCount, {3, MessageArg::minedKind("easy_negative")}};
+    const Message second{MessageId::MinedCount, {12, MessageArg::minedKind("hard_positive")}};
+    QCOMPARE(
+        english({MessageId::RoundMined,
+                 {1, MessageArg::inner({MessageId::ListJoin, {MessageArg::inner(first), MessageArg::inner(second)}}),
+                  std::size_t(0), 4}}),
+        std::string("round 1: mined 3 easy_negative, 12 hard_positive; 0 queries dropped (the teacher did not "
+                    "grade their source passage relevant), the false-negative guard fired 4 times"));
+    QCOMPARE(english({MessageId::RoundWritten,
+                      {1, 40, MessageArg::split("train"), 0, 0, MessageArg::inner({}), MessageArg::inner({})}}),
+             std::string("round 1: 40 train queries written, 0 already there, 0 failed"));
+    // A paused run's next step (DistillationRun's describe).
+    QCOMPARE(english({MessageId::RunPausedAfter,
+                      {"7", 1, MessageArg::inner({MessageId::PendingStep, {1, MessageArg::stage("synthesise")}})}}),
+             std::string("run 7 paused after 1 step(s); next: round 1: synthesise"));
+    QCOMPARE(english({MessageId::PendingStep, {0, MessageArg::inner({MessageId::BaselineEvaluation})}}),
+             std::string("round 0: baseline evaluation"));
+    QCOMPARE(english({MessageId::PendingStep, {0, MessageArg::inner({MessageId::HeldOutQueries})}}),
+             std::string("round 0: held-out queries"));
+    QVERIFY(findStage("embed corpus") == MessageId::StageEmbedCorpus);
+    QVERIFY(findStage("bm25 index") == MessageId::StageBm25Index);
     QCOMPARE(english({}), std::string());
     QCOMPARE(fillTemplate("%2 and %1, 100%", {"a", "b"}), std::string("b and a, 100%"));
 

@@ -4,6 +4,8 @@
 #include <QLocale>
 #include <QStringList>
 
+#include "ui/widgets/MinedKindLabel.h"
+
 namespace distillery::ui {
 namespace {
 
@@ -11,6 +13,17 @@ constexpr const char* kContext = "distillery::Message"; // as the templates are 
 
 QString translatedTemplate(std::string_view english) {
   return QCoreApplication::translate(kContext, std::string(english).c_str());
+}
+
+/// A query split's name as the workbench writes it; other text as it is.
+QString splitName(const std::string& split) {
+  if (split == "train")
+    return QCoreApplication::translate("distillery::Split", "train");
+  if (split == "dev")
+    return QCoreApplication::translate("distillery::Split", "dev");
+  if (split == "test")
+    return QCoreApplication::translate("distillery::Split", "test");
+  return QString::fromStdString(split);
 }
 
 QString argumentText(const MessageArg& arg) {
@@ -24,6 +37,10 @@ QString argumentText(const MessageArg& arg) {
     return translatedStage(arg.english);
   case MessageArg::Kind::Nested:
     return arg.nested ? translatedMessage(*arg.nested) : QString::fromStdString(arg.english);
+  case MessageArg::Kind::MinedKind:
+    return minedKindLabel(arg.english);
+  case MessageArg::Kind::Split:
+    return splitName(arg.english);
   case MessageArg::Kind::Text:
     break;
   }

@@ -49,11 +49,17 @@ void mine(RunContext& context, const RoundRecord& round) {
     context.repository.markQueriesFiltered(dropped);
     context.repository.completeStep(round.id, RoundStep::Mine);
   });
-  std::string summary;
-  for (const auto& [kind, n] : counts)
-    summary += (summary.empty() ? "" : ", ") + std::to_string(n) + " " + std::string(kind);
-  context.log(
-      {MessageId::RoundMined, {round.index, summary, dropped.size(), counts[enumName(MinedKind::FalseNegative)]}});
+  Message summary; // "n kind, n kind, ...", the kinds translated in the workbench
+  for (const auto& [kind, n] : counts) {
+    Message item{MessageId::MinedCount, {n, MessageArg::minedKind(std::string(kind))}};
+    summary =
+        summary.id == MessageId::None
+            ? std::move(item)
+            : Message{MessageId::ListJoin, {MessageArg::inner(std::move(summary)), MessageArg::inner(std::move(item))}};
+  }
+  context.log({MessageId::RoundMined,
+               {round.index, MessageArg::inner(std::move(summary)), dropped.size(),
+                counts[enumName(MinedKind::FalseNegative)]}});
   if (overruled > 0)
     context.log({MessageId::RoundLabelsReplacedGrades, {round.index, overruled}});
 }

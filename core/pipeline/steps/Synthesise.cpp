@@ -66,7 +66,7 @@ void synthesise(RunContext& context, const RoundRecord& round, const std::string
       const auto result = teacher::generateQueries(context.store, *context.teacher, options,
                                                    context.forward("synthesise"), context.stop);
       context.log({MessageId::RoundWritten,
-                   {round.index, result.generated, options.split, result.existing, result.failed,
+                   {round.index, result.generated, MessageArg::split(options.split), result.existing, result.failed,
                     MessageArg::inner(result.failures.empty() ? Message{}
                                                               : Message{MessageId::RoundWrittenFirstFailure,
                                                                         {result.failures.front().reason}}),

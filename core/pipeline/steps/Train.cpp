@@ -114,13 +114,15 @@ std::int64_t train(RunContext& context, const RoundRecord& round, std::int64_t m
   const TrainingReport report = trainStudent(
       *student, base.get(), trainSet, devSet, devPool(context, round.index, devSet), training, maxGrade,
       config.seed + static_cast<std::uint64_t>(round.index), onStep, context.forward("train"), context.stop);
-  std::string devText;
+  Message devText;
   if (report.devBefore)
-    devText = ", dev retrieval NDCG@5 " + std::to_string(*report.devBefore) + " -> " +
-              std::to_string(*report.devAfter) +
-              (report.bestEpoch == 0 ? " (no epoch improved dev: the round keeps its starting weights)" : "");
-  context.log(roundName + ": " + std::to_string(report.steps) + " steps, loss " + std::to_string(report.firstLoss) +
-              " -> " + std::to_string(report.lastLoss) + devText);
+    devText = {
+        MessageId::RoundTrainedDev,
+        {MessageArg::real(*report.devBefore), MessageArg::real(*report.devAfter),
+         MessageArg::inner(report.bestEpoch == 0 ? Message{MessageId::RoundTrainedNoEpochImproved} : Message{})}};
+  context.log({MessageId::RoundTrained,
+               {round.index, report.steps, MessageArg::real(report.firstLoss), MessageArg::real(report.lastLoss),
+                MessageArg::inner(std::move(devText))}});
 
   const std::filesystem::path directory =
       context.modelsDirectory() / ("run" + std::to_string(context.run.id) + "-round" + std::to_string(round.index));
