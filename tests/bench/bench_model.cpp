@@ -16,6 +16,7 @@
 #include "core/model/DefaultStudent.h"
 #include "core/model/StudentModel.h"
 #include "core/util/Time.h"
+#include "tests/support/BertSmall.h"
 
 #include <nlohmann/json.hpp>
 
@@ -203,15 +204,7 @@ int throughput(const std::vector<int>& batches, int repeats, int threads) {
   torch::set_num_threads(threads);
   const auto set = loadBeir(data / "tatqa-beir", 2000);
   auto tokenizer = text::WordPieceTokenizer::fromPath(data / "tokenizer/bert-base-uncased");
-  BertConfig config;
-  config.vocabSize = tokenizer.vocabularySize();
-  config.hiddenSize = 384;
-  config.layers = 6;
-  config.heads = 12;
-  config.intermediateSize = 1536;
-  config.maxPositions = 512;
-  config.maxSequenceLength = 256;
-  auto model = StudentModel::createRandom(config, tokenizer, 1);
+  auto model = StudentModel::createRandom(test::bertSmallConfig(tokenizer.vocabularySize()), tokenizer, 1);
   const MatmulPeak peak;
   EncodeOptions warmUp;
   model->encode(std::vector<std::string>(set.passages.begin(), set.passages.begin() + 64), TextRole::Passage, warmUp);

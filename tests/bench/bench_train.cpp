@@ -7,6 +7,7 @@
 // Prints median seconds per step of each and the ratio; skips the peer with a message when python3-torch is absent.
 #include "core/model/TrainingLoop.h"
 #include "core/util/Time.h"
+#include "tests/support/BertSmall.h"
 #include "tests/support/ReferenceTrainStep.h"
 
 #include <nlohmann/json.hpp>
@@ -80,16 +81,8 @@ int main(int argc, char** argv) {
     }
     examples.push_back(std::move(example));
   }
-  BertConfig config;
   auto tokenizer = text::WordPieceTokenizer::fromPath(data / "tokenizer/bert-base-uncased");
-  config.vocabSize = tokenizer.vocabularySize();
-  config.hiddenSize = 384;
-  config.layers = 6;
-  config.heads = 12;
-  config.intermediateSize = 1536;
-  config.maxPositions = 512;
-  config.maxSequenceLength = 256;
-  auto student = StudentModel::createRandom(config, tokenizer, 1);
+  auto student = StudentModel::createRandom(test::bertSmallConfig(tokenizer.vocabularySize()), tokenizer, 1);
   const auto root = std::filesystem::temp_directory_path() / "bench_train";
   std::filesystem::create_directories(root);
   student->save(root / "model");

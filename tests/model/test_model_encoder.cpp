@@ -7,6 +7,7 @@
 #include "core/model/TrainingLoop.h"
 #include "core/store/Store.h"
 #include "core/util/Error.h"
+#include "tests/support/BertSmall.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -406,13 +407,8 @@ private slots:
   // at the size users bring (6 x 384, 12 heads) and real lengths it must give the training path's embeddings.
   void inferencePathMatchesTheTrainingPathAtBertSmallSize() {
     text::WordPieceTokenizer tokenizer(text::learnWordPieceVocabulary(kTexts, 300));
-    auto config = tinyConfig(tokenizer.vocabularySize());
-    config.hiddenSize = 384;
-    config.layers = 6;
-    config.heads = 12;
-    config.intermediateSize = 1536;
-    config.maxPositions = 256;
-    config.maxSequenceLength = 256;
+    auto config = test::bertSmallConfig(tokenizer.vocabularySize());
+    config.pooling = Pooling::Mean;
     auto model = StudentModel::createRandom(config, tokenizer, 31);
     {
       torch::NoGradGuard noGrad;
