@@ -7,9 +7,22 @@
 #include <string>
 #include <vector>
 
+#include "core/model/DefaultStudent.h"
 #include "core/store/Store.h"
 
 namespace distillery::test {
+
+/// A small untrained student (one layer, 48 wide) of the texts' vocabulary, written to `directory`: quick to train,
+/// with everything still to learn. What the GUI tests' runs train.
+inline void writeSmallUntrainedStudent(const std::vector<std::string>& texts, const std::string& directory) {
+  model::DefaultStudentOptions student;
+  student.hiddenSize = 48;
+  student.intermediateSize = 96;
+  student.vocabularySize = 2000;
+  student.heads = 2;
+  student.layers = 1;
+  model::saveRandomStudent(texts, directory, student);
+}
 
 struct DemoExperiment {
   std::int64_t corpusId = 0;

@@ -17,7 +17,6 @@
 #include <nlohmann/json.hpp>
 
 #include "core/corpus/CorpusRepository.h"
-#include "core/model/DefaultStudent.h"
 #include "core/report/MetricTable.h"
 #include "core/store/Store.h"
 #include "tests/gui/GuiTestData.h"
@@ -460,14 +459,8 @@ private slots:
       std::vector<std::string> texts;
       for (const auto& passage : corpus::loadPassages(window.session().store(), corpusId))
         texts.push_back(passage.text);
-      model::DefaultStudentOptions student;
-      student.hiddenSize = 48;
-      student.intermediateSize = 96;
-      student.vocabularySize = 2000;
-      student.heads = 2;
-      student.layers = 1;
       const QString studentDir = dir_.filePath(QStringLiteral("german-student"));
-      model::saveRandomStudent(texts, studentDir.toStdString(), student);
+      test::writeSmallUntrainedStudent(texts, studentDir.toStdString());
       const std::int64_t runId =
           window.createRun(corpusId, QStringLiteral("klein"),
                            {{"student", studentDir.toStdString()}, {"rounds", 1}, {"queries_per_round", 16}});

@@ -29,11 +29,11 @@
 #include "core/corpus/CorpusImporter.h"
 #include "core/corpus/CorpusRepository.h"
 #include "core/corpus/demo/DemoCorpus.h"
-#include "core/model/DefaultStudent.h"
 #include "core/model/EncoderFactory.h"
 #include "core/pipeline/RunRepository.h"
 #include "core/report/MetricTable.h"
 #include "core/store/Store.h"
+#include "tests/gui/GuiTestData.h"
 #include "tests/teacher/FakeChatServer.h"
 #include "ui/ExperimentSession.h"
 #include "ui/MainWindow.h"
@@ -240,16 +240,9 @@ private slots:
       for (const auto& passage : corpus::loadPassages(store, corpusId_))
         texts.push_back(passage.text);
     }
-    // A small untrained student of the corpus's vocabulary: quick to train, with everything still to learn.
-    model::DefaultStudentOptions student;
-    student.hiddenSize = 48;
-    student.intermediateSize = 96;
-    student.vocabularySize = 2000;
-    student.heads = 2;
-    student.layers = 1;
     const QString studentDir = dir_.filePath(QStringLiteral("student"));
     studentDir_ = studentDir;
-    model::saveRandomStudent(texts, studentDir.toStdString(), student);
+    test::writeSmallUntrainedStudent(texts, studentDir.toStdString());
     config_ = {
         {"student", studentDir.toStdString()},
         {"rounds", 1},
