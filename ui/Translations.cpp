@@ -17,6 +17,7 @@ QString installTranslations(const QString& language) {
       *t = nullptr;
     }
   const QLocale locale = language.isEmpty() ? QLocale::system() : QLocale(language);
+  QLocale::setDefault(locale); // numbers in the chosen language's format (the German decimal comma), translated or not
   app = new QTranslator(QCoreApplication::instance());
   // A .qm installed beside the app (../share/distillery/translations) wins, so a translation can be updated
   // without rebuilding; qt_add_translations embeds the built ones under :/i18n as the fallback.
@@ -26,11 +27,9 @@ QString installTranslations(const QString& language) {
       !app->load(locale, QStringLiteral("distillery"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
     delete app;
     app = nullptr;
-    QLocale::setDefault(locale); // numbers in the chosen language's format, the text in English
     return QStringLiteral("en");
   }
   QCoreApplication::installTranslator(app);
-  QLocale::setDefault(locale); // numbers, dates in the chosen language (the German decimal comma)
   qt = new QTranslator(QCoreApplication::instance());
   if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
                QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
