@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -324,39 +325,58 @@ void allReduceSum(Communicator& communicator, torch::Tensor& tensor, const std::
   });
 }
 
-void averageGradients(Communicator& communicator, const std::vector<torch::Tensor>& parameters) {
+namespace {
+
+// Every trainable parameter's gradient times `scale`, summed over the ranks in one flattened all-reduce; with
+// `weight` set, the weights travel in the same all-reduce and the sum is divided by their total.
+void reduceGradients(Communicator& communicator, const std::vector<torch::Tensor>& parameters, double scale,
+                     std::optional<double> weight) {
   torch::NoGradGuard noGrad;
-  std::vector<torch::Tensor> gradients;
-  gradients.reserve(parameters.size());
+  std::vector<torch::Tensor> views;
+  views.reserve(parameters.size());
   for (const auto& parameter : parameters) {
     if (!parameter.requires_grad())
       continue;
-    auto gradient = parameter.grad();
-    gradients.push_back(gradient.defined() ? gradient : torch::zeros_like(parameter));
+    const auto& gradient = parameter.grad();
+    views.push_back(gradient.defined() ? gradient.reshape({-1}).to(torch::kFloat32)
+                                       : torch::zeros({parameter.numel()}, torch::kFloat32));
   }
-  if (gradients.empty())
+  if (views.empty())
     return;
-  auto flat = torch::cat([&] {
-                std::vector<torch::Tensor> views;
-                for (const auto& gradient : gradients)
-                  views.push_back(gradient.reshape({-1}).to(torch::kFloat32));
-                return views;
-              }())
-                  .contiguous();
+  auto flat = torch::cat(views).contiguous();
+  if (scale != 1.0)
+    flat.mul_(scale);
+  if (weight) // the weight itself rides unscaled at the end
+    flat = torch::cat({flat, torch::full({1}, static_cast<float>(*weight), torch::kFloat32)});
   allReduceSum(communicator, flat, "averaging gradients");
-  flat.div_(static_cast<double>(communicator.worldSize()));
+  if (weight) {
+    const float total = flat[flat.size(0) - 1].item<float>();
+    if (!(total > 0))
+      throw Error("averageGradients: the ranks' weights sum to " + std::to_string(total));
+    flat.div_(total);
+  }
   std::int64_t offset = 0;
   for (const auto& parameter : parameters) {
     if (!parameter.requires_grad())
       continue;
     const std::int64_t count = parameter.numel();
-    auto averaged = flat.narrow(0, offset, count).view_as(parameter).to(parameter.scalar_type());
+    auto combined = flat.narrow(0, offset, count).view_as(parameter).to(parameter.scalar_type());
     if (parameter.grad().defined())
-      parameter.mutable_grad().copy_(averaged);
+      parameter.mutable_grad().copy_(combined);
     else
-      parameter.mutable_grad() = averaged.clone();
+      parameter.mutable_grad() = combined.clone();
     offset += count;
   }
+}
+
+} // namespace
+
+void averageGradients(Communicator& communicator, const std::vector<torch::Tensor>& parameters, double weight) {
+  reduceGradients(communicator, parameters, weight, weight);
+}
+
+void sumGradients(Communicator& communicator, const std::vector<torch::Tensor>& parameters) {
+  reduceGradients(communicator, parameters, 1.0, std::nullopt);
 }
 
 } // namespace distillery::distributed

@@ -176,6 +176,65 @@ private slots:
     }
   }
 
+  // Data-parallel training with a batch that does not split evenly: rank 0 holds 3 of its 4 items, rank 1 one.
+  // Loss: the mean over a rank's items of (w . x_i - y_i)^2 with w = (1, 0), items x = (1,0) (0,1) (1,1) (2,0),
+  // targets y = 0 1 0 0, so residuals 1 -1 1 2. Whole batch: 2/4 * sum r_i x_i = 0.5 * (6, 0) = (3, 0).
+  // Rank 0: 2/3 * (2, 0) = (4/3, 0); rank 1: 2 * (4, 0) = (8, 0). Their plain mean (14/3, 0) is wrong; weighted by
+  // the share sizes, (3 * 4/3 + 1 * 8) / 4 = 3, the whole batch's gradient.
+  void unequalSharesAverageToTheWholeBatchGradient() {
+    const auto x = torch::tensor({1.0f, 0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 2.0f, 0.0f}).view({4, 2});
+    const auto y = torch::tensor({0.0f, 1.0f, 0.0f, 0.0f});
+    const auto meanSquaredLoss = [&](const torch::Tensor& w, std::int64_t begin, std::int64_t end) {
+      const auto rows = x.narrow(0, begin, end - begin);
+      return (rows.matmul(w) - y.narrow(0, begin, end - begin)).pow(2).mean();
+    };
+    auto whole = torch::tensor({1.0f, 0.0f}, torch::requires_grad());
+    meanSquaredLoss(whole, 0, 4).backward();
+    QVERIFY(torch::allclose(whole.grad(), torch::tensor({3.0f, 0.0f})));
+
+    std::vector<torch::Tensor> averaged(2), plain(2);
+    onEveryRank(2, [&](Communicator& communicator) {
+      const int rank = communicator.rank();
+      const std::int64_t begin = rank == 0 ? 0 : 3, end = rank == 0 ? 3 : 4;
+      auto w = torch::tensor({1.0f, 0.0f}, torch::requires_grad());
+      meanSquaredLoss(w, begin, end).backward();
+      auto unweighted = torch::tensor({1.0f, 0.0f}, torch::requires_grad());
+      unweighted.mutable_grad() = w.grad().clone();
+      averageGradients(communicator, {w}, double(end - begin));
+      averageGradients(communicator, {unweighted});
+      averaged[rank] = w.grad().clone();
+      plain[rank] = unweighted.grad().clone();
+    });
+    for (int rank = 0; rank < 2; ++rank) {
+      QVERIFY2(torch::allclose(averaged[rank], whole.grad()), qPrintable(QString("rank %1: %2, %3")
+                                                                             .arg(rank)
+                                                                             .arg(averaged[rank][0].item<float>())
+                                                                             .arg(averaged[rank][1].item<float>())));
+      QVERIFY(torch::allclose(plain[rank], torch::tensor({14.0f / 3.0f, 0.0f})));
+    }
+  }
+
+  // The trainer's form: every rank back-propagates the whole batch's loss through its own items only (the other
+  // items' values enter as constants), and the contributions are summed: again the whole batch's gradient.
+  void summedContributionsAreTheWholeBatchGradient() {
+    const auto x = torch::tensor({1.0f, 0.0f, 0.0f, 1.0f, 1.0f, 1.0f, 2.0f, 0.0f}).view({4, 2});
+    const auto y = torch::tensor({0.0f, 1.0f, 0.0f, 0.0f});
+    std::vector<torch::Tensor> summed(2);
+    onEveryRank(2, [&](Communicator& communicator) {
+      const int rank = communicator.rank();
+      const std::int64_t begin = rank == 0 ? 0 : 3, end = rank == 0 ? 3 : 4;
+      auto w = torch::tensor({1.0f, 0.0f}, torch::requires_grad());
+      auto predictions = x.matmul(w.detach());
+      predictions = torch::cat({predictions.narrow(0, 0, begin), x.narrow(0, begin, end - begin).matmul(w),
+                                predictions.narrow(0, end, 4 - end)});
+      (predictions - y).pow(2).mean().backward();
+      sumGradients(communicator, {w});
+      summed[rank] = w.grad().clone();
+    });
+    for (int rank = 0; rank < 2; ++rank)
+      QVERIFY(torch::allclose(summed[rank], torch::tensor({3.0f, 0.0f})));
+  }
+
   void aRankThatLeavesIsNamedBySurvivors() {
     std::string message;
     try {
