@@ -21,8 +21,15 @@ double TrainingLoop::learningRateAt(std::int64_t step) const {
 }
 
 double TrainingLoop::step(const torch::Tensor& loss) {
+  return step(loss, {});
+}
+
+double TrainingLoop::step(const torch::Tensor& loss, const std::function<void()>& combine) {
   optimizer_->zero_grad();
-  loss.backward();
+  if (loss.requires_grad())
+    loss.backward();
+  if (combine)
+    combine();
   if (schedule_.maxGradNorm > 0)
     torch::nn::utils::clip_grad_norm_(parameters_, schedule_.maxGradNorm);
   const double rate = learningRateAt(steps_);

@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -23,6 +24,9 @@ public:
   TrainingLoop(std::vector<torch::Tensor> parameters, TrainingSchedule schedule);
   /// Backpropagates loss, clips, sets this step's learning rate and updates; returns the loss value.
   double step(const torch::Tensor& loss);
+  /// As step(), with `combine` called between back-propagation and clipping (data-parallel training sums the ranks'
+  /// gradients there). A loss without a graph (a rank with no rows of the batch) back-propagates nothing.
+  double step(const torch::Tensor& loss, const std::function<void()>& combine);
   double learningRateAt(std::int64_t step) const;
   std::int64_t stepsDone() const { return steps_; }
   const TrainingSchedule& schedule() const { return schedule_; }

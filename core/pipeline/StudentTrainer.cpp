@@ -3,11 +3,15 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <numeric>
 #include <random>
 #include <unordered_map>
 
+#include "core/distributed/Communicator.h"
+#include "core/distributed/TorchCollectives.h"
+#include "core/distributed/WorldEnvironment.h"
 #include "core/model/StudentModel.h"
 #include "core/model/TrainingLoop.h"
 #include "core/pipeline/TrainingLosses.h"
@@ -176,23 +180,30 @@ double retrievalNdcg(model::StudentModel& student, const std::vector<TrainingExa
   return sum / static_cast<double>(examples.size());
 }
 
-torch::Tensor batchLoss(model::StudentModel& student, const std::vector<const TrainingExample*>& batch,
-                        const TrainingConfig& config, double maxGrade) {
+namespace {
+
+// A batch as the losses see it: the texts to embed and each query's list of rows.
+struct BatchRows {
   std::vector<std::string> queryTexts, passageTexts;
   std::vector<ListLayout> layouts;
+};
+
+BatchRows batchRows(const std::vector<const TrainingExample*>& batch, const TrainingConfig& config) {
+  BatchRows rows;
   for (const TrainingExample* example : batch) {
     const auto chosen = usedPassages(*example, config.loss, config.listSize);
     if (chosen.empty())
       continue;
-    queryTexts.push_back(example->query);
-    layouts.push_back(layoutOf(*example, chosen, passageTexts.size()));
+    rows.queryTexts.push_back(example->query);
+    rows.layouts.push_back(layoutOf(*example, chosen, rows.passageTexts.size()));
     for (std::size_t local : chosen)
-      passageTexts.push_back(example->passages[local]);
+      rows.passageTexts.push_back(example->passages[local]);
   }
-  if (layouts.empty())
-    return {};
-  auto queries = student.embed(queryTexts, model::TextRole::Query, true, kTrainingMaxLength);
-  auto passages = student.embed(passageTexts, model::TextRole::Passage, true, kTrainingMaxLength);
+  return rows;
+}
+
+torch::Tensor lossOf(const torch::Tensor& queries, const torch::Tensor& passages,
+                     const std::vector<ListLayout>& layouts, const TrainingConfig& config, double maxGrade) {
   switch (config.loss) {
   case TrainingLoss::Listwise: {
     auto loss = listwiseKl(queries, passages, layouts, config.studentTemperature, config.teacherTemperature, maxGrade);
@@ -208,11 +219,81 @@ torch::Tensor batchLoss(model::StudentModel& student, const std::vector<const Tr
   return {};
 }
 
+// The whole batch's loss on one rank of a data-parallel world: this rank embeds the queries of its contiguous share
+// of the batch's lists and their passages; one all-reduce of a zero-padded matrix gives every rank every row (adding
+// zeros is exact); the loss then runs over the whole batch with this rank's rows live and the others' as constants.
+// In-batch negatives span the shares, so a loss over the share alone would not be the whole batch's.
+template <typename Timed>
+torch::Tensor shardedBatchLoss(model::StudentModel& student, const BatchRows& rows, const TrainingConfig& config,
+                               double maxGrade, distributed::Communicator& communicator, const Timed& timed) {
+  const auto lists = static_cast<std::int64_t>(rows.layouts.size());
+  const auto passageRows = static_cast<std::int64_t>(rows.passageTexts.size());
+  const auto share = distributed::contiguousShard(lists, communicator.rank(), communicator.worldSize());
+  const auto firstPassage = [&](std::int64_t list) {
+    return list < lists ? static_cast<std::int64_t>(rows.layouts[static_cast<std::size_t>(list)].firstRow)
+                        : passageRows;
+  };
+  const std::int64_t passageBegin = firstPassage(share.begin), passageEnd = firstPassage(share.end);
+  const std::int64_t dimension = student.config().hiddenSize;
+  const auto embedRange = [&](const std::vector<std::string>& texts, std::int64_t begin, std::int64_t end,
+                              model::TextRole role) {
+    if (begin == end)
+      return torch::zeros({0, dimension}, torch::kFloat32);
+    return student.embed({texts.begin() + begin, texts.begin() + end}, role, true, kTrainingMaxLength);
+  };
+  const auto localQueries = embedRange(rows.queryTexts, share.begin, share.end, model::TextRole::Query);
+  const auto localPassages = embedRange(rows.passageTexts, passageBegin, passageEnd, model::TextRole::Passage);
+  auto everything = torch::zeros({lists + passageRows, dimension}, torch::kFloat32);
+  {
+    torch::NoGradGuard noGrad;
+    everything.narrow(0, share.begin, share.size()).copy_(localQueries.detach());
+    everything.narrow(0, lists + passageBegin, passageEnd - passageBegin).copy_(localPassages.detach());
+  }
+  timed([&] { distributed::allReduceSum(communicator, everything, "exchanging the batch's embeddings"); });
+  if (share.size() == 0) // no rows here: a leaf with a graph, so that whether the batch has anything to learn from
+    everything.requires_grad_(true); // reads the same on every rank (the loss has a graph unless it is the zero)
+  const auto spliced = [&](std::int64_t offset, std::int64_t total, std::int64_t begin, std::int64_t end,
+                           const torch::Tensor& local) {
+    return torch::cat({everything.narrow(0, offset, begin), local, everything.narrow(0, offset + end, total - end)});
+  };
+  const auto queries = spliced(0, lists, share.begin, share.end, localQueries);
+  const auto passages = spliced(lists, passageRows, passageBegin, passageEnd, localPassages);
+  return lossOf(queries, passages, rows.layouts, config, maxGrade);
+}
+
+// Rank 0's word to the others in data-parallel training, one broadcast each: the next step's batch (indexes into
+// the train set), or that training ends here (stopped, or early-stopped on dev).
+std::vector<std::int64_t> broadcastIndexes(distributed::Communicator& communicator, std::vector<std::int64_t> indexes) {
+  std::string blob;
+  if (communicator.isRoot())
+    blob.assign(reinterpret_cast<const char*>(indexes.data()), indexes.size() * sizeof(std::int64_t));
+  blob = communicator.broadcast(std::move(blob));
+  indexes.resize(blob.size() / sizeof(std::int64_t));
+  std::copy_n(blob.data(), indexes.size() * sizeof(std::int64_t), reinterpret_cast<char*>(indexes.data()));
+  return indexes;
+}
+constexpr std::int64_t kEndTraining = -1; // alone in a broadcast: training ends here
+constexpr std::int64_t kCancelled = -2;   // alone in a broadcast: rank 0 was asked to stop
+
+} // namespace
+
+torch::Tensor batchLoss(model::StudentModel& student, const std::vector<const TrainingExample*>& batch,
+                        const TrainingConfig& config, double maxGrade) {
+  const BatchRows rows = batchRows(batch, config);
+  if (rows.layouts.empty())
+    return {};
+  auto queries = student.embed(rows.queryTexts, model::TextRole::Query, true, kTrainingMaxLength);
+  auto passages = student.embed(rows.passageTexts, model::TextRole::Passage, true, kTrainingMaxLength);
+  return lossOf(queries, passages, rows.layouts, config, maxGrade);
+}
+
 TrainingReport trainStudent(model::StudentModel& student, const model::StudentModel* base,
                             const std::vector<TrainingExample>& train, const std::vector<TrainingExample>& dev,
                             const std::vector<std::string>& devDistractors, const TrainingConfig& config,
                             double maxGrade, std::uint64_t seed, const TrainingStepSink& onStep,
-                            const ProgressCallback& progress, std::stop_token stop) {
+                            const ProgressCallback& progress, std::stop_token stop, const TrainingWorld& world) {
+  distributed::Communicator* const communicator = world.communicator;
+  const bool decides = !communicator || communicator->isRoot(); // holds the dev set and takes every decision
   TrainingReport report;
   if (train.empty())
     return report;
@@ -225,11 +306,22 @@ TrainingReport trainStudent(model::StudentModel& student, const model::StudentMo
   schedule.weightDecay = config.weightDecay;
   schedule.warmupFraction = config.warmupRatio;
   schedule.maxGradNorm = config.clipNorm;
-  model::TrainingLoop loop(student.fineTunedParameters(), schedule);
+  const auto parameters = student.fineTunedParameters();
+  model::TrainingLoop loop(parameters, schedule);
+  // Wall time in the exchanges between ranks (waiting for a slower rank included), for the per-step cost.
+  const auto timed = [&report](auto&& exchange) {
+    const auto start = std::chrono::steady_clock::now();
+    exchange();
+    report.communicationSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  const std::function<void()> combine = [&] {
+    if (communicator)
+      timed([&] { distributed::sumGradients(*communicator, parameters); });
+  };
 
   std::optional<double> bestDev;
   std::vector<torch::Tensor> bestWeights;
-  if (!dev.empty()) {
+  if (decides && !dev.empty()) {
     bestDev = retrievalNdcg(student, dev, devDistractors);
     report.devBefore = bestDev;
     bestWeights = snapshot(student);
@@ -242,15 +334,29 @@ TrainingReport trainStudent(model::StudentModel& student, const model::StudentMo
   for (int epoch = 1; epoch <= config.epochs; ++epoch) {
     std::shuffle(order.begin(), order.end(), rng);
     for (std::size_t start = 0; start < order.size(); start += batchSize) {
-      throwIfStopped(stop);
+      std::vector<std::int64_t> indexes;
+      if (decides && stop.stop_requested())
+        indexes = {kCancelled};
+      else if (decides)
+        indexes.assign(order.begin() + static_cast<std::ptrdiff_t>(start),
+                       order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), start + batchSize)));
+      if (communicator)
+        timed([&] { indexes = broadcastIndexes(*communicator, std::move(indexes)); });
+      if (indexes.size() == 1 && indexes[0] == kCancelled)
+        throw Cancelled();
       std::vector<const TrainingExample*> batch;
-      for (std::size_t i = start; i < std::min(order.size(), start + batchSize); ++i)
-        batch.push_back(&train[order[i]]);
-      const auto loss = batchLoss(student, batch, config, maxGrade);
+      for (const std::int64_t i : indexes)
+        batch.push_back(&train.at(static_cast<std::size_t>(i)));
+      torch::Tensor loss;
+      if (!communicator) {
+        loss = batchLoss(student, batch, config, maxGrade);
+      } else if (const BatchRows rows = batchRows(batch, config); !rows.layouts.empty()) {
+        loss = shardedBatchLoss(student, rows, config, maxGrade, *communicator, timed);
+      }
       if (!loss.defined() || !loss.requires_grad())
         continue; // nothing to learn from in this batch (e.g. no positives)
       const double learningRate = loop.learningRateAt(loop.stepsDone());
-      const double value = loop.step(loss);
+      const double value = loop.step(loss, combine);
       if (report.steps == 0)
         report.firstLoss = value;
       ++report.steps;
@@ -263,21 +369,28 @@ TrainingReport trainStudent(model::StudentModel& student, const model::StudentMo
                   "epoch " + std::to_string(epoch) + ", loss " + std::to_string(value)});
     }
     report.epochs = epoch;
-    if (dev.empty())
-      continue;
-    const double devMetric = retrievalNdcg(student, dev, devDistractors);
-    if (onStep)
-      onStep(report.steps, epoch, report.lastLoss, loop.learningRateAt(loop.stepsDone()), devMetric);
-    if (devMetric > *bestDev) {
-      bestDev = devMetric;
-      bestWeights = snapshot(student);
-      report.bestEpoch = epoch;
-      epochsWithoutGain = 0;
-    } else if (++epochsWithoutGain > config.patience) {
-      report.stoppedEarly = true;
-      break;
+    bool endsHere = false;
+    if (decides && !dev.empty()) {
+      const double devMetric = retrievalNdcg(student, dev, devDistractors);
+      if (onStep)
+        onStep(report.steps, epoch, report.lastLoss, loop.learningRateAt(loop.stepsDone()), devMetric);
+      if (devMetric > *bestDev) {
+        bestDev = devMetric;
+        bestWeights = snapshot(student);
+        report.bestEpoch = epoch;
+        epochsWithoutGain = 0;
+      } else if (++epochsWithoutGain > config.patience) {
+        report.stoppedEarly = true;
+        endsHere = true;
+      }
     }
+    if (communicator)
+      endsHere = broadcastIndexes(*communicator, {endsHere ? kEndTraining : 0}).at(0) == kEndTraining;
+    if (endsHere)
+      break;
   }
+  if (!decides)
+    return report; // rank 0's student is the one kept
   if (!dev.empty()) {
     restore(student, bestWeights); // the epoch that did best on dev, or the start if none improved
     report.devAfter = bestDev;

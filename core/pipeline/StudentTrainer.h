@@ -18,6 +18,9 @@
 namespace distillery::model {
 class StudentModel;
 }
+namespace distillery::distributed {
+class Communicator;
+}
 
 namespace distillery::pipeline {
 
@@ -60,6 +63,7 @@ struct TrainingReport {
   std::optional<double> devBefore; // retrievalNdcg of the dev queries with the starting weights
   std::optional<double> devAfter;
   bool stoppedEarly = false;
+  double communicationSeconds = 0; // data-parallel: wall time in the ranks' exchanges (batches, embeddings, gradients)
 };
 
 /// Called after every optimiser step (devMetric only at the end of an epoch).
@@ -71,6 +75,16 @@ using TrainingStepSink =
 torch::Tensor batchLoss(model::StudentModel& student, const std::vector<const TrainingExample*>& batch,
                         const TrainingConfig& config, double maxGrade);
 
+/// Data-parallel training (WORLD_SIZE > 1): every rank calls trainStudent with the same student, train set, config
+/// and seed. Rank 0 alone holds the dev set and decides: before every step it broadcasts the step's batch (or the
+/// stop), after every epoch whether to go on. Each rank embeds its contiguous share of the batch's queries; the
+/// shares' embeddings are exchanged, every rank computes the whole batch's loss with only its own rows live, and the
+/// gradients are summed, so each step equals one process's step on the whole batch and the ranks' weights stay
+/// equal. Only rank 0's student is meaningful afterwards (it alone restores the best epoch and averages with base).
+struct TrainingWorld {
+  distributed::Communicator* communicator = nullptr; // null: one process
+};
+
 /// Trains student in place. base (may be null) is the model weight averaging pulls towards. After each epoch
 /// the dev queries are retrieved (retrievalNdcg with devDistractors) and the best epoch's weights are kept -
 /// the starting weights if no epoch beats them, so a round never leaves the student worse on dev retrieval.
@@ -79,7 +93,7 @@ TrainingReport trainStudent(model::StudentModel& student, const model::StudentMo
                             const std::vector<TrainingExample>& train, const std::vector<TrainingExample>& dev,
                             const std::vector<std::string>& devDistractors, const TrainingConfig& config,
                             double maxGrade, std::uint64_t seed, const TrainingStepSink& onStep,
-                            const ProgressCallback& progress, std::stop_token stop);
+                            const ProgressCallback& progress, std::stop_token stop, const TrainingWorld& world = {});
 
 /// NDCG@k of retrieval from a pool of every example's judged passages plus distractors (e.g. a sample of the
 /// corpus), with the teacher's scores as gains, averaged over examples. Unlike reranking each list alone,
