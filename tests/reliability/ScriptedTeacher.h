@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/store/Store.h"
 #include "tests/teacher/FakeChatServer.h"
 
 namespace distillery::test {
@@ -112,6 +113,25 @@ inline FakeReply scriptedTeacherReply(const FakeRequest& request, const std::str
     break;
   }
   return {400, R"({"error": "the scripted teacher does not know this prompt"})", {}, 0, false};
+}
+
+/// What the experiment in `storePath` holds of the teacher's paid work, as TeacherCall keys: judgments by query and
+/// passage, written queries by type and source passage. A resumed run must not ask for any of it again.
+inline std::set<std::string> paidWorkHeldIn(const std::string& storePath) {
+  auto s = store::Store::open(storePath, store::OpenMode::MustExist);
+  std::set<std::string> held;
+  auto paid = s.prepare("SELECT DISTINCT '', j.query_text, p.text FROM judgments j JOIN passages p "
+                        "ON p.content_hash = j.passage_hash WHERE j.status = 'ok' UNION ALL "
+                        "SELECT q.query_type, '', p.text FROM queries q JOIN passages p "
+                        "ON p.id = q.source_passage_id WHERE q.origin LIKE 'teacher:%'");
+  while (paid.step()) {
+    TeacherCall call;
+    call.queryType = paid.columnText(0);
+    call.query = paid.columnText(1);
+    call.passage = paid.columnText(2);
+    held.insert(call.key());
+  }
+  return held;
 }
 
 } // namespace distillery::test

@@ -227,21 +227,7 @@ private slots:
     // What the experiment held when each process started: the next process must not pay for any of it again.
     std::vector<std::pair<int, std::set<std::string>>> heldAtStart = {{server.requestCount(), {}}};
     const auto recordHeld = [&] {
-      auto s = Store::open(store.toStdString(), OpenMode::MustExist);
-      std::set<std::string> held;
-      // As TeacherCall keys: judgments by query and passage, written queries by type and source passage.
-      auto paid = s.prepare("SELECT DISTINCT '', j.query_text, p.text FROM judgments j JOIN passages p "
-                            "ON p.content_hash = j.passage_hash WHERE j.status = 'ok' UNION ALL "
-                            "SELECT q.query_type, '', p.text FROM queries q JOIN passages p "
-                            "ON p.id = q.source_passage_id WHERE q.origin LIKE 'teacher:%'");
-      while (paid.step()) {
-        TeacherCall call;
-        call.queryType = paid.columnText(0);
-        call.query = paid.columnText(1);
-        call.passage = paid.columnText(2);
-        held.insert(call.key());
-      }
-      heldAtStart.emplace_back(server.requestCount(), std::move(held));
+      heldAtStart.emplace_back(server.requestCount(), paidWorkHeldIn(store.toStdString()));
     };
     QList<KillRecord> records;
     std::vector<qint64> callMomentsMs;

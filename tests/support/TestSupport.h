@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
 #include <QTest>
@@ -13,6 +14,9 @@
 #include <signal.h>
 
 #include <functional>
+#include <memory>
+#include <utility>
+#include <vector>
 
 namespace distillery::test {
 
@@ -35,15 +39,27 @@ struct CliResult {
   QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
 };
 
-/// Runs distillery-cli with arguments, as a user would, and waits for it (timeout in ms).
-inline CliResult runCli(const QStringList& arguments, int timeoutMs = 300000, const QByteArray& stdinData = {}) {
-  QProcess process;
-  process.start(QStringLiteral(DISTILLERY_CLI_PATH), arguments);
-  if (!process.waitForStarted())
-    return {};
-  if (!stdinData.isEmpty())
-    process.write(stdinData);
-  process.closeWriteChannel();
+/// Variables set for a distillery-cli process on top of this process's environment (e.g. a distributed job's RANK).
+using CliEnvironment = std::vector<std::pair<QString, QString>>;
+
+/// Starts distillery-cli with arguments and returns at once, for several processes at a time (the ranks of a
+/// distributed job); finishCli waits for it. Null when it could not start.
+inline std::unique_ptr<QProcess> startCli(const QStringList& arguments, const CliEnvironment& environment = {}) {
+  auto process = std::make_unique<QProcess>();
+  if (!environment.empty()) {
+    auto variables = QProcessEnvironment::systemEnvironment();
+    for (const auto& [name, value] : environment)
+      variables.insert(name, value);
+    process->setProcessEnvironment(variables);
+  }
+  process->start(QStringLiteral(DISTILLERY_CLI_PATH), arguments);
+  if (!process->waitForStarted())
+    return nullptr;
+  return process;
+}
+
+/// Waits for a process startCli started (killed after timeoutMs) and collects its exit code and output.
+inline CliResult finishCli(QProcess& process, int timeoutMs = 300000) {
   if (!process.waitForFinished(timeoutMs)) {
     process.kill();
     process.waitForFinished();
@@ -53,6 +69,18 @@ inline CliResult runCli(const QStringList& arguments, int timeoutMs = 300000, co
   result.out = process.readAllStandardOutput();
   result.err = process.readAllStandardError();
   return result;
+}
+
+/// Runs distillery-cli with arguments, as a user would, and waits for it (timeout in ms).
+inline CliResult runCli(const QStringList& arguments, int timeoutMs = 300000, const QByteArray& stdinData = {},
+                        const CliEnvironment& environment = {}) {
+  const auto process = startCli(arguments, environment);
+  if (!process)
+    return {};
+  if (!stdinData.isEmpty())
+    process->write(stdinData);
+  process->closeWriteChannel();
+  return finishCli(*process, timeoutMs);
 }
 
 /// What a run of distillery-cli that the test SIGKILLed printed until then.
