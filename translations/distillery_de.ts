@@ -3156,6 +3156,10 @@ Vorgabe: %2</translation>
             <source>baseline evaluation</source>
             <translation>Auswertung des Ausgangsstands</translation>
         </message>
+        <message>
+            <source>round %1: trained data-parallel on %2 ranks, %3 ms per step exchanging batches, embeddings and gradients</source>
+            <translation>Runde %1: datenparallel auf %2 Rängen trainiert, %3 ms je Schritt für den Austausch von Batches, Einbettungen und Gradienten</translation>
+        </message>
     </context>
     <context>
         <name>distillery::Split</name>

@@ -2,16 +2,20 @@
 // exact metric definitions, store the evaluation, and export it for trec_eval / ir_measures.
 #include "app/cli/CliCommand.h"
 #include "app/cli/MetricsOutput.h"
+#include "core/distributed/Communicator.h"
 #include "core/distributed/WorldEnvironment.h"
 #include "core/eval/Evaluator.h"
 #include "core/index/PassageFilter.h"
 #include "core/model/EncoderFactory.h"
 #include "core/model/TextEncoder.h"
+#include "core/pipeline/DataParallelRun.h"
 #include "core/store/Store.h"
 #include "core/util/Error.h"
 
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <iostream>
 #include <memory>
 #include <sstream>
 
@@ -67,12 +71,12 @@ template <typename Writer> void writeFile(const std::string& path, Writer&& writ
 // --model: a model directory, `default` (trained on the corpus the first time) or `model:<id>`. The model is
 // registered in the experiment when it is not yet, so that the stored evaluation names the model it measured.
 std::unique_ptr<model::TextEncoder> openModel(const std::string& spec, store::Store& s, const std::string& corpus,
-                                              std::optional<std::int64_t>& modelId) {
+                                              std::optional<std::int64_t>& modelId, std::filesystem::path& directory) {
   model::EncoderContext context;
   context.store = &s;
   context.corpus = corpus;
   context.progress = [](const Progress& p) { printProgress(p.stage, p.done, p.total); };
-  const std::filesystem::path directory = model::resolveModelDirectory(spec, context);
+  directory = model::resolveModelDirectory(spec, context);
   if (spec.rfind("model:", 0) == 0)
     modelId = std::stoll(spec.substr(6)); // resolveModelDirectory has checked the id exists
   else
@@ -81,7 +85,8 @@ std::unique_ptr<model::TextEncoder> openModel(const std::string& spec, store::St
   return model::openEncoder(directory.string(), context);
 }
 
-void runEval(CliContext& context, const EvalOptions& o) {
+// workers: WORLD_SIZE > 1, this is rank 0 and the other ranks embed the corpus with it.
+void runEval(CliContext& context, const EvalOptions& o, pipeline::RunWorkers* workers = nullptr) {
   store::Store s = store::Store::open(o.store, store::OpenMode::MustExist);
   eval::EvaluationRequest request;
   request.corpusId = index::corpusIdByName(s, o.corpus);
@@ -111,7 +116,10 @@ void runEval(CliContext& context, const EvalOptions& o) {
   request.denseIndex.kind = index::denseIndexKindFromString(o.index);
   std::unique_ptr<model::TextEncoder> encoder;
   if (request.retriever == eval::RetrieverKind::Dense || request.retriever == eval::RetrieverKind::Hybrid) {
-    encoder = openModel(o.model.empty() ? std::string("default") : o.model, s, o.corpus, request.modelId);
+    std::filesystem::path directory;
+    encoder = openModel(o.model.empty() ? std::string("default") : o.model, s, o.corpus, request.modelId, directory);
+    if (workers)
+      encoder = pipeline::shardedCorpusEncoder(*workers, std::move(encoder), directory.string(), *request.modelId);
     request.encoder = encoder.get();
   }
   request.progress = [](const Progress& p) { printProgress(p.stage, p.done, p.total); };
@@ -174,8 +182,15 @@ void installEvalCommands(CLI::App& app, CliContext& context) {
   cmd->add_option("--export-qrels", o->exportQrels, "Also write the judgments used as TREC qrels");
   addJsonFlag(cmd, context);
   cmd->callback([&context, o] {
-    distributed::requireSingleProcess("eval", distributed::readWorldEnvironment());
-    runEval(context, *o);
+    const auto world = distributed::readWorldEnvironment();
+    if (!world.distributed())
+      return runEval(context, *o);
+    // Rank 0 evaluates as one process would; the others embed their blocks of the corpus (DataParallelRun.h).
+    const auto communicator = distributed::Communicator::join(world);
+    if (!world.isRoot())
+      return pipeline::commandOnOtherRank(*communicator, "eval",
+                                          [](const std::string& line) { std::cerr << line << "\n"; });
+    pipeline::commandOnRank0(*communicator, [&](pipeline::RunWorkers& workers) { runEval(context, *o, &workers); });
   });
 
   auto e = std::make_shared<ExportOptions>();

@@ -8,7 +8,9 @@
 #include "app/cli/InterruptScope.h"
 #include "app/cli/MetricsOutput.h"
 #include "core/corpus/CorpusRepository.h"
+#include "core/distributed/Communicator.h"
 #include "core/distributed/WorldEnvironment.h"
+#include "core/pipeline/DataParallelRun.h"
 #include "core/pipeline/DistillationRun.h"
 #include "core/pipeline/RunEstimate.h"
 #include "core/pipeline/RunRepository.h"
@@ -86,7 +88,7 @@ void dryRun(const RunOptions& options, CliContext& context, store::Store& store)
   printResult(context, json, "dry run: the config is valid; no run was created\n" + pipeline::describe(estimate));
 }
 
-void runCommand(const RunOptions& options, CliContext& context) {
+void runCommand(const RunOptions& options, CliContext& context, pipeline::RunWorkers* workers = nullptr) {
   auto store = store::Store::open(options.store, store::OpenMode::MustExist);
   if (options.dryRun)
     return dryRun(options, context, store);
@@ -114,6 +116,7 @@ void runCommand(const RunOptions& options, CliContext& context) {
   callbacks.log = [](const std::string& line) { std::cerr << line << "\n"; };
   pipeline::RunEnvironment environment;
   environment.maxSteps = options.steps;
+  environment.workers = workers;
   InterruptScope interrupt;
   try {
     const nlohmann::json params = {
@@ -160,8 +163,18 @@ void install(CLI::App& app, CliContext& context) {
                 "(rough; teacher calls an upper bound) without creating the run");
   addJsonFlag(run, context);
   run->callback([options, &context] {
-    distributed::requireSingleProcess("run", distributed::readWorldEnvironment());
-    runCommand(*options, context);
+    const auto world = distributed::readWorldEnvironment();
+    if (!world.distributed())
+      return runCommand(*options, context);
+    if (options->dryRun)
+      distributed::requireSingleProcess("run --dry-run", world);
+    // Rank 0 runs the steps as one process would; the others embed and train beside it (DataParallelRun.h).
+    const auto communicator = distributed::Communicator::join(world);
+    if (!world.isRoot())
+      return pipeline::commandOnOtherRank(*communicator, "run",
+                                          [](const std::string& line) { std::cerr << line << "\n"; });
+    pipeline::commandOnRank0(*communicator,
+                             [&](pipeline::RunWorkers& workers) { runCommand(*options, context, &workers); });
   });
 }
 

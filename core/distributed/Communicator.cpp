@@ -21,6 +21,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr auto kHeartbeatInterval = std::chrono::milliseconds(300);
 constexpr auto kHeartbeatSilence = std::chrono::milliseconds(2000); // no beat this long: the rank is gone
+constexpr auto kRootSilence = std::chrono::seconds(30); // the same for rank 0 while the others wait for its posts
 
 std::string heartbeatKey(int rank) {
   return "distillery/heartbeat/" + std::to_string(rank);
@@ -80,6 +81,7 @@ struct Communicator::Impl {
   std::mutex heartbeatMutex;
   std::condition_variable heartbeatWake;
   bool stopping = false;
+  std::int64_t posts = 0; // messages posted (rank 0) or read (the others) so far
 
   ~Impl() {
     {
@@ -308,6 +310,54 @@ void Communicator::gatherRowsToRoot(const std::vector<float>& local, std::int64_
       }
     }
   });
+}
+
+namespace {
+std::string postKey(std::int64_t sequence) {
+  return "distillery/post/" + std::to_string(sequence);
+}
+} // namespace
+
+void Communicator::post(const std::string& message) {
+  if (!isRoot())
+    throw Error("Communicator::post: only rank 0 posts (this is rank " + std::to_string(rank()) + ")");
+  impl_->run("posting to the other ranks", [&] {
+    impl_->store->set(postKey(impl_->posts++), std::vector<std::uint8_t>(message.begin(), message.end()));
+  });
+}
+
+std::string Communicator::awaitPost(const std::string& what) {
+  const auto& world = impl_->world;
+  const std::string self = "rank " + std::to_string(world.rank) + " of " + std::to_string(world.worldSize);
+  const std::string key = postKey(impl_->posts);
+  const auto storeGone = [&] {
+    return DistributedError(self + ": " + what + " failed: rank 0 stopped (its rendezvous store at " +
+                            world.masterAddress + ":" + std::to_string(world.masterPort) + " went away)");
+  };
+  std::int64_t lastBeat = -1;
+  auto lastChange = Clock::now();
+  while (true) {
+    try {
+      if (impl_->store->check({key})) {
+        const auto bytes = impl_->store->get(key);
+        ++impl_->posts;
+        return std::string(bytes.begin(), bytes.end());
+      }
+      const std::int64_t beat = impl_->store->add(heartbeatKey(0), 0);
+      if (beat != lastBeat) {
+        lastBeat = beat;
+        lastChange = Clock::now();
+      }
+    } catch (const std::exception&) {
+      throw storeGone();
+    }
+    // A rank 0 that exits takes its store with it (caught above); this is for one that hangs. Generous, since
+    // waiting here is normal and a loaded machine may hold a heartbeat back for a while.
+    if (Clock::now() - lastChange > kRootSilence)
+      throw DistributedError(self + ": " + what + " failed: rank 0 stopped (no heartbeat for " + seconds(kRootSilence) +
+                             ")");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 void Communicator::allReduceSum(std::vector<double>& values, const std::string& what) {

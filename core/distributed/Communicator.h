@@ -54,6 +54,14 @@ public:
   void gatherRowsToRoot(const std::vector<float>& local, std::int64_t totalRows, std::int64_t columns,
                         const GatheredRowSink& sink, std::int64_t rowsPerPiece = 4096);
 
+  /// Rank 0: the next message of a channel the other ranks read in order with awaitPost (small ones: commands and
+  /// their parameters; bulk data goes by broadcast). Through the rendezvous store, not a collective, so the other
+  /// ranks may wait for it as long as rank 0 needs (hours, while it alone judges with the teacher).
+  void post(const std::string& message);
+  /// Ranks > 0: rank 0's next post. Waits as long as rank 0's heartbeat goes on; throws DistributedError naming
+  /// rank 0 when it stops.
+  std::string awaitPost(const std::string& what);
+
   /// Element-wise sum over ranks of `values`, in place on every rank.
   void allReduceSum(std::vector<double>& values, const std::string& what);
 

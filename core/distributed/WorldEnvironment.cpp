@@ -67,7 +67,7 @@ void requireSingleProcess(const std::string& command, const WorldEnvironment& wo
     throw InputError(command + " runs as one process: WORLD_SIZE=" + std::to_string(world.worldSize) +
                      " is set (rank " + std::to_string(world.rank) + "), and every rank would run the whole command " +
                      "against the same experiment. Launch it without WORLD_SIZE (or with WORLD_SIZE=1); of the " +
-                     "commands, embed shards its work across ranks");
+                     "commands, embed, run and eval share their work across ranks");
 }
 
 Shard contiguousShard(std::int64_t total, int rank, int worldSize) {

@@ -26,6 +26,8 @@ class Store;
 
 namespace distillery::pipeline {
 
+class RunWorkers;
+
 struct RunCallbacks {
   ProgressCallback progress;                        // the step in flight: items done / total
   std::function<void(const std::string& line)> log; // what happened, one line at a time
@@ -40,6 +42,9 @@ struct RunCallbacks {
 struct RunEnvironment {
   std::optional<std::string> apiKey; // e.g. from the GUI's keychain; else the teacher's api_key_env variable
   int maxSteps = 0; // stop after this many steps have completed (0: run to the end); the run is left 'paused'
+  // WORLD_SIZE > 1: this is rank 0, and the other ranks serve it (DataParallelRun.h): they embed the corpus with it
+  // and train data-parallel. Null: one process.
+  RunWorkers* workers = nullptr;
 };
 
 /// The step a run executes next: the first step not yet completed of its first unfinished round.

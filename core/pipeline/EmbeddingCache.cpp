@@ -28,11 +28,15 @@ const std::vector<float>& EmbeddingCache::embeddings(std::int64_t modelId, model
       // a damaged cache is rebuilt below
     }
   }
-  model::EncodeOptions options;
-  options.stop = stop;
-  options.threads = threads;
-  options.progress = progress;
-  vectors = model.encode(texts_, model::TextRole::Passage, options);
+  if (encoder_) {
+    vectors = encoder_(modelId, model, texts_, fingerprint_, threads, progress, stop);
+  } else {
+    model::EncodeOptions options;
+    options.stop = stop;
+    options.threads = threads;
+    options.progress = progress;
+    vectors = model.encode(texts_, model::TextRole::Passage, options);
+  }
   throwIfStopped(stop);
   std::filesystem::create_directories(cache.parent_path());
   const std::filesystem::path partial = cache.string() + ".partial";

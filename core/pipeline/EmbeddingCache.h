@@ -3,6 +3,7 @@
 // the store (<store>.indexes/model<id>-<passage fingerprint>.npy), so a resumed run does not embed the corpus again.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <stop_token>
 #include <string>
@@ -28,11 +29,19 @@ public:
   const std::vector<float>& embeddings(std::int64_t modelId, model::StudentModel& model, int threads,
                                        const ProgressCallback& progress, std::stop_token stop);
 
+  /// Computes the embeddings that are neither in memory nor on disk (e.g. sharded over the ranks of a data-parallel
+  /// run); unset, the model encodes every passage here.
+  using Encoder = std::function<std::vector<float>(
+      std::int64_t modelId, model::StudentModel& model, const std::vector<std::string>& texts,
+      const std::string& fingerprint, int threads, const ProgressCallback& progress, std::stop_token stop)>;
+  void setEncoder(Encoder encoder) { encoder_ = std::move(encoder); }
+
 private:
   std::filesystem::path directory_;
   const std::vector<std::string>& texts_;
   std::string fingerprint_;
   std::map<std::int64_t, std::vector<float>> byModel_; // the latest few are enough
+  Encoder encoder_;
 };
 
 } // namespace distillery::pipeline

@@ -22,7 +22,7 @@ bool evaluatesOnSyntheticHoldout(RunRepository& repository, const RunRecord& run
 RunContext::RunContext(store::Store& store, std::int64_t runId, const RunCallbacks& callbacks, std::stop_token stop,
                        const RunEnvironment& environment)
     : store(store), repository(store), callbacks(callbacks), stop(std::move(stop)), run(repository.loadRun(runId)),
-      config(run.config) {
+      config(run.config), workers(environment.workers) {
   teacher::TeacherConfig teacherConfig = teacher::TeacherConfig::fromJson(config.teacher);
   if (environment.apiKey)
     teacherConfig.apiKey = environment.apiKey;
@@ -44,6 +44,14 @@ RunContext::RunContext(store::Store& store, std::int64_t runId, const RunCallbac
                                                  hasher.hexDigest().substr(0, 12));
   if (config.threads > 0)
     torch::set_num_threads(config.threads);
+  if (workers) {
+    embeddings_->setEncoder([this](std::int64_t modelId, model::StudentModel& model,
+                                   const std::vector<std::string>& texts, const std::string& fingerprint, int threads,
+                                   const ProgressCallback& progress, std::stop_token stop) {
+      return workers->embedCorpus(modelId, repository.modelPath(modelId), model, texts, fingerprint, threads, progress,
+                                  stop);
+    });
+  }
 }
 
 RunContext::~RunContext() = default;

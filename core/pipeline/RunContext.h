@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/corpus/CorpusRepository.h"
+#include "core/pipeline/DataParallelRun.h"
 #include "core/pipeline/DistillationRun.h"
 #include "core/pipeline/EmbeddingCache.h"
 #include "core/pipeline/RunRepository.h"
@@ -66,6 +67,7 @@ public:
   EvaluationTarget evaluation;                                // set by the run before its first step
   std::int64_t stepsDone = 0;  // steps of the whole run done, those done before this call included
   std::int64_t stepsTotal = 0; // steps of the whole run (its plan's length)
+  RunWorkers* const workers;   // the other ranks of a data-parallel run (environment.workers); null for one process
 
   void log(const std::string& line) const;
   void log(const Message& line) const; // to callbacks.logText when set, else its English to callbacks.log

@@ -87,6 +87,7 @@ enum class MessageId : std::uint16_t {
   RoundTrained,
   RoundTrainedDev,
   RoundTrainedNoEpochImproved,
+  RoundTrainedDataParallel,
   CorpusImportedQuerySets,
   PendingStep,        // round %1: %2 (the next step of a paused run)
   BaselineEvaluation, // round 0's evaluation step
@@ -164,6 +165,7 @@ inline constexpr MessageText kMessages[] = {
     {.id = MessageId::RoundTrained, .english = DISTILLERY_TRANSLATE_NOOP("distillery::Message", "round %1: %2 steps, loss %3 -> %4%5")},
     {.id = MessageId::RoundTrainedDev, .english = DISTILLERY_TRANSLATE_NOOP("distillery::Message", ", dev retrieval NDCG@5 %1 -> %2%3")},
     {.id = MessageId::RoundTrainedNoEpochImproved, .english = DISTILLERY_TRANSLATE_NOOP("distillery::Message", " (no epoch improved dev: the round keeps its starting weights)")},
+    {.id = MessageId::RoundTrainedDataParallel, .english = DISTILLERY_TRANSLATE_NOOP("distillery::Message", "round %1: trained data-parallel on %2 ranks, %3 ms per step exchanging batches, embeddings and gradients")},
     {.id = MessageId::CorpusImportedQuerySets, .english = DISTILLERY_TRANSLATE_NOOP("distillery::Message", "corpus has %1 imported query sets; evaluating on the first, '%2' (set evaluation.query_set to choose)")},
     {.id = MessageId::PendingStep, .english = DISTILLERY_TRANSLATE_NOOP("distillery::Message", "round %1: %2")},
     {.id = MessageId::BaselineEvaluation, .english = DISTILLERY_TRANSLATE_NOOP("distillery::Message", "baseline evaluation")},

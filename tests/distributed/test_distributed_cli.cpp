@@ -1,53 +1,56 @@
-// `distillery-cli embed` on WORLD_SIZE=2 as two local processes (Gloo on 127.0.0.1, a free port), as torchrun would
-// launch it: the output equals one process's within 1e-5, --json names world size and rank, and a rank that dies
-// or never arrives fails the other with a message naming it.
+// `distillery-cli embed` and `run` on WORLD_SIZE=2 as two local processes (Gloo on 127.0.0.1, a free port), as
+// torchrun would launch them: embed's output equals one process's within 1e-5 and --json names world size and rank;
+// a run ends with one process's metrics; a rank that dies or never arrives fails the other with a message naming
+// it, and a run that failed so resumes as one process without paying the teacher twice.
 #include "core/model/DefaultStudent.h"
 #include "core/model/EmbeddingMatrixFile.h"
 #include "tests/distributed/FreePort.h"
+#include "tests/reliability/ScriptedTeacher.h"
+#include "tests/support/ExperimentFixtures.h"
 #include "tests/support/TestSupport.h"
 
-#include <QProcess>
-#include <QProcessEnvironment>
+#include <QJsonArray>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <memory>
+#include <set>
 
 using distillery::test::CliResult;
+using distillery::test::copyOfExperiment;
+using distillery::test::FakeChatServer;
+using distillery::test::FakeRequest;
+using distillery::test::finishCli;
+using distillery::test::parseTeacherCall;
 using distillery::test::runCli;
+using distillery::test::scriptedTeacherReply;
+using distillery::test::writeSmallRunConfig;
 
 namespace {
 
+// One rank of a WORLD_SIZE job on this machine, as torchrun would start it.
 std::unique_ptr<QProcess> startRank(const QStringList& arguments, int rank, int worldSize, std::uint16_t port,
                                     int timeoutSeconds = 120) {
-  auto process = std::make_unique<QProcess>();
-  auto environment = QProcessEnvironment::systemEnvironment();
-  environment.insert("WORLD_SIZE", QString::number(worldSize));
-  environment.insert("RANK", QString::number(rank));
-  environment.insert("LOCAL_RANK", QString::number(rank));
-  environment.insert("MASTER_ADDR", "127.0.0.1");
-  environment.insert("MASTER_PORT", QString::number(port));
-  environment.insert("DISTILLERY_DIST_TIMEOUT", QString::number(timeoutSeconds));
-  process->setProcessEnvironment(environment);
-  process->start(QStringLiteral(DISTILLERY_CLI_PATH), arguments);
-  process->waitForStarted();
-  return process;
+  return distillery::test::startCli(arguments, {{"WORLD_SIZE", QString::number(worldSize)},
+                                                {"RANK", QString::number(rank)},
+                                                {"LOCAL_RANK", QString::number(rank)},
+                                                {"MASTER_ADDR", "127.0.0.1"},
+                                                {"MASTER_PORT", QString::number(port)},
+                                                {"DISTILLERY_DIST_TIMEOUT", QString::number(timeoutSeconds)}});
 }
 
-CliResult finish(QProcess& process, int timeoutMs = 300000) {
-  if (!process.waitForFinished(timeoutMs)) {
-    process.kill();
-    process.waitForFinished();
-  }
-  CliResult result;
-  result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-  result.out = process.readAllStandardOutput();
-  result.err = process.readAllStandardError();
-  return result;
+// The same command on both ranks of a WORLD_SIZE=2 job; what rank 0 and rank 1 printed.
+std::pair<CliResult, CliResult> runOnTwoRanks(const QStringList& arguments) {
+  const auto port = distillery::test::freeLoopbackPort();
+  auto rank0 = startRank(arguments, 0, 2, port);
+  auto rank1 = startRank(arguments, 1, 2, port);
+  auto result1 = finishCli(*rank1);
+  return {finishCli(*rank0), std::move(result1)};
 }
 
 } // namespace
@@ -58,9 +61,24 @@ class TestDistributedCli : public QObject {
   QString modelDir_;
   QString corpus_;
   std::vector<std::string> passages_;
+  distillery::test::SmallDistillation demo_; // a demo corpus of 2 companies imported, and a small student
+
+  // Every metric of every group (ALL and each filing type) within 1e-3 of one process's.
+  static void compareMetrics(const QJsonObject& actual, const QJsonObject& expected, const QString& what) {
+    QCOMPARE(actual.keys(), expected.keys());
+    for (const QString& group : expected.keys())
+      for (const char* metric : {"mrr@5", "ndcg@5", "dcg@5", "recall@5"}) {
+        const double want = expected[group].toObject()[metric].toDouble();
+        const double got = actual[group].toObject()[metric].toDouble();
+        QVERIFY2(
+            std::abs(got - want) <= 1e-3,
+            qPrintable(QString("%1, %2 %3: %4 on two ranks, %5 on one").arg(what, group, metric).arg(got).arg(want)));
+      }
+  }
 
 private slots:
   void initTestCase() {
+    demo_ = distillery::test::prepareSmallDistillation(dir_.filePath("distillation"), 10);
     // 41 passages of different lengths (so batches sort and pad differently in each shard), a 1-layer BERT.
     const std::vector<std::string> words{"revenue",    "increased", "operating", "income",   "segment", "goodwill",
                                          "impairment", "quarter",   "diluted",   "earnings", "cash",    "flow",
@@ -95,13 +113,8 @@ private slots:
     QCOMPARE(one.json()["rank"].toInt(), 0);
 
     const QString sharded = dir_.filePath("sharded.npy");
-    const QStringList arguments{"embed", "--model", modelDir_, "--input",   corpus_, "--output",
-                                sharded, "--batch", "4",       "--threads", "1",     "--json"};
-    const auto port = distillery::test::freeLoopbackPort();
-    auto rank0 = startRank(arguments, 0, 2, port);
-    auto rank1 = startRank(arguments, 1, 2, port);
-    const auto result1 = finish(*rank1);
-    const auto result0 = finish(*rank0);
+    const auto [result0, result1] = runOnTwoRanks({"embed", "--model", modelDir_, "--input", corpus_, "--output",
+                                                   sharded, "--batch", "4", "--threads", "1", "--json"});
     QVERIFY2(result0.exitCode == 0, result0.err.constData());
     QVERIFY2(result1.exitCode == 0, result1.err.constData());
     for (const auto& [result, rank] : {std::pair{&result0, 0}, std::pair{&result1, 1}}) {
@@ -141,8 +154,8 @@ private slots:
     const QString output = dir_.filePath("mixed.npy");
     auto rank0 = startRank({"embed", "--model", modelDir_, "--input", corpus_, "--output", output}, 0, 2, port);
     auto rank1 = startRank({"embed", "--model", modelDir_, "--input", other, "--output", output}, 1, 2, port);
-    const auto result1 = finish(*rank1);
-    const auto result0 = finish(*rank0);
+    const auto result1 = finishCli(*rank1);
+    const auto result0 = finishCli(*rank0);
     for (const auto* result : {&result0, &result1}) {
       QCOMPARE(result->exitCode, 1);
       QVERIFY2(result->err.contains("rank(s) 1 read another input than rank 0 (rank 0: 41 passages"),
@@ -155,7 +168,7 @@ private slots:
     const auto port = distillery::test::freeLoopbackPort();
     auto rank0 = startRank({"embed", "--model", modelDir_, "--input", corpus_, "--output", dir_.filePath("x.npy")}, 0,
                            2, port, 2);
-    const auto result = finish(*rank0);
+    const auto result = finishCli(*rank0);
     QCOMPARE(result.exitCode, 1);
     QVERIFY2(result.err.contains("rank 0: rendezvous at 127.0.0.1:" + QByteArray::number(port) + " timed out") &&
                  result.err.contains("rank 1 of WORLD_SIZE=2 did not join"),
@@ -163,21 +176,110 @@ private slots:
     QVERIFY(!QFileInfo::exists(dir_.filePath("x.npy")));
   }
 
-  // run and eval do not shard yet: with WORLD_SIZE=2 every rank would run the whole command on one experiment.
-  void runAndEvalRefuseSeveralRanks() {
+  // eval on WORLD_SIZE=2: rank 0 evaluates, both ranks embed half of the corpus each; the same scores as one process.
+  void twoRanksEvaluateAsOneProcessDoes() {
+    // Each on its own copy: an evaluation leaves the corpus's embeddings cached beside the experiment.
+    const auto arguments = [&](const QString& store) {
+      return QStringList{"eval",        "--store", copyOfExperiment(demo_.experiment, dir_.filePath(store)),
+                         "--corpus",    "demo",    "--query-set",
+                         "demo",        "--model", demo_.student,
+                         "--retriever", "dense",   "--json"};
+    };
+    const auto single = runCli(arguments("eval-one.distillery"));
+    QVERIFY2(single.exitCode == 0, single.err.constData());
+    const auto [result0, result1] = runOnTwoRanks(arguments("eval-two.distillery"));
+    QVERIFY2(result0.exitCode == 0, result0.err.constData());
+    QVERIFY2(result1.exitCode == 0 && result1.err.contains("rank 1: embedding passages"), result1.err.constData());
+    QVERIFY(result1.out.isEmpty()); // rank 0 alone prints the result
+    compareMetrics(result0.json()["metrics"].toObject(), single.json()["metrics"].toObject(), "eval");
+  }
+
+  // A default run (default student, heuristic teacher) on WORLD_SIZE=2 ends where one process ends: rank 0 runs the
+  // steps, rank 1 embeds half the corpus and trains on half of every batch.
+  void twoRanksRunAsOneProcessDoes() {
+    // The default student is trained once, here, and copied with the experiment (a run reuses it), so that the test
+    // spends its time on the runs.
+    const QString base = copyOfExperiment(demo_.experiment, dir_.filePath("default.distillery"));
+    const auto built = runCli({"embed", "--model", "default", "--store", base, "--corpus", "demo", "--input", corpus_,
+                               "--output", dir_.filePath("default.npy")});
+    QVERIFY2(built.exitCode == 0, built.err.constData());
+    const auto copyOf = [&](const QString& name) {
+      const QString path = copyOfExperiment(base, dir_.filePath(name));
+      std::filesystem::copy((base + ".models").toStdString(), (path + ".models").toStdString(),
+                            std::filesystem::copy_options::recursive);
+      return path;
+    };
+    // The default config on one thread per process, as the ranks of a job on a 2-core machine would run.
+    const QString config = dir_.filePath("one-thread.json");
+    std::ofstream(config.toStdString()) << R"({"threads": 1})";
+    const auto single =
+        runCli({"run", "--store", copyOf("one.distillery"), "--corpus", "demo", "--config", config, "--json"});
+    QVERIFY2(single.exitCode == 0, single.err.constData());
+
+    const auto [result0, result1] =
+        runOnTwoRanks({"run", "--store", copyOf("two.distillery"), "--corpus", "demo", "--config", config, "--json"});
+    QVERIFY2(result0.exitCode == 0, result0.err.constData());
+    QVERIFY2(result1.exitCode == 0, result1.err.constData());
+    QVERIFY2(result1.err.contains("rank 1: training student") && result1.err.contains("rank 1: embedding passages"),
+             result1.err.constData());
+    QVERIFY(result1.out.isEmpty()); // rank 0 alone prints the result
+
+    const auto rounds = [](const CliResult& result) { return result.json()["rounds"].toArray(); };
+    QCOMPARE(rounds(result0).size(), rounds(single).size());
+    for (qsizetype r = 0; r < rounds(single).size(); ++r)
+      compareMetrics(rounds(result0)[r].toObject()["metrics"].toObject(),
+                     rounds(single)[r].toObject()["metrics"].toObject(), QString("round %1").arg(r));
+  }
+
+  // Rank 1 dies while the ranks train round 1: rank 0 fails the run naming it, and the run resumed as one process
+  // completes without asking the teacher again for anything the experiment holds.
+  void aRunWhoseRank1DiesResumesOnOneProcess() {
+    FakeChatServer server([](const FakeRequest& request) { return scriptedTeacherReply(request); });
+    const nlohmann::json teacher = {{"kind", "openai"},
+                                    {"base_url", server.baseUrl()},
+                                    {"model", "fake-model"},
+                                    {"api_key_env", ""},
+                                    {"concurrency", 4},
+                                    {"timeout_seconds", 20},
+                                    {"retry", {{"max_attempts", 2}, {"initial_backoff_seconds", 0.01}}}};
+    const QString config = writeSmallRunConfig(dir_.filePath("endpoint.json"), demo_.student, teacher,
+                                               {{"query_set", "demo"}}, 2, 20, 10, 3);
+    const QString store = copyOfExperiment(demo_.experiment, dir_.filePath("killed.distillery"));
+    const QStringList arguments{"run", "--store", store, "--corpus", "demo", "--config", config, "--json"};
     const auto port = distillery::test::freeLoopbackPort();
-    for (const QString command : {"run", "eval"}) {
-      QStringList arguments{command, "--store", dir_.filePath("none.distillery"), "--corpus", "demo"};
-      if (command == "eval")
-        arguments << "--retriever"
-                  << "bm25";
-      auto process = startRank(arguments, 1, 2, port);
-      const auto result = finish(*process);
-      QCOMPARE(result.exitCode, 1);
-      QVERIFY2(result.err.contains(command.toUtf8() + " runs as one process: WORLD_SIZE=2 is set (rank 1)"),
-               result.err.constData());
-      QVERIFY(!QFileInfo::exists(dir_.filePath("none.distillery")));
+    auto rank0 = startRank(arguments, 0, 2, port);
+    auto rank1 = startRank(arguments, 1, 2, port);
+    QByteArray err1;
+    QElapsedTimer waited;
+    waited.start();
+    while (!err1.contains("rank 1: training student") && rank1->state() == QProcess::Running &&
+           waited.elapsed() < 120000) {
+      rank1->waitForReadyRead(20);
+      err1 += rank1->readAllStandardError();
     }
+    QVERIFY2(err1.contains("rank 1: training student") && rank1->state() == QProcess::Running, err1.constData());
+    rank1->kill();
+    rank1->waitForFinished();
+    const auto failed = finishCli(*rank0, 120000);
+    QCOMPARE(failed.exitCode, 1);
+    QVERIFY2(failed.err.contains("rank 0 of 2:") && failed.err.contains("rank 1 stopped") &&
+                 failed.err.contains("run 1 failed; once the cause below is fixed, continue it with: distillery-cli "
+                                     "run --store " +
+                                     store.toUtf8() + " --resume 1"),
+             failed.err.constData());
+    const int callsBefore = server.requestCount();
+    QVERIFY(callsBefore > 0);
+    const std::set<std::string> held = distillery::test::paidWorkHeldIn(store.toStdString());
+    QVERIFY(!held.empty());
+
+    const auto resumed = runCli({"run", "--store", store, "--resume", "1", "--json"});
+    QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
+    QCOMPARE(resumed.json()["status"].toString(), QString("completed"));
+    const auto requests = server.requests();
+    QVERIFY(requests.size() > static_cast<std::size_t>(callsBefore)); // round 2 was still to be judged
+    for (auto i = static_cast<std::size_t>(callsBefore); i < requests.size(); ++i)
+      QVERIFY2(!held.count(parseTeacherCall(requests[i]).key()),
+               "the resumed run asked the teacher again for something the experiment held");
   }
 
   void aRankKilledMidEmbeddingIsNamed() {
@@ -211,7 +313,7 @@ private slots:
     rank1->waitForFinished();
     QElapsedTimer failedIn;
     failedIn.start();
-    const auto result = finish(*rank0, 120000);
+    const auto result = finishCli(*rank0, 120000);
     QCOMPARE(result.exitCode, 1);
     QVERIFY2(result.err.contains("rank 0 of 2:") && result.err.contains("rank 1 stopped"), result.err.constData());
     QVERIFY2(failedIn.elapsed() < 60000, "rank 0 waited for the timeout instead of noticing the dead rank");

@@ -5,6 +5,7 @@
 #include <numeric>
 #include <random>
 
+#include "core/distributed/Communicator.h"
 #include "core/index/Bm25Index.h"
 #include "core/model/EncoderFactory.h"
 #include "core/model/StudentModel.h"
@@ -111,9 +112,16 @@ std::int64_t train(RunContext& context, const RoundRecord& round, std::int64_t m
   TrainingConfig training = config.training;
   if (training.learningRate <= 0)
     training.learningRate = config.student == "default" ? 1e-3 : 2e-5;
-  const TrainingReport report = trainStudent(
-      *student, base.get(), trainSet, devSet, devPool(context, round.index, devSet), training, maxGrade,
-      config.seed + static_cast<std::uint64_t>(round.index), onStep, context.forward("train"), context.stop);
+  const std::uint64_t seed = config.seed + static_cast<std::uint64_t>(round.index);
+  TrainingWorld world;
+  if (context.workers) { // the other ranks train data-parallel with this rank
+    context.workers->startTraining(modelId, context.repository.modelPath(modelId), trainSet, training, maxGrade, seed,
+                                   config.threads);
+    world.communicator = &context.workers->communicator();
+  }
+  const TrainingReport report =
+      trainStudent(*student, base.get(), trainSet, devSet, devPool(context, round.index, devSet), training, maxGrade,
+                   seed, onStep, context.forward("train"), context.stop, world);
   Message devText;
   if (report.devBefore)
     devText = {
@@ -123,6 +131,10 @@ std::int64_t train(RunContext& context, const RoundRecord& round, std::int64_t m
   context.log({MessageId::RoundTrained,
                {round.index, report.steps, MessageArg::real(report.firstLoss), MessageArg::real(report.lastLoss),
                 MessageArg::inner(std::move(devText))}});
+  if (world.communicator && report.steps > 0)
+    context.log({MessageId::RoundTrainedDataParallel,
+                 {round.index, world.communicator->worldSize(),
+                  MessageArg::real(1000.0 * report.communicationSeconds / report.steps)}});
 
   const std::filesystem::path directory =
       context.modelsDirectory() / ("run" + std::to_string(context.run.id) + "-round" + std::to_string(round.index));
