@@ -235,13 +235,7 @@ private slots:
   // completes without asking the teacher again for anything the experiment holds.
   void aRunWhoseRank1DiesResumesOnOneProcess() {
     FakeChatServer server([](const FakeRequest& request) { return scriptedTeacherReply(request); });
-    const nlohmann::json teacher = {{"kind", "openai"},
-                                    {"base_url", server.baseUrl()},
-                                    {"model", "fake-model"},
-                                    {"api_key_env", ""},
-                                    {"concurrency", 4},
-                                    {"timeout_seconds", 20},
-                                    {"retry", {{"max_attempts", 2}, {"initial_backoff_seconds", 0.01}}}};
+    const nlohmann::json teacher = distillery::test::scriptedEndpointTeacher(server);
     const QString config = writeSmallRunConfig(dir_.filePath("endpoint.json"), demo_.student, teacher,
                                                {{"query_set", "demo"}}, 2, 20, 10, 3);
     const QString store = copyOfExperiment(demo_.experiment, dir_.filePath("killed.distillery"));

@@ -134,4 +134,16 @@ inline std::set<std::string> paidWorkHeldIn(const std::string& storePath) {
   return held;
 }
 
+/// The teacher config of a run against `server` (answering with scriptedTeacherReply): four calls in flight, one
+/// retry, no key.
+inline nlohmann::json scriptedEndpointTeacher(const FakeChatServer& server) {
+  return {{"kind", "openai"},
+          {"base_url", server.baseUrl()},
+          {"model", "fake-model"},
+          {"api_key_env", ""},
+          {"concurrency", 4},
+          {"timeout_seconds", 20},
+          {"retry", {{"max_attempts", 2}, {"initial_backoff_seconds", 0.01}}}};
+}
+
 } // namespace distillery::test

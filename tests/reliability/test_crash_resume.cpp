@@ -60,17 +60,6 @@ class CrashResumeTest : public QObject {
 
   QString path(const QString& name) const { return dir_.filePath(name); }
 
-  // The teacher config of a run against `server`: four calls in flight, one retry, no key.
-  static nlohmann::json endpointTeacher(const FakeChatServer& server) {
-    return {{"kind", "openai"},
-            {"base_url", server.baseUrl()},
-            {"model", "fake-model"},
-            {"api_key_env", ""},
-            {"concurrency", 4},
-            {"timeout_seconds", 20},
-            {"retry", {{"max_attempts", 2}, {"initial_backoff_seconds", 0.01}}}};
-  }
-
   QString writeRunConfig(const QString& name, const nlohmann::json& teacher, const nlohmann::json& evaluation) {
     return writeSmallRunConfig(path(name), student_, teacher, evaluation, 2, 20, 10, 2);
   }
@@ -208,7 +197,7 @@ private slots:
       reply.delayMs = 3; // a little latency, so requests are in flight when the process dies
       return reply;
     });
-    const nlohmann::json teacher = endpointTeacher(server);
+    const nlohmann::json teacher = scriptedEndpointTeacher(server);
     // Held-out queries written and judged by the teacher too, so round 0 pays for calls as well.
     const QString config =
         writeRunConfig("endpoint.json", teacher, {{"query_set", "synthetic"}, {"holdout_queries", 20}});
@@ -279,7 +268,7 @@ private slots:
         return FakeReply{503, R"({"error": "upstream overloaded"})", {}, 0, false};
       return scriptedTeacherReply(request);
     });
-    const nlohmann::json teacher = endpointTeacher(server);
+    const nlohmann::json teacher = scriptedEndpointTeacher(server);
     const QString config = writeRunConfig("outage.json", teacher, {{"query_set", "demo"}});
     const QString reference = copyOfExperiment(imported_, path("outage-reference.distillery"));
     const auto straight = runCli({"run", "--store", reference, "--corpus", "demo", "--config", config, "--json"});
@@ -340,7 +329,7 @@ private slots:
         return FakeReply{200, chatCompletionBody("I would rather not grade this."), {}, 0, false};
       return scriptedTeacherReply(request);
     });
-    const QString config = writeRunConfig("unusable.json", endpointTeacher(server), {{"query_set", "demo"}});
+    const QString config = writeRunConfig("unusable.json", scriptedEndpointTeacher(server), {{"query_set", "demo"}});
     const QString store = copyOfExperiment(imported_, path("unusable.distillery"));
     const auto result = runCli({"run", "--store", store, "--corpus", "demo", "--config", config, "--json"});
     QVERIFY2(result.exitCode == 0, result.err.constData());
