@@ -3,6 +3,7 @@
 // stored before is lost, and once the limit is gone the same command (or `run --resume`) completes. The shortage is
 // an address-space limit (RLIMIT_AS, as `prlimit --as` sets) in the child, set just above what the program needs
 // to start and open the experiment, so the phase's own allocations fail. A full disk is test_store_faults'.
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QTemporaryDir>
 
@@ -21,10 +22,14 @@ using namespace distillery::test;
 
 namespace {
 
-// Runs distillery-cli with its address space limited to `bytes` (prlimit --as).
-CliResult runCliWithMemoryLimit(const QStringList& arguments, rlim_t bytes) {
+// Runs distillery-cli with its address space limited to `bytes` (what `prlimit --as=BYTES` sets), for at most
+// `timeoutMs`: a process that hangs under the limit (OpenBLAS retries its start-up buffer for ever when it cannot
+// map it) is killed and counts as failed (exit code -1).
+CliResult runCliWithMemoryLimit(const QStringList& arguments, rlim_t bytes, qint64 timeoutMs = 120000) {
+  QElapsedTimer started;
+  started.start();
   return runCliAndKill(
-             arguments, [](const QByteArray&) { return false; }, 0,
+             arguments, [&](const QByteArray&) { return started.elapsed() > timeoutMs; }, 0,
              [bytes] {
                const rlimit limit{bytes, bytes};
                ::setrlimit(RLIMIT_AS, &limit);
@@ -32,15 +37,19 @@ CliResult runCliWithMemoryLimit(const QStringList& arguments, rlim_t bytes) {
       .result;
 }
 
-// The smallest address-space limit (to 16 MB) under which `info` on the experiment succeeds: what the program
-// needs to start (libtorch and its libraries mapped) and open the store, before any phase allocates.
+// The smallest address-space limit (to 32 MB) under which `info` on the experiment succeeds: what the program
+// needs to start (libtorch and its libraries mapped) and open the store, before any phase allocates. 0 when even
+// 4 GB is too little (a sanitizer build reserves terabytes for its shadow memory).
 rlim_t startupAddressSpace(const QString& store) {
-  rlim_t low = 16u << 20, high = 16ull << 30; // fails, succeeds
-  if (runCliWithMemoryLimit({"info", "--store", store}, high).exitCode != 0)
-    qFatal("info fails even with a 16 GB address-space limit");
-  while (high - low > (16u << 20)) {
+  const auto starts = [&](rlim_t bytes) {
+    return runCliWithMemoryLimit({"info", "--store", store}, bytes, 5000).exitCode == 0;
+  };
+  rlim_t low = 256u << 20, high = 4ull << 30; // fails, succeeds
+  if (!starts(high))
+    return 0;
+  while (high - low > (32u << 20)) {
     const rlim_t middle = low + (high - low) / 2;
-    (runCliWithMemoryLimit({"info", "--store", store}, middle).exitCode == 0 ? high : low) = middle;
+    (starts(middle) ? high : low) = middle;
   }
   return high;
 }
@@ -76,8 +85,13 @@ private slots:
                                         << "\n";
     config_ = writeSmallRunConfig(path("run.json"), "default", {{"kind", "heuristic"}}, {{"query_set", "demo"}}, 1, 20,
                                   10, 1);
-    // Room to start and open the experiment, and 64 MB more: far less than the default student's build needs.
-    limit_ = startupAddressSpace(imported_) + (64u << 20);
+    // Room to start and open the experiment, and 32 MB more: far less than the default student's build needs, and
+    // below what OpenBLAS needs for its first sgemm buffer (128 MB), for which it waits for ever instead of failing.
+    limit_ = startupAddressSpace(imported_);
+    if (limit_ == 0)
+      QSKIP("distillery-cli does not start under a 4 GB address-space limit (RLIMIT_AS, prlimit --as): a sanitizer "
+            "build reserves more; this test needs an ordinary build");
+    limit_ += 32u << 20;
     qInfo("address-space limit for the phases: %llu MB", static_cast<unsigned long long>(limit_ >> 20));
   }
 
@@ -91,7 +105,7 @@ private slots:
     const QByteArray error = errorLine(failed);
     qInfo().noquote() << error;
     QVERIFY2(error.contains("building the default student") && error.contains("ran out of memory") &&
-                 error.contains("rerun"),
+                 error.contains("run the command again"),
              failed.err.right(1500).constData());
     QVERIFY2(!error.contains("\n"), "one line, no libtorch backtrace");
     QVERIFY2(entries(store + ".models").isEmpty(), qPrintable(entries(store + ".models").join(", ")));
