@@ -10,6 +10,7 @@
 #include "core/text/WordPieceTokenizer.h"
 #include "core/util/Error.h"
 #include "core/util/Hash.h"
+#include "core/util/ResourceFailure.h"
 #include "core/util/Time.h"
 
 #include <filesystem>
@@ -181,22 +182,37 @@ void installModelCommands(CLI::App& app, CliContext& context) {
     options.progress = [](const Progress& p) { printProgress(p.stage, p.done, p.total); };
     const auto role = embedOptions->role == "query" ? model::TextRole::Query : model::TextRole::Passage;
     const double started = monotonicSeconds();
-    if (!communicator) {
-      options.rowSink = [&writer](std::size_t row, const float* values) {
-        writer->writeRow(static_cast<std::int64_t>(row), values);
-      };
-      encoder->encode(texts, role, options);
-    } else {
-      const auto total = static_cast<std::int64_t>(texts.size());
-      const auto shard = distributed::contiguousShard(total, world.rank, world.worldSize);
-      const std::vector<std::string> mine(texts.begin() + shard.begin, texts.begin() + shard.end);
-      const auto rows = mine.empty() ? std::vector<float>{} : encoder->encode(mine, role, options);
-      communicator->gatherRowsToRoot(
-          rows, total, encoder->dimension(),
-          [&writer](std::int64_t row, const float* values) { writer->writeRow(row, values); });
+    const std::string phase = "embedding " + std::to_string(texts.size()) + " texts into " + embedOptions->output;
+    try {
+      runPhase(phase, "run the command again", [&] {
+        if (!communicator) {
+          options.rowSink = [&writer](std::size_t row, const float* values) {
+            writer->writeRow(static_cast<std::int64_t>(row), values);
+          };
+          encoder->encode(texts, role, options);
+        } else {
+          const auto total = static_cast<std::int64_t>(texts.size());
+          const auto shard = distributed::contiguousShard(total, world.rank, world.worldSize);
+          const std::vector<std::string> mine(texts.begin() + shard.begin, texts.begin() + shard.end);
+          const auto rows = mine.empty() ? std::vector<float>{} : encoder->encode(mine, role, options);
+          communicator->gatherRowsToRoot(
+              rows, total, encoder->dimension(),
+              [&writer](std::int64_t row, const float* values) { writer->writeRow(row, values); });
+        }
+        if (writer)
+          writer->close();
+      });
+    } catch (...) {
+      // A half-written matrix is not left behind to be mistaken for the embeddings (a device such as /dev/null is
+      // left alone).
+      if (writer) {
+        writer.reset();
+        std::error_code ignored;
+        if (std::filesystem::is_regular_file(embedOptions->output, ignored))
+          std::filesystem::remove(embedOptions->output, ignored);
+      }
+      throw;
     }
-    if (writer)
-      writer->close();
     const double seconds = monotonicSeconds() - started;
     const auto blas = model::blasRuntime();
     if (const auto warning = model::blasThreadingWarning(blas); !warning.empty())

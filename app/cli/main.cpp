@@ -6,6 +6,7 @@
 
 #include "app/cli/CliCommand.h"
 #include "core/util/Error.h"
+#include "core/util/ResourceFailure.h"
 
 int main(int argc, char** argv) {
   using namespace distillery;
@@ -37,6 +38,13 @@ int main(int argc, char** argv) {
     std::cerr << "distillery-cli: cancelled\n";
     return 130;
   } catch (const std::exception& e) {
+    // Memory or disk that ran out outside a named phase still says so in a sentence, not "std::bad_alloc".
+    if (const auto resource = exhaustedResource(e);
+        resource != ExhaustedResource::None && dynamic_cast<const ResourceExhausted*>(&e) == nullptr) {
+      std::cerr << "distillery-cli: error: " << describeExhausted(resource, "the command", e.what(), "run it again")
+                << "\n";
+      return 1;
+    }
     std::cerr << "distillery-cli: error: " << e.what() << "\n";
     return 1;
   }

@@ -10,6 +10,7 @@
 #include "core/store/Store.h"
 #include "core/util/Error.h"
 #include "core/util/Hash.h"
+#include "core/util/ResourceFailure.h"
 #include "core/util/Time.h"
 #include "core/util/Utf8.h"
 
@@ -363,6 +364,17 @@ private:
       skip(job.path, e.what());
     } catch (const InputError& e) {
       skip(job.path, e.what());
+    } catch (const std::exception& e) {
+      // Out of memory or disk: the file's document in flight is already dropped; the finished ones of the batch are
+      // committed when that can still be done (memory), so only this file is read again by the next import.
+      if (exhaustedResource(e) == ExhaustedResource::Memory) {
+        try {
+          batch_->commit();
+        } catch (const std::exception&) {
+        }
+      }
+      rethrowNamingPhase("importing " + job.path.string(),
+                         "run the same import again: the documents already imported are recognised and skipped");
     }
   }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <thread>
 #include <unordered_map>
 
@@ -141,11 +142,18 @@ std::vector<HitList> Bm25Index::search(const std::vector<std::string>& queries, 
   std::vector<HitList> results(queries.size());
   const std::size_t workers =
       std::max<std::size_t>(1, std::min<std::size_t>(std::thread::hardware_concurrency(), queries.size() / 64 + 1));
+  // A worker's failure (std::bad_alloc when memory runs out) reaches the caller after every worker has stopped,
+  // instead of ending the process through std::terminate.
+  std::vector<std::exception_ptr> failures(workers);
   auto work = [&](std::size_t worker) {
-    std::vector<double> scores(impl_->ids.size(), 0.0);
-    std::vector<std::int32_t> touched;
-    for (std::size_t q = worker; q < queries.size(); q += workers)
-      results[q] = impl_->searchOne(queries[q], k, allowedIds, scores, touched);
+    try {
+      std::vector<double> scores(impl_->ids.size(), 0.0);
+      std::vector<std::int32_t> touched;
+      for (std::size_t q = worker; q < queries.size(); q += workers)
+        results[q] = impl_->searchOne(queries[q], k, allowedIds, scores, touched);
+    } catch (...) {
+      failures[worker] = std::current_exception();
+    }
   };
   if (workers == 1) {
     work(0);
@@ -154,6 +162,9 @@ std::vector<HitList> Bm25Index::search(const std::vector<std::string>& queries, 
     for (std::size_t w = 0; w < workers; ++w)
       threads.emplace_back(work, w);
   }
+  for (const auto& failure : failures)
+    if (failure)
+      std::rethrow_exception(failure);
   return results;
 }
 

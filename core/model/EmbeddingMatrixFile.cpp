@@ -35,9 +35,12 @@ EmbeddingMatrixWriter::EmbeddingMatrixWriter(const std::filesystem::path& path, 
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0644);
   if (fd_ < 0)
     throw InputError(systemError("cannot create embedding file", path));
-  if (::ftruncate(fd_, static_cast<off_t>(mapSize_)) != 0) {
+  // The blocks are allocated now, not when a page of the map is first written: a full disk (or a file size limit)
+  // fails here with its reason instead of killing the process with SIGBUS half-way through the rows.
+  if (const int error = ::posix_fallocate(fd_, 0, static_cast<off_t>(mapSize_)); error != 0) {
     ::close(fd_);
-    throw Error(systemError("cannot size embedding file", path));
+    errno = error;
+    throw Error(systemError("cannot make room for embedding file", path));
   }
   map_ = ::mmap(nullptr, mapSize_, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
   if (map_ == MAP_FAILED) {

@@ -7,6 +7,7 @@
 #include "core/util/AtomicFile.h"
 #include "core/util/Error.h"
 #include "core/util/Hash.h"
+#include "core/util/ResourceFailure.h"
 #include "core/util/Time.h"
 
 #include <nlohmann/json.hpp>
@@ -39,7 +40,17 @@ std::string configSummary(const std::filesystem::path& directory) {
   }
 }
 
+std::filesystem::path buildDefaultStudent(const EncoderContext& context);
+
+// A full disk or too little memory while the default student is built says so, naming the corpus; nothing of the
+// student is kept (it is built in a side directory), so running the command again starts it over.
 std::filesystem::path defaultStudentDirectory(const EncoderContext& context) {
+  return runPhase("building the default student on corpus '" + context.corpus + "'",
+                  "run the command again (a run: resume it with --resume)",
+                  [&] { return buildDefaultStudent(context); });
+}
+
+std::filesystem::path buildDefaultStudent(const EncoderContext& context) {
   if (context.store == nullptr)
     throw InputError("model 'default' needs an experiment (--store) holding the corpus to train on");
   if (context.corpus.empty())

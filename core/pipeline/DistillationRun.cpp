@@ -17,6 +17,7 @@
 #include "core/store/Store.h"
 #include "core/teacher/Teacher.h"
 #include "core/util/Error.h"
+#include "core/util/ResourceFailure.h"
 #include "core/util/Time.h"
 
 namespace distillery::pipeline {
@@ -37,6 +38,9 @@ std::int64_t baseModel(RunContext& context) {
   const std::string kind = student == "default" ? "default" : "huggingface";
   return model::registerModel(context.store, directory, kind, directory.filename().string());
 }
+
+// How a failed step goes on: the run is resumed from it, its earlier steps are not repeated.
+constexpr const char* kResumeRun = "resume the run (--resume): its completed steps are kept and not repeated";
 
 // Executes one planned step of round with the student model (the one the round starts from); returns the student
 // the round has after it (a new one after training).
@@ -105,7 +109,8 @@ void PlanWalk::enterRound(int index) {
   round_ = context_.repository.ensureRound(context_.run.id, index);
   currentRound_ = index;
   if (index == 0) {
-    model_ = round_.modelId ? *round_.modelId : baseModel(context_);
+    model_ = round_.modelId ? *round_.modelId
+                            : runPhase("round 0: the base student", kResumeRun, [&] { return baseModel(context_); });
     if (!round_.modelId)
       context_.repository.setRoundModel(round_.id, model_);
   } else if (completed(round_, RoundStep::Train)) {
@@ -116,7 +121,8 @@ void PlanWalk::enterRound(int index) {
 void PlanWalk::executeBaselineStep(RoundStep step) {
   if (step == RoundStep::Synthesise)
     context_.progress("round 0", 0, 0, {MessageId::HeldOutQueries});
-  model_ = executeStep(context_, round_, step, model_);
+  model_ = runPhase(describe(PendingStep{round_.index, step}), kResumeRun,
+                    [&] { return executeStep(context_, round_, step, model_); });
 }
 
 void PlanWalk::executeRoundStep(RoundStep step) {
@@ -128,7 +134,8 @@ void PlanWalk::executeRoundStep(RoundStep step) {
                     {MessageId::StageName, {MessageArg::stage(name)}},
                     {MessageId::StageRoundOf, {round_.index, context_.config.rounds}});
   const double started = monotonicSeconds();
-  model_ = executeStep(context_, round_, step, model_);
+  model_ = runPhase(describe(PendingStep{round_.index, step}), kResumeRun,
+                    [&] { return executeStep(context_, round_, step, model_); });
   const double seconds = monotonicSeconds() - started;
   context_.log({MessageId::RunStepTook, {round_.index, MessageArg::stage(name), MessageArg::real(seconds)}});
   if (context_.callbacks.stepFinished)

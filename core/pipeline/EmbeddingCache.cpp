@@ -3,6 +3,9 @@
 #include "core/model/EmbeddingMatrixFile.h"
 #include "core/model/StudentModel.h"
 #include "core/util/Error.h"
+#include "core/util/ResourceFailure.h"
+
+#include <cstdio>
 
 namespace distillery::pipeline {
 
@@ -28,25 +31,40 @@ const std::vector<float>& EmbeddingCache::embeddings(std::int64_t modelId, model
       // a damaged cache is rebuilt below
     }
   }
-  if (encoder_) {
-    vectors = encoder_(modelId, model, texts_, fingerprint_, threads, progress, stop);
-  } else {
-    model::EncodeOptions options;
-    options.stop = stop;
-    options.threads = threads;
-    options.progress = progress;
-    vectors = model.encode(texts_, model::TextRole::Passage, options);
-  }
-  throwIfStopped(stop);
-  std::filesystem::create_directories(cache.parent_path());
+  // The matrix alone is rows x dimension floats; the phase's message says so when memory or disk runs out.
+  char matrix[64];
+  std::snprintf(matrix, sizeof matrix, "%.2f GB", static_cast<double>(rows) * static_cast<double>(dimension) * 4 / 1e9);
+  const std::string phase = "embedding the corpus (" + std::to_string(rows) + " passages x " +
+                            std::to_string(dimension) + " dimensions: a " + matrix + " matrix, in memory and in " +
+                            cache.parent_path().string() + ")";
   const std::filesystem::path partial = cache.string() + ".partial";
-  {
-    model::EmbeddingMatrixWriter writer(partial, rows, dimension);
-    for (std::int64_t i = 0; i < rows; ++i)
-      writer.writeRow(i, vectors.data() + static_cast<std::size_t>(i * dimension));
-    writer.close();
+  try {
+    runPhase(phase, "run the command again (a run: resume it with --resume)", [&] {
+      if (encoder_) {
+        vectors = encoder_(modelId, model, texts_, fingerprint_, threads, progress, stop);
+      } else {
+        model::EncodeOptions options;
+        options.stop = stop;
+        options.threads = threads;
+        options.progress = progress;
+        vectors = model.encode(texts_, model::TextRole::Passage, options);
+      }
+      throwIfStopped(stop);
+      std::filesystem::create_directories(cache.parent_path());
+      {
+        model::EmbeddingMatrixWriter writer(partial, rows, dimension);
+        for (std::int64_t i = 0; i < rows; ++i)
+          writer.writeRow(i, vectors.data() + static_cast<std::size_t>(i * dimension));
+        writer.close();
+      }
+      std::filesystem::rename(partial, cache);
+    });
+  } catch (...) {
+    byModel_.erase(modelId); // no half-computed entry is served later
+    std::error_code ignored;
+    std::filesystem::remove(partial, ignored);
+    throw;
   }
-  std::filesystem::rename(partial, cache);
   return vectors;
 }
 

@@ -12,6 +12,9 @@
 # Phases: import; default-student build (`embed --model default`, which trains it); one run of ROUNDS rounds
 # (round 0's BM25 index, corpus embedding and dense index, then synthesise, retrieve, judge, mine, train,
 # evaluate). Prints one Markdown row per phase: copies, passages, phase, wall seconds, peak RSS in MB.
+# Then, at the largest size (the last COPIES), recall@10 of the IVF index against exact search on the run's own
+# embeddings (the last student's corpus matrix, the run's queries embedded by it) with bench_index, when built
+# (BENCH_INDEX, default build/release/bench/bench_index): what `auto` would give up for speed at that size.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,6 +23,7 @@ cache=${DISTILLERY_BENCH_CACHE:-$HOME/.cache/distillery-bench}
 cli=${DISTILLERY_CLI:-$root/build/release/bin/distillery-cli}
 filings=${FILINGS:-$root/../shared/data/filings}
 rounds=${ROUNDS:-1}
+bench_index=${BENCH_INDEX:-$root/build/release/bench/bench_index}
 [ -x "$cli" ] || { echo "scale-benchmark: $cli not built (cmake --build --preset release --target distillery-cli)" >&2; exit 2; }
 [ -d "$filings" ] || { echo "scale-benchmark: $filings not found (set FILINGS)" >&2; exit 2; }
 [ $# -gt 0 ] || { echo "usage: $0 COPIES [COPIES ...]" >&2; exit 2; }
@@ -64,3 +68,22 @@ for copies in "$@"; do
     echo "| $copies | $passages | $label | $seconds | $mb |"
   done
 done
+
+# Recall@10 of IVF against exact search, on the last size's run: its last corpus matrix (<store>.indexes/model<ID>-
+# <fingerprint>.npy) and the run's queries embedded by that model.
+if [ -x "$bench_index" ]; then
+  matrix=$(ls -t "$store.indexes"/model*.npy 2> /dev/null | head -1)
+  if [ -n "$matrix" ]; then
+    model=$(basename "$matrix" | sed -E 's/^model([0-9]+)-.*/\1/')
+    sqlite3 -json "$store" "SELECT text FROM queries" |
+      python3 -c 'import json, sys; [print(json.dumps({"text": r["text"]})) for r in json.load(sys.stdin)]' \
+        > "$work/queries.jsonl"
+    "$cli" embed --model "model:$model" --store "$store" --role query --input "$work/queries.jsonl" \
+      --output "$work/queries.npy" > "$work/queries.out" 2>&1
+    echo
+    echo "IVF against exact search, $passages passages (model $model, $(wc -l < "$work/queries.jsonl") queries):"
+    "$bench_index" vectors="$matrix" queries="$work/queries.npy" hnsw=no | grep -E '^(bench_index|exact  DenseIndex|ivf|auto)'
+  fi
+else
+  echo "scale-benchmark: $bench_index not built (cmake --build --preset release --target bench_index); no recall" >&2
+fi
