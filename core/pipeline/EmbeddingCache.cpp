@@ -14,8 +14,9 @@ const std::vector<float>& EmbeddingCache::embeddings(std::int64_t modelId, model
   auto found = byModel_.find(modelId);
   if (found != byModel_.end())
     return found->second;
-  if (byModel_.size() > 2)
-    byModel_.erase(byModel_.begin());
+  // One student's matrix at a time (a million passages x 768 floats is 3 GB): freed before the next is allocated;
+  // a student asked for again reloads from its .npy.
+  byModel_.clear();
   const auto rows = static_cast<std::int64_t>(texts_.size());
   const auto dimension = static_cast<std::int64_t>(model.config().hiddenSize);
   const std::filesystem::path cache = directory_ / ("model" + std::to_string(modelId) + "-" + fingerprint_ + ".npy");

@@ -25,7 +25,8 @@ public:
       : directory_(std::move(directory)), texts_(texts), fingerprint_(std::move(fingerprint)) {}
 
   /// Row-major passages x hiddenSize floats of modelId's embeddings: from memory, else from its file, else
-  /// computed with model (threads: 0 for the default) and written to its file. Throws Cancelled on stop.
+  /// computed with model (threads: 0 for the default) and written to its file. Throws Cancelled on stop. Only the
+  /// latest student's matrix stays in memory: the reference is valid until the next call for another student.
   const std::vector<float>& embeddings(std::int64_t modelId, model::StudentModel& model, int threads,
                                        const ProgressCallback& progress, std::stop_token stop);
 
@@ -40,7 +41,7 @@ private:
   std::filesystem::path directory_;
   const std::vector<std::string>& texts_;
   std::string fingerprint_;
-  std::map<std::int64_t, std::vector<float>> byModel_; // the latest few are enough
+  std::map<std::int64_t, std::vector<float>> byModel_; // the latest student's only
   Encoder encoder_;
 };
 
