@@ -7,6 +7,7 @@
 #include <faiss/impl/HNSW.h>
 #include <faiss/impl/IDSelector.h>
 #include <faiss/index_io.h>
+#include <faiss/utils/distances.h>
 
 #include <algorithm>
 #include <cmath>
@@ -60,6 +61,7 @@ using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
 struct DenseIndex::Impl {
   std::unique_ptr<faiss::Index> index;
   std::vector<std::int64_t> ids;
+  const float* borrowed = nullptr; // a view's vectors (exact kind; `index` is then an empty IndexFlatIP)
   DenseIndexKind kind = DenseIndexKind::Exact;
   int efSearch = 256;
   mutable std::mutex graphMutex;     // HNSW: faiss reads the beam width from the index itself (searchGraph)
@@ -81,6 +83,8 @@ struct DenseIndex::Impl {
 
   // The vector of a row position, whatever the kind.
   const float* row(std::int64_t position) const {
+    if (borrowed)
+      return borrowed + position * index->d;
     if (kind == DenseIndexKind::Ivf)
       return ivfRows[static_cast<std::size_t>(position)];
     const faiss::Index* flat = index.get();
@@ -105,7 +109,15 @@ struct DenseIndex::Impl {
                    std::vector<HitList>& results) const {
     std::vector<float> scores(static_cast<std::size_t>(nq * fetch));
     std::vector<faiss::Index::idx_t> labels(scores.size());
-    index->search(nq, queries, fetch, scores.data(), labels.data(), params);
+    if (borrowed) {
+      // What IndexFlatIP::search does with its own copy of the vectors.
+      faiss::float_minheap_array_t heaps{static_cast<std::size_t>(nq), static_cast<std::size_t>(fetch), labels.data(),
+                                         scores.data()};
+      faiss::knn_inner_product(queries, borrowed, static_cast<std::size_t>(index->d), static_cast<std::size_t>(nq),
+                               static_cast<std::size_t>(rows()), &heaps);
+    } else {
+      index->search(nq, queries, fetch, scores.data(), labels.data(), params);
+    }
     collect(scores, labels, fetch, results);
   }
 
@@ -233,6 +245,20 @@ DenseIndex DenseIndex::build(const float* vectors, std::int64_t n, int dimension
   return DenseIndex(std::move(impl));
 }
 
+DenseIndex DenseIndex::view(const float* vectors, std::int64_t n, int dimension, const std::int64_t* ids) {
+  if (n < 0)
+    throw Error("dense index: negative vector count");
+  DenseIndexOptions exact;
+  exact.kind = DenseIndexKind::Exact;
+  DenseIndex index = build(vectors, 0, dimension, ids, exact); // checks; holds no vector
+  index.impl_->ids.assign(ids, ids + n);
+  index.impl_->positionOfId.clear();
+  if (index.impl_->positions().size() != static_cast<std::size_t>(n))
+    throw Error("dense index: duplicate ids among the " + std::to_string(n) + " vectors");
+  index.impl_->borrowed = vectors;
+  return index;
+}
+
 DenseIndex DenseIndex::build(const std::vector<float>& vectors, int dimension, const std::vector<std::int64_t>& ids,
                              const DenseIndexOptions& options) {
   if (dimension <= 0 || vectors.size() != ids.size() * static_cast<std::size_t>(dimension))
@@ -332,7 +358,13 @@ void DenseIndex::save(const std::filesystem::path& path) const {
   file.write({reinterpret_cast<const char*>(&count), sizeof count});
   file.write({reinterpret_cast<const char*>(impl_->ids.data()), sizeof(std::int64_t) * count});
   try {
-    faiss::write_index(impl_->index.get(), file.file());
+    if (impl_->borrowed) {
+      faiss::IndexFlatIP copy(impl_->index->d);
+      copy.add(static_cast<faiss::Index::idx_t>(count), impl_->borrowed);
+      faiss::write_index(&copy, file.file());
+    } else {
+      faiss::write_index(impl_->index.get(), file.file());
+    }
   } catch (const faiss::FaissException&) {
     file.fail();
   }

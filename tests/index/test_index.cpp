@@ -140,6 +140,43 @@ private slots:
                hitIds(bruteForce(base, ids, queries.data() + q * d, d, 10)));
   }
 
+  // A view searches the caller's vectors in place: the same hits and scores as an exact index holding a copy,
+  // filtered or not, and it saves as an exact index; changing the caller's vectors shows it holds no copy.
+  void viewSearchesTheCallersVectorsLikeAnExactIndex() {
+    const int d = 24;
+    auto base = randomUnitVectors(700, d, 31);
+    base.insert(base.end(), base.begin(), base.begin() + 3 * d); // duplicates: exact ties, broken by id
+    const auto ids = sequentialIds(703, 5);
+    const auto queries = randomUnitVectors(30, d, 32);
+    const DenseIndex copy = DenseIndex::build(base, d, ids);
+    const DenseIndex view = DenseIndex::view(base.data(), 703, d, ids.data());
+    QVERIFY(view.kind() == DenseIndexKind::Exact);
+    QCOMPARE(view.size(), std::int64_t(703));
+    QCOMPARE(view.dimension(), d);
+    const std::unordered_set<std::int64_t> allowed = {5, 6, 7, 100, 704, 705, 706};
+    for (const auto* filter : {static_cast<const std::unordered_set<std::int64_t>*>(nullptr), &allowed}) {
+      const auto expected = copy.search(queries, 12, filter);
+      const auto actual = view.search(queries, 12, filter);
+      for (std::size_t q = 0; q < 30; ++q) {
+        QCOMPARE(hitIds(actual[q]), hitIds(expected[q]));
+        for (std::size_t r = 0; r < actual[q].size(); ++r)
+          QCOMPARE(actual[q][r].score, expected[q][r].score);
+      }
+    }
+    const std::string path = dir_.filePath(QStringLiteral("view.dense")).toStdString();
+    view.save(path);
+    const DenseIndex loaded = DenseIndex::load(path);
+    QVERIFY(loaded.kind() == DenseIndexKind::Exact);
+    QCOMPARE(hitIds(loaded.search(queries, 12)[3]), hitIds(copy.search(queries, 12)[3]));
+    std::fill(base.begin(), base.begin() + d, 0.0f); // row 0 (id 5) now scores 0 with every query
+    base[0] = 1.0f;
+    const float probe[d] = {1.0f};
+    QCOMPARE(view.search(probe, 1, 1)[0].front().id, std::int64_t(5));
+    QVERIFY(copy.search(probe, 1, 1)[0].front().score < 0.999f); // the copy never saw the change
+    const std::int64_t twice[] = {1, 1};
+    QVERIFY_THROWS_EXCEPTION(Error, DenseIndex::view(base.data(), 2, d, twice));
+  }
+
   void filteredSearchReturnsBestAllowedNotFilteredTopK() {
     const int d = 8;
     const auto base = randomUnitVectors(300, d, 3);
