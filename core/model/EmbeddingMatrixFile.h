@@ -1,9 +1,10 @@
 #pragma once
-// A float32 rows x columns matrix on disk in NumPy's .npy layout (numpy.load(..., mmap_mode="r") reads it),
-// written through a memory map so a corpus's embeddings never have to sit in memory whole.
+// A float32 rows x columns matrix on disk in NumPy's .npy layout (numpy.load(..., mmap_mode="r") reads it), written
+// row by row and read through a memory map, so a corpus's embeddings never have to sit in memory whole.
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <sys/types.h>
 
 namespace distillery::model {
 
@@ -16,16 +17,16 @@ public:
   EmbeddingMatrixWriter& operator=(const EmbeddingMatrixWriter&) = delete;
 
   void writeRow(std::int64_t row, const float* values);
-  /// Flushes the map to disk; the destructor does the same, ignoring errors.
+  /// Flushes the file to disk; the destructor does the same, ignoring errors.
   void close();
 
 private:
+  void writeAt(off_t offset, const void* bytes, std::size_t size);
+
   std::filesystem::path path_;
   std::int64_t rows_ = 0, columns_ = 0;
   int fd_ = -1;
-  void* map_ = nullptr;
-  std::size_t mapSize_ = 0;
-  float* data_ = nullptr;
+  off_t dataOffset_ = 0;
 };
 
 /// Read-only view of a matrix written by EmbeddingMatrixWriter (any .npy float32 C-order 2-D array).

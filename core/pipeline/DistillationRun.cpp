@@ -31,6 +31,7 @@ std::int64_t baseModel(RunContext& context) {
   encoder.progress = context.forward("default student");
   encoder.stop = context.stop;
   encoder.seed = context.config.seed;
+  encoder.indexedTexts = &context.indexedTexts; // the run holds them: the default student reads no second copy
   const std::string& student = context.config.student;
   const std::filesystem::path directory = model::resolveModelDirectory(student, encoder);
   if (student.rfind("model:", 0) == 0)
@@ -62,6 +63,9 @@ std::int64_t executeStep(RunContext& context, const RoundRecord& round, RoundSte
     steps::mine(context, round);
     break;
   case RoundStep::Train:
+    // Training reads no corpus matrix: unmapped, its pages leave the run's resident memory while the optimiser's
+    // tensors are there (3 GB at a million passages); evaluation maps it again from the page cache.
+    context.releaseCorpusEmbeddings();
     return steps::train(context, round, model);
   case RoundStep::Evaluate:
     steps::evaluate(context, round, model, round.index == 0 && context.config.evaluation.bm25Baseline);

@@ -31,9 +31,11 @@ RunContext::RunContext(store::Store& store, std::int64_t runId, const RunCallbac
   passages = corpus::loadPassages(store, run.corpusId);
   if (passages.empty())
     throw InputError("corpus '" + run.corpusName + "' has no passages: import filings before running");
+  indexedTexts.reserve(passages.size());
   for (std::size_t i = 0; i < passages.size(); ++i) {
     passageIndex.emplace(passages[i].id, i);
     indexedTexts.push_back(passages[i].indexedText());
+    std::string().swap(passages[i].text); // held once, in the indexed text
   }
   ContentHasher hasher;
   for (std::size_t i = 0; i < passages.size(); ++i) {
@@ -95,9 +97,17 @@ int RunContext::rankByScore(const std::vector<float>& scores, std::size_t at) co
   return rank;
 }
 
+std::string RunContext::passageText(std::int64_t passageId) const {
+  const std::size_t at = passageIndex.at(passageId);
+  const std::string& title = passages[at].title;
+  return title.empty() ? indexedTexts[at] : indexedTexts[at].substr(title.size() + 1); // index::indexedText's layout
+}
+
 teacher::JudgeRequest RunContext::judgeRequest(const std::string& query, std::int64_t queryId,
                                                std::int64_t passageId) const {
-  return teacher::judgeRequestFor(query, passage(passageId), queryId);
+  corpus::PassageRecord record = passage(passageId);
+  record.text = passageText(passageId);
+  return teacher::judgeRequestFor(query, record, queryId);
 }
 
 std::filesystem::path RunContext::modelsDirectory() const {
@@ -127,17 +137,21 @@ std::shared_ptr<model::StudentModel> RunContext::loadModel(std::int64_t modelId)
   return slot;
 }
 
-const std::vector<float>& RunContext::corpusEmbeddings(std::int64_t modelId, model::StudentModel& model) {
+CorpusMatrix RunContext::corpusEmbeddings(std::int64_t modelId, model::StudentModel& model) {
   return embeddings_->embeddings(modelId, model, config.threads, forward("embed corpus"), stop);
 }
 
+void RunContext::releaseCorpusEmbeddings() {
+  embeddings_->release();
+}
+
 index::DenseIndex RunContext::denseIndex(std::int64_t modelId, model::StudentModel& model) {
-  const std::vector<float>& vectors = corpusEmbeddings(modelId, model);
+  const CorpusMatrix vectors = corpusEmbeddings(modelId, model);
   std::vector<std::int64_t> ids;
   ids.reserve(passages.size());
   for (const auto& passage : passages)
     ids.push_back(passage.id);
-  return index::DenseIndex::build(vectors, static_cast<int>(model.config().hiddenSize), ids);
+  return index::DenseIndex::view(vectors.data, vectors.rows, static_cast<int>(vectors.columns), ids.data());
 }
 
 const index::Bm25Index& RunContext::bm25Index() {

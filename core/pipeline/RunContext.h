@@ -54,15 +54,18 @@ public:
              const RunEnvironment& environment);
   ~RunContext();
 
-  store::Store& store;                         // the experiment store the run is in
-  RunRepository repository;                    // the run's reads and writes of that store
-  const RunCallbacks& callbacks;               // the caller's: progress, log lines, training loss, step times
-  const std::stop_token stop;                  // asked to stop: steps throw Cancelled between their parts
-  const RunRecord run;                         // as stored when the run started
-  const RunConfig& config;                     // run.config
-  std::unique_ptr<teacher::Teacher> teacher;   // the config's teacher, with the caller's API key
-  std::vector<corpus::PassageRecord> passages; // the corpus', in id order
-  std::vector<std::string> indexedTexts;       // per passage: what BM25 and the student read
+  store::Store& store;                       // the experiment store the run is in
+  RunRepository repository;                  // the run's reads and writes of that store
+  const RunCallbacks& callbacks;             // the caller's: progress, log lines, training loss, step times
+  const std::stop_token stop;                // asked to stop: steps throw Cancelled between their parts
+  const RunRecord run;                       // as stored when the run started
+  const RunConfig& config;                   // run.config
+  std::unique_ptr<teacher::Teacher> teacher; // the config's teacher, with the caller's API key
+  // The corpus' passages in id order, without their texts: each text is held once, inside its indexed text (a
+  // million passages' texts are a gigabyte); passageText() gives it back.
+  std::vector<corpus::PassageRecord> passages;
+  std::vector<std::string>
+      indexedTexts; // per passage: what BM25 and the student read (its title's line, then its text)
   std::unordered_map<std::int64_t, std::size_t> passageIndex; // passages.id -> position in passages
   EvaluationTarget evaluation;                                // set by the run before its first step
   std::int64_t stepsDone = 0;  // steps of the whole run done, those done before this call included
@@ -78,7 +81,10 @@ public:
   /// A callback that reports a sub-task's progress under label.
   ProgressCallback forward(const std::string& label) const;
 
+  /// A passage's record without its text (see passages).
   const corpus::PassageRecord& passage(std::int64_t passageId) const { return passages[passageIndex.at(passageId)]; }
+  /// A passage's own text (PassageRecord::text as stored): its indexed text without the title's line.
+  std::string passageText(std::int64_t passageId) const;
   /// The rank (from 1) of the passage at position `at` by scores (one per passage), ties broken by passage id as
   /// retrieval breaks them.
   int rankByScore(const std::vector<float>& scores, std::size_t at) const;
@@ -92,9 +98,15 @@ public:
 
   /// A stored student, loaded once (the base and the last two rounds stay loaded).
   std::shared_ptr<model::StudentModel> loadModel(std::int64_t modelId);
-  /// The passages' embeddings under a stored student (row-major passages x hidden size), cached beside the store.
-  const std::vector<float>& corpusEmbeddings(std::int64_t modelId, model::StudentModel& model);
-  /// An exact dense index over those embeddings.
+  /// The passages' embeddings under a stored student (row-major passages x hidden size), cached beside the store and
+  /// mapped from there: valid until another student's embeddings are asked for.
+  CorpusMatrix corpusEmbeddings(std::int64_t modelId, model::StudentModel& model);
+  /// Unmaps the corpus embeddings (files stay; the next corpusEmbeddings() maps them again). Invalidates them and
+  /// every dense index over them.
+  void releaseCorpusEmbeddings();
+  /// An exact dense index over those embeddings, searching the mapped matrix in place (no copy): valid as long as
+  /// they are. Exact, not chosen by size: a round's index is built for one round's few hundred queries, and an IVF
+  /// index's k-means would cost as many exact queries as tens of rounds ask (DenseIndex.h) and a second copy.
   index::DenseIndex denseIndex(std::int64_t modelId, model::StudentModel& model);
   /// BM25 over the run's passages, built once.
   const index::Bm25Index& bm25Index();

@@ -93,7 +93,7 @@ void storeRankAfter(RunContext& context, const RoundRecord& round, std::int64_t 
     row.emplace(queryId, texts.size());
     texts.push_back(text);
   }
-  const std::vector<float>& corpus = context.corpusEmbeddings(modelId, model);
+  const CorpusMatrix corpus = context.corpusEmbeddings(modelId, model);
   model::EncodeOptions options;
   options.stop = context.stop;
   const std::vector<float> vectors = model.encode(texts, model::TextRole::Query, options);
@@ -108,7 +108,7 @@ void storeRankAfter(RunContext& context, const RoundRecord& round, std::int64_t 
       // pairs one place apart from the ranks runs stored before (5 of 12,074 pairs of the demo run).
       const float* q = vectors.data() + row.at(queryId) * dimension;
       for (std::size_t p = 0; p < passages.size(); ++p) {
-        const float* v = corpus.data() + p * dimension;
+        const float* v = corpus.data + p * dimension;
         float dot = 0;
         for (std::size_t d = 0; d < dimension; ++d)
           dot += q[d] * v[d];
@@ -133,6 +133,7 @@ void evaluateHybrid(RunContext& context, const RoundRecord& round, eval::Evaluat
     return;
   }
   request.retriever = eval::RetrieverKind::Hybrid;
+  request.prebuiltBm25 = &context.bm25Index();
   eval::EvaluationRequest tuning = request;
   tuning.split = "dev";
   tuning.progress = context.forward("tune hybrid on dev");
@@ -189,6 +190,7 @@ void evaluate(RunContext& context, const RoundRecord& round, std::int64_t modelI
     request.encoder = nullptr;
     request.modelId.reset();
     request.prebuiltIndex = nullptr;
+    request.prebuiltBm25 = &context.bm25Index();
     const auto bm25 = eval::evaluate(context.store, request);
     context.log({MessageId::RoundBm25Score,
                  {request.k, MessageArg::real(bm25.table.groups.at(eval::kAllFilingTypes).mean.mrr)}});

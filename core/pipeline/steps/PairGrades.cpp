@@ -10,8 +10,7 @@ PairGrades::PairGrades(RunContext& context)
 
 PairGrade PairGrades::of(const std::string& queryText, std::int64_t passageId) {
   PairGrade pair;
-  if (const auto judgment =
-          cache_.lookup(*context_.teacher, queryText, contentHash(context_.passage(passageId).text))) {
+  if (const auto judgment = cache_.lookup(*context_.teacher, queryText, contentHash(context_.passageText(passageId)))) {
     pair.grade = judgment->grade;
     pair.score = judgment->score;
   }

@@ -28,14 +28,14 @@ void retrieve(RunContext& context, const RoundRecord& round, std::int64_t modelI
 
   std::vector<CandidateRow> rows;
   std::vector<std::pair<std::int64_t, std::string>> filtered;
-  const std::vector<float>& corpus = context.corpusEmbeddings(modelId, *model);
+  const CorpusMatrix corpus = context.corpusEmbeddings(modelId, *model);
   const auto dimension = static_cast<std::size_t>(model->config().hiddenSize);
   const std::vector<corpus::PassageRecord>& passages = context.passages;
   // The student's rank and score of any passage for query q (ties broken by passage id, as retrieval does).
   std::vector<float> scores(passages.size());
   const auto rankOf = [&](std::size_t q, std::int64_t passageId) {
     const std::size_t at = context.passageIndex.at(passageId);
-    index::innerProductMatrix(vectors.data() + q * dimension, 1, corpus.data(), passages.size(), dimension,
+    index::innerProductMatrix(vectors.data() + q * dimension, 1, corpus.data, passages.size(), dimension,
                               scores.data());
     return CandidateRow{queries[q].id, passageId, context.rankByScore(scores, at), scores[at]};
   };
