@@ -327,7 +327,13 @@ Retrieval retrieve(store::Store& store, const EvaluationRequest& request, bool w
   out.withoutText = loaded.withoutText;
   out.topGrade = loaded.topGrade;
   out.judgedBy = loaded.judgedBy;
-  out.passages = index::loadPassages(store, request.corpusId);
+  // Texts only for an index built here (a million passages' texts are a gigabyte).
+  const bool ownBm25 = withBm25 && !(request.prebuiltBm25 && request.filter.empty() &&
+                                     request.prebuiltBm25->parameters().k1 == request.bm25.k1 &&
+                                     request.prebuiltBm25->parameters().b == request.bm25.b);
+  const bool ownDense = withDense && !request.prebuiltIndex;
+  out.passages = index::loadPassages(store, request.corpusId, {},
+                                     ownBm25 || ownDense ? index::PassageTexts::Load : index::PassageTexts::Skip);
   std::unordered_map<std::string, RecordInfo> records;
   out.passageById.reserve(out.passages.size());
   for (const auto& passage : out.passages) {
@@ -354,14 +360,18 @@ Retrieval retrieve(store::Store& store, const EvaluationRequest& request, bool w
     allowed = index::passageIds(store, request.corpusId, request.filter);
 
   if (withBm25) {
-    std::vector<std::int64_t> ids;
-    std::vector<std::string> texts;
-    for (const auto& passage : out.passages)
-      if (!allowed || allowed->count(passage.id)) {
-        ids.push_back(passage.id);
-        texts.push_back(passage.text);
-      }
-    const index::Bm25Index bm25 = index::Bm25Index::build(ids, texts, request.bm25, request.progress, request.stop);
+    std::optional<index::Bm25Index> built;
+    if (ownBm25) {
+      std::vector<std::int64_t> ids;
+      std::vector<std::string> texts;
+      for (const auto& passage : out.passages)
+        if (!allowed || allowed->count(passage.id)) {
+          ids.push_back(passage.id);
+          texts.push_back(passage.text);
+        }
+      built.emplace(index::Bm25Index::build(ids, texts, request.bm25, request.progress, request.stop));
+    }
+    const index::Bm25Index& bm25 = built ? *built : *request.prebuiltBm25;
     report(request.progress, {"search", 0, static_cast<std::int64_t>(out.queries.size()), "bm25"});
     out.bm25Hits = bm25.search(queryTexts, out.depth);
   }

@@ -82,6 +82,9 @@ struct EvaluationRequest {
   /// When set, dense retrieval searches this index of the corpus's passages (built by the caller with the same
   /// encoder, e.g. the pipeline, which already embedded the corpus) instead of encoding the corpus again.
   const index::DenseIndex* prebuiltIndex = nullptr;
+  /// The same for BM25: an index of the corpus's passages (ids and indexed texts as index::loadPassages gives them),
+  /// searched instead of building one when its parameters are the request's and no filter applies.
+  const index::Bm25Index* prebuiltBm25 = nullptr;
   /// Hybrid: the dense list's weight in a convex combination of min-max normalised scores (0..1, e.g. from
   /// chooseFusionWeight on a dev split); empty: reciprocal-rank fusion.
   std::optional<double> fusionWeight;

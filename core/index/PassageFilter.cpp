@@ -84,22 +84,27 @@ PassageFilter PassageFilter::parse(const std::string& text) {
   return filter;
 }
 
-std::vector<PassageRecord> loadPassages(store::Store& store, std::int64_t corpusId, const PassageFilter& filter) {
-  store::Statement statement =
-      store.prepare("SELECT p.id, p.record_key, d.filing_type, p.text, COALESCE(d.title, ''), COALESCE(d.company, ''), "
-                    "COALESCE(d.period, ''), p.section FROM passages p JOIN documents d ON d.id = p.document_id "
-                    "WHERE p.corpus_id = ?1" +
-                    filterSql(filter) + " ORDER BY p.id");
+std::vector<PassageRecord> loadPassages(store::Store& store, std::int64_t corpusId, const PassageFilter& filter,
+                                        PassageTexts texts) {
+  const bool withTexts = texts == PassageTexts::Load;
+  store::Statement statement = store.prepare(
+      std::string("SELECT p.id, p.record_key, d.filing_type") +
+      (withTexts ? ", p.text, COALESCE(d.title, ''), COALESCE(d.company, ''), COALESCE(d.period, ''), p.section" : "") +
+      " FROM passages p JOIN documents d ON d.id = p.document_id WHERE p.corpus_id = ?1" + filterSql(filter) +
+      " ORDER BY p.id");
   statement.bind(1, corpusId);
   bindFilter(statement, filter);
   const bool titled = corpusIndexesTitles(store, corpusId);
   std::vector<PassageRecord> passages;
   while (statement.step()) {
-    std::string text = statement.columnText(3);
-    if (titled)
-      text = indexedText(passageTitle({statement.columnText(4), statement.columnText(5), statement.columnText(2),
-                                       statement.columnText(6), statement.columnText(7)}),
-                         text);
+    std::string text;
+    if (withTexts) {
+      text = statement.columnText(3);
+      if (titled)
+        text = indexedText(passageTitle({statement.columnText(4), statement.columnText(5), statement.columnText(2),
+                                         statement.columnText(6), statement.columnText(7)}),
+                           text);
+    }
     passages.push_back({statement.columnInt64(0), statement.columnText(1), statement.columnText(2), std::move(text)});
   }
   return passages;

@@ -34,9 +34,14 @@ struct PassageRecord {
   std::string text; // as indexed: the passage's title, then its text (see IndexedText.h)
 };
 
+/// Whether loadPassages reads the passages' texts, or only what identifies them (a caller that searches indexes built
+/// before needs no texts: a million of them are a gigabyte).
+enum class PassageTexts { Load, Skip };
+
 /// The corpus' passages that pass the filter, ordered by id. Near-duplicates are kept: they are real
-/// passages a user could be shown.
-std::vector<PassageRecord> loadPassages(store::Store& store, std::int64_t corpusId, const PassageFilter& filter = {});
+/// passages a user could be shown. With PassageTexts::Skip every text is left empty.
+std::vector<PassageRecord> loadPassages(store::Store& store, std::int64_t corpusId, const PassageFilter& filter = {},
+                                        PassageTexts texts = PassageTexts::Load);
 
 /// Only the ids, for filtering a dense index built over the whole corpus.
 std::unordered_set<std::int64_t> passageIds(store::Store& store, std::int64_t corpusId, const PassageFilter& filter);

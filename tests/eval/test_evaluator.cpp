@@ -20,6 +20,13 @@ using namespace distillery::test;
 
 namespace {
 
+std::vector<std::string> keys(const std::vector<RunEntry>& ranking) {
+  std::vector<std::string> out;
+  for (const RunEntry& entry : ranking)
+    out.push_back(entry.docKey);
+  return out;
+}
+
 // A deterministic bag-of-words encoder: each token adds 1 to a hashed dimension; rows are normalised.
 class HashingEncoder : public model::TextEncoder {
 public:
@@ -205,6 +212,40 @@ private slots:
 
     request.encoder = nullptr;
     QVERIFY_THROWS_EXCEPTION(InputError, evaluate(s, request));
+  }
+
+  // A caller's BM25 index (a run's) is searched instead of a new one when it can stand for it: same parameters, no
+  // filter. An index of the same passages scores alike; one of other passages shows which index was searched.
+  void prebuiltBm25IsSearchedWhenItMatchesTheRequest() {
+    store::Store s = store::Store::open(storePath_);
+    const EvaluationResult own = evaluate(s, baseRequest());
+    std::vector<std::int64_t> ids, eightKIds;
+    std::vector<std::string> texts, eightKTexts;
+    for (const auto& passage : index::loadPassages(s, corpus_)) {
+      ids.push_back(passage.id);
+      texts.push_back(passage.text);
+      if (passage.filingType == "8-K") {
+        eightKIds.push_back(passage.id);
+        eightKTexts.push_back(passage.text);
+      }
+    }
+    const index::Bm25Index same = index::Bm25Index::build(ids, texts);
+    const index::Bm25Index eightK = index::Bm25Index::build(eightKIds, eightKTexts);
+    EvaluationRequest request = baseRequest();
+    request.prebuiltBm25 = &same;
+    const EvaluationResult reused = evaluate(s, request);
+    QVERIFY(near(reused.table.groups.at("ALL").mean.ndcg, own.table.groups.at("ALL").mean.ndcg));
+    for (std::size_t q = 0; q < own.queries.size(); ++q)
+      QCOMPARE(keys(reused.queries[q].ranking), keys(own.queries[q].ranking));
+
+    request.prebuiltBm25 = &eightK;
+    for (const auto& entry : evaluate(s, request).queries[0].ranking)
+      QVERIFY(entry.docKey == "r3" || entry.docKey == "r4"); // searched: it holds nothing else
+    request.bm25.k1 = 1.2;                                   // other parameters: an index is built for them
+    QCOMPARE(evaluate(s, request).queries[0].ranking.front().docKey, std::string("r1"));
+    request.bm25 = {};
+    request.filter = index::PassageFilter::parse("company=Apple"); // a filter: built over the allowed passages
+    QCOMPARE(evaluate(s, request).queries[0].ranking.front().docKey, std::string("r1"));
   }
 
   void filingTypeFilterRestrictsPassagesAndQueries() {
