@@ -122,6 +122,10 @@ Bm25Index Bm25Index::build(const std::vector<std::int64_t>& ids, const std::vect
     lengths[p] = static_cast<std::int32_t>(tokens.size());
     totalLength += static_cast<double>(tokens.size());
   }
+  // Growing lists hold up to twice their postings; the index lives for a whole run.
+  for (auto& list : impl->postings)
+    list.shrink_to_fit();
+  impl->postings.shrink_to_fit();
   const double averageLength = n > 0 ? totalLength / static_cast<double>(n) : 0.0;
   impl->lengthNorm.resize(ids.size());
   for (std::size_t p = 0; p < ids.size(); ++p) {

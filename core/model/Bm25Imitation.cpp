@@ -128,8 +128,9 @@ Bm25ImitationReport imitateBm25(StudentModel& student, const std::vector<std::st
     queries.push_back(writer.next());
   std::vector<std::int64_t> ids(passages.size());
   std::iota(ids.begin(), ids.end(), std::int64_t{0});
-  const auto bm25 = index::Bm25Index::build(ids, passages, {}, {}, options.stop);
-  const auto lists = bm25.search(queries, std::max(1, options.candidates));
+  // The index only ranks the pseudo-queries: freed before training (a million passages' postings are a gigabyte).
+  const auto lists =
+      index::Bm25Index::build(ids, passages, {}, {}, options.stop).search(queries, std::max(1, options.candidates));
   throwIfStopped(options.stop);
 
   const int passageLimit =

@@ -84,14 +84,21 @@ void applyLexicalStart(StudentModel& model, const std::vector<std::vector<std::i
   directions /= directions.norm(2, 1, true);
   auto words = directions * torch::from_blob(scale.data(), {vocabulary, 1}, torch::kFloat32);
   if (marker >= 0 && !bodies.empty()) {
-    std::vector<std::int64_t> flat, offsets;
-    for (const auto& body : bodies) {
-      offsets.push_back(static_cast<std::int64_t>(flat.size()));
-      flat.insert(flat.end(), body.begin(), body.end());
+    // Each passage's summed token vectors, a slice of passages at a time (all at once, a million passages' sums
+    // are 3 GB); only their norms are kept, so the mean is the same as over one matrix of all the sums.
+    constexpr std::size_t kSlice = 65536;
+    std::vector<torch::Tensor> norms;
+    for (std::size_t first = 0; first < bodies.size(); first += kSlice) {
+      std::vector<std::int64_t> flat, offsets;
+      for (std::size_t p = first; p < std::min(bodies.size(), first + kSlice); ++p) {
+        offsets.push_back(static_cast<std::int64_t>(flat.size()));
+        flat.insert(flat.end(), bodies[p].begin(), bodies[p].end());
+      }
+      const auto sums = std::get<0>(torch::embedding_bag(words, torch::tensor(flat, torch::kInt64),
+                                                         torch::tensor(offsets, torch::kInt64), false, /*mode=sum*/ 0));
+      norms.push_back(sums.norm(2, 1));
     }
-    const auto sums = std::get<0>(torch::embedding_bag(words, torch::tensor(flat, torch::kInt64),
-                                                       torch::tensor(offsets, torch::kInt64), false, /*mode=sum*/ 0));
-    words[marker] = directions[marker] * (options.passageMarkerWeight * sums.norm(2, 1).mean().item<double>());
+    words[marker] = directions[marker] * (options.passageMarkerWeight * torch::cat(norms).mean().item<double>());
   }
   for (auto& [name, tensor] : model.namedParameters()) {
     if (name == "embeddings.word_embeddings.weight")

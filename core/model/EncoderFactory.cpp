@@ -60,20 +60,23 @@ std::filesystem::path buildDefaultStudent(const EncoderContext& context) {
   ContentHasher hasher;
   hasher.update(kDefaultRecipe);
   hasher.update(std::to_string(context.seed));
-  std::vector<std::string> texts;
-  {
+  std::vector<std::string> ownTexts;
+  if (!context.indexedTexts) {
     // The passage records (text, title parts, metadata) are freed here, before training: only the indexed
     // texts are needed, and holding both doubled the corpus in memory while the student trains (issue 24).
-    const auto passages = corpus::loadPassages(store, corpusId);
-    if (passages.empty())
-      throw InputError("corpus '" + context.corpus +
-                       "' has no passages; import documents before using model 'default'");
-    texts.reserve(passages.size());
-    for (const auto& passage : passages) {
-      texts.push_back(passage.indexedText()); // what BM25 and the student read
-      hasher.update(texts.back());
-      hasher.update("\x1f");
+    auto passages = corpus::loadPassages(store, corpusId);
+    ownTexts.reserve(passages.size());
+    for (auto& passage : passages) {
+      ownTexts.push_back(passage.indexedText()); // what BM25 and the student read
+      std::string().swap(passage.text);          // each text held once while the rest are converted
     }
+  }
+  const std::vector<std::string>& texts = context.indexedTexts ? *context.indexedTexts : ownTexts;
+  if (texts.empty())
+    throw InputError("corpus '" + context.corpus + "' has no passages; import documents before using model 'default'");
+  for (const auto& text : texts) {
+    hasher.update(text);
+    hasher.update("\x1f");
   }
   const auto root = std::filesystem::absolute(store.path()).string() + ".models";
   const auto directory = std::filesystem::path(root) /

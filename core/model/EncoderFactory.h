@@ -24,6 +24,9 @@ struct EncoderContext {
   ProgressCallback progress;     // training progress of `default` the first time
   std::stop_token stop;
   std::uint64_t seed = 42;
+  /// The corpus's passages as indexed, in id order, when the caller holds them already (a run): `default` then reads
+  /// no second copy from the store.
+  const std::vector<std::string>* indexedTexts = nullptr;
 };
 
 /// The model directory a spec names, training and registering the default student when needed.
