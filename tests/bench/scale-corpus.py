@@ -10,12 +10,14 @@ still is one, and is dropped: the benchmark reports the passages imported, not t
 
 Deterministic: the same COPIES gives the same bytes. Written into OUT/copyNNN/{edgar-10k,edgar-8k,10q}; OUT is a
 cache folder outside the repository, never committed. A finished OUT holds a file COMPLETE; an OUT without it is
-rewritten.
+rewritten. Copies a finished smaller corpus beside OUT holds are hard-linked from it, the rest written on every core.
 
     tests/bench/scale-corpus.py --filings ../shared/data/filings --out ~/.cache/distillery-bench/corpus-5 --copies 5
 """
 import argparse
+import functools
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -125,6 +127,32 @@ def write_text(src_dir, dst_dir, copy):
             meta.write(json.dumps(out, ensure_ascii=False) + "\n")
 
 
+def write_copy(filings, out, c):
+    """Writes copy c into out/copyNNN (the same bytes whatever the corpus size it belongs to)."""
+    copy = Copy(c)
+    base = os.path.join(out, f"copy{c:03d}")
+    for edgar in ("edgar-10k", "edgar-8k"):
+        if os.path.isdir(os.path.join(filings, edgar)):
+            write_edgar(os.path.join(filings, edgar), os.path.join(base, edgar), copy)
+    if os.path.isdir(os.path.join(filings, "10q")):
+        write_text(os.path.join(filings, "10q"), os.path.join(base, "10q"), copy)
+    return c
+
+
+def reusable_copies(out, copies):
+    """The largest finished sibling corpus (OUT's parent holds corpus-N folders) of fewer copies: its copies are
+    this one's first ones, byte for byte, so they are hard-linked instead of written again."""
+    parent = os.path.dirname(os.path.abspath(out))
+    best = None
+    for name in os.listdir(parent):
+        match = re.fullmatch(r"corpus-(\d+)", name)
+        folder = os.path.join(parent, name)
+        if match and int(match.group(1)) < copies and os.path.exists(os.path.join(folder, "COMPLETE")) and \
+                os.path.abspath(folder) != os.path.abspath(out) and (best is None or int(match.group(1)) > best[0]):
+            best = (int(match.group(1)), folder)
+    return best
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--filings", required=True, help="the shared filings folder (edgar-10k, edgar-8k, 10q)")
@@ -134,15 +162,19 @@ def main():
     if os.path.exists(os.path.join(args.out, "COMPLETE")):
         return 0
     shutil.rmtree(args.out, ignore_errors=True)
-    for c in range(args.copies):
-        copy = Copy(c)
-        base = os.path.join(args.out, f"copy{c:03d}")
-        for edgar in ("edgar-10k", "edgar-8k"):
-            if os.path.isdir(os.path.join(args.filings, edgar)):
-                write_edgar(os.path.join(args.filings, edgar), os.path.join(base, edgar), copy)
-        if os.path.isdir(os.path.join(args.filings, "10q")):
-            write_text(os.path.join(args.filings, "10q"), os.path.join(base, "10q"), copy)
-        print(f"scale-corpus: copy {c + 1}/{args.copies}", file=sys.stderr)
+    os.makedirs(args.out)
+    first = 0
+    reuse = reusable_copies(args.out, args.copies)
+    if reuse:
+        first = reuse[0]
+        for c in range(first):
+            shutil.copytree(os.path.join(reuse[1], f"copy{c:03d}"), os.path.join(args.out, f"copy{c:03d}"),
+                            copy_function=os.link)
+        print(f"scale-corpus: copies 1-{first} linked from {reuse[1]}", file=sys.stderr)
+    # Copies are independent: written on every core.
+    with multiprocessing.Pool(os.cpu_count() or 1) as pool:
+        for c in pool.imap_unordered(functools.partial(write_copy, args.filings, args.out), range(first, args.copies)):
+            print(f"scale-corpus: copy {c + 1}/{args.copies}", file=sys.stderr)
     with open(os.path.join(args.out, "COMPLETE"), "w") as f:
         f.write(f"{args.copies}\n")
     return 0
