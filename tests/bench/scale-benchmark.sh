@@ -15,6 +15,8 @@
 # Then, at the largest size (the last COPIES), recall@10 of the IVF index against exact search on the run's own
 # embeddings (the last student's corpus matrix, the run's queries embedded by it) with bench_index, when built
 # (BENCH_INDEX, default build/release/bench/bench_index): what `auto` would give up for speed at that size.
+# And, at every size, the corpus browser's open and scroll times on the run's experiment with bench_browser, when
+# built (BENCH_BROWSER, default build/release/bench/bench_browser; offscreen).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,6 +26,7 @@ cli=${DISTILLERY_CLI:-$root/build/release/bin/distillery-cli}
 filings=${FILINGS:-$root/../shared/data/filings}
 rounds=${ROUNDS:-1}
 bench_index=${BENCH_INDEX:-$root/build/release/bench/bench_index}
+bench_browser=${BENCH_BROWSER:-$root/build/release/bench/bench_browser}
 [ -x "$cli" ] || { echo "scale-benchmark: $cli not built (cmake --build --preset release --target distillery-cli)" >&2; exit 2; }
 [ -d "$filings" ] || { echo "scale-benchmark: $filings not found (set FILINGS)" >&2; exit 2; }
 [ $# -gt 0 ] || { echo "usage: $0 COPIES [COPIES ...]" >&2; exit 2; }
@@ -46,6 +49,7 @@ measure() {
   printf '%s %s %s\n' "$label" "$seconds" "$((kb / 1024))"
 }
 
+browser_lines=()
 echo "| copies | passages | phase | wall (s) | peak RSS (MB) |"
 echo "|---|---|---|---|---|"
 for copies in "$@"; do
@@ -67,7 +71,16 @@ for copies in "$@"; do
     read -r label seconds mb <<< "$row"
     echo "| $copies | $passages | $label | $seconds | $mb |"
   done
+  if [ -x "$bench_browser" ]; then
+    browser_lines+=("$(QT_QPA_PLATFORM=offscreen "$bench_browser" "$store" 2> /dev/null | grep '^bench_browser')")
+  fi
 done
+if [ ${#browser_lines[@]} -gt 0 ]; then
+  echo
+  printf '%s\n' "${browser_lines[@]}"
+else
+  echo "scale-benchmark: $bench_browser not built (cmake --build --preset release --target bench_browser); no browser times" >&2
+fi
 
 # Recall@10 of IVF against exact search, on the last size's run: its last corpus matrix (<store>.indexes/model<ID>-
 # <fingerprint>.npy) and the run's queries embedded by that model.
