@@ -64,8 +64,8 @@ public:
   // The corpus' passages in id order, without their texts: each text is held once, inside its indexed text (a
   // million passages' texts are a gigabyte); passageText() gives it back.
   std::vector<corpus::PassageRecord> passages;
-  std::vector<std::string>
-      indexedTexts; // per passage: what BM25 and the student read (its title's line, then its text)
+  // Per passage: what BM25 and the student read (its title's line, then its text).
+  std::vector<std::string> indexedTexts;
   std::unordered_map<std::int64_t, std::size_t> passageIndex; // passages.id -> position in passages
   EvaluationTarget evaluation;                                // set by the run before its first step
   std::int64_t stepsDone = 0;  // steps of the whole run done, those done before this call included

@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <exception>
+#include <optional>
 
 #include "core/store/Store.h"
 #include "ui/corpus/CorpusBrowser.h"
@@ -23,7 +25,14 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: bench_browser <experiment>\n");
     return 2;
   }
-  auto store = store::Store::open(argv[1], store::OpenMode::MustExist);
+  std::optional<store::Store> opened;
+  try {
+    opened.emplace(store::Store::open(argv[1], store::OpenMode::MustExist));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_browser: %s\n", e.what());
+    return 1;
+  }
+  store::Store& store = *opened;
   const auto passages = store.queryInt64("SELECT COUNT(*) FROM passages");
 
   QElapsedTimer timer;
