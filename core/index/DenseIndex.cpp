@@ -212,7 +212,7 @@ DenseIndex DenseIndex::build(const float* vectors, std::int64_t n, int dimension
       if (options.ivfProbes > 0) {
         ivf->nprobe = static_cast<std::size_t>(std::min(options.ivfProbes, lists));
       } else {
-        const ProbeCalibration calibration = calibrateProbes(*ivf, vectors, n, options.targetRecall);
+        const ProbeCalibration calibration = index::calibrateProbes(*ivf, vectors, n, options.targetRecall);
         ivf->nprobe = static_cast<std::size_t>(calibration.probes);
         if (options.kind == DenseIndexKind::Auto && calibration.scannedShare > kUsefulScanShare)
           ivf.reset(); // these vectors have too little structure for lists to pay: exact search instead
@@ -347,6 +347,15 @@ std::int64_t DenseIndex::lists() const {
 void DenseIndex::setProbes(std::int64_t probes) {
   if (impl_->kind == DenseIndexKind::Ivf)
     impl_->ivf().nprobe = static_cast<std::size_t>(std::clamp<std::int64_t>(probes, 1, lists()));
+}
+
+std::int64_t DenseIndex::calibrateProbes(const float* queries, std::int64_t nq, double targetRecall) {
+  if (impl_->kind != DenseIndexKind::Ivf)
+    return 0;
+  const ProbeCalibration calibration = calibrateProbesOnQueries(impl_->ivf(), queries, nq, targetRecall);
+  if (calibration.probes > 0 && nq > 0)
+    setProbes(calibration.probes);
+  return probes();
 }
 
 void DenseIndex::save(const std::filesystem::path& path) const {

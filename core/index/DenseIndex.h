@@ -118,6 +118,10 @@ public:
   std::int64_t probes() const;
   std::int64_t lists() const;
   void setProbes(std::int64_t probes);
+  /// IVF: sets the probe count to the smallest (to within an eighth) at which these queries (up to 256 of
+  /// them, spread evenly) find targetRecall of their exact top 10, and returns it; the build's calibration
+  /// can only guess what questions look like from the rows. No effect on other kinds (returns 0).
+  std::int64_t calibrateProbes(const float* queries, std::int64_t nq, double targetRecall);
 
 private:
   struct Impl;

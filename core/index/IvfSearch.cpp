@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <numeric>
 #include <unordered_set>
 
@@ -134,13 +135,52 @@ std::vector<HitList> searchIvf(const faiss::IndexIVFFlat& index, const float* qu
   return results;
 }
 
+namespace {
+
+// The smallest probe count (to within an eighth) whose recall reaches `target`: doubling until it does, then
+// narrowing the last doubling down.
+ProbeCalibration smallestPassingProbes(std::int64_t lists, double target,
+                                       const std::function<double(std::int64_t)>& recallAt) {
+  std::int64_t failing = 0, passing = 1;
+  double passingRecall = recallAt(passing);
+  while (passingRecall < target && passing < lists) {
+    failing = passing;
+    passing = std::min(lists, passing * 2);
+    passingRecall = recallAt(passing);
+  }
+  while (passing - failing > std::max<std::int64_t>(1, passing / 8)) {
+    const std::int64_t middle = (failing + passing) / 2;
+    const double recall = recallAt(middle);
+    if (recall >= target) {
+      passing = middle;
+      passingRecall = recall;
+    } else {
+      failing = middle;
+    }
+  }
+  ProbeCalibration calibration;
+  calibration.probes = passing;
+  calibration.recall = passingRecall;
+  calibration.scannedShare = static_cast<double>(passing) / static_cast<double>(lists);
+  return calibration;
+}
+
+std::vector<HitList> sortedIvfHits(const faiss::IndexIVFFlat& index, const float* queries, std::int64_t nq,
+                                   std::size_t keep, std::int64_t probes) {
+  std::vector<HitList> hits = searchIvf(index, queries, nq, keep, probes, nullptr);
+  for (HitList& list : hits)
+    sortAndTruncate(list, keep);
+  return hits;
+}
+
+} // namespace
+
 ProbeCalibration calibrateProbes(const faiss::IndexIVFFlat& index, const float* vectors, std::int64_t n,
                                  double targetRecall) {
-  ProbeCalibration calibration;
   const auto lists = static_cast<std::int64_t>(index.nlist);
   const std::int64_t samples = std::min(n, kCalibrationSamples);
   if (samples == 0)
-    return calibration;
+    return {};
   const std::size_t dimension = static_cast<std::size_t>(index.d);
   std::vector<float> queries(static_cast<std::size_t>(samples) * dimension);
   std::vector<std::int64_t> self(static_cast<std::size_t>(samples));
@@ -158,36 +198,28 @@ ProbeCalibration calibrateProbes(const faiss::IndexIVFFlat& index, const float* 
             nullptr, RowScan::pointersTo(exact).data());
   for (HitList& hits : exact)
     sortAndTruncate(hits, keep);
+  return smallestPassingProbes(lists, 1.0 - (1.0 - targetRecall) * kSampleMissesPerQueryMiss, [&](std::int64_t probes) {
+    return sampleRecall(sortedIvfHits(index, queries.data(), samples, keep, probes), exact, self);
+  });
+}
 
-  auto recallAt = [&](std::int64_t probes) {
-    std::vector<HitList> approximate = searchIvf(index, queries.data(), samples, keep, probes, nullptr);
-    for (HitList& hits : approximate)
-      sortAndTruncate(hits, keep);
-    return sampleRecall(approximate, exact, self);
-  };
-  const double sampleTarget = 1.0 - (1.0 - targetRecall) * kSampleMissesPerQueryMiss;
-  // Double until the target is met, then narrow the last doubling down to within an eighth.
-  std::int64_t failing = 0, passing = 1;
-  double passingRecall = recallAt(passing);
-  while (passingRecall < sampleTarget && passing < lists) {
-    failing = passing;
-    passing = std::min(lists, passing * 2);
-    passingRecall = recallAt(passing);
-  }
-  while (passing - failing > std::max<std::int64_t>(1, passing / 8)) {
-    const std::int64_t middle = (failing + passing) / 2;
-    const double recall = recallAt(middle);
-    if (recall >= sampleTarget) {
-      passing = middle;
-      passingRecall = recall;
-    } else {
-      failing = middle;
-    }
-  }
-  calibration.probes = passing;
-  calibration.recall = passingRecall;
-  calibration.scannedShare = static_cast<double>(passing) / static_cast<double>(lists);
-  return calibration;
+ProbeCalibration calibrateProbesOnQueries(const faiss::IndexIVFFlat& index, const float* queries, std::int64_t nq,
+                                          double targetRecall) {
+  const auto lists = static_cast<std::int64_t>(index.nlist);
+  const std::int64_t samples = std::min(nq, kCalibrationSamples);
+  if (samples == 0 || lists == 0)
+    return {};
+  const std::size_t dimension = static_cast<std::size_t>(index.d);
+  std::vector<float> sampled(static_cast<std::size_t>(samples) * dimension);
+  for (std::int64_t s = 0; s < samples; ++s)
+    std::copy_n(queries + static_cast<std::size_t>(s * nq / samples) * dimension, dimension,
+                sampled.data() + static_cast<std::size_t>(s) * dimension);
+  // Every list probed is exact search.
+  const std::vector<HitList> exact = sortedIvfHits(index, sampled.data(), samples, kCalibrationTopK, lists);
+  const std::vector<std::int64_t> noRow(static_cast<std::size_t>(samples), -1); // a query is no row
+  return smallestPassingProbes(lists, targetRecall, [&](std::int64_t probes) {
+    return sampleRecall(sortedIvfHits(index, sampled.data(), samples, kCalibrationTopK, probes), exact, noRow);
+  });
 }
 
 } // namespace distillery::index

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "core/eval/Evaluator.h"
@@ -209,6 +210,23 @@ private slots:
     QCOMPARE(encoder.textsEncoded, std::size_t(5 + 3 + 3)); // index reloaded: only queries encoded
     QVERIFY(near(hybrid.table.groups.at("ALL").mean.mrr, 1.0));
     QCOMPARE(s.queryInt64("SELECT COUNT(*) FROM evaluations WHERE retriever = 'hybrid'"), std::int64_t(1));
+
+    // The evaluation records which index it searched; an IVF index gets its probes from the queries it serves.
+    auto indexOf = [&](std::int64_t evaluationId) {
+      auto select = s.prepare("SELECT json_extract(config_json, '$.dense_index') FROM evaluations WHERE id = ?1");
+      select.bind(1, evaluationId);
+      return select.step() ? nlohmann::json::parse(select.columnText(0)) : nlohmann::json();
+    };
+    QCOMPARE(indexOf(first.evaluationId).dump(), std::string(R"({"kind":"exact"})"));
+    request.retriever = RetrieverKind::Dense;
+    request.encoder = &encoder;
+    request.denseIndex.kind = index::DenseIndexKind::Ivf;
+    const EvaluationResult ivf = evaluate(s, request);
+    const nlohmann::json recorded = indexOf(ivf.evaluationId);
+    QCOMPARE(recorded.value("kind", ""), std::string("ivf"));
+    QCOMPARE(recorded.value("probes_from", ""), std::string("these queries"));
+    QVERIFY(recorded.value("probes", 0) >= 1 && recorded.value("probes", 0) <= recorded.value("lists", 0));
+    QVERIFY(near(ivf.table.groups.at("ALL").mean.mrr, first.table.groups.at("ALL").mean.mrr));
 
     request.encoder = nullptr;
     QVERIFY_THROWS_EXCEPTION(InputError, evaluate(s, request));

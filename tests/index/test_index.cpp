@@ -272,6 +272,37 @@ private slots:
     QVERIFY_THROWS_EXCEPTION(InputError, denseIndexKindFromString("approximate"));
   }
 
+  void ivfCalibratesOnTheQueriesItIsGiven() {
+    // Queries far from every topic (random directions; a question is nearer no passage than passages are
+    // to each other) are harder than any row: their neighbours spread over many lists. The build's
+    // calibration on rows cannot know that; calibrating on the queries reaches the target on them.
+    const int d = 32, k = 10;
+    const auto base = clusteredUnitVectors(6000, d, 40, 21);
+    const auto queries = randomUnitVectors(200, d, 22);
+    DenseIndexOptions options;
+    options.kind = DenseIndexKind::Ivf;
+    DenseIndex ivf = DenseIndex::build(base, d, sequentialIds(6000), options);
+    const auto truth = DenseIndex::build(base, d, sequentialIds(6000)).search(queries, k);
+    const std::int64_t rowProbes = ivf.probes();
+    const double rowRecall = recall(ivf.search(queries, k), truth);
+    const std::int64_t queryProbes = ivf.calibrateProbes(queries.data(), 200, 0.95);
+    QCOMPARE(queryProbes, ivf.probes());
+    const double queryRecall = recall(ivf.search(queries, k), truth);
+    QVERIFY2(rowRecall < 0.95 && queryProbes > rowProbes && queryRecall >= 0.95,
+             qPrintable(QStringLiteral("rows: %1 probes, recall %2; queries: %3 probes, recall %4 (of %5 lists)")
+                            .arg(rowProbes)
+                            .arg(rowRecall)
+                            .arg(queryProbes)
+                            .arg(queryRecall)
+                            .arg(ivf.lists())));
+    // Within an eighth of the smallest: one eighth fewer probes misses the target.
+    ivf.setProbes(queryProbes - std::max<std::int64_t>(1, queryProbes / 8));
+    QVERIFY(recall(ivf.search(queries, k), truth) < 0.95);
+    // Other kinds have no probes to calibrate.
+    DenseIndex exact = DenseIndex::build(base, d, sequentialIds(6000));
+    QCOMPARE(exact.calibrateProbes(queries.data(), 200, 0.95), std::int64_t{0});
+  }
+
   void hnswRecallFollowsItsBeamWidth() {
     const int d = 32;
     const auto base = randomUnitVectors(3000, d, 5);
