@@ -8,6 +8,7 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <deque>
 #include <numeric>
@@ -33,18 +34,17 @@ std::vector<std::string_view> whitespaceWords(std::string_view text) {
   return words;
 }
 
-/// Pseudo-queries for every step, cut from the passages in a shuffled order that restarts when used up.
+/// Pseudo-queries for every step, cut from the passages in a shuffled order that restarts when used up. A
+/// passage is split into words when its turn comes (the words of every passage at once were a gigabyte or
+/// two at a million passages, for the few thousand that a build's steps use).
 class PseudoQueryWriter {
 public:
   PseudoQueryWriter(const std::vector<std::string>& passages, const Bm25ImitationOptions& options)
-      : options_(options), random_(options.seed) {
-    for (std::size_t p = 0; p < passages.size(); ++p) {
-      auto words = whitespaceWords(passages[p]);
-      if (!words.empty()) {
-        words_.push_back(std::move(words));
+      : options_(options), random_(options.seed), passages_(passages) {
+    for (std::size_t p = 0; p < passages.size(); ++p)
+      if (std::any_of(passages[p].begin(), passages[p].end(),
+                      [](char c) { return !std::isspace(static_cast<unsigned char>(c)); }))
         order_.push_back(p);
-      }
-    }
     if (order_.size() < 2)
       throw InputError("the corpus has fewer than two passages with words; the default student needs more");
     cursor_ = order_.size();
@@ -58,7 +58,7 @@ public:
       shuffled_ = std::move(positions);
       cursor_ = 0;
     }
-    const auto& words = words_[shuffled_[cursor_++]];
+    const auto words = whitespaceWords(passages_[order_[shuffled_[cursor_++]]]);
     const auto count = static_cast<int>(words.size());
     const int length =
         std::min(count, std::uniform_int_distribution<int>(options_.queryMinWords, options_.queryMaxWords)(random_));
@@ -87,19 +87,22 @@ public:
 private:
   const Bm25ImitationOptions& options_;
   std::mt19937_64 random_;
-  std::vector<std::vector<std::string_view>> words_; // per passage with words
-  std::vector<std::size_t> order_;                   // passage index of words_[i]
+  const std::vector<std::string>& passages_;
+  std::vector<std::size_t> order_; // the passages with words
   std::vector<std::size_t> shuffled_;
   std::size_t cursor_ = 0;
 };
 
+/// Token ids of the texts (of those `wanted` marks, when given; the others' rows stay empty).
 std::vector<std::vector<std::int64_t>> tokenizeAll(const StudentModel& student, const std::vector<std::string>& texts,
-                                                   TextRole role, int maxLength) {
+                                                   TextRole role, int maxLength,
+                                                   const std::vector<bool>* wanted = nullptr) {
   std::vector<std::vector<std::int64_t>> rows(texts.size());
   at::parallel_for(0, static_cast<std::int64_t>(texts.size()), 64, [&](std::int64_t begin, std::int64_t end) {
     for (auto i = begin; i < end; ++i)
-      rows[static_cast<std::size_t>(i)] =
-          student.tokenizer().encodeIds(student.applyPrefix(texts[static_cast<std::size_t>(i)], role), maxLength);
+      if (!wanted || (*wanted)[static_cast<std::size_t>(i)])
+        rows[static_cast<std::size_t>(i)] =
+            student.tokenizer().encodeIds(student.applyPrefix(texts[static_cast<std::size_t>(i)], role), maxLength);
   });
   return rows;
 }
@@ -135,7 +138,12 @@ Bm25ImitationReport imitateBm25(StudentModel& student, const std::vector<std::st
 
   const int passageLimit =
       static_cast<int>(std::min(student.config().maxSequenceLength, student.config().maxPositions));
-  const auto passageRows = tokenizeAll(student, passages, TextRole::Passage, passageLimit);
+  // Only the passages of some list are ever a row: at most steps x batch x candidates of them.
+  std::vector<bool> listed(passages.size(), false);
+  for (const auto& list : lists)
+    for (const auto& hit : list)
+      listed[static_cast<std::size_t>(hit.id)] = true;
+  const auto passageRows = tokenizeAll(student, passages, TextRole::Passage, passageLimit, &listed);
   const auto queryRows = tokenizeAll(student, queries, TextRole::Query, options.queryMaxLength);
 
   TrainingSchedule schedule;

@@ -37,14 +37,24 @@ BertConfig defaultConfig(const DefaultStudentOptions& options, std::int64_t voca
   return config;
 }
 
-/// Token ids of every passage as the model sees it (truncated to maxLength), without [CLS]/[SEP].
-std::vector<std::vector<std::int64_t>> tokenBodies(const text::WordPieceTokenizer& tokenizer,
-                                                   const std::vector<std::string>& passages, int maxLength) {
-  std::vector<std::vector<std::int64_t>> bodies;
-  bodies.reserve(passages.size());
+/// Token ids of every passage as the model sees it (truncated to maxLength), without [CLS]/[SEP], end to end:
+/// passage p's are ids[offsets[p] .. offsets[p + 1]). One flat int32 array (a vector of int64 per passage was
+/// 2 GB at a million passages, most of the default student build's peak).
+struct TokenBodies {
+  std::vector<std::int32_t> ids;
+  std::vector<std::int64_t> offsets{0};
+  std::size_t size() const { return offsets.size() - 1; }
+};
+
+TokenBodies tokenBodies(const text::WordPieceTokenizer& tokenizer, const std::vector<std::string>& passages,
+                        int maxLength) {
+  TokenBodies bodies;
+  bodies.offsets.reserve(passages.size() + 1);
   for (const auto& passage : passages) {
-    auto ids = tokenizer.encodeIds(passage, maxLength);
-    bodies.emplace_back(ids.size() >= 2 ? ids.begin() + 1 : ids.end(), ids.size() >= 2 ? ids.end() - 1 : ids.end());
+    const auto ids = tokenizer.encodeIds(passage, maxLength);
+    if (ids.size() >= 2)
+      bodies.ids.insert(bodies.ids.end(), ids.begin() + 1, ids.end() - 1);
+    bodies.offsets.push_back(static_cast<std::int64_t>(bodies.ids.size()));
   }
   return bodies;
 }
@@ -53,14 +63,14 @@ std::vector<std::vector<std::int64_t>> tokenBodies(const text::WordPieceTokenize
 /// tokenNorm * idf(t) / max idf, with idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5)) over the passages (BM25's idf).
 /// Special tokens get length 0, tokens the corpus never uses the largest; the passage marker is as long as
 /// passageMarkerWeight times a passage's summed token vectors, on average. Positions and token types add nothing.
-void applyLexicalStart(StudentModel& model, const std::vector<std::vector<std::int64_t>>& bodies,
-                       const DefaultStudentOptions& options) {
+void applyLexicalStart(StudentModel& model, const TokenBodies& bodies, const DefaultStudentOptions& options) {
   const auto vocabulary = model.config().vocabSize;
   std::vector<double> documentFrequency(static_cast<std::size_t>(vocabulary), 0.0);
   std::vector<std::int64_t> seenIn(static_cast<std::size_t>(vocabulary), -1);
   for (std::size_t p = 0; p < bodies.size(); ++p)
-    for (const auto id : bodies[p])
-      if (id >= 0 && id < vocabulary && seenIn[static_cast<std::size_t>(id)] != static_cast<std::int64_t>(p)) {
+    for (auto i = bodies.offsets[p]; i < bodies.offsets[p + 1]; ++i)
+      if (const std::int64_t id = bodies.ids[static_cast<std::size_t>(i)];
+          id >= 0 && id < vocabulary && seenIn[static_cast<std::size_t>(id)] != static_cast<std::int64_t>(p)) {
         seenIn[static_cast<std::size_t>(id)] = static_cast<std::int64_t>(p);
         documentFrequency[static_cast<std::size_t>(id)] += 1;
       }
@@ -83,17 +93,19 @@ void applyLexicalStart(StudentModel& model, const std::vector<std::vector<std::i
   auto directions = torch::randn({vocabulary, hidden}, generator, torch::kFloat32);
   directions /= directions.norm(2, 1, true);
   auto words = directions * torch::from_blob(scale.data(), {vocabulary, 1}, torch::kFloat32);
-  if (marker >= 0 && !bodies.empty()) {
+  if (marker >= 0 && bodies.size() > 0) {
     // Each passage's summed token vectors, a slice of passages at a time (all at once, a million passages' sums
     // are 3 GB); only their norms are kept, so the mean is the same as over one matrix of all the sums.
     constexpr std::size_t kSlice = 65536;
     std::vector<torch::Tensor> norms;
     for (std::size_t first = 0; first < bodies.size(); first += kSlice) {
-      std::vector<std::int64_t> flat, offsets;
-      for (std::size_t p = first; p < std::min(bodies.size(), first + kSlice); ++p) {
-        offsets.push_back(static_cast<std::int64_t>(flat.size()));
-        flat.insert(flat.end(), bodies[p].begin(), bodies[p].end());
-      }
+      const std::size_t last = std::min(bodies.size(), first + kSlice);
+      const std::vector<std::int64_t> flat(bodies.ids.begin() + bodies.offsets[first],
+                                           bodies.ids.begin() + bodies.offsets[last]);
+      std::vector<std::int64_t> offsets(bodies.offsets.begin() + static_cast<std::ptrdiff_t>(first),
+                                        bodies.offsets.begin() + static_cast<std::ptrdiff_t>(last));
+      for (auto& offset : offsets)
+        offset -= bodies.offsets[first];
       const auto sums = std::get<0>(torch::embedding_bag(words, torch::tensor(flat, torch::kInt64),
                                                          torch::tensor(offsets, torch::kInt64), false, /*mode=sum*/ 0));
       norms.push_back(sums.norm(2, 1));
